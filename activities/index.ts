@@ -1,0 +1,36 @@
+/**
+ * Activities: the I/O of case workflows. Built by a factory that takes its dependencies, so the
+ * worker passes the real pool and a test may pass another. Every activity is idempotent by a key in
+ * its input: Temporal may run it more than once (retry after a crash or timeout).
+ */
+import type { Pool } from '../db/pool.js';
+import type { CaseView } from '../common/types.js';
+import type { NotificationInput } from '../common/notifications.js';
+import { upsertCaseProjection } from '../db/cases.js';
+import { enqueueNotification } from '../db/notifications.js';
+import { issueNumber } from '../db/numbers.js';
+
+export interface ActivityDeps {
+  pool: Pool;
+}
+
+export function createActivities({ pool }: ActivityDeps) {
+  return {
+    /** Writes a notification to the outbox (once per key). */
+    async notify(n: NotificationInput): Promise<void> {
+      await enqueueNotification(pool, n);
+    },
+
+    /** Publishes the case to the list projection; stale (lower seq) writes are ignored. */
+    async projectCase({ view, seq }: { view: CaseView; seq: number }): Promise<void> {
+      await upsertCaseProjection(pool, view, seq);
+    },
+
+    /** Issues the case's formal number for `purpose` (the same number on every retry). */
+    async issueNumber({ caseId, purpose, prefix }: { caseId: string; purpose: string; prefix: string }): Promise<string> {
+      return issueNumber(pool, caseId, purpose, prefix);
+    },
+  };
+}
+
+export type CaseActivities = ReturnType<typeof createActivities>;

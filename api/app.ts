@@ -1,0 +1,80 @@
+/** The HTTP API: an Express 5 app over a Temporal client and a PostgreSQL pool. */
+import { randomUUID } from 'node:crypto';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Pool } from '../db/pool.js';
+import type { Config } from '../infra/config.js';
+import { authenticate, createAuthenticator } from './auth.js';
+import { CaseService } from './case-service.js';
+import { Problem, problemHandler } from './problem.js';
+import { Routes } from './route.js';
+import { caseRoutes } from './routes/cases.js';
+import { healthRoutes } from './routes/health.js';
+import { templateRoutes } from './routes/templates.js';
+
+export interface AppDeps {
+  client: Client;
+  pool: Pool;
+  logger: Logger;
+  config: Config;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+export function createApp({ client, pool, logger, config }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      redact: ['req.headers.authorization'],
+    }),
+  );
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new Problem(429, `more than ${config.RATE_LIMIT_PER_MINUTE} requests a minute from this address`)),
+    }),
+  );
+  // 1 MB is ample for any case document reference list; larger bodies are refused with 413.
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const router = express.Router();
+  const routes = new Routes(router, registry, authenticate(createAuthenticator(config)));
+
+  healthRoutes(routes, pool, client);
+  templateRoutes(routes, pool);
+  caseRoutes(routes, new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }), pool, client);
+
+  const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'OneStop API', version: '1.0.0', description: 'One-stop government approvals on Temporal' },
+    servers: [{ url: '/' }],
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(router);
+  app.use((req, _res, next) => next(new Problem(404, `no route ${req.method} ${req.path}`)));
+  app.use(problemHandler);
+  return app;
+}

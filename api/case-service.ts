@@ -1,0 +1,145 @@
+/**
+ * What the case routes do, between HTTP and Temporal: open a case (idempotently), read it, and
+ * pass decisions to its workflow as updates carrying the authenticated actor. Business rules stay
+ * in the workflow; this layer checks only who may knock, and translates Temporal's answers.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Actor, CaseView } from '../common/types.js';
+import { getCaseProjection } from '../db/cases.js';
+import { claimIdempotencyKey } from '../db/idempotency.js';
+import { isKeySme } from '../db/key-smes.js';
+import type { Pool } from '../db/pool.js';
+import { getTemplate } from '../db/templates.js';
+import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, WORKFLOW_TYPES, type DecisionInput, type OpenCaseInput, type SupplementInput, type WithdrawInput } from '../workflows/definitions.js';
+import { conflict, forbidden, fromWorkflowRefusal, notFound } from './problem.js';
+import type { OpenCaseBody } from './schemas.js';
+
+export interface CaseServiceDeps {
+  client: Client;
+  pool: Pool;
+  taskQueue: string;
+}
+
+const STAFF = ['caseworker', 'supervisor', 'auditor', 'admin'] as const;
+
+/** Staff see every case; an applicant only its own enterprise's cases. */
+export function assertCanRead(actor: Actor, view: Pick<CaseView, 'applicant' | 'openedBy'>): void {
+  if (actor.roles.some((r) => (STAFF as readonly string[]).includes(r))) return;
+  if (actor.org === view.applicant.creditCode || actor.sub === view.openedBy) return;
+  throw notFound('no such case'); // do not reveal that another enterprise's case exists
+}
+
+function requestHash(body: OpenCaseBody): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+export class CaseService {
+  constructor(private readonly d: CaseServiceDeps) {}
+
+  private handle(caseId: string) {
+    return this.d.client.workflow.getHandle(caseId);
+  }
+
+  async open(actor: Actor, body: OpenCaseBody, idempotencyKey?: string): Promise<{ view: CaseView; replayed: boolean }> {
+    if (actor.roles.includes('applicant') && !actor.roles.includes('caseworker') && actor.org !== body.applicant.creditCode) {
+      throw forbidden(`an applicant may open cases only for its own enterprise (${actor.org ?? 'no org claim'})`);
+    }
+    const stored = await getTemplate(this.d.pool, body.templateId, body.templateVersion);
+    if (!stored) {
+      throw notFound(`no template ${body.templateId}${body.templateVersion ? ` version ${body.templateVersion}` : ''}`);
+    }
+    let caseId = `case-${randomUUID()}`;
+    let replayed = false;
+    if (idempotencyKey) {
+      const claim = await claimIdempotencyKey(this.d.pool, actor.sub, idempotencyKey, requestHash(body), caseId);
+      if (claim.kind === 'mismatch') throw conflict('this Idempotency-Key was already used for a different request');
+      replayed = claim.kind === 'repeat';
+      caseId = claim.caseId;
+    }
+    const input: OpenCaseInput = {
+      caseId,
+      template: stored.body,
+      templateVersion: stored.version,
+      applicant: body.applicant,
+      details: body.details,
+      openedBy: actor,
+      priority: await isKeySme(this.d.pool, body.applicant.creditCode),
+    };
+    try {
+      // USE_EXISTING: a retry after a crash between the key claim and this start converges on one workflow.
+      await this.d.client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
+        workflowId: caseId,
+        taskQueue: this.d.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
+    }
+    return { view: await this.read(caseId), replayed };
+  }
+
+  /** The current case: from the workflow while open, from the projection once closed. */
+  async read(caseId: string): Promise<CaseView> {
+    const projected = await getCaseProjection(this.d.pool, caseId);
+    if (projected?.closedAt) return projected;
+    try {
+      return await this.handle(caseId).query(getCaseQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        if (projected) return projected;
+        throw notFound(`no case ${caseId}`);
+      }
+      throw err;
+    }
+  }
+
+  async get(actor: Actor, caseId: string): Promise<CaseView> {
+    const view = await this.read(caseId);
+    assertCanRead(actor, view);
+    return view;
+  }
+
+  decide(caseId: string, input: DecisionInput, updateId?: string): Promise<CaseView> {
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }));
+  }
+
+  supplement(caseId: string, input: SupplementInput, updateId?: string): Promise<CaseView> {
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }));
+  }
+
+  withdraw(caseId: string, input: WithdrawInput, updateId?: string): Promise<CaseView> {
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }));
+  }
+
+  /**
+   * Sends an update. The workflow's validator is the judge (403 / 404 / 409 come back as failure
+   * types); a case whose workflow has already completed answers 409 from its projection.
+   */
+  private async update(caseId: string, actor: Actor, send: () => Promise<CaseView>): Promise<CaseView> {
+    const projected = await getCaseProjection(this.d.pool, caseId);
+    if (projected) assertCanRead(actor, projected);
+    if (projected?.closedAt) throw conflict(`case ${caseId} is closed (${projected.status})`);
+    try {
+      return await send();
+    } catch (err) {
+      const refusal = fromWorkflowRefusal(err);
+      if (refusal) throw refusal;
+      if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
+        const now = await getCaseProjection(this.d.pool, caseId);
+        if (now) throw conflict(`case ${caseId} is closed (${now.status})`);
+        throw notFound(`no case ${caseId}`);
+      }
+      throw err;
+    }
+  }
+}
+
+/** Temporal answers an update to a finished workflow with NOT_FOUND "workflow execution already completed". */
+function isCompletedError(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  return /already completed|not found/i.test(text);
+}

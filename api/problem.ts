@@ -1,0 +1,95 @@
+/**
+ * RFC 9457 problem details: every error the API answers, and the one error handler that turns
+ * anything thrown into one. Client mistakes are 4xx with a reason; only our own faults are 500.
+ */
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { REFUSAL_STATUS, type RefusalType } from '../common/errors.js';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type ProblemBody = z.infer<typeof ProblemSchema>;
+
+const TITLES: Record<number, [slug: string, title: string]> = {
+  400: ['invalid-request', 'Invalid request'],
+  401: ['unauthenticated', 'Authentication required'],
+  403: ['forbidden', 'Not allowed'],
+  404: ['not-found', 'Not found'],
+  409: ['conflict', 'Conflict with the current state'],
+  413: ['payload-too-large', 'Request body too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+  429: ['rate-limited', 'Too many requests'],
+  500: ['internal', 'Internal error'],
+  503: ['unavailable', 'Service unavailable'],
+};
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly errors?: { path: string; message: string }[],
+  ) {
+    super(detail);
+  }
+
+  body(instance?: string): ProblemBody {
+    const [slug, title] = TITLES[this.status] ?? ['error', 'Error'];
+    return { type: `https://onestop.dev/problems/${slug}`, title, status: this.status, detail: this.detail, instance, ...(this.errors ? { errors: this.errors } : {}) };
+  }
+}
+
+export const badRequest = (detail: string, errors?: { path: string; message: string }[]) => new Problem(400, detail, errors);
+export const forbidden = (detail: string) => new Problem(403, detail);
+export const notFound = (detail: string) => new Problem(404, detail);
+export const conflict = (detail: string) => new Problem(409, detail);
+
+export function fromZod(err: z.ZodError, where: string): Problem {
+  const errors = err.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  return badRequest(`the ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`.slice(0, 1000), errors);
+}
+
+/** A workflow refused an update (validator) or failed it (handler): its failure type says why. */
+export function fromWorkflowRefusal(err: unknown): Problem | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure && cause.type && cause.type in REFUSAL_STATUS) {
+    return new Problem(REFUSAL_STATUS[cause.type as RefusalType], cause.message);
+  }
+  return undefined;
+}
+
+/** Errors from body-parser carry `status` and `type` (entity.too.large, entity.parse.failed, …). */
+function fromBodyParser(err: unknown): Problem | undefined {
+  if (!err || typeof err !== 'object' || !('type' in err) || !('status' in err)) return undefined;
+  const { type, status } = err as { type: unknown; status: unknown };
+  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+  if (type === 'entity.too.large') return new Problem(413, 'the request body is larger than the 1 MB limit');
+  if (type === 'entity.parse.failed') return badRequest('the request body is not valid JSON');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new Problem(415, 'unsupported body encoding or charset');
+  if (status >= 400 && status < 500) return new Problem(status, `the request body could not be read (${type})`);
+  return undefined;
+}
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err;
+  if (err instanceof z.ZodError) return fromZod(err, 'request');
+  if (err instanceof WorkflowNotFoundError) return notFound('no such case');
+  return fromWorkflowRefusal(err) ?? fromBodyParser(err) ?? new Problem(500, 'an unexpected error occurred; it has been logged');
+}
+
+export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const problem = toProblem(err);
+  if (problem.status >= 500) req.log?.error({ err }, 'request failed');
+  else req.log?.info({ status: problem.status, detail: problem.detail }, 'request refused');
+  res.status(problem.status).type('application/problem+json').json(problem.body(req.originalUrl));
+};

@@ -1,0 +1,111 @@
+/**
+ * One declaration per route: its zod schemas validate the request (the parsed values are what the
+ * handler gets), enforce its roles, and describe it in the OpenAPI document — so the contract that
+ * is published is the one that is enforced.
+ */
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Actor, Role } from '../common/types.js';
+import { actorOf, requireRole } from './auth.js';
+import { fromZod, ProblemSchema } from './problem.js';
+
+export interface HandlerContext<P, Q, B> {
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+}
+
+export interface Reply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteSpec<P, Q, B> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express-style path (`/v1/cases/:caseId`). */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Who may call it; `public` skips authentication. */
+  roles: readonly Role[] | 'public';
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Extra request body media types (besides JSON) that the route reads, documented as strings. */
+  extraBodyTypes?: string[];
+  headers?: z.ZodObject;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handler: (ctx: HandlerContext<P, Q, B>) => Promise<Reply>;
+}
+
+const STANDARD_ERRORS: Record<number, string> = {
+  400: 'Invalid input (with the zod issues)',
+  401: 'No or bad token',
+  403: 'Not allowed',
+  429: 'Rate limited',
+};
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const r = schema.safeParse(value);
+  if (!r.success) throw fromZod(r.error, where);
+  return r.data;
+}
+
+export class Routes {
+  constructor(
+    private readonly router: Router,
+    private readonly registry: OpenAPIRegistry,
+    private readonly authenticate: RequestHandler,
+  ) {}
+
+  add<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): void {
+    this.document(spec);
+    const handler: RequestHandler = async (req, res) => {
+      const actor = spec.roles === 'public' ? ({ sub: 'anonymous', name: 'anonymous', roles: [] } as Actor) : actorOf(req);
+      if (spec.roles !== 'public') requireRole(actor, spec.roles, `${spec.method.toUpperCase()} ${spec.path}`);
+      const params = parse(spec.params, req.params, 'path');
+      const query = parse(spec.query, req.query, 'query');
+      const body = parse(spec.body, req.body, 'body');
+      const reply = await spec.handler({ actor, params, query, body, req, res });
+      for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+      res.status(reply.status ?? 200).json(reply.body);
+    };
+    const chain = spec.roles === 'public' ? [handler] : [this.authenticate, handler];
+    this.router[spec.method](spec.path, ...chain);
+  }
+
+  private document<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
+    const responses: RouteConfig['responses'] = {};
+    for (const [status, r] of Object.entries(spec.responses)) {
+      responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
+    }
+    const errorStatuses = spec.roles === 'public' ? [400, 429] : [400, 401, 403, 429];
+    for (const s of errorStatuses) {
+      responses[s] ??= { description: STANDARD_ERRORS[s] as string, content: { 'application/problem+json': { schema: ProblemSchema } } };
+    }
+    const bodyContent: Record<string, { schema: z.ZodType }> = {};
+    if (spec.body) bodyContent['application/json'] = { schema: spec.body };
+    for (const t of spec.extraBodyTypes ?? []) bodyContent[t] = { schema: z.string() };
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:(\w+)/g, '{$1}'),
+      summary: spec.summary,
+      tags: [spec.tag],
+      security: spec.roles === 'public' ? [] : [{ bearerAuth: [] }],
+      description: spec.roles === 'public' ? undefined : `Roles: ${spec.roles.join(', ')}`,
+      request: {
+        params: spec.params as z.ZodObject | undefined,
+        query: spec.query as z.ZodObject | undefined,
+        headers: spec.headers,
+        body: spec.body || spec.extraBodyTypes ? { content: bodyContent, required: true } : undefined,
+      },
+      responses,
+    });
+  }
+}

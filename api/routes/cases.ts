@@ -1,0 +1,147 @@
+/** Case routes: open, list, read, decide, supplement, withdraw, and the auditor's timeline. */
+import { z } from 'zod';
+import { listCases, type CaseCursor } from '../../db/cases.js';
+import type { Pool } from '../../db/pool.js';
+import { timelineFromHistory } from '../../audit/timeline.js';
+import type { CaseService } from '../case-service.js';
+import { badRequest } from '../problem.js';
+import type { Routes } from '../route.js';
+import {
+  CaseIdParam,
+  CaseListSchema,
+  CaseSchema,
+  DecisionBody,
+  ListCasesQuery,
+  OpenCaseBody,
+  SupplementBody,
+  TaskParam,
+  TimelineEntrySchema,
+  WithdrawBody,
+} from '../schemas.js';
+import type { Client } from '@temporalio/client';
+
+/** An Idempotency-Key: opaque, printable, bounded. */
+const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'printable ASCII, at most 200 characters');
+const IdempotencyHeader = z.object({ 'idempotency-key': IdempotencyKey.optional() });
+
+function idempotencyKey(raw: string | string[] | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const r = IdempotencyKey.safeParse(raw);
+  if (!r.success) throw badRequest('the Idempotency-Key header must be printable ASCII, at most 200 characters', [{ path: 'header.Idempotency-Key', message: r.error.issues[0]?.message ?? 'invalid' }]);
+  return r.data;
+}
+
+const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const CursorSchema = z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) });
+function decodeCursor(text: string): CaseCursor {
+  try {
+    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  }
+}
+
+const CaseResponse = { description: 'The case', schema: CaseSchema };
+
+export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
+  routes.add({
+    method: 'post',
+    path: '/v1/cases',
+    summary: 'Open a case (honours Idempotency-Key)',
+    tag: 'cases',
+    roles: ['caseworker', 'applicant'],
+    body: OpenCaseBody,
+    headers: IdempotencyHeader,
+    responses: { 201: CaseResponse, 404: { description: 'Unknown template' }, 409: { description: 'Idempotency-Key reused for another request' } },
+    handler: async ({ actor, body, req }) => {
+      const { view, replayed } = await cases.open(actor, body, idempotencyKey(req.headers['idempotency-key']));
+      return { status: 201, body: view, headers: { Location: `/v1/cases/${view.caseId}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/cases',
+    summary: 'List cases: priority first, then the soonest due',
+    tag: 'cases',
+    roles: ['caseworker', 'supervisor', 'auditor', 'admin'],
+    query: ListCasesQuery,
+    responses: { 200: { description: 'A page of cases', schema: CaseListSchema } },
+    handler: async ({ query }) => {
+      const { cursor, ...filter } = query;
+      const page = await listCases(pool, { ...filter, cursor: cursor ? decodeCursor(cursor) : undefined });
+      return { body: { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/cases/:caseId',
+    summary: 'Read a case',
+    tag: 'cases',
+    roles: ['applicant', 'caseworker', 'supervisor', 'auditor', 'admin'],
+    params: CaseIdParam,
+    responses: { 200: CaseResponse, 404: { description: 'Unknown case' } },
+    handler: async ({ actor, params }) => ({ body: await cases.get(actor, params.caseId) }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/tasks/:taskId/decision',
+    summary: "Decide a task (its department's caseworker or supervisor; not the case's opener)",
+    tag: 'cases',
+    roles: ['caseworker', 'supervisor'],
+    params: TaskParam,
+    body: DecisionBody,
+    headers: IdempotencyHeader,
+    responses: { 200: CaseResponse, 404: { description: 'Unknown case or task' }, 409: { description: 'Task already decided or case closed' } },
+    handler: async ({ actor, params, body, req }) => ({
+      body: await cases.decide(params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyKey(req.headers['idempotency-key'])),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/supplements',
+    summary: 'File the documents asked for; resumes the clocks',
+    tag: 'cases',
+    roles: ['applicant', 'caseworker'],
+    params: CaseIdParam,
+    body: SupplementBody,
+    headers: IdempotencyHeader,
+    responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Not waiting for a supplement, or closed' } },
+    handler: async ({ actor, params, body, req }) => ({
+      body: await cases.supplement(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/withdraw',
+    summary: 'Withdraw an open case',
+    tag: 'cases',
+    roles: ['applicant', 'caseworker'],
+    params: CaseIdParam,
+    body: WithdrawBody,
+    headers: IdempotencyHeader,
+    responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Case closed' } },
+    handler: async ({ actor, params, body, req }) => ({
+      body: await cases.withdraw(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+    }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/cases/:caseId/history',
+    summary: "The auditor's timeline, derived from the recorded workflow history",
+    tag: 'audit',
+    roles: ['auditor', 'supervisor'],
+    params: CaseIdParam,
+    responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
+    handler: async ({ actor, params }) => {
+      await cases.get(actor, params.caseId); // 404 for an unknown case
+      const history = await client.workflow.getHandle(params.caseId).fetchHistory();
+      return { body: timelineFromHistory(history) };
+    },
+  });
+}

@@ -1,0 +1,53 @@
+/** Template routes: list, read (latest or a version), deploy a new immutable version (admin). */
+import { z } from 'zod';
+import { deployTemplate, getTemplate, listTemplates } from '../../db/templates.js';
+import type { Pool } from '../../db/pool.js';
+import { Template } from '../../templates/schema.js';
+import { notFound } from '../problem.js';
+import type { Routes } from '../route.js';
+import { TemplateIdParam, TemplateSummarySchema, TemplateVersionQuery } from '../schemas.js';
+
+const ANY_ROLE = ['applicant', 'caseworker', 'supervisor', 'auditor', 'admin'] as const;
+const StoredTemplateSchema = z.record(z.string(), z.unknown()).meta({ id: 'StoredTemplate', description: 'the template as deployed, plus `version`' });
+
+export function templateRoutes(routes: Routes, pool: Pool): void {
+  routes.add({
+    method: 'get',
+    path: '/v1/templates',
+    summary: 'List templates (latest version of each)',
+    tag: 'templates',
+    roles: ANY_ROLE,
+    responses: { 200: { description: 'Templates', schema: z.array(TemplateSummarySchema) } },
+    handler: async () => ({ body: await listTemplates(pool) }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/templates/:id',
+    summary: 'Read a template: the latest version, or ?version=N',
+    tag: 'templates',
+    roles: ANY_ROLE,
+    params: TemplateIdParam,
+    query: TemplateVersionQuery,
+    responses: { 200: { description: 'The template', schema: StoredTemplateSchema }, 404: { description: 'Unknown template or version' } },
+    handler: async ({ params, query }) => {
+      const t = await getTemplate(pool, params.id, query.version);
+      if (!t) throw notFound(`no template ${params.id}${query.version ? ` version ${query.version}` : ''}`);
+      return { body: { ...t.body, version: t.version, deployedBy: t.deployedBy, deployedAt: t.deployedAt } };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/templates',
+    summary: 'Deploy a template; an existing id gets its next version',
+    tag: 'templates',
+    roles: ['admin'],
+    body: Template,
+    responses: { 201: { description: 'Deployed', schema: z.object({ id: z.string(), version: z.number().int() }) } },
+    handler: async ({ body, actor }) => {
+      const stored = await deployTemplate(pool, body, actor.sub);
+      return { status: 201, body: { id: stored.id, version: stored.version }, headers: { Location: `/v1/templates/${stored.id}?version=${stored.version}` } };
+    },
+  });
+}

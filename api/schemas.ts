@@ -1,0 +1,157 @@
+/**
+ * Request and response schemas of the HTTP API (zod), used to validate and to generate the
+ * OpenAPI document. Request bodies are strict: an unknown field is refused, not ignored.
+ */
+import { z } from 'zod';
+import { isValidCreditCode } from '../common/credit-code.js';
+import { DECISION_OUTCOMES, ESCALATION_ACTIONS, ONE_STOP_STATUSES, TASK_STATUSES } from '../common/types.js';
+import { Slug } from '../templates/schema.js';
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const CreditCode = z
+  .string()
+  .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '18 characters: digits and capitals except I, O, S, V, Z')
+  .refine(isValidCreditCode, 'check character does not match (GB 32100-2015)')
+  .meta({ description: 'Unified social credit code (GB 32100-2015), check character verified', example: '91350100M000100Y43' });
+
+export const Applicant = z
+  .strictObject({
+    creditCode: CreditCode,
+    name: Text(200),
+    contact: z.strictObject({
+      name: Text(100),
+      phone: z.string().regex(/^\+?[0-9 ()-]{5,20}$/, 'a telephone number'),
+      email: z.email().max(200),
+    }),
+  })
+  .meta({ id: 'Applicant' });
+
+export const OpenCaseBody = z
+  .strictObject({
+    templateId: Slug,
+    templateVersion: z.number().int().positive().optional(),
+    applicant: Applicant,
+    details: z.record(z.string().max(100), z.unknown()).default({}).meta({ description: 'what the applicant files; per process kind' }),
+  })
+  .meta({ id: 'OpenCase' });
+export type OpenCaseBody = z.infer<typeof OpenCaseBody>;
+
+export const Document = z.strictObject({ name: Text(200), ref: Text(500) }).meta({ id: 'Document' });
+
+export const DecisionBody = z
+  .strictObject({
+    outcome: z.enum(DECISION_OUTCOMES),
+    comment: Text(4000).optional(),
+    requestedDocuments: z.array(Text(200)).min(1).max(50).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome === 'reject' && !d.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a rejection needs a comment giving the reason' });
+    if (d.outcome === 'request-info' && !d.requestedDocuments) {
+      ctx.addIssue({ code: 'custom', path: ['requestedDocuments'], message: 'request-info needs the list of documents asked for' });
+    }
+    if (d.outcome !== 'request-info' && d.requestedDocuments) {
+      ctx.addIssue({ code: 'custom', path: ['requestedDocuments'], message: 'only request-info asks for documents' });
+    }
+  })
+  .meta({ id: 'Decision' });
+
+export const SupplementBody = z
+  .strictObject({ documents: z.array(Document).min(1).max(50), note: Text(4000).optional() })
+  .meta({ id: 'Supplement' });
+
+export const WithdrawBody = z.strictObject({ reason: Text(2000) }).meta({ id: 'Withdrawal' });
+
+export const CaseIdParam = z.strictObject({ caseId: z.string().regex(/^case-[0-9a-f-]{36}$/, 'a case id') });
+export const TaskParam = CaseIdParam.extend({ taskId: z.string().regex(/^[a-z0-9:-]{1,130}$/, 'a task id') });
+export const TemplateIdParam = z.strictObject({ id: Slug });
+
+const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListCasesQuery = z.strictObject({
+  status: z.string().regex(/^[a-z-]{1,40}$/).optional(),
+  templateId: Slug.optional(),
+  dept: Slug.optional(),
+  breached: boolString.optional(),
+  priority: boolString.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+
+// ---- responses -----------------------------------------------------------------------------
+
+const Iso = z.string().meta({ format: 'date-time' });
+
+export const TaskSchema = z
+  .object({
+    taskId: z.string(),
+    dept: z.string(),
+    title: z.string(),
+    status: z.enum(TASK_STATUSES),
+    openedAt: Iso,
+    dueAt: Iso,
+    outcome: z.enum([...DECISION_OUTCOMES, 'deemed-approved']).nullable(),
+    decidedBy: z.string().nullable(),
+    decidedByName: z.string().nullable(),
+    decidedAt: Iso.nullable(),
+    comment: z.string().nullable(),
+    requestedDocuments: z.array(z.string()),
+    escalationLevel: z.number().int(),
+  })
+  .meta({ id: 'Task' });
+
+export const CaseSchema = z
+  .object({
+    caseId: z.string(),
+    templateId: z.string(),
+    templateVersion: z.number().int(),
+    kind: z.string(),
+    title: z.string(),
+    status: z.enum(ONE_STOP_STATUSES),
+    priority: z.boolean(),
+    openedAt: Iso,
+    openedBy: z.string(),
+    openedByName: z.string(),
+    closedAt: Iso.nullable(),
+    applicant: z.object({ creditCode: z.string(), name: z.string() }),
+    details: z.record(z.string(), z.unknown()),
+    sla: z.object({ deadlineAt: Iso, paused: z.boolean(), pausedMs: z.number().int(), breached: z.boolean(), breachedAt: Iso.nullable() }),
+    tasks: z.array(TaskSchema),
+    escalations: z.array(z.object({ at: Iso, taskId: z.string(), action: z.enum(ESCALATION_ACTIONS), level: z.number().int() })),
+    supplements: z.array(
+      z.object({ at: Iso, by: z.string(), byName: z.string(), documents: z.array(Document), note: z.string().nullable(), pausedMs: z.number().int() }),
+    ),
+    decision: z
+      .object({
+        status: z.enum(['approved', 'rejected', 'withdrawn']),
+        number: z.string().nullable(),
+        at: Iso,
+        by: z.string(),
+        reasons: z.array(z.object({ taskId: z.string().nullable(), reason: z.string() })),
+        followUps: z.array(z.object({ dept: z.string(), title: z.string() })),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Case' });
+
+export const CaseListSchema = z.object({ items: z.array(CaseSchema), nextCursor: z.string().nullable() }).meta({ id: 'CaseList' });
+
+export const TimelineEntrySchema = z
+  .object({
+    at: Iso,
+    type: z.string(),
+    actor: z.object({ sub: z.string(), name: z.string(), roles: z.array(z.string()), dept: z.string().optional() }).optional(),
+    taskId: z.string().optional(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TimelineEntry' });
+
+export const TemplateSummarySchema = z
+  .object({ id: z.string(), version: z.number().int(), kind: z.string(), title: z.string() })
+  .meta({ id: 'TemplateSummary' });
+
+export const HealthSchema = z
+  .object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) })
+  .meta({ id: 'Health' });

@@ -1,0 +1,155 @@
+/**
+ * The auditor's timeline, derived from the recorded Temporal history of a case (not from a second
+ * log): the start event holds the opening, accepted updates hold every decision with its actor and
+ * comment, scheduled `notify` activities hold every escalation, breach and deemed approval, and the
+ * completion holds the outcome. Updates refused by a validator never enter the history, so every
+ * decision listed here took effect.
+ */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { tsToMs } from '@temporalio/common/lib/time.js';
+import { temporal } from '@temporalio/proto';
+import type { NotificationInput } from '../common/notifications.js';
+import type { Actor, CaseView } from '../common/types.js';
+import type { DecisionInput, OpenCaseInput, SupplementInput, WithdrawInput } from '../workflows/definitions.js';
+
+type IHistory = temporal.api.history.v1.IHistory;
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  actor?: { sub: string; name: string; roles: string[]; dept?: string };
+  taskId?: string;
+  details: Record<string, unknown>;
+}
+
+const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? defaultPayloadConverter.fromPayload<T>(p) : undefined);
+
+const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(a.dept ? { dept: a.dept } : {}) });
+
+const SYSTEM = { sub: 'system', name: 'OneStop engine', roles: [] as string[] };
+
+export function timelineFromHistory(history: IHistory): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  // Accepted updates wait for their completion: only those that completed successfully count.
+  const accepted = new Map<string, { at: string; name: string; arg: unknown }>();
+
+  for (const e of history.events ?? []) {
+    const at = new Date(tsToMs(e.eventTime)).toISOString();
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const input = decode<OpenCaseInput>(e.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
+        if (!input) break;
+        out.push({
+          at,
+          type: 'case-opened',
+          actor: who(input.openedBy),
+          details: {
+            templateId: input.template.id,
+            templateVersion: input.templateVersion,
+            kind: input.template.kind,
+            applicant: { creditCode: input.applicant.creditCode, name: input.applicant.name },
+            priority: input.priority,
+            sla: input.template.sla,
+            tasks: input.template.departments.map((d) => d.dept),
+          },
+        });
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const a = e.workflowExecutionUpdateAcceptedEventAttributes;
+        const req = a?.acceptedRequest;
+        const id = req?.meta?.updateId ?? a?.protocolInstanceId;
+        if (id && req?.input?.name) accepted.set(id, { at, name: req.input.name, arg: decode(req.input.args?.payloads?.[0]) });
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+        const c = e.workflowExecutionUpdateCompletedEventAttributes;
+        const id = c?.meta?.updateId;
+        const u = id ? accepted.get(id) : undefined;
+        if (!u || !c?.outcome?.success) break;
+        out.push(...updateEntries(u.name, u.at, u.arg, decode<CaseView>(c.outcome.success.payloads?.[0])));
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const s = e.activityTaskScheduledEventAttributes;
+        if (s?.activityType?.name !== 'notify') break;
+        const n = decode<NotificationInput>(s.input?.payloads?.[0]);
+        const entry = n && notificationEntry(n);
+        if (entry) out.push(entry);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {
+        const result = decode<CaseView>(e.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0]);
+        if (!result) break;
+        out.push({
+          at,
+          type: 'case-closed',
+          details: {
+            status: result.status,
+            decision: result.decision,
+            cancelledTasks: result.tasks.filter((t) => t.status === 'cancelled').map((t) => t.taskId),
+            pausedMs: result.sla.pausedMs,
+            breached: result.sla.breached,
+          },
+        });
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+        out.push({ at, type: 'case-terminated', details: { reason: e.workflowExecutionTerminatedEventAttributes?.reason ?? null } });
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+        out.push({ at, type: 'case-failed', details: { message: e.workflowExecutionFailedEventAttributes?.failure?.message ?? null } });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+function updateEntries(name: string, at: string, arg: unknown, result: CaseView | undefined): TimelineEntry[] {
+  if (name === 'decide') {
+    const d = arg as DecisionInput;
+    const entries: TimelineEntry[] = [
+      {
+        at,
+        type: 'decision',
+        actor: who(d.actor),
+        taskId: d.taskId,
+        details: { outcome: d.outcome, comment: d.comment ?? null, ...(d.requestedDocuments ? { requestedDocuments: d.requestedDocuments } : {}) },
+      },
+    ];
+    if (d.outcome === 'request-info') entries.push({ at, type: 'clock-stopped', actor: who(d.actor), taskId: d.taskId, details: { reason: 'request-info' } });
+    return entries;
+  }
+  if (name === 'supplement') {
+    const s = arg as SupplementInput;
+    const last = result?.supplements[result.supplements.length - 1];
+    return [
+      { at, type: 'supplement-filed', actor: who(s.actor), details: { documents: s.documents, note: s.note ?? null } },
+      { at, type: 'clock-resumed', actor: who(s.actor), details: { stoppedMs: last?.pausedMs ?? null, deadlineAt: result?.sla.deadlineAt ?? null } },
+    ];
+  }
+  if (name === 'withdraw') {
+    const w = arg as WithdrawInput;
+    return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason } }];
+  }
+  return [{ at, type: `update:${name}`, details: {} }];
+}
+
+function notificationEntry(n: NotificationInput): TimelineEntry | undefined {
+  const base = { at: n.at, ...(n.taskId ? { taskId: n.taskId } : {}) };
+  switch (n.kind) {
+    case 'escalation':
+      return { ...base, type: 'escalation', actor: SYSTEM, details: { action: n.action, level: n.level, recipient: n.recipient, message: n.message } };
+    case 'breach':
+      return { ...base, type: 'deadline-breached', actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
+    case 'deemed-approved':
+      return { ...base, type: 'deemed-approved', actor: SYSTEM, details: { message: n.message } };
+    case 'follow-up':
+      return { ...base, type: 'follow-up-notified', actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
+    default:
+      return undefined; // case-closed notices repeat the completion event
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Plain data shared by workflows, activities, the API and tests.
+ * Everything here travels as a Temporal payload (JSON), so: no Date, no Map, no classes.
+ * This file has no runtime imports so the workflow bundle can use it freely.
+ */
+
+export const ROLES = ['applicant', 'caseworker', 'supervisor', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The authenticated person behind a request, as the API read it from the JWT. */
+export interface Actor {
+  sub: string;
+  name: string;
+  roles: Role[];
+  /** Department, for caseworkers and supervisors. */
+  dept?: string;
+  /** The applicant's unified social credit code, for applicants. */
+  org?: string;
+}
+
+/** Who acts when the engine itself decides (deemed approval, breach). */
+export const SYSTEM_ACTOR: Actor = { sub: 'system', name: 'OneStop engine', roles: [] };
+
+export const ESCALATION_ACTIONS = ['reminder', 'supervisor', 'command-center'] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+export const TASK_STATUSES = ['open', 'decided', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const DECISION_OUTCOMES = ['approve', 'reject', 'request-info'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+export type TaskOutcome = DecisionOutcome | 'deemed-approved';
+
+export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn'] as const;
+export type CaseStatus = (typeof ONE_STOP_STATUSES)[number];
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['approved', 'rejected', 'withdrawn'];
+
+export interface Document {
+  name: string;
+  ref: string;
+}
+
+export interface Applicant {
+  creditCode: string;
+  name: string;
+  contact: { name: string; phone: string; email: string };
+}
+
+export interface TaskView {
+  taskId: string;
+  dept: string;
+  title: string;
+  status: TaskStatus;
+  openedAt: string;
+  /** Current due date: moves later by every stop of the clock after the task opened. */
+  dueAt: string;
+  outcome: TaskOutcome | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  /** Documents asked for by the latest `request-info`. */
+  requestedDocuments: string[];
+  /** Highest ladder step reached: 0 none, 1 the first step, … */
+  escalationLevel: number;
+}
+
+export interface EscalationRecord {
+  at: string;
+  taskId: string;
+  action: EscalationAction;
+  /** Index of the ladder step (1-based), so two steps with the same action stay distinct. */
+  level: number;
+}
+
+export interface SupplementRecord {
+  at: string;
+  by: string;
+  byName: string;
+  documents: Document[];
+  note: string | null;
+  /** How long the clocks were stopped, in milliseconds. */
+  pausedMs: number;
+}
+
+export interface CaseDecision {
+  status: 'approved' | 'rejected' | 'withdrawn';
+  /** Formal decision number, for approvals. */
+  number: string | null;
+  at: string;
+  by: string;
+  /** Reasons given: reject comments per task, or the withdrawal reason. */
+  reasons: { taskId: string | null; reason: string }[];
+  /** Follow-up allocations (land, water, electricity) notified on approval. */
+  followUps: { dept: string; title: string }[];
+}
+
+export interface SlaView {
+  deadlineAt: string;
+  paused: boolean;
+  pausedMs: number;
+  breached: boolean;
+  breachedAt: string | null;
+}
+
+export interface CaseView {
+  caseId: string;
+  templateId: string;
+  templateVersion: number;
+  kind: 'one-stop-approval';
+  title: string;
+  status: CaseStatus;
+  priority: boolean;
+  openedAt: string;
+  openedBy: string;
+  openedByName: string;
+  closedAt: string | null;
+  applicant: { creditCode: string; name: string };
+  details: Record<string, unknown>;
+  sla: SlaView;
+  tasks: TaskView[];
+  escalations: EscalationRecord[];
+  supplements: SupplementRecord[];
+  decision: CaseDecision | null;
+}

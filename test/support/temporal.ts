@@ -1,0 +1,47 @@
+/** Temporal for tests: the time-skipping server (resolved binary, never a download when installed) and one bundle per file. */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { Pool } from '../../db/pool.js';
+import { testServerExecutable } from '../../infra/binaries.js';
+import { ensureSearchAttributes } from '../../infra/search-attributes.js';
+import { pino } from 'pino';
+import { WORKFLOWS_PATH } from '../../workers/worker.js';
+
+let runtimeInstalled = false;
+/** Keeps the SDK's own logs to warnings, so test output shows test results. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by an earlier helper in this process
+  }
+}
+
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  // The workflows upsert the engine's search attributes; the test server knows only registered ones.
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default', pino({ level: 'silent' }));
+  return env;
+}
+
+export function bundle(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+}
+
+/** A worker on its own task queue with the real activities over `pool`. */
+export async function caseWorker(env: TestWorkflowEnvironment, workflowBundle: WorkflowBundleWithSourceMap, pool: Pool) {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle,
+    activities: createActivities({ pool }),
+  });
+  return { worker, taskQueue };
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // forks, not threads: the tests spawn servers and load the Temporal native bridge,
+    // which is not safe to share between worker threads.
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+  },
+});

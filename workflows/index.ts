@@ -1,0 +1,2 @@
+/** Every workflow the worker registers. The worker bundles this file; it must stay free of node modules. */
+export { oneStopApprovalWorkflow } from './one-stop.js';

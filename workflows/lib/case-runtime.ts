@@ -1,0 +1,88 @@
+/**
+ * The machinery every case workflow shares: the SLA clock, its deadlines, the main loop that sleeps
+ * until the next deadline or message, and publishing the case (search attributes for Temporal
+ * visibility, a projection row in PostgreSQL for lists). A process workflow supplies its state and
+ * handlers; this class runs them.
+ */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { allHandlersFinished, condition, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities/index.js';
+import type { NotificationInput } from '../../common/notifications.js';
+import type { CaseView } from '../../common/types.js';
+import { SlaClock } from './clock.js';
+import { Deadlines } from './deadlines.js';
+import { now } from './time.js';
+
+/**
+ * Activities retry with backoff without limit: a database that is down delays a case, it does not
+ * fail it. Every activity is idempotent (keys in the input), so a retry never writes twice.
+ */
+export const activities = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface CaseRuntimeHooks {
+  view: () => CaseView;
+  searchAttributes: () => SearchAttributeUpdatePair[];
+  isClosed: () => boolean;
+}
+
+export class CaseRuntime {
+  readonly clock = new SlaClock();
+  readonly deadlines = new Deadlines(this.clock);
+  private changed = false;
+  private projectedSeq = 0;
+  private lastProjected = '';
+  private lastAttributes = '';
+
+  constructor(
+    readonly caseId: string,
+    private readonly hooks: CaseRuntimeHooks,
+  ) {}
+
+  /** Marks the case changed, so the loop wakes and publishes it. */
+  touch(): void {
+    this.changed = true;
+  }
+
+  notify(n: NotificationInput): Promise<void> {
+    return activities.notify(n);
+  }
+
+  /** Runs until the case is closed and every message handler has finished, publishing as it goes. */
+  async run(): Promise<void> {
+    await this.publish();
+    while (!this.hooks.isClosed()) {
+      if (!this.changed) {
+        const wait = this.deadlines.msUntilNext(now());
+        const woken = () => this.changed || this.hooks.isClosed();
+        if (wait === undefined) await condition(woken);
+        else if (wait > 0) await condition(woken, wait);
+      }
+      this.changed = false;
+      await this.deadlines.fireDue(now());
+      await this.publish();
+    }
+    // Let an update that closed the case finish its activities (decision number) before returning.
+    await condition(allHandlersFinished);
+    await this.publish();
+  }
+
+  /** Writes search attributes and the PostgreSQL projection when they changed since last time. */
+  async publish(): Promise<void> {
+    const pairs = this.hooks.searchAttributes();
+    const attrs = JSON.stringify(pairs);
+    if (attrs !== this.lastAttributes) {
+      upsertSearchAttributes(pairs);
+      this.lastAttributes = attrs;
+    }
+    const view = this.hooks.view();
+    const json = JSON.stringify(view);
+    if (json !== this.lastProjected) {
+      this.projectedSeq += 1;
+      await activities.projectCase({ view, seq: this.projectedSeq });
+      this.lastProjected = json;
+    }
+  }
+}

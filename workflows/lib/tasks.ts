@@ -1,0 +1,101 @@
+/**
+ * A task: one department's unit of work on a case. Open until a caseworker or supervisor of that
+ * department decides it; decided once (a `request-info` decision is reopened by the supplement).
+ */
+import type { Actor, TaskOutcome, TaskStatus, TaskView } from '../../common/types.js';
+import { assertDeptMember, assertFourEyes } from './actors.js';
+import type { SlaClock } from './clock.js';
+import { conflict, notFound } from './refusals.js';
+import { iso } from './time.js';
+
+export interface TaskState {
+  taskId: string;
+  dept: string;
+  title: string;
+  status: TaskStatus;
+  openedAtMs: number;
+  slaMs: number;
+  /** Pause total when the task opened: its due date moves by every stop after that. */
+  mark: number;
+  outcome: TaskOutcome | null;
+  decidedBy: Actor | null;
+  decidedAtMs: number | null;
+  comment: string | null;
+  requestedDocuments: string[];
+  escalationLevel: number;
+}
+
+export function openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number, clock: SlaClock): TaskState {
+  return {
+    ...spec,
+    status: 'open',
+    openedAtMs: at,
+    mark: clock.pausedMs(at),
+    outcome: null,
+    decidedBy: null,
+    decidedAtMs: null,
+    comment: null,
+    requestedDocuments: [],
+    escalationLevel: 0,
+  };
+}
+
+export function taskDueMs(task: TaskState, clock: SlaClock, at: number): number {
+  return clock.shifted(task.openedAtMs + task.slaMs, task.mark, at);
+}
+
+/** Finds the task a decision names, refusing as the API contract says (404 / 403 / 409). */
+export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor, openedBy: Actor): TaskState {
+  const task = tasks.find((t) => t.taskId === taskId);
+  if (!task) return notFound(`no task ${taskId} on this case`);
+  assertDeptMember(actor, task.dept, `task ${taskId}`);
+  assertFourEyes(actor, [{ sub: openedBy.sub, role: 'person who opened this case' }]);
+  if (task.status === 'cancelled') conflict(`task ${taskId} was cancelled`);
+  if (task.status === 'decided') {
+    conflict(
+      task.outcome === 'request-info'
+        ? `task ${taskId} is waiting for the applicant's supplement`
+        : `task ${taskId} was already decided (${task.outcome}) by ${task.decidedBy?.sub}`,
+    );
+  }
+  return task;
+}
+
+export function decideTask(task: TaskState, outcome: TaskOutcome, actor: Actor, at: number, comment?: string, requestedDocuments?: string[]): void {
+  task.status = 'decided';
+  task.outcome = outcome;
+  task.decidedBy = actor;
+  task.decidedAtMs = at;
+  task.comment = comment ?? null;
+  task.requestedDocuments = requestedDocuments ?? [];
+}
+
+/** The supplement arrived: a task that asked for information is open again. */
+export function reopenTask(task: TaskState): void {
+  task.status = 'open';
+  task.outcome = null;
+  task.decidedBy = null;
+  task.decidedAtMs = null;
+}
+
+export function cancelTask(task: TaskState): void {
+  task.status = 'cancelled';
+}
+
+export function taskView(task: TaskState, clock: SlaClock, at: number): TaskView {
+  return {
+    taskId: task.taskId,
+    dept: task.dept,
+    title: task.title,
+    status: task.status,
+    openedAt: iso(task.openedAtMs),
+    dueAt: iso(taskDueMs(task, clock, at)),
+    outcome: task.outcome,
+    decidedBy: task.decidedBy?.sub ?? null,
+    decidedByName: task.decidedBy?.name ?? null,
+    decidedAt: task.decidedAtMs === null ? null : iso(task.decidedAtMs),
+    comment: task.comment,
+    requestedDocuments: task.requestedDocuments,
+    escalationLevel: task.escalationLevel,
+  };
+}
