@@ -7,13 +7,14 @@
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
+import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
 import type { Actor, CaseView } from '../common/types.js';
 import type { DecisionInput, OpenCaseInput, SupplementInput, WithdrawInput } from '../workflows/definitions.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
-const EventType = temporal.api.enums.v1.EventType;
+const EventType = proto.temporal.api.enums.v1.EventType;
 
 export interface TimelineEntry {
   at: string;

@@ -5,13 +5,14 @@
 import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { CASE_SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
+import proto, { type temporal } from '@temporalio/proto';
 
 const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  KEYWORD: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  BOOL: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {

@@ -1,0 +1,99 @@
+/**
+ * `npm start`: the whole stack on one machine. Starts (unless pointed elsewhere by env vars) a
+ * Temporal dev server with a file database under data/ and an embedded PostgreSQL under data/pg,
+ * migrates and seeds, then runs the worker and the API. Ctrl-C stops everything; the next start
+ * finds every open case where it was.
+ */
+import path from 'node:path';
+import exitHook from 'async-exit-hook';
+import { Connection } from '@temporalio/client';
+import { searchAttributesForCli } from '../common/search-attributes.js';
+import { startApi, type RunningApi } from '../api/server.js';
+import { createPool, migrate, type Pool } from '../db/pool.js';
+import { loadConfig } from '../infra/config.js';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
+import { createLogger } from '../infra/logger.js';
+import { ensureSearchAttributes } from '../infra/search-attributes.js';
+import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js';
+import { connectClient } from '../infra/temporal-connection.js';
+import { seedBuiltinTemplates } from '../templates/builtin.js';
+import { runWorker, type RunningWorker } from '../workers/run.js';
+
+const config = loadConfig();
+const logger = createLogger(config, 'onestop');
+const stops: (() => Promise<unknown>)[] = [];
+let stopping = false;
+
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info('stopping');
+  // Reverse order: the API stops taking requests, the worker drains, then the servers go.
+  for (const stop of stops.reverse()) {
+    await stop().catch((err) => logger.warn({ err }, 'error while stopping'));
+  }
+  logger.info('stopped');
+}
+
+// embedded-postgres stops its cluster through async-exit-hook on SIGINT/SIGTERM; registering
+// here too makes the process wait for this shutdown before it exits.
+exitHook.forceExitTimeout(30_000);
+exitHook((done) => {
+  shutdown().finally(done);
+});
+
+async function main(): Promise<void> {
+  const dataDir = path.resolve(config.DATA_DIR);
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const server: DevServer = await startDevServer({
+      dbFile: path.join(dataDir, 'temporal.db'),
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      searchAttributes: searchAttributesForCli(),
+      logger,
+    });
+    stops.push(() => server.stop());
+    temporalAddress = server.address;
+    logger.info({ address: server.address, ui: server.uiUrl }, 'Temporal dev server running');
+  }
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: config.EMBEDDED_PG_PORT, logger });
+    stops.push(() => pg.stop());
+    databaseUrl = pg.url;
+    logger.info({ port: pg.port }, 'embedded PostgreSQL running');
+  }
+
+  await migrate(databaseUrl, logger);
+  const pool: Pool = createPool(databaseUrl);
+  stops.push(() => pool.end());
+  await seedBuiltinTemplates(pool, logger);
+
+  if (config.TEMPORAL_ADDRESS) {
+    // A cluster: make sure the namespace has the engine's search attributes.
+    const connection: Connection = await connectClient(config, temporalAddress);
+    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, logger);
+    await connection.close();
+  }
+
+  const worker: RunningWorker = await runWorker(config, temporalAddress, pool, logger);
+  stops.push(() => worker.stop());
+  worker.done.catch((err) => {
+    logger.fatal({ err }, 'worker failed');
+    process.kill(process.pid, 'SIGTERM');
+  });
+
+  const api: RunningApi = await startApi(config, temporalAddress, pool, logger);
+  stops.push(() => api.stop());
+  logger.info(`OneStop is up: API http://localhost:${api.port}  (Ctrl-C stops everything)`);
+}
+
+main().catch(async (err) => {
+  logger.fatal({ err }, 'start failed');
+  await shutdown();
+  process.exit(1);
+});

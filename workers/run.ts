@@ -1,0 +1,37 @@
+/** Runs the case worker and the notification sender until stopped. */
+import type { Logger } from 'pino';
+import type { Pool } from '../db/pool.js';
+import type { Config } from '../infra/config.js';
+import { connectWorker } from '../infra/temporal-connection.js';
+import { logChannel, startNotificationSender } from './notification-sender.js';
+import { createCaseWorker } from './worker.js';
+
+export interface RunningWorker {
+  /** Settles when the worker stops (rejects if it failed). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function runWorker(config: Config, address: string, pool: Pool, logger: Logger): Promise<RunningWorker> {
+  const connection = await connectWorker(config, address);
+  const worker = await createCaseWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    pool,
+    bundlePath: config.WORKFLOW_BUNDLE_PATH,
+  });
+  const stopSender = startNotificationSender(pool, logChannel(logger.child({ component: 'notifications' })), logger, config.NOTIFY_INTERVAL_MS);
+  const done = worker.run().finally(async () => {
+    await stopSender();
+    await connection.close();
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
