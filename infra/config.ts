@@ -24,6 +24,7 @@ const Env = z.object({
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_TLS_CA_PATH: z.string().optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   AUTH_JWT_SECRET: z.string().min(16).optional(),
   AUTH_JWKS_URL: z.string().url().optional(),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
 import { connectWorker } from '../infra/temporal-connection.js';
+import { installTemporalLogger } from '../infra/temporal-logger.js';
 import { logChannel, startNotificationSender } from './notification-sender.js';
 import { createCaseWorker } from './worker.js';
 
@@ -13,6 +14,7 @@ export interface RunningWorker {
 }
 
 export async function runWorker(config: Config, address: string, pool: Pool, logger: Logger): Promise<RunningWorker> {
+  installTemporalLogger(logger, config.TEMPORAL_LOG_LEVEL);
   const connection = await connectWorker(config, address);
   const worker = await createCaseWorker({
     connection,

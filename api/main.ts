@@ -1,0 +1,22 @@
+/**
+ * Production entry of an API process (`npm run api`): serves HTTP against the Temporal cluster and
+ * PostgreSQL named by the environment. Stateless: run several behind a load balancer.
+ */
+import exitHook from 'async-exit-hook';
+import { createPool, migrate } from '../db/pool.js';
+import { loadConfig } from '../infra/config.js';
+import { createLogger } from '../infra/logger.js';
+import { seedBuiltinTemplates } from '../templates/builtin.js';
+import { startApi } from './server.js';
+
+const config = loadConfig();
+const logger = createLogger(config, 'onestop-api');
+if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for an API process');
+
+await migrate(config.DATABASE_URL, logger);
+const pool = createPool(config.DATABASE_URL);
+await seedBuiltinTemplates(pool, logger);
+const api = await startApi(config, config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, logger);
+exitHook((done) => {
+  api.stop().then(() => pool.end()).finally(done);
+});

@@ -1,0 +1,126 @@
+/**
+ * The real stack for API tests: a Temporal dev server (in memory, free port), a fresh PostgreSQL
+ * database, a worker with the real activities, and the Express app listening on a free port.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { SignJWT } from 'jose';
+import { pino } from 'pino';
+import { createActivities } from '../../activities/index.js';
+import { createApp } from '../../api/app.js';
+import { searchAttributesForCli } from '../../common/search-attributes.js';
+import type { Actor } from '../../common/types.js';
+import { loadConfig, type Config } from '../../infra/config.js';
+import { startDevServer, type DevServer } from '../../infra/temporal-dev-server.js';
+import { seedBuiltinTemplates } from '../../templates/builtin.js';
+import { freshDatabase, type TestDatabase } from './db.js';
+import { bundle, quietRuntime } from './temporal.js';
+
+export const TEST_SECRET = 'test-secret-for-onestop-api-tests';
+
+export interface Stack {
+  baseUrl: string;
+  client: Client;
+  db: TestDatabase;
+  config: Config;
+  /** Stops the worker (as a crash or a deploy would) and starts a fresh one on the same queue. */
+  restartWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}): Promise<Stack> {
+  quietRuntime();
+  const [server, db, workflowBundle]: [DevServer, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
+    startDevServer({ uiPort: false, searchAttributes: searchAttributesForCli() }),
+    freshDatabase(databaseServerUrl),
+    bundle(),
+  ]);
+  await seedBuiltinTemplates(db.pool);
+  const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: server.namespace,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowBundle,
+      activities: createActivities({ pool: db.pool }),
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await startWorker();
+
+  const app = createApp({ client, pool: db.pool, logger: pino({ level: 'silent' }), config });
+  const http: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = http.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    client,
+    db,
+    config,
+    stopWorker,
+    startWorker,
+    async restartWorker() {
+      await stopWorker();
+      await startWorker();
+    },
+    async teardown() {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await stopWorker();
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
+
+export async function tokenFor(actor: Actor, secret = TEST_SECRET): Promise<string> {
+  const claims: Record<string, unknown> = { name: actor.name, roles: actor.roles };
+  if (actor.dept) claims.dept = actor.dept;
+  if (actor.org) claims.org = actor.org;
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(actor.sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+}
+
+/** A small HTTP client: JSON in and out, with the actor's token. */
+export function api(baseUrl: string) {
+  return async function call(
+    method: string,
+    path: string,
+    opts: { as?: Actor; body?: unknown; raw?: string; headers?: Record<string, string>; token?: string } = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.as) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | undefined;
+    if (opts.raw !== undefined) payload = opts.raw;
+    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(baseUrl + path, { method, headers, body: payload });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+}

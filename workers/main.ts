@@ -1,0 +1,27 @@
+/**
+ * Production entry of a worker process (`npm run worker`): connects to the Temporal cluster and
+ * PostgreSQL named by the environment. Run as many as load needs; they share the task queue.
+ */
+import exitHook from 'async-exit-hook';
+import { createPool, migrate } from '../db/pool.js';
+import { loadConfig } from '../infra/config.js';
+import { createLogger } from '../infra/logger.js';
+import { ensureSearchAttributes } from '../infra/search-attributes.js';
+import { connectClient } from '../infra/temporal-connection.js';
+import { runWorker } from './run.js';
+
+const config = loadConfig();
+const logger = createLogger(config, 'onestop-worker');
+const address = config.TEMPORAL_ADDRESS ?? 'localhost:7233';
+if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a worker process');
+
+await migrate(config.DATABASE_URL, logger);
+const pool = createPool(config.DATABASE_URL);
+const client = await connectClient(config, address);
+await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
+await client.close();
+const worker = await runWorker(config, address, pool, logger);
+exitHook((done) => {
+  worker.stop().then(() => pool.end()).finally(done);
+});
+await worker.done;
