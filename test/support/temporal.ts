@@ -15,7 +15,7 @@ export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
     // already installed by an earlier helper in this process
   }
@@ -30,7 +30,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function bundle(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
 }
 
 /** A worker on its own task queue with the real activities over `pool`. */
