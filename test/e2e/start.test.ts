@@ -1,0 +1,116 @@
+/**
+ * `npm start` as a user meets it: the whole stack from scripts/start.ts in a child process, with its
+ * own data folder and ports. A case opened before Ctrl-C is found where it was after a restart.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { resolveTemporalCli } from '../../infra/binaries.js';
+import { getFreePort } from '../../infra/temporal-dev-server.js';
+import { applicant, opener, staff } from '../support/fixtures.js';
+import { api } from '../support/stack.js';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'onestop-e2e-'));
+chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as its own user when we are root
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (child && child.exitCode === null) await stop(child);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>): Promise<ChildProcess> {
+  const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, as a terminal's Ctrl-C would signal
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${out.slice(-3000)}`)), 120_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('OneStop is up')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    p.stdout?.on('data', onData);
+    p.stderr?.on('data', onData);
+    p.once('exit', (code) => reject(new Error(`start exited with ${code}:\n${out.slice(-3000)}`)));
+  });
+  return p;
+}
+
+async function stop(p: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)));
+  process.kill(-(p.pid as number), 'SIGINT');
+  return exited;
+}
+
+test('npm start serves a case; Ctrl-C stops everything; a second start finds the case where it was', async () => {
+  const [port, temporalPort, uiPort, pgPort] = await Promise.all([getFreePort(), getFreePort(), getFreePort(), getFreePort()]);
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    TEMPORAL_DEV_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    AUTH_JWT_SECRET: 'test-secret-for-onestop-api-tests',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+  };
+  const call = api(`http://127.0.0.1:${port}`);
+
+  child = await start(env);
+  const opened = await call('POST', '/v1/cases', {
+    as: opener,
+    body: { templateId: 'epidemic-supplies-project', applicant, details: { product: 'protective suits' } },
+  });
+  expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  const { caseId, tasks } = opened.body;
+  expect(tasks).toHaveLength(5);
+  expect((await call('POST', `/v1/cases/${caseId}/tasks/health/decision`, { as: staff('health'), body: { outcome: 'approve' } })).status).toBe(200);
+
+  // Operators can find open cases by search attribute.
+  const cli = resolveTemporalCli();
+  if (cli) {
+    const listed = execFileSync(cli, ['workflow', 'list', '--address', `127.0.0.1:${temporalPort}`, '--query', "CaseStatus='in-review'"], { encoding: 'utf8' });
+    expect(listed).toContain(caseId);
+  }
+
+  // 130 = ended by SIGINT after a clean shutdown (the convention for Ctrl-C).
+  expect([0, 130]).toContain(await stop(child));
+  expect(await portIsFree(temporalPort)).toBe(true);
+  expect(await portIsFree(pgPort)).toBe(true);
+  child = await start(env);
+
+  const after = await call('GET', `/v1/cases/${caseId}`, { as: opener });
+  expect(after.status).toBe(200);
+  expect(after.body.status).toBe('in-review');
+  expect(after.body.tasks.find((t: { taskId: string }) => t.taskId === 'health').outcome).toBe('approve');
+  for (const t of tasks.filter((t: { taskId: string }) => t.taskId !== 'health')) {
+    const r = await call('POST', `/v1/cases/${caseId}/tasks/${t.taskId}/decision`, { as: staff(t.dept), body: { outcome: 'approve' } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  }
+  const final = await call('GET', `/v1/cases/${caseId}`, { as: opener });
+  expect(final.body.status).toBe('approved');
+  expect(final.body.decision.followUps.map((f: { dept: string }) => f.dept)).toEqual(['natural-resources', 'water-utility', 'power-grid']);
+  expect([0, 130]).toContain(await stop(child));
+});
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}
