@@ -28,7 +28,7 @@ export async function notificationsOfCase(pool: Pool, caseId: string): Promise<O
   const { rows } = await pool.query(
     `SELECT id::text, key, case_id AS "caseId", kind, task_id AS "taskId", action, recipient_dept AS "recipientDept",
             recipient_role AS "recipientRole", message, event_at AS "eventAt", sent_at AS "sentAt"
-     FROM notifications WHERE case_id = $1 ORDER BY id`,
+     FROM notifications WHERE case_id = $1 ORDER BY notifications.id`,
     [caseId],
   );
   return rows.map((r) => ({ ...r, eventAt: new Date(r.eventAt).toISOString(), sentAt: r.sentAt && new Date(r.sentAt).toISOString() }));
@@ -47,7 +47,7 @@ export async function deliverPending(pool: Pool, send: (row: OutboxRow) => Promi
       const { rows } = await client.query(
         `SELECT id::text, key, case_id AS "caseId", kind, task_id AS "taskId", action, recipient_dept AS "recipientDept",
                 recipient_role AS "recipientRole", message, event_at AS "eventAt", sent_at AS "sentAt"
-         FROM notifications WHERE sent_at IS NULL AND attempts < 10 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+         FROM notifications WHERE sent_at IS NULL AND attempts < 10 ORDER BY notifications.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
       const row = rows[0];
       if (!row) {

@@ -74,7 +74,9 @@ async function withCase(template: OneStopTemplate, body: (c: CaseCtx) => Promise
         view: () => handle.query(getCaseQuery),
         async advanceTo(offset) {
           const delta = openedAtMs + offset - (await env.currentTimeMs());
+          const t = Date.now();
           if (delta > 0) await env.sleep(delta);
+          if (process.env.DIAG) console.log('advance', offset / H, 'h took', Date.now() - t, 'ms');
         },
         decide: (d, updateId) => handle.executeUpdate(decideUpdate, { args: [d], ...(updateId ? { updateId } : {}) }),
         outbox: () => notificationsOfCase(db.pool, caseId),
@@ -361,7 +363,6 @@ describe('one-stop approval workflow', () => {
       ]);
       expectAtOrJustAfter(at24.escalations[1]?.at, c.openedAtMs + 18 * H + P);
       expectAtOrJustAfter(at24.escalations[3]?.at, c.openedAtMs + 24 * H + P);
-      console.log(JSON.stringify((await db.pool.query('select id, key, event_at, created_at from notifications where case_id=$1 order by id', [c.caseId])).rows, null, 1));
       expect(escalationRows(await c.outbox()).map((r) => `${r.taskId}:${r.action}`)).toEqual(steps(at24).map((s) => `${s.taskId}:${s.action}`));
 
       // The case deadline also moved: not breached at 48 h, breached at 48 h + P.
