@@ -34,6 +34,9 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   // Accepted updates wait for their completion: only those that completed successfully count.
   const accepted = new Map<string, { at: string; name: string; arg: unknown }>();
+  // The clock stops on the first request-info and resumes on the supplement; a second request-info
+  // while stopped is a decision, not another stop.
+  let clockStopped = false;
 
   for (const e of history.events ?? []) {
     const at = new Date(tsToMs(e.eventTime)).toISOString();
@@ -69,7 +72,14 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
         const id = c?.meta?.updateId;
         const u = id ? accepted.get(id) : undefined;
         if (!u || !c?.outcome?.success) break;
-        out.push(...updateEntries(u.name, u.at, u.arg, decode<CaseView>(c.outcome.success.payloads?.[0])));
+        for (const entry of updateEntries(u.name, u.at, u.arg, decode<CaseView>(c.outcome.success.payloads?.[0]))) {
+          if (entry.type === 'clock-stopped') {
+            if (clockStopped) continue;
+            clockStopped = true;
+          }
+          if (entry.type === 'clock-resumed') clockStopped = false;
+          out.push(entry);
+        }
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {

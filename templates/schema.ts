@@ -13,12 +13,15 @@ export const Slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens')
   .max(64);
 
+/** No process of this engine runs longer than this; it also keeps every due date a valid Date. */
+const MAX_DURATION_MS = 36_525 * 24 * 3600_000; // 100 years
+
 export const IsoDuration = z
   .string()
   .refine((s) => {
     const ms = parseDuration(s);
-    return ms !== undefined && ms > 0;
-  }, 'an ISO 8601 duration greater than zero, in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)');
+    return ms !== undefined && ms > 0 && ms <= MAX_DURATION_MS;
+  }, 'an ISO 8601 duration greater than zero and at most 100 years, in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)');
 
 export const EscalationStep = z.strictObject({
   at: z.number().gt(0).lte(1).describe("fraction of the task's SLA at which the step fires"),
@@ -35,7 +38,7 @@ export const EscalationLadder = z
   .array(EscalationStep)
   .max(10)
   .refine((steps) => steps.every((s, i) => i === 0 || (steps[i - 1] as { at: number }).at < s.at), 'steps must be in strictly increasing order of `at`')
-  .default(DEFAULT_LADDER);
+  .default(() => DEFAULT_LADDER.map((s) => ({ ...s })));
 
 const Title = z.string().trim().min(1).max(200);
 

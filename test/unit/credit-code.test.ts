@@ -76,12 +76,10 @@ describe('unified social credit code', () => {
     expect(creditCodeCheckChar('91350100M000100Y4')).toBe('3');
   });
 
-  // BUG (latent, no caller affected today: isValidCreditCode checks the length first).
-  // creditCodeCheckChar reads missing positions as `ALPHABET.indexOf('')`, which is 0, so a short
-  // body is silently treated as if padded with '0' instead of being refused as documented
-  // ("undefined if one is outside the alphabet").
-  it('BUG: creditCodeCheckChar refuses a body shorter than 17 characters', () => {
+  // A short body used to be read as if padded with '0'.
+  it('creditCodeCheckChar refuses a body that is not 17 characters long', () => {
     expect(creditCodeCheckChar('9135')).toBeUndefined();
     expect(creditCodeCheckChar('')).toBeUndefined();
+    expect(creditCodeCheckChar('91350100M000100Y43')).toBeUndefined();
   });
 });
