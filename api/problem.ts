@@ -80,11 +80,29 @@ function fromBodyParser(err: unknown): Problem | undefined {
   return undefined;
 }
 
+/**
+ * A dependency that is down is not the client's fault and not a bug either: 503, so clients and
+ * load balancers retry. gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal, refused or
+ * dropped connections from PostgreSQL.
+ */
+function fromUnavailable(err: unknown): Problem | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { code } = e as { code?: unknown };
+    if (code === 14 || code === 4) return new Problem(503, 'Temporal is unavailable; retry shortly');
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03') {
+      return new Problem(503, 'the database is unavailable; retry shortly');
+    }
+  }
+  return undefined;
+}
+
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof z.ZodError) return fromZod(err, 'request');
   if (err instanceof WorkflowNotFoundError) return notFound('no such case');
-  return fromWorkflowRefusal(err) ?? fromBodyParser(err) ?? new Problem(500, 'an unexpected error occurred; it has been logged');
+  return fromWorkflowRefusal(err) ?? fromBodyParser(err) ?? fromUnavailable(err) ?? new Problem(500, 'an unexpected error occurred; it has been logged');
 }
 
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {

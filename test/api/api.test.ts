@@ -2,7 +2,13 @@
  * The HTTP API against the real stack: a Temporal dev server, PostgreSQL, a worker and the app.
  * Every status the contract names is provoked and checked, and each refusal is shown to change nothing.
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { createPool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import { api, startStack, tokenFor, type Stack } from '../support/stack.js';
 import { applicant, applicantActor, staff } from '../support/fixtures.js';
@@ -292,6 +298,46 @@ describe('lists, health, OpenAPI, restarts', () => {
     expect(done.body.tasks.map((t: any) => t.decidedBy)).toEqual(['market-regulation-officer', 'health-officer', 'ecology-officer']);
   });
 });
+
+describe('operations', () => {
+  test('every response carries a request id; a sane given one is kept', async () => {
+    const given = await call('GET', '/healthz', { headers: { 'X-Request-Id': 'trace-123' } });
+    expect(given.headers.get('x-request-id')).toBe('trace-123');
+    const made = await call('GET', '/healthz', { headers: { 'X-Request-Id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('429 past the rate limit, 503 when PostgreSQL is down', async () => {
+    const limited = createApp({ client: stack.client, pool: stack.db.pool, logger: pino({ level: 'silent' }), config: { ...stack.config, RATE_LIMIT_PER_MINUTE: 3 } });
+    const deadPool = createPool('postgres://postgres:postgres@127.0.0.1:1/none', 1);
+    const degraded = createApp({ client: stack.client, pool: deadPool, logger: pino({ level: 'silent' }), config: stack.config });
+    await withServer(limited, async (url) => {
+      const hit = api(url);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await hit('GET', '/healthz')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expectProblem(await hit('GET', '/healthz'), 429);
+    });
+    await withServer(degraded, async (url) => {
+      const hit = api(url);
+      const health = await hit('GET', '/healthz');
+      expect(health).toMatchObject({ status: 503, body: { status: 'degraded', temporal: 'up', database: 'down' } });
+      expectProblem(await hit('GET', '/v1/templates', { as: auditor }), 503, /database/);
+    });
+    await deadPool.end();
+  });
+});
+
+async function withServer(app: Express, fn: (url: string) => Promise<void>): Promise<void> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
 
 async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
