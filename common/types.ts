@@ -32,8 +32,60 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type TaskOutcome = DecisionOutcome | 'deemed-approved';
 
 export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn'] as const;
-export type CaseStatus = (typeof ONE_STOP_STATUSES)[number];
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['approved', 'rejected', 'withdrawn'];
+export const PRODUCE_FIRST_STATUSES = ['in-review', 'awaiting-supplement', 'provisional', 'suspended', 'certified', 'revoked', 'rejected', 'withdrawn'] as const;
+export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES])] as const;
+export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number];
+/** Statuses in which a case is closed for good (its workflow has completed). */
+export type ClosedStatus = 'approved' | 'rejected' | 'withdrawn' | 'certified' | 'revoked';
+
+export const CASE_KINDS = ['one-stop-approval', 'produce-first-certify-later'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+export const OBLIGATION_STATUSES = ['pending', 'submitted', 'verified', 'overdue'] as const;
+export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
+
+/** A certificate filed for an obligation, with what became of it. */
+export interface FilingRecord {
+  number: string;
+  issuer: string;
+  issuedAt: string;
+  documentRef: string;
+  filedAt: string;
+  filedBy: string;
+  outcome: 'pending' | 'verified' | 'rejected';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+}
+
+/** Produce first: a qualification the enterprise must obtain within `due` of the provisional permit. */
+export interface ObligationView {
+  qualification: string;
+  dept: string;
+  title: string;
+  due: string;
+  status: ObligationStatus;
+  dueAt: string | null;
+  /** When the due date passed unverified (it stays set once overdue). */
+  overdueAt: string | null;
+  remindersSent: { at: string; before: string }[];
+  /** Reason of the latest rejected filing, cleared by a verified one. */
+  rejectionReason: string | null;
+  filings: FilingRecord[];
+}
+
+export interface PermitView {
+  number: string;
+  issuedAt: string;
+}
+
+export interface SuspensionView {
+  at: string;
+  reason: string;
+  /** When the permit is revoked unless every overdue certificate is verified first. */
+  revokeAt: string;
+  reinstatedAt: string | null;
+}
 
 export interface Document {
   name: string;
@@ -84,8 +136,8 @@ export interface SupplementRecord {
 }
 
 export interface CaseDecision {
-  status: 'approved' | 'rejected' | 'withdrawn';
-  /** Formal decision number, for approvals. */
+  status: ClosedStatus;
+  /** Formal number: the decision number of an approval, the licence number of a certification. */
   number: string | null;
   at: string;
   by: string;
@@ -107,7 +159,7 @@ export interface CaseView {
   caseId: string;
   templateId: string;
   templateVersion: number;
-  kind: 'one-stop-approval';
+  kind: CaseKind;
   title: string;
   status: CaseStatus;
   priority: boolean;
@@ -122,4 +174,9 @@ export interface CaseView {
   escalations: EscalationRecord[];
   supplements: SupplementRecord[];
   decision: CaseDecision | null;
+  /** Produce first only: the pledge, the provisional permit, the obligations and suspensions. */
+  pledge?: { signedBy: string; text: string; signedAt: string };
+  permit?: PermitView | null;
+  obligations?: ObligationView[];
+  suspensions?: SuspensionView[];
 }

@@ -56,7 +56,10 @@ export class CaseRuntime {
     while (!this.hooks.isClosed()) {
       if (!this.changed) {
         const wait = this.deadlines.msUntilNext(now());
-        const woken = () => this.changed || this.hooks.isClosed();
+        // Publishing waits until message handlers have finished, so an update's completion always
+        // precedes the commands its change causes: the command order does not hang on how many
+        // promise turns a handler takes (which would make harmless refactors non-deterministic).
+        const woken = () => (this.changed || this.hooks.isClosed()) && allHandlersFinished();
         if (wait === undefined) await condition(woken);
         else if (wait > 0) await condition(woken, wait);
       }

@@ -1,0 +1,281 @@
+/**
+ * What every case process shares, written once: the case record (status, tasks, escalations,
+ * supplements, decision), opening tasks with their escalation ladder, closing, notifications,
+ * the standard view and search attributes, and the handlers every process answers in the same way
+ * (the case query, decisions with their validation, supplements that resume the clock, withdrawal).
+ * A process workflow creates a CaseCore, adds its tasks and deadlines, says what a decision means
+ * for it (`onDecision`), and runs.
+ */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { setHandler } from '@temporalio/workflow';
+import type { NotificationInput, NotificationKind } from '../../common/notifications.js';
+import {
+  ApplicantCodeKey,
+  BreachedKey,
+  CaseKindKey,
+  CaseStatusKey,
+  DeadlineAtKey,
+  OpenDeptsKey,
+  PriorityKey,
+  TemplateIdKey,
+} from '../../common/search-attributes.js';
+import type { Actor, CaseDecision, CaseKind, CaseStatus, CaseView, ClosedStatus, EscalationRecord, SupplementRecord } from '../../common/types.js';
+import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, type DecisionInput, type OpenCaseInput } from '../definitions.js';
+import { assertApplicantOrCaseworker } from './actors.js';
+import { activities, CaseRuntime } from './case-runtime.js';
+import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
+import { conflict, invalid } from './refusals.js';
+import { cancelTask, checkDecidable, decideTask, openTask, reopenTask, taskView, type TaskState } from './tasks.js';
+import { iso, now } from './time.js';
+
+interface TemplateBase {
+  id: string;
+  title: string;
+  kind: CaseKind;
+  escalation: LadderStep[];
+}
+
+export interface CaseCoreHooks {
+  /** The case deadline shown as `sla.deadlineAt` (and the DeadlineAt search attribute). */
+  deadlineMs: (at: number) => number;
+  /** Process-specific fields added to the view. */
+  extraView?: (at: number) => Partial<CaseView>;
+  /** Refuses a decision the process does not allow (after the shared checks). */
+  validateDecision?: (d: DecisionInput, task: TaskState) => void;
+  /** What a recorded decision means for the process (the task is already marked decided). */
+  onDecision: (d: DecisionInput, task: TaskState, at: number) => Promise<void>;
+  /** Status after the supplement resumes the clock (default `in-review`). */
+  statusAfterSupplement?: () => CaseStatus;
+}
+
+export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
+  Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
+
+export class CaseCore<T extends TemplateBase = TemplateBase> {
+  readonly caseId: string;
+  readonly template: T;
+  readonly openedAtMs = now();
+  status: CaseStatus = 'in-review';
+  closedAtMs: number | null = null;
+  breachedAtMs: number | null = null;
+  decision: CaseDecision | null = null;
+  readonly tasks: TaskState[] = [];
+  readonly escalations: EscalationRecord[] = [];
+  readonly supplements: SupplementRecord[] = [];
+  readonly rt: CaseRuntime;
+
+  constructor(
+    readonly input: OpenCaseInput<T>,
+    private readonly hooks: CaseCoreHooks,
+  ) {
+    this.caseId = input.caseId;
+    this.template = input.template;
+    this.rt = new CaseRuntime(this.caseId, { view: () => this.view(), searchAttributes: () => this.searchAttributes(), isClosed: () => this.closed });
+  }
+
+  get closed(): boolean {
+    return this.closedAtMs !== null;
+  }
+
+  get clock() {
+    return this.rt.clock;
+  }
+
+  get deadlines() {
+    return this.rt.deadlines;
+  }
+
+  task(taskId: string): TaskState | undefined {
+    return this.tasks.find((t) => t.taskId === taskId);
+  }
+
+  /** Opens a task and schedules its escalation ladder on the SLA clock. */
+  openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number): TaskState {
+    const task = openTask(spec, at, this.clock);
+    this.tasks.push(task);
+    this.scheduleLadder(task, at);
+    return task;
+  }
+
+  /** Opens an existing task again (a new round of work), with a fresh SLA and ladder. */
+  reopenTask(task: TaskState, at: number): void {
+    Object.assign(task, openTask(task, at, this.clock));
+    this.deadlines.cancel(escalationKey(task.taskId));
+    this.scheduleLadder(task, at);
+  }
+
+  private scheduleLadder(task: TaskState, at: number): void {
+    scheduleLadder(this.deadlines, this.caseId, task, this.template.escalation, at, async (record, notification) => {
+      this.escalations.push(record);
+      this.rt.touch();
+      await this.rt.notify(notification);
+    });
+  }
+
+  /** Writes a notification to the outbox; `keySuffix` makes it once-only within the case. */
+  notify(kind: NotificationKind, keySuffix: string, fields: NotificationFields, at = now()): Promise<void> {
+    return this.rt.notify({
+      key: `${this.caseId}:${keySuffix}`,
+      caseId: this.caseId,
+      kind,
+      taskId: null,
+      action: null,
+      level: null,
+      at: iso(at),
+      ...fields,
+    });
+  }
+
+  assertOpen(): void {
+    if (this.closed) conflict(`case ${this.caseId} is closed (${this.status})`);
+  }
+
+  /** Stops every clock of the case until the applicant's supplement arrives. */
+  awaitSupplement(at: number): void {
+    this.clock.pause(at);
+    this.status = 'awaiting-supplement';
+  }
+
+  /**
+   * Closes the case for good: open and waiting tasks are cancelled, deadlines dropped, the clock
+   * stopped. With `number`, a formal number is issued (once per case and purpose) and recorded;
+   * `afterNumber` runs before the applicant is notified (e.g. follow-up allocations).
+   */
+  async close(
+    final: ClosedStatus,
+    by: Actor,
+    reasons: CaseDecision['reasons'],
+    opts: { number?: { purpose: string; prefix: string }; afterNumber?: (decision: CaseDecision, at: number) => Promise<void> } = {},
+  ): Promise<void> {
+    const at = now();
+    this.clock.resume(at);
+    for (const t of this.tasks) if (t.status === 'open' || t.outcome === 'request-info') cancelTask(t);
+    this.deadlines.clear();
+    this.status = final;
+    this.closedAtMs = at;
+    const decision: CaseDecision = { status: final, number: null, at: iso(at), by: by.sub, reasons, followUps: [] };
+    this.decision = decision;
+    this.rt.touch();
+    if (opts.number) {
+      decision.number = await activities.issueNumber({ caseId: this.caseId, ...opts.number });
+      await opts.afterNumber?.(decision, at);
+    }
+    await this.notify(
+      'case-closed',
+      'closed',
+      { recipient: { dept: null, role: 'applicant' }, message: `case ${this.caseId} is ${final}${decision.number ? ` (${opts.number?.purpose} ${decision.number})` : ''}` },
+      at,
+    );
+  }
+
+  view(): CaseView {
+    const at = now();
+    return {
+      caseId: this.caseId,
+      templateId: this.template.id,
+      templateVersion: this.input.templateVersion,
+      kind: this.template.kind,
+      title: this.template.title,
+      status: this.status,
+      priority: this.input.priority,
+      openedAt: iso(this.openedAtMs),
+      openedBy: this.input.openedBy.sub,
+      openedByName: this.input.openedBy.name,
+      closedAt: this.closedAtMs === null ? null : iso(this.closedAtMs),
+      applicant: { creditCode: this.input.applicant.creditCode, name: this.input.applicant.name },
+      details: this.input.details,
+      sla: {
+        deadlineAt: iso(this.hooks.deadlineMs(at)),
+        paused: this.clock.paused,
+        pausedMs: this.clock.pausedMs(at),
+        breached: this.breachedAtMs !== null,
+        breachedAt: this.breachedAtMs === null ? null : iso(this.breachedAtMs),
+      },
+      tasks: this.tasks.map((t) => taskView(t, this.clock, at)),
+      escalations: [...this.escalations],
+      supplements: [...this.supplements],
+      decision: this.decision,
+      ...this.hooks.extraView?.(at),
+    };
+  }
+
+  searchAttributes(): SearchAttributeUpdatePair[] {
+    return [
+      { key: CaseStatusKey, value: this.status },
+      { key: TemplateIdKey, value: this.template.id },
+      { key: CaseKindKey, value: this.template.kind },
+      { key: ApplicantCodeKey, value: this.input.applicant.creditCode },
+      { key: PriorityKey, value: this.input.priority },
+      { key: BreachedKey, value: this.breachedAtMs !== null },
+      { key: DeadlineAtKey, value: new Date(this.hooks.deadlineMs(now())) },
+      { key: OpenDeptsKey, value: this.tasks.filter((t) => t.status === 'open').map((t) => t.dept) },
+    ];
+  }
+
+  /** Registers the query and the updates every process answers alike. */
+  registerHandlers(): void {
+    setHandler(getCaseQuery, () => this.view());
+
+    setHandler(
+      decideUpdate,
+      async (d) => {
+        const at = now();
+        const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
+        decideTask(task, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
+        this.rt.touch();
+        // A request-info keeps the ladder: it resumes with the clock when the task reopens.
+        if (d.outcome !== 'request-info') this.deadlines.cancel(escalationKey(task.taskId));
+        await this.hooks.onDecision(d, task, at);
+        return this.view();
+      },
+      {
+        validator: (d) => {
+          this.assertOpen();
+          const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
+          if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
+          if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
+          this.hooks.validateDecision?.(d, task);
+        },
+      },
+    );
+
+    setHandler(
+      supplementUpdate,
+      (s) => {
+        const at = now();
+        const stopped = this.clock.resume(at);
+        this.supplements.push({ at: iso(at), by: s.actor.sub, byName: s.actor.name, documents: s.documents, note: s.note ?? null, pausedMs: stopped });
+        for (const t of this.tasks) if (t.outcome === 'request-info') reopenTask(t);
+        this.status = this.hooks.statusAfterSupplement?.() ?? 'in-review';
+        this.rt.touch();
+        return this.view();
+      },
+      {
+        validator: (s) => {
+          this.assertOpen();
+          assertApplicantOrCaseworker(s.actor, this.input.applicant.creditCode, 'filing a supplement');
+          if (this.status !== 'awaiting-supplement') conflict(`case ${this.caseId} is not waiting for a supplement (${this.status})`);
+        },
+      },
+    );
+
+    setHandler(
+      withdrawUpdate,
+      async (w) => {
+        await this.close('withdrawn', w.actor, [{ taskId: null, reason: w.reason }]);
+        return this.view();
+      },
+      {
+        validator: (w) => {
+          this.assertOpen();
+          assertApplicantOrCaseworker(w.actor, this.input.applicant.creditCode, 'withdrawing a case');
+        },
+      },
+    );
+  }
+
+  /** Runs the case until it closes (see CaseRuntime.run). */
+  run(): Promise<void> {
+    return this.rt.run();
+  }
+}
