@@ -14,6 +14,7 @@ import { Problem, problemHandler } from './problem.js';
 import { Routes } from './route.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
+import { keySmeRoutes } from './routes/key-smes.js';
 import { templateRoutes } from './routes/templates.js';
 
 export interface AppDeps {
@@ -54,6 +55,7 @@ export function createApp({ client, pool, logger, config }: AppDeps): Express {
   );
   // 1 MB is ample for any case document reference list; larger bodies are refused with 413.
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.text({ type: 'text/csv', limit: '1mb' }));
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
@@ -62,6 +64,7 @@ export function createApp({ client, pool, logger, config }: AppDeps): Express {
 
   healthRoutes(routes, pool, client);
   templateRoutes(routes, pool);
+  keySmeRoutes(routes, pool);
   caseRoutes(routes, new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }), pool, client);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -6,15 +6,28 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Actor, CaseView } from '../common/types.js';
+import type { Actor, CaseView, ProduceFirstDetails } from '../common/types.js';
+import type { Template } from '../templates/schema.js';
 import { getCaseProjection } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
 import { getTemplate } from '../db/templates.js';
-import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, WORKFLOW_TYPES, type DecisionInput, type OpenCaseInput, type SupplementInput, type WithdrawInput } from '../workflows/definitions.js';
-import { conflict, forbidden, fromWorkflowRefusal, notFound } from './problem.js';
-import type { OpenCaseBody } from './schemas.js';
+import {
+  decideUpdate,
+  fileCertificateUpdate,
+  getCaseQuery,
+  supplementUpdate,
+  withdrawUpdate,
+  WORKFLOW_TYPES,
+  type CertificateInput,
+  type DecisionInput,
+  type OpenCaseInput,
+  type SupplementInput,
+  type WithdrawInput,
+} from '../workflows/definitions.js';
+import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
+import { ProduceFirstDetailsBody, type OpenCaseBody } from './schemas.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -50,6 +63,7 @@ export class CaseService {
     if (!stored) {
       throw notFound(`no template ${body.templateId}${body.templateVersion ? ` version ${body.templateVersion}` : ''}`);
     }
+    const details = detailsFor(stored.body, body.details);
     let caseId = `case-${randomUUID()}`;
     let replayed = false;
     if (idempotencyKey) {
@@ -63,7 +77,7 @@ export class CaseService {
       template: stored.body,
       templateVersion: stored.version,
       applicant: body.applicant,
-      details: body.details,
+      details,
       openedBy: actor,
       priority: await isKeySme(this.d.pool, body.applicant.creditCode),
     };
@@ -111,6 +125,10 @@ export class CaseService {
     return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }));
   }
 
+  fileCertificate(caseId: string, input: CertificateInput, updateId?: string): Promise<CaseView> {
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args: [input], updateId }));
+  }
+
   withdraw(caseId: string, input: WithdrawInput, updateId?: string): Promise<CaseView> {
     return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }));
   }
@@ -136,6 +154,27 @@ export class CaseService {
       throw err;
     }
   }
+}
+
+/**
+ * The process-specific part of an opening: one-stop details are free-form; produce-first details
+ * are validated, and `missing` must name obligations of the template (default: all of them).
+ */
+function detailsFor(template: Template, raw: Record<string, unknown>): Record<string, unknown> {
+  if (template.kind !== 'produce-first-certify-later') return raw;
+  const parsed = ProduceFirstDetailsBody.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error, 'body.details');
+  const known = template.obligations.map((o) => o.qualification);
+  const missing = parsed.data.missing ?? known;
+  const unknown = missing.map((q, i) => ({ q, i })).filter(({ q }) => !known.includes(q));
+  if (unknown.length) {
+    throw badRequest(
+      `unknown qualification(s) ${unknown.map((u) => u.q).join(', ')}; this template's obligations are ${known.join(', ')}`,
+      unknown.map(({ q, i }) => ({ path: `body.details.missing.${i}`, message: `not an obligation of this template: ${q}` })),
+    );
+  }
+  const details: ProduceFirstDetails = { ...parsed.data, missing: [...new Set(missing)] };
+  return details as unknown as Record<string, unknown>;
 }
 
 /** Temporal answers an update to a finished workflow with NOT_FOUND "workflow execution already completed". */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
-import { DECISION_OUTCOMES, ESCALATION_ACTIONS, ONE_STOP_STATUSES, TASK_STATUSES } from '../common/types.js';
+import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES } from '../common/types.js';
 import { Slug } from '../templates/schema.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -36,6 +36,25 @@ export const OpenCaseBody = z
   })
   .meta({ id: 'OpenCase' });
 export type OpenCaseBody = z.infer<typeof OpenCaseBody>;
+
+/** Produce first: what the enterprise files when it opens a case (`details`). */
+export const ProduceFirstDetailsBody = z
+  .strictObject({
+    pledge: z.strictObject({ signedBy: Text(200), text: Text(20_000) }),
+    products: z.array(z.strictObject({ name: Text(200), description: Text(2000).optional() })).min(1).max(100),
+    missing: z.array(Slug).min(1).max(50).optional().meta({ description: 'qualification ids the enterprise lacks; default every obligation of the template' }),
+  })
+  .meta({ id: 'ProduceFirstDetails' });
+
+export const CertificateBody = z
+  .strictObject({
+    qualification: Slug,
+    number: Text(100),
+    issuer: Text(200),
+    issuedAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).meta({ description: 'date or date-time of issue' }),
+    documentRef: Text(500),
+  })
+  .meta({ id: 'Certificate' });
 
 export const Document = z.strictObject({ name: Text(200), ref: Text(500) }).meta({ id: 'Document' });
 
@@ -107,9 +126,9 @@ export const CaseSchema = z
     caseId: z.string(),
     templateId: z.string(),
     templateVersion: z.number().int(),
-    kind: z.string(),
+    kind: z.enum(CASE_KINDS),
     title: z.string(),
-    status: z.enum(ONE_STOP_STATUSES),
+    status: z.enum(CASE_STATUSES),
     priority: z.boolean(),
     openedAt: Iso,
     openedBy: z.string(),
@@ -125,7 +144,7 @@ export const CaseSchema = z
     ),
     decision: z
       .object({
-        status: z.enum(['approved', 'rejected', 'withdrawn']),
+        status: z.enum(['approved', 'rejected', 'withdrawn', 'certified', 'revoked']),
         number: z.string().nullable(),
         at: Iso,
         by: z.string(),
@@ -133,6 +152,38 @@ export const CaseSchema = z
         followUps: z.array(z.object({ dept: z.string(), title: z.string() })),
       })
       .nullable(),
+    pledge: z.object({ signedBy: z.string(), text: z.string(), signedAt: Iso }).optional(),
+    permit: z.object({ number: z.string().nullable(), issuedAt: Iso }).nullable().optional(),
+    obligations: z
+      .array(
+        z.object({
+          qualification: z.string(),
+          dept: z.string(),
+          title: z.string(),
+          due: z.string(),
+          status: z.enum(OBLIGATION_STATUSES),
+          dueAt: Iso.nullable(),
+          overdueAt: Iso.nullable(),
+          remindersSent: z.array(z.object({ at: Iso, before: z.string() })),
+          rejectionReason: z.string().nullable(),
+          filings: z.array(
+            z.object({
+              number: z.string(),
+              issuer: z.string(),
+              issuedAt: z.string(),
+              documentRef: z.string(),
+              filedAt: Iso,
+              filedBy: z.string(),
+              outcome: z.enum(['pending', 'verified', 'rejected']),
+              decidedBy: z.string().nullable(),
+              decidedAt: Iso.nullable(),
+              reason: z.string().nullable(),
+            }),
+          ),
+        }),
+      )
+      .optional(),
+    suspensions: z.array(z.object({ at: Iso, reason: z.string(), revokeAt: Iso, reinstatedAt: Iso.nullable() })).optional(),
   })
   .meta({ id: 'Case' });
 

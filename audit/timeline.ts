@@ -10,8 +10,8 @@ import { tsToMs } from '@temporalio/common/lib/time.js';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
-import type { Actor, CaseView } from '../common/types.js';
-import type { DecisionInput, OpenCaseInput, SupplementInput, WithdrawInput } from '../workflows/definitions.js';
+import type { Actor, CaseView, ProduceFirstDetails } from '../common/types.js';
+import type { CertificateInput, DecisionInput, OpenCaseInput, SupplementInput, WithdrawInput } from '../workflows/definitions.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -44,20 +44,7 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const input = decode<OpenCaseInput>(e.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
         if (!input) break;
-        out.push({
-          at,
-          type: 'case-opened',
-          actor: who(input.openedBy),
-          details: {
-            templateId: input.template.id,
-            templateVersion: input.templateVersion,
-            kind: input.template.kind,
-            applicant: { creditCode: input.applicant.creditCode, name: input.applicant.name },
-            priority: input.priority,
-            sla: input.template.sla,
-            tasks: input.template.departments.map((d) => d.dept),
-          },
-        });
+        out.push({ at, type: 'case-opened', actor: who(input.openedBy), details: openingDetails(input) });
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
@@ -119,6 +106,20 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
   return out;
 }
 
+function openingDetails(input: OpenCaseInput): Record<string, unknown> {
+  const common = {
+    templateId: input.template.id,
+    templateVersion: input.templateVersion,
+    kind: input.template.kind,
+    applicant: { creditCode: input.applicant.creditCode, name: input.applicant.name },
+    priority: input.priority,
+  };
+  const t = input.template;
+  if (t.kind === 'one-stop-approval') return { ...common, sla: t.sla, tasks: t.departments.map((d) => d.dept) };
+  const d = input.details as unknown as ProduceFirstDetails;
+  return { ...common, sla: t.eligibility.sla, tasks: ['eligibility'], pledge: d.pledge, products: d.products, missing: d.missing };
+}
+
 function updateEntries(name: string, at: string, arg: unknown, result: CaseView | undefined): TimelineEntry[] {
   if (name === 'decide') {
     const d = arg as DecisionInput;
@@ -142,6 +143,18 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
       { at, type: 'clock-resumed', actor: who(s.actor), details: { stoppedMs: last?.pausedMs ?? null, deadlineAt: result?.sla.deadlineAt ?? null } },
     ];
   }
+  if (name === 'fileCertificate') {
+    const f = arg as CertificateInput;
+    return [
+      {
+        at,
+        type: 'certificate-filed',
+        actor: who(f.actor),
+        taskId: `verify:${f.qualification}`,
+        details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef },
+      },
+    ];
+  }
   if (name === 'withdraw') {
     const w = arg as WithdrawInput;
     return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason } }];
@@ -160,6 +173,12 @@ function notificationEntry(n: NotificationInput): TimelineEntry | undefined {
       return { ...base, type: 'deemed-approved', actor: SYSTEM, details: { message: n.message } };
     case 'follow-up':
       return { ...base, type: 'follow-up-notified', actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
+    case 'permit-issued':
+    case 'obligation-reminder':
+    case 'obligation-overdue':
+    case 'suspended':
+    case 'reinstated':
+      return { ...base, type: n.kind, actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
     default:
       return undefined; // case-closed notices repeat the completion event
   }

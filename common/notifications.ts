@@ -1,5 +1,15 @@
 /** A notification the workflow asks to be sent; written to the PostgreSQL outbox, delivered by a sender. */
-export type NotificationKind = 'escalation' | 'breach' | 'deemed-approved' | 'follow-up' | 'case-closed';
+export type NotificationKind =
+  | 'escalation'
+  | 'breach'
+  | 'deemed-approved'
+  | 'follow-up'
+  | 'case-closed'
+  | 'permit-issued'
+  | 'obligation-reminder'
+  | 'obligation-overdue'
+  | 'suspended'
+  | 'reinstated';
 
 export interface NotificationInput {
   /** Idempotency key: the same key is written once, however often the activity runs. */

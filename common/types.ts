@@ -75,8 +75,17 @@ export interface ObligationView {
 }
 
 export interface PermitView {
-  number: string;
+  /** Null only for the moment between the eligibility approval and the number's issue. */
+  number: string | null;
   issuedAt: string;
+}
+
+/** What an enterprise files when it asks to produce first (validated by the API). */
+export interface ProduceFirstDetails {
+  pledge: { signedBy: string; text: string };
+  products: { name: string; description?: string }[];
+  /** Qualification ids it lacks; the API fills in every obligation of the template when omitted. */
+  missing: string[];
 }
 
 export interface SuspensionView {

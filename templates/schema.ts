@@ -72,10 +72,45 @@ export const OneStopTemplate = z
     });
   });
 
+const ms = (d: string) => parseDuration(d) as number;
+
+export const Obligation = z.strictObject({
+  qualification: Slug.describe('stable id of the missing qualification; the verification task is `verify:<qualification>`'),
+  dept: Slug.describe('department that verifies the certificate'),
+  title: Title,
+  due: IsoDuration.describe('period from the provisional permit within which the certificate must be verified'),
+});
+
+export const ProduceFirstTemplate = z
+  .strictObject({
+    id: Slug,
+    title: Title,
+    kind: z.literal('produce-first-certify-later'),
+    eligibility: z.strictObject({ dept: Slug, title: Title.default('Eligibility for production on a pledge'), sla: IsoDuration }),
+    obligations: z.array(Obligation).min(1).max(50),
+    reminders: z.array(IsoDuration).max(10).default(['P7D', 'P1D']).describe('reminders this long before each due date'),
+    grace: IsoDuration.describe('after a due date passes unverified, how long until the permit is suspended'),
+    revokeAfter: IsoDuration.describe('how long a suspension may last before the permit is revoked'),
+    verificationSla: IsoDuration.default('P3D').describe("SLA of each verification task (its escalation ladder runs on it)"),
+    escalation: EscalationLadder,
+  })
+  .superRefine((t, ctx) => {
+    const seen = new Set<string>();
+    t.obligations.forEach((o, i) => {
+      if (seen.has(o.qualification)) ctx.addIssue({ code: 'custom', path: ['obligations', i, 'qualification'], message: `qualification ${o.qualification} appears twice` });
+      seen.add(o.qualification);
+    });
+    const shortest = Math.min(...t.obligations.map((o) => ms(o.due)));
+    t.reminders.forEach((r, i) => {
+      if (ms(r) >= shortest) ctx.addIssue({ code: 'custom', path: ['reminders', i], message: 'a reminder must come before the shortest due period ends' });
+    });
+  });
+
 /** Every template kind; later kinds join this union. */
-export const Template = z.discriminatedUnion('kind', [OneStopTemplate]);
+export const Template = z.discriminatedUnion('kind', [OneStopTemplate, ProduceFirstTemplate]);
 
 export type OneStopTemplate = z.infer<typeof OneStopTemplate>;
+export type ProduceFirstTemplate = z.infer<typeof ProduceFirstTemplate>;
 export type Template = z.infer<typeof Template>;
 export type TemplateKind = Template['kind'];
 export type EscalationStep = z.infer<typeof EscalationStep>;

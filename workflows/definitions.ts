@@ -4,12 +4,12 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Applicant, CaseView, DecisionOutcome, Document } from '../common/types.js';
-import type { OneStopTemplate } from '../templates/schema.js';
+import type { Template } from '../templates/schema.js';
 
 export const TASK_QUEUE = 'onestop-cases';
 
 /** What the API hands a new case workflow; everything is already validated. */
-export interface OpenCaseInput<T = OneStopTemplate> {
+export interface OpenCaseInput<T = Template> {
   caseId: string;
   template: T;
   templateVersion: number;
@@ -38,10 +38,24 @@ export interface WithdrawInput {
   actor: Actor;
 }
 
+/** Produce first: a certificate filed for one of the case's obligations. */
+export interface CertificateInput {
+  qualification: string;
+  number: string;
+  issuer: string;
+  issuedAt: string;
+  documentRef: string;
+  actor: Actor;
+}
+
 export const getCaseQuery = defineQuery<CaseView>('getCase');
 export const decideUpdate = defineUpdate<CaseView, [DecisionInput]>('decide');
 export const supplementUpdate = defineUpdate<CaseView, [SupplementInput]>('supplement');
 export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
+export const fileCertificateUpdate = defineUpdate<CaseView, [CertificateInput]>('fileCertificate');
 
 /** Workflow type names, as the API starts them and the worker registers them. */
-export const WORKFLOW_TYPES = { 'one-stop-approval': 'oneStopApprovalWorkflow' } as const;
+export const WORKFLOW_TYPES = {
+  'one-stop-approval': 'oneStopApprovalWorkflow',
+  'produce-first-certify-later': 'produceFirstWorkflow',
+} as const;

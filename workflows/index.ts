@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. The worker bundles this file; it must stay free of node modules. */
 export { oneStopApprovalWorkflow } from './one-stop.js';
+export { produceFirstWorkflow } from './produce-first.js';

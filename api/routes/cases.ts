@@ -10,6 +10,7 @@ import {
   CaseIdParam,
   CaseListSchema,
   CaseSchema,
+  CertificateBody,
   DecisionBody,
   ListCasesQuery,
   OpenCaseBody,
@@ -112,6 +113,25 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Not waiting for a supplement, or closed' } },
     handler: async ({ actor, params, body, req }) => ({
       body: await cases.supplement(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/certificates',
+    summary: 'Produce first: file a certificate for an obligation; opens its verification task',
+    tag: 'cases',
+    roles: ['applicant', 'caseworker'],
+    params: CaseIdParam,
+    body: CertificateBody,
+    headers: IdempotencyHeader,
+    responses: {
+      200: CaseResponse,
+      404: { description: 'Unknown case' },
+      409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
+    },
+    handler: async ({ actor, params, body, req }) => ({
+      body: await cases.fileCertificate(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
     }),
   });
 

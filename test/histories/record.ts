@@ -18,6 +18,7 @@ import { decideUpdate, supplementUpdate, withdrawUpdate, type OpenCaseInput } fr
 import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
+import type { OneStopTemplate } from '../../templates/schema.js';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'one-stop');
 const HOUR = 3600_000;
@@ -35,7 +36,7 @@ function fakeActivities(): CaseActivities {
 }
 
 type Handle = WorkflowHandle<typeof oneStopApprovalWorkflow>;
-type Scenario = { name: string; input: Partial<OpenCaseInput>; drive: (h: Handle, sleep: (ms: number) => Promise<void>) => Promise<void> };
+type Scenario = { name: string; input: Partial<OpenCaseInput<OneStopTemplate>>; drive: (h: Handle, sleep: (ms: number) => Promise<void>) => Promise<void> };
 
 const approve = (h: Handle, dept: string) => h.executeUpdate(decideUpdate, { args: [{ taskId: dept, outcome: 'approve', actor: staff(dept) }] });
 
@@ -102,7 +103,7 @@ try {
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: fakeActivities() });
     await worker.runUntil(async () => {
       const caseId = `case-${randomUUID()}`;
-      const input: OpenCaseInput = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
+      const input: OpenCaseInput<OneStopTemplate> = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
       const h: Handle = await env.client.workflow.start<typeof oneStopApprovalWorkflow>('oneStopApprovalWorkflow', { taskQueue, workflowId: caseId, args: [input] });
       await s.drive(h, (ms) => env.sleep(ms));
       await h.result();

@@ -1,0 +1,234 @@
+/**
+ * Key-SME list routes (admin): list, add or update one, remove one, import many (a JSON array or a
+ * CSV file, all or nothing), and one entry's change log. Supervisors and auditors may read.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import { getKeySme, importKeySmes, keySmeHistory, listKeySmes, removeKeySme, upsertKeySme, type KeySmeInput } from '../../db/key-smes.js';
+import type { Pool } from '../../db/pool.js';
+import { badRequest, notFound, Problem } from '../problem.js';
+import type { Routes } from '../route.js';
+import { CreditCode } from '../schemas.js';
+
+const READERS = ['admin', 'supervisor', 'auditor'] as const;
+const WRITERS = ['admin'] as const;
+export const MAX_IMPORT_ROWS = 10_000;
+const CSV_COLUMNS = ['creditCode', 'name', 'reason'] as const;
+
+const Name = z.string().trim().min(1, 'is required').max(200, 'at most 200 characters');
+const Reason = z.string().trim().min(1, 'is required').max(2000, 'at most 2000 characters');
+
+const KeySmeBody = z.strictObject({ name: Name, reason: Reason }).meta({ id: 'KeySmeEntry' });
+const KeySmeRow = z.strictObject({ creditCode: CreditCode, name: Name, reason: Reason }).meta({ id: 'KeySmeRow' });
+const CreditCodeParam = z.strictObject({ creditCode: CreditCode });
+
+/** What the import route accepts before it looks at the rows: a JSON array, or the text of a CSV file. */
+const ImportBody = z
+  .union([z.array(z.unknown()), z.string()])
+  .optional()
+  .meta({ description: `an array of { creditCode, name, reason } (application/json), at most ${MAX_IMPORT_ROWS}` });
+
+const KeySmeSchema = z
+  .object({
+    creditCode: z.string(),
+    name: z.string(),
+    reason: z.string(),
+    addedBy: z.string(),
+    addedAt: z.iso.datetime(),
+    updatedBy: z.string().nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'KeySme' });
+const KeySmeChangeSchema = z
+  .object({
+    id: z.number().int(),
+    creditCode: z.string(),
+    action: z.enum(['added', 'updated', 'removed', 'imported']),
+    name: z.string(),
+    reason: z.string(),
+    changedBy: z.string(),
+    changedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'KeySmeChange' });
+const ImportResultSchema = z
+  .object({
+    added: z.number().int().meta({ description: 'codes that were not listed before' }),
+    updated: z.number().int().meta({ description: 'codes already listed, whose name and reason were replaced' }),
+    total: z.number().int().meta({ description: 'entries on the list after the import' }),
+  })
+  .meta({ id: 'KeySmeImportResult' });
+
+type RowError = { path: string; message: string };
+
+/** One message for all of a row's zod issues: `creditCode: check character does not match; name: is required`. */
+function rowMessage(err: z.ZodError): string {
+  return err.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/** Validates every row and reports each bad one (with `where(i)` naming it); duplicates count as bad. */
+function validateRows(raw: { value: unknown; where: string; error?: string }[]): { rows: KeySmeInput[]; errors: RowError[] } {
+  const rows: KeySmeInput[] = [];
+  const errors: RowError[] = [];
+  const seen = new Map<string, string>();
+  for (const { value, where, error } of raw) {
+    if (error) {
+      errors.push({ path: where, message: error });
+      continue;
+    }
+    const r = KeySmeRow.safeParse(value);
+    if (!r.success) {
+      errors.push({ path: where, message: rowMessage(r.error) });
+      continue;
+    }
+    const first = seen.get(r.data.creditCode);
+    if (first) {
+      errors.push({ path: where, message: `creditCode: ${r.data.creditCode} is repeated (first at ${first})` });
+      continue;
+    }
+    seen.set(r.data.creditCode, where);
+    rows.push(r.data);
+  }
+  return { rows, errors };
+}
+
+const tooMany = (n: number) => badRequest(`at most ${MAX_IMPORT_ROWS} rows may be imported at once; this has ${n}; nothing was imported`);
+
+/** The records of a CSV file, each with the line it starts on (the header is line 1). */
+function csvRecords(text: string): { record: string[]; line: number }[] {
+  let parsed: { record: string[]; info: { lines: number; empty_lines: number } }[];
+  try {
+    parsed = parseCsv(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof parsed;
+  } catch (err) {
+    const line = (err as { lines?: unknown }).lines;
+    const message = err instanceof Error ? err.message : 'unreadable CSV';
+    throw badRequest(`the CSV file cannot be read: ${message}; nothing was imported`, [{ path: typeof line === 'number' ? `line ${line}` : 'body', message }]);
+  }
+  // info.lines is the line a record ends on; it starts after the previous one and any blank lines.
+  let prevEnd = 0;
+  let prevEmpty = 0;
+  return parsed.map(({ record, info }) => {
+    const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
+    prevEnd = info.lines;
+    prevEmpty = info.empty_lines;
+    return { record, line };
+  });
+}
+
+function csvRows(text: string): { value: unknown; where: string; error?: string }[] {
+  const records = csvRecords(text);
+  const header = records.shift();
+  const expected = CSV_COLUMNS.join(',');
+  if (!header) throw badRequest(`the CSV file is empty; it needs the header ${expected} and at least one row`);
+  const index = CSV_COLUMNS.map((c) => header.record.indexOf(c));
+  if (header.record.length !== CSV_COLUMNS.length || index.some((i) => i < 0)) {
+    const message = `the header must name the columns ${expected} (found ${header.record.join(',')})`;
+    throw badRequest(`${message}; nothing was imported`, [{ path: `line ${header.line}`, message }]);
+  }
+  if (records.length > MAX_IMPORT_ROWS) throw tooMany(records.length);
+  return records.map(({ record, line }) => {
+    const where = `line ${line}`;
+    if (record.length !== CSV_COLUMNS.length) return { value: undefined, where, error: `expected ${CSV_COLUMNS.length} fields (${expected}), found ${record.length}` };
+    const value = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, record[index[i] as number]]));
+    return { value, where };
+  });
+}
+
+export function keySmeRoutes(routes: Routes, pool: Pool): void {
+  routes.add({
+    method: 'get',
+    path: '/v1/key-smes',
+    summary: 'The key-SME list, by credit code',
+    tag: 'key-smes',
+    roles: READERS,
+    responses: { 200: { description: 'Every listed enterprise', schema: z.array(KeySmeSchema) } },
+    handler: async () => ({ body: await listKeySmes(pool) }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/key-smes/:creditCode',
+    summary: 'One listed enterprise',
+    tag: 'key-smes',
+    roles: READERS,
+    params: CreditCodeParam,
+    responses: { 200: { description: 'The entry', schema: KeySmeSchema }, 404: { description: 'Not listed' } },
+    handler: async ({ params }) => {
+      const entry = await getKeySme(pool, params.creditCode);
+      if (!entry) throw notFound(`${params.creditCode} is not on the key-SME list`);
+      return { body: entry };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/key-smes/:creditCode/history',
+    summary: "Every change to one credit code's entry, oldest first (kept after removal)",
+    tag: 'key-smes',
+    roles: READERS,
+    params: CreditCodeParam,
+    responses: { 200: { description: 'The changes; empty if the code was never listed', schema: z.array(KeySmeChangeSchema) } },
+    handler: async ({ params }) => ({ body: await keySmeHistory(pool, params.creditCode) }),
+  });
+
+  routes.add({
+    method: 'put',
+    path: '/v1/key-smes/:creditCode',
+    summary: 'List an enterprise (201), or replace the name and reason of a listed one (200)',
+    tag: 'key-smes',
+    roles: WRITERS,
+    params: CreditCodeParam,
+    body: KeySmeBody,
+    responses: { 200: { description: 'Updated', schema: KeySmeSchema }, 201: { description: 'Listed', schema: KeySmeSchema } },
+    handler: async ({ params, body, actor }) => {
+      const { entry, created } = await upsertKeySme(pool, { creditCode: params.creditCode, ...body }, actor.sub);
+      return created ? { status: 201, body: entry, headers: { Location: `/v1/key-smes/${entry.creditCode}` } } : { status: 200, body: entry };
+    },
+  });
+
+  routes.add({
+    method: 'delete',
+    path: '/v1/key-smes/:creditCode',
+    summary: 'Take an enterprise off the list (cases already open keep their priority)',
+    tag: 'key-smes',
+    roles: WRITERS,
+    params: CreditCodeParam,
+    responses: { 204: { description: 'Removed' }, 404: { description: 'Not listed' } },
+    handler: async ({ params, actor }) => {
+      if (!(await removeKeySme(pool, params.creditCode, actor.sub))) throw notFound(`${params.creditCode} is not on the key-SME list`);
+      return { status: 204, body: undefined };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/key-smes/import',
+    summary: 'Add or update many entries at once, all or nothing: a JSON array, or CSV (text/csv) with the header creditCode,name,reason',
+    tag: 'key-smes',
+    roles: WRITERS,
+    body: ImportBody,
+    extraBodyTypes: ['text/csv'],
+    responses: {
+      200: { description: 'Imported: how many were added and updated, and the size of the list', schema: ImportResultSchema },
+      415: { description: 'Neither application/json nor text/csv' },
+    },
+    handler: async ({ body, actor, req }) => {
+      if (body === undefined) {
+        if (req.is(['application/json', 'text/csv'])) throw badRequest('the body is empty; nothing was imported');
+        throw new Problem(415, 'send a JSON array (application/json) or a CSV file (text/csv) with the header creditCode,name,reason');
+      }
+      let raw: { value: unknown; where: string; error?: string }[];
+      if (typeof body === 'string') {
+        raw = csvRows(body);
+      } else {
+        if (body.length > MAX_IMPORT_ROWS) throw tooMany(body.length);
+        raw = body.map((value, i) => ({ value, where: `[${i}]` }));
+      }
+      if (raw.length === 0) throw badRequest('there are no rows to import');
+      const { rows, errors } = validateRows(raw);
+      if (errors.length) {
+        throw badRequest(`${errors.length} of ${raw.length} rows are invalid; nothing was imported`, errors);
+      }
+      return { body: await importKeySmes(pool, rows, actor.sub) };
+    },
+  });
+}
