@@ -1,26 +1,30 @@
 /**
- * Records the histories the replay test runs against (`npm run record:histories`). Run it when a
- * new workflow version ships, and commit the new files beside the old ones: the old files are what
- * proves that cases started under earlier code still replay. Never regenerate old files in place.
+ * Records the histories the replay test runs against (`npm run record:histories`). It records only
+ * scenarios whose file does not exist yet: add a scenario (or a new file name) when a workflow
+ * changes, and commit it beside the old ones, which are what proves that cases started under
+ * earlier code still replay. `--force` rewrites them all: only before a workflow's first release.
  *
  * Each scenario drives one case through a path on the time-skipping server, with in-memory fake
  * activities (only the workflow's command sequence matters to a history).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../activities/index.js';
-import { decideUpdate, supplementUpdate, withdrawUpdate, type OpenCaseInput } from '../../workflows/definitions.js';
+import { decideUpdate, fileCertificateUpdate, supplementUpdate, withdrawUpdate, type OpenCaseInput } from '../../workflows/definitions.js';
+import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
+import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
-import type { OneStopTemplate } from '../../templates/schema.js';
+import { ProduceFirstTemplate, type OneStopTemplate } from '../../templates/schema.js';
 
-const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'one-stop');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const FORCE = process.argv.includes('--force');
 const HOUR = 3600_000;
 
 function fakeActivities(): CaseActivities {
@@ -37,6 +41,9 @@ function fakeActivities(): CaseActivities {
 
 type Handle = WorkflowHandle<typeof oneStopApprovalWorkflow>;
 type Scenario = { name: string; input: Partial<OpenCaseInput<OneStopTemplate>>; drive: (h: Handle, sleep: (ms: number) => Promise<void>) => Promise<void> };
+type PfHandle = WorkflowHandle<typeof produceFirstWorkflow>;
+type PfScenario = { name: string; missing?: string[]; drive: (h: PfHandle, sleep: (ms: number) => Promise<void>) => Promise<void> };
+const DAY = 24 * HOUR;
 
 const approve = (h: Handle, dept: string) => h.executeUpdate(decideUpdate, { args: [{ taskId: dept, outcome: 'approve', actor: staff(dept) }] });
 
@@ -94,23 +101,86 @@ const scenarios: Scenario[] = [
   },
 ];
 
+const pfTemplate = ProduceFirstTemplate.parse(loadBuiltinTemplates().find((t) => t.id === 'produce-first-epidemic-supplies'));
+const certificate = (qualification: string) => ({ qualification, number: `C-${qualification}`, issuer: 'Provincial authority', issuedAt: '2026-12-01', documentRef: `doc://${qualification}`, actor: applicantActor });
+const eligible = (h: PfHandle) => h.executeUpdate(decideUpdate, { args: [{ taskId: 'eligibility', outcome: 'approve', actor: staff('industry-it') }] });
+const verify = (h: PfHandle, q: string, dept: string, outcome: 'approve' | 'reject' = 'approve') =>
+  h.executeUpdate(decideUpdate, { args: [{ taskId: `verify:${q}`, outcome, comment: outcome === 'reject' ? 'illegible scan' : undefined, actor: staff(dept) }] });
+const file = (h: PfHandle, q: string) => h.executeUpdate(fileCertificateUpdate, { args: [certificate(q)] });
+
+const pfScenarios: PfScenario[] = [
+  {
+    name: 'certified-after-suspension-and-reinstatement',
+    drive: async (h, sleep) => {
+      await eligible(h);
+      await file(h, 'production-licence');
+      await verify(h, 'production-licence', 'market-regulation');
+      await sleep(23 * DAY); // inspection report: reminders at 8 and 14 days, overdue at 15, suspended at 22
+      await file(h, 'product-inspection-report');
+      await verify(h, 'product-inspection-report', 'market-regulation', 'reject');
+      await file(h, 'product-inspection-report');
+      await verify(h, 'product-inspection-report', 'market-regulation');
+      await file(h, 'medical-device-registration');
+      await verify(h, 'medical-device-registration', 'drug-administration');
+    },
+  },
+  {
+    name: 'revoked-after-suspension',
+    missing: ['product-inspection-report'],
+    drive: async (h, sleep) => {
+      await eligible(h);
+      await sleep(60 * DAY);
+    },
+  },
+  {
+    name: 'eligibility-rejected',
+    drive: async (h) => {
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'eligibility', outcome: 'reject', comment: 'no production capacity', actor: staff('industry-it') }] });
+    },
+  },
+  {
+    name: 'eligibility-request-info-then-withdrawn',
+    drive: async (h, sleep) => {
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'eligibility', outcome: 'request-info', requestedDocuments: ['capacity proof'], actor: staff('industry-it') }] });
+      await sleep(2 * DAY);
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'capacity proof', ref: 'doc://cap' }], actor: applicantActor }] });
+      await eligible(h);
+      await h.executeUpdate(withdrawUpdate, { args: [{ reason: 'line closed', actor: applicantActor }] });
+    },
+  },
+];
+
 const env = await timeSkippingEnv();
 const workflowBundle = await bundle();
-mkdirSync(OUT, { recursive: true });
+async function record(dir: string, name: string, workflowType: string, input: OpenCaseInput, drive: (h: any) => Promise<void>): Promise<void> {
+  const out = path.join(HERE, dir, `${name}.json`);
+  if (existsSync(out) && !FORCE) {
+    console.log(`kept ${path.relative(process.cwd(), out)} (recorded earlier; histories are never rewritten)`);
+    return;
+  }
+  mkdirSync(path.dirname(out), { recursive: true });
+  const taskQueue = `record-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: fakeActivities() });
+  await worker.runUntil(async () => {
+    const h = await env.client.workflow.start(workflowType, { taskQueue, workflowId: input.caseId, args: [input] });
+    await drive(h);
+    await h.result();
+    writeFileSync(out, historyToJSON(await h.fetchHistory()));
+    console.log(`recorded ${path.relative(process.cwd(), out)}`);
+  });
+}
+
 try {
   for (const s of scenarios) {
-    const taskQueue = `record-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: fakeActivities() });
-    await worker.runUntil(async () => {
-      const caseId = `case-${randomUUID()}`;
-      const input: OpenCaseInput<OneStopTemplate> = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
-      const h: Handle = await env.client.workflow.start<typeof oneStopApprovalWorkflow>('oneStopApprovalWorkflow', { taskQueue, workflowId: caseId, args: [input] });
-      await s.drive(h, (ms) => env.sleep(ms));
-      await h.result();
-      const file = path.join(OUT, `${s.name}.json`);
-      writeFileSync(file, historyToJSON(await h.fetchHistory()));
-      console.log(`recorded ${path.relative(process.cwd(), file)}`);
-    });
+    const caseId = `case-${randomUUID()}`;
+    const input: OpenCaseInput<OneStopTemplate> = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
+    await record('one-stop', s.name, 'oneStopApprovalWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
+  }
+  for (const s of pfScenarios) {
+    const caseId = `case-${randomUUID()}`;
+    const details = { pledge: { signedBy: 'Zhang Wei', text: 'We will obtain every certificate in time.' }, products: [{ name: 'medical masks' }], missing: s.missing ?? pfTemplate.obligations.map((o) => o.qualification) };
+    const input: OpenCaseInput<ProduceFirstTemplate> = { caseId, template: pfTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
+    await record('produce-first', s.name, 'produceFirstWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
   }
 } finally {
   await env.teardown();
