@@ -4,7 +4,10 @@
  * its input: Temporal may run it more than once (retry after a crash or timeout).
  */
 import type { Pool } from '../db/pool.js';
-import type { CaseView } from '../common/types.js';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { CaseView, Money, PaymentRecord, RecoveryRecord } from '../common/types.js';
+import { PaymentConflictError, recordRecoveryOnce, type PaymentRequest } from '../db/payments.js';
+import { ledgerPayments, type PaymentsAdapter } from './payments.js';
 import type { NotificationInput } from '../common/notifications.js';
 import { upsertCaseProjection } from '../db/cases.js';
 import { enqueueNotification } from '../db/notifications.js';
@@ -12,10 +15,27 @@ import { issueNumber } from '../db/numbers.js';
 
 export interface ActivityDeps {
   pool: Pool;
+  /** Where payments go; the local PostgreSQL ledger by default. */
+  payments?: PaymentsAdapter;
 }
 
-export function createActivities({ pool }: ActivityDeps) {
+export function createActivities({ pool, payments = ledgerPayments(pool) }: ActivityDeps) {
   return {
+    /** Pays once per case and purpose through the payments adapter (safe to retry at any point). */
+    async pay(req: PaymentRequest): Promise<PaymentRecord> {
+      try {
+        return await payments.pay(req);
+      } catch (err) {
+        if (err instanceof PaymentConflictError) throw ApplicationFailure.nonRetryable(err.message, err.name);
+        throw err;
+      }
+    },
+
+    /** Records the overpaid advance to recover (once per case). */
+    async recordRecovery({ caseId, amount, reason }: { caseId: string; amount: Money; reason: string }): Promise<RecoveryRecord> {
+      return recordRecoveryOnce(pool, caseId, amount, reason);
+    },
+
     /** Writes a notification to the outbox (once per key). */
     async notify(n: NotificationInput): Promise<void> {
       await enqueueNotification(pool, n);

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Actor, CaseView, ProduceFirstDetails } from '../common/types.js';
+import type { Actor, CaseView, ClaimDetails, ProduceFirstDetails } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
 import { getCaseProjection } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
@@ -27,7 +27,7 @@ import {
   type WithdrawInput,
 } from '../workflows/definitions.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
-import { ProduceFirstDetailsBody, type OpenCaseBody } from './schemas.js';
+import { ClaimDetailsBody, ProduceFirstDetailsBody, type OpenCaseBody } from './schemas.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -161,6 +161,7 @@ export class CaseService {
  * are validated, and `missing` must name obligations of the template (default: all of them).
  */
 function detailsFor(template: Template, raw: Record<string, unknown>): Record<string, unknown> {
+  if (template.kind === 'claim-prepayment') return claimDetails(template, raw);
   if (template.kind !== 'produce-first-certify-later') return raw;
   const parsed = ProduceFirstDetailsBody.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error, 'body.details');
@@ -174,6 +175,20 @@ function detailsFor(template: Template, raw: Record<string, unknown>): Record<st
     );
   }
   const details: ProduceFirstDetails = { ...parsed.data, missing: [...new Set(missing)] };
+  return details as unknown as Record<string, unknown>;
+}
+
+/** Claims: validated details in the policy's currency (the template's threshold currency). */
+function claimDetails(template: Extract<Template, { kind: 'claim-prepayment' }>, raw: Record<string, unknown>): Record<string, unknown> {
+  const parsed = ClaimDetailsBody.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error, 'body.details');
+  const expected = template.prepayment.approvalThreshold.currency;
+  if (parsed.data.claimedAmount.currency !== expected) {
+    throw badRequest(`claims under ${template.id} are in ${expected}`, [
+      { path: 'body.details.claimedAmount.currency', message: `expected ${expected}, got ${parsed.data.claimedAmount.currency}` },
+    ]);
+  }
+  const details: ClaimDetails = parsed.data;
   return details as unknown as Record<string, unknown>;
 }
 

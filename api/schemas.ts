@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
 import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES } from '../common/types.js';
-import { Slug } from '../templates/schema.js';
+import { Money, Slug } from '../templates/schema.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -46,6 +46,16 @@ export const ProduceFirstDetailsBody = z
   })
   .meta({ id: 'ProduceFirstDetails' });
 
+/** Claims: what the enterprise files (`details`); amounts are integer minor units. */
+export const ClaimDetailsBody = z
+  .strictObject({
+    policyNumber: Text(100),
+    claimedAmount: Money.refine((m) => m.amount > 0, { message: 'the claimed amount must be positive', path: ['amount'] }),
+    loss: z.strictObject({ description: Text(10_000), occurredAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]) }),
+    evidence: z.array(z.strictObject({ name: Text(200), ref: Text(500) })).max(100).default([]),
+  })
+  .meta({ id: 'ClaimDetails' });
+
 export const CertificateBody = z
   .strictObject({
     qualification: Slug,
@@ -63,6 +73,7 @@ export const DecisionBody = z
     outcome: z.enum(DECISION_OUTCOMES),
     comment: Text(4000).optional(),
     requestedDocuments: z.array(Text(200)).min(1).max(50).optional(),
+    amount: Money.optional().meta({ description: 'claims: the proposed prepayment or the assessed amount, in integer minor units' }),
   })
   .superRefine((d, ctx) => {
     if (d.outcome === 'reject' && !d.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a rejection needs a comment giving the reason' });
@@ -102,6 +113,7 @@ export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().
 // ---- responses -----------------------------------------------------------------------------
 
 const Iso = z.string().meta({ format: 'date-time' });
+const MoneyOut = z.object({ amount: z.number().int(), currency: z.string() }).meta({ id: 'Money' });
 
 export const TaskSchema = z
   .object({
@@ -144,7 +156,7 @@ export const CaseSchema = z
     ),
     decision: z
       .object({
-        status: z.enum(['approved', 'rejected', 'withdrawn', 'certified', 'revoked']),
+        status: z.enum(['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled']),
         number: z.string().nullable(),
         at: Iso,
         by: z.string(),
@@ -184,6 +196,32 @@ export const CaseSchema = z
       )
       .optional(),
     suspensions: z.array(z.object({ at: Iso, reason: z.string(), revokeAt: Iso, reinstatedAt: Iso.nullable() })).optional(),
+    acceptedAt: Iso.nullable().optional(),
+    prepayment: z
+      .object({ cap: MoneyOut, proposed: MoneyOut.nullable(), proposedBy: z.string().nullable(), approvedBy: z.string().nullable(), declined: z.boolean() })
+      .optional(),
+    payments: z
+      .array(
+        z.object({
+          paymentId: z.string(),
+          caseId: z.string(),
+          purpose: z.enum(['prepayment', 'settlement']),
+          amount: MoneyOut,
+          payee: z.object({ creditCode: z.string(), name: z.string() }),
+          paidAt: Iso,
+          reference: z.string(),
+        }),
+      )
+      .optional(),
+    settlement: z
+      .object({
+        assessed: MoneyOut,
+        prepaid: MoneyOut,
+        remainder: MoneyOut,
+        recovery: z.object({ recoveryId: z.string(), caseId: z.string(), amount: MoneyOut, reason: z.string(), recordedAt: Iso }).nullable(),
+      })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'Case' });
 

@@ -10,7 +10,7 @@ import { tsToMs } from '@temporalio/common/lib/time.js';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
-import type { Actor, CaseView, ProduceFirstDetails } from '../common/types.js';
+import type { Actor, CaseView, ClaimDetails, Money, ProduceFirstDetails } from '../common/types.js';
 import type { CertificateInput, DecisionInput, OpenCaseInput, SupplementInput, WithdrawInput } from '../workflows/definitions.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
@@ -71,10 +71,18 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const s = e.activityTaskScheduledEventAttributes;
-        if (s?.activityType?.name !== 'notify') break;
-        const n = decode<NotificationInput>(s.input?.payloads?.[0]);
-        const entry = n && notificationEntry(n);
-        if (entry) out.push(entry);
+        const name = s?.activityType?.name;
+        if (name === 'pay') {
+          const p = decode<{ purpose: string; amount: Money; payee: { creditCode: string; name: string } }>(s?.input?.payloads?.[0]);
+          if (p) out.push({ at, type: 'payment', actor: SYSTEM, details: { purpose: p.purpose, amount: p.amount, payee: p.payee } });
+        } else if (name === 'recordRecovery') {
+          const r = decode<{ amount: Money; reason: string }>(s?.input?.payloads?.[0]);
+          if (r) out.push({ at, type: 'recovery', actor: SYSTEM, details: { amount: r.amount, reason: r.reason } });
+        } else if (name === 'notify') {
+          const n = decode<NotificationInput>(s?.input?.payloads?.[0]);
+          const entry = n && notificationEntry(n);
+          if (entry) out.push(entry);
+        }
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {
@@ -116,6 +124,10 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
   };
   const t = input.template;
   if (t.kind === 'one-stop-approval') return { ...common, sla: t.sla, tasks: t.departments.map((d) => d.dept) };
+  if (t.kind === 'claim-prepayment') {
+    const claim = input.details as unknown as ClaimDetails;
+    return { ...common, sla: t.acknowledge.sla, tasks: ['acknowledge'], policyNumber: claim.policyNumber, claimedAmount: claim.claimedAmount, loss: claim.loss, evidence: claim.evidence };
+  }
   const d = input.details as unknown as ProduceFirstDetails;
   return { ...common, sla: t.eligibility.sla, tasks: ['eligibility'], pledge: d.pledge, products: d.products, missing: d.missing };
 }
@@ -129,7 +141,12 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
         type: 'decision',
         actor: who(d.actor),
         taskId: d.taskId,
-        details: { outcome: d.outcome, comment: d.comment ?? null, ...(d.requestedDocuments ? { requestedDocuments: d.requestedDocuments } : {}) },
+        details: {
+          outcome: d.outcome,
+          comment: d.comment ?? null,
+          ...(d.requestedDocuments ? { requestedDocuments: d.requestedDocuments } : {}),
+          ...(d.amount ? { amount: d.amount } : {}),
+        },
       },
     ];
     if (d.outcome === 'request-info') entries.push({ at, type: 'clock-stopped', actor: who(d.actor), taskId: d.taskId, details: { reason: 'request-info' } });

@@ -32,13 +32,14 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type TaskOutcome = DecisionOutcome | 'deemed-approved';
 
 export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn'] as const;
+export const CLAIM_STATUSES = ['in-review', 'awaiting-supplement', 'accepted', 'prepaid', 'settled', 'rejected', 'withdrawn'] as const;
 export const PRODUCE_FIRST_STATUSES = ['in-review', 'awaiting-supplement', 'provisional', 'suspended', 'certified', 'revoked', 'rejected', 'withdrawn'] as const;
-export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES])] as const;
-export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number];
+export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES, ...CLAIM_STATUSES])] as const;
+export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number] | (typeof CLAIM_STATUSES)[number];
 /** Statuses in which a case is closed for good (its workflow has completed). */
-export type ClosedStatus = 'approved' | 'rejected' | 'withdrawn' | 'certified' | 'revoked';
+export type ClosedStatus = 'approved' | 'rejected' | 'withdrawn' | 'certified' | 'revoked' | 'settled';
 
-export const CASE_KINDS = ['one-stop-approval', 'produce-first-certify-later'] as const;
+export const CASE_KINDS = ['one-stop-approval', 'produce-first-certify-later', 'claim-prepayment'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 export const OBLIGATION_STATUSES = ['pending', 'submitted', 'verified', 'overdue'] as const;
@@ -78,6 +79,57 @@ export interface PermitView {
   /** Null only for the moment between the eligibility approval and the number's issue. */
   number: string | null;
   issuedAt: string;
+}
+
+/** Money: an integer count of minor units (fen for CNY) and an ISO 4217 currency. Never a float. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** What an enterprise files when it claims through the fast channel (validated by the API). */
+export interface ClaimDetails {
+  policyNumber: string;
+  claimedAmount: Money;
+  loss: { description: string; occurredAt: string };
+  evidence: Document[];
+}
+
+/** A payment made through the payments adapter (the ledger, locally): one per case and purpose. */
+export interface PaymentRecord {
+  paymentId: string;
+  caseId: string;
+  purpose: 'prepayment' | 'settlement';
+  amount: Money;
+  payee: { creditCode: string; name: string };
+  paidAt: string;
+  /** The disbursement system's reference (the ledger's own id locally). */
+  reference: string;
+}
+
+export interface RecoveryRecord {
+  recoveryId: string;
+  caseId: string;
+  amount: Money;
+  reason: string;
+  recordedAt: string;
+}
+
+export interface SettlementView {
+  assessed: Money;
+  prepaid: Money;
+  /** assessed − prepaid: paid when positive; recovered when negative. */
+  remainder: Money;
+  recovery: RecoveryRecord | null;
+}
+
+export interface PrepaymentView {
+  cap: Money;
+  proposed: Money | null;
+  proposedBy: string | null;
+  /** Who approved a proposal above the threshold (four eyes), when one was needed. */
+  approvedBy: string | null;
+  declined: boolean;
 }
 
 /** What an enterprise files when it asks to produce first (validated by the API). */
@@ -188,4 +240,9 @@ export interface CaseView {
   permit?: PermitView | null;
   obligations?: ObligationView[];
   suspensions?: SuspensionView[];
+  /** Claims only: acceptance, the prepayment, every payment, the settlement. */
+  acceptedAt?: string | null;
+  prepayment?: PrepaymentView;
+  payments?: PaymentRecord[];
+  settlement?: SettlementView | null;
 }

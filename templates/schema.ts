@@ -106,11 +106,43 @@ export const ProduceFirstTemplate = z
     });
   });
 
+/** ISO 4217 currency codes the runtime knows (Intl's list), e.g. CNY. */
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code, e.g. CNY')
+  .refine((c) => Intl.supportedValuesOf('currency').includes(c), 'not an ISO 4217 currency code');
+
+/** Money as an integer count of minor units: a float or a negative amount is refused. */
+export const Money = z.strictObject({
+  amount: z.number().int('an integer count of minor units (e.g. fen), not a decimal').min(0, 'not negative').max(Number.MAX_SAFE_INTEGER),
+  currency: Currency,
+});
+
+const TaskSpec = z.strictObject({ dept: Slug, sla: IsoDuration });
+
+export const ClaimTemplate = z.strictObject({
+  id: Slug,
+  title: Title,
+  kind: z.literal('claim-prepayment'),
+  acknowledge: TaskSpec.describe('the claims desk accepts or rejects the claim'),
+  prepayment: z.strictObject({
+    dept: Slug,
+    sla: IsoDuration.describe('from acceptance'),
+    maxRatio: z.number().gt(0).lte(1).describe('the advance may not exceed this share of the claimed amount'),
+    approvalThreshold: Money.describe('a proposal above this needs a second approver'),
+    approverDept: Slug,
+  }),
+  assessment: TaskSpec,
+  settlement: z.strictObject({ sla: IsoDuration.describe('from acceptance to settlement') }),
+  escalation: EscalationLadder,
+});
+
 /** Every template kind; later kinds join this union. */
-export const Template = z.discriminatedUnion('kind', [OneStopTemplate, ProduceFirstTemplate]);
+export const Template = z.discriminatedUnion('kind', [OneStopTemplate, ProduceFirstTemplate, ClaimTemplate]);
 
 export type OneStopTemplate = z.infer<typeof OneStopTemplate>;
 export type ProduceFirstTemplate = z.infer<typeof ProduceFirstTemplate>;
+export type ClaimTemplate = z.infer<typeof ClaimTemplate>;
 export type Template = z.infer<typeof Template>;
 export type TemplateKind = Template['kind'];
 export type EscalationStep = z.infer<typeof EscalationStep>;

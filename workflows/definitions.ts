@@ -3,7 +3,7 @@
  * the tests (so a renamed update cannot silently drift between them).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Applicant, CaseView, DecisionOutcome, Document } from '../common/types.js';
+import type { Actor, Applicant, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
 
 export const TASK_QUEUE = 'onestop-cases';
@@ -24,6 +24,8 @@ export interface DecisionInput {
   outcome: DecisionOutcome;
   comment?: string;
   requestedDocuments?: string[];
+  /** Claims: the proposed prepayment or the assessed amount. */
+  amount?: Money;
   actor: Actor;
 }
 
@@ -58,4 +60,5 @@ export const fileCertificateUpdate = defineUpdate<CaseView, [CertificateInput]>(
 export const WORKFLOW_TYPES = {
   'one-stop-approval': 'oneStopApprovalWorkflow',
   'produce-first-certify-later': 'produceFirstWorkflow',
+  'claim-prepayment': 'claimPrepaymentWorkflow',
 } as const;

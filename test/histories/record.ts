@@ -21,7 +21,8 @@ import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
-import { ProduceFirstTemplate, type OneStopTemplate } from '../../templates/schema.js';
+import { ClaimTemplate, ProduceFirstTemplate, type OneStopTemplate } from '../../templates/schema.js';
+import type { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FORCE = process.argv.includes('--force');
@@ -31,6 +32,12 @@ function fakeActivities(): CaseActivities {
   let n = 0;
   return {
     async notify() {},
+    async pay(req) {
+      return { paymentId: `pay-${req.caseId}-${req.purpose}`, caseId: req.caseId, purpose: req.purpose, amount: req.amount, payee: req.payee, paidAt: '2026-01-01T00:00:00.000Z', reference: 'fake' };
+    },
+    async recordRecovery({ caseId, amount, reason }) {
+      return { recoveryId: `rec-${caseId}`, caseId, amount, reason, recordedAt: '2026-01-01T00:00:00.000Z' };
+    },
     async projectCase() {},
     async issueNumber() {
       n += 1;
@@ -150,6 +157,58 @@ const pfScenarios: PfScenario[] = [
   },
 ];
 
+type ClaimHandle = WorkflowHandle<typeof claimPrepaymentWorkflow>;
+type ClaimScenario = { name: string; claimed: number; drive: (h: ClaimHandle, sleep: (ms: number) => Promise<void>) => Promise<void> };
+const claimTemplate = ClaimTemplate.parse(loadBuiltinTemplates().find((t) => t.id === 'liability-claim-fast-channel'));
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+const claimDecide = (h: ClaimHandle, taskId: string, dept: string, outcome: 'approve' | 'reject', amount?: number, sub?: string) =>
+  h.executeUpdate(decideUpdate, {
+    args: [{ taskId, outcome, comment: outcome === 'reject' ? 'not covered' : undefined, ...(amount !== undefined ? { amount: cny(amount) } : {}), actor: staff(dept, sub) }],
+  });
+
+const claimScenarios: ClaimScenario[] = [
+  {
+    name: 'prepaid-with-approval-then-recovery',
+    claimed: 50_000_000,
+    drive: async (h, sleep) => {
+      await claimDecide(h, 'acknowledge', 'claims-desk', 'approve');
+      await sleep(30 * HOUR); // prepayment ladder: reminder at 24 h
+      await claimDecide(h, 'prepayment', 'claims-adjusting', 'approve', 20_000_000);
+      await claimDecide(h, 'prepayment-approval', 'claims-supervision', 'approve');
+      await claimDecide(h, 'assessment', 'claims-adjusting', 'approve', 15_000_000);
+    },
+  },
+  {
+    name: 'prepaid-below-threshold-then-remainder-paid',
+    claimed: 8_000_000,
+    drive: async (h) => {
+      await claimDecide(h, 'acknowledge', 'claims-desk', 'approve');
+      await claimDecide(h, 'prepayment', 'claims-adjusting', 'approve', 4_000_000);
+      await claimDecide(h, 'assessment', 'claims-adjusting', 'approve', 7_000_000);
+    },
+  },
+  {
+    name: 'approval-refused-prepayment-declined-breached-settled-zero',
+    claimed: 50_000_000,
+    drive: async (h, sleep) => {
+      await claimDecide(h, 'acknowledge', 'claims-desk', 'approve');
+      await claimDecide(h, 'prepayment', 'claims-adjusting', 'approve', 25_000_000);
+      await claimDecide(h, 'prepayment-approval', 'claims-supervision', 'reject');
+      await claimDecide(h, 'prepayment', 'claims-adjusting', 'reject');
+      await sleep(31 * 24 * HOUR);
+      await claimDecide(h, 'assessment', 'claims-adjusting', 'reject');
+    },
+  },
+  {
+    name: 'not-acknowledged-in-time-then-rejected',
+    claimed: 1_000_000,
+    drive: async (h, sleep) => {
+      await sleep(25 * HOUR);
+      await claimDecide(h, 'acknowledge', 'claims-desk', 'reject');
+    },
+  },
+];
+
 const env = await timeSkippingEnv();
 const workflowBundle = await bundle();
 async function record(dir: string, name: string, workflowType: string, input: OpenCaseInput, drive: (h: any) => Promise<void>): Promise<void> {
@@ -175,6 +234,12 @@ try {
     const caseId = `case-${randomUUID()}`;
     const input: OpenCaseInput<OneStopTemplate> = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
     await record('one-stop', s.name, 'oneStopApprovalWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
+  }
+  for (const s of claimScenarios) {
+    const caseId = `case-${randomUUID()}`;
+    const details = { policyNumber: 'PL-2020-0001', claimedAmount: cny(s.claimed), loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' }, evidence: [{ name: 'notice', ref: 'doc://notice' }] };
+    const input: OpenCaseInput<ClaimTemplate> = { caseId, template: claimTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
+    await record('claim-prepayment', s.name, 'claimPrepaymentWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
   }
   for (const s of pfScenarios) {
     const caseId = `case-${randomUUID()}`;

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 test('every workflow has saved histories', () => {
-  expect(sets.map((s) => s.name).sort()).toEqual(['one-stop', 'produce-first']);
+  expect(sets.map((s) => s.name).sort()).toEqual(['claim-prepayment', 'one-stop', 'produce-first']);
   for (const s of sets) expect(s.files.length, s.name).toBeGreaterThanOrEqual(4);
 });
 

@@ -44,6 +44,8 @@ export interface CaseCoreHooks {
   validateDecision?: (d: DecisionInput, task: TaskState) => void;
   /** What a recorded decision means for the process (the task is already marked decided). */
   onDecision: (d: DecisionInput, task: TaskState, at: number) => Promise<void>;
+  /** Refuses a withdrawal the process does not allow at this point. */
+  validateWithdraw?: () => void;
   /** Status after the supplement resumes the clock (default `in-review`). */
   statusAfterSupplement?: () => CaseStatus;
 }
@@ -269,6 +271,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         validator: (w) => {
           this.assertOpen();
           assertApplicantOrCaseworker(w.actor, this.input.applicant.creditCode, 'withdrawing a case');
+          this.hooks.validateWithdraw?.();
         },
       },
     );

@@ -1,0 +1,186 @@
+/**
+ * Process 3, a claim through the fast channel: the claims desk acknowledges (accepts or rejects);
+ * an adjuster proposes a prepayment up to `maxRatio` of the claim, which a second person approves
+ * above the threshold (four eyes); the advance is paid exactly once through the payments adapter;
+ * the assessed amount then settles the claim: the remainder is paid, or an overpaid advance is
+ * recorded for recovery. Money is integer minor units with its currency throughout.
+ */
+import { durationMs } from '../common/duration.js';
+import { formatMoney, share } from '../common/money.js';
+import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecord, SettlementView } from '../common/types.js';
+import type { ClaimTemplate } from '../templates/schema.js';
+import type { DecisionInput, OpenCaseInput } from './definitions.js';
+import { assertFourEyes } from './lib/actors.js';
+import { activities } from './lib/case-runtime.js';
+import { CaseCore } from './lib/case-core.js';
+import { conflict, invalid } from './lib/refusals.js';
+import type { TaskState } from './lib/tasks.js';
+import { iso, now } from './lib/time.js';
+
+const ACKNOWLEDGE = 'acknowledge';
+const PREPAYMENT = 'prepayment';
+const APPROVAL = 'prepayment-approval';
+const ASSESSMENT = 'assessment';
+
+export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate>): Promise<CaseView> {
+  const { template } = input;
+  const claim = input.details as unknown as ClaimDetails;
+  const currency = claim.claimedAmount.currency;
+  const money = (amount: number): Money => ({ amount, currency });
+  const cap = money(share(claim.claimedAmount.amount, template.prepayment.maxRatio));
+  const payee = { creditCode: input.applicant.creditCode, name: input.applicant.name };
+
+  let acceptedAtMs: number | null = null;
+  let acceptedMark = 0;
+  let proposed: Money | null = null;
+  let proposedBy: Actor | null = null;
+  let approvedBy: Actor | null = null;
+  let declined = false;
+  /** A payment or settlement is under way: the claim may not be withdrawn in the middle of it. */
+  let paying = false;
+  const payments: PaymentRecord[] = [];
+  let settlement: SettlementView | null = null;
+
+  const c: CaseCore<ClaimTemplate> = new CaseCore(input, {
+    deadlineMs: (at) =>
+      acceptedAtMs === null
+        ? c.clock.shifted(c.openedAtMs + durationMs(template.acknowledge.sla), 0, at)
+        : c.clock.shifted(acceptedAtMs + durationMs(template.settlement.sla), acceptedMark, at),
+    extraView: () => ({
+      acceptedAt: acceptedAtMs === null ? null : iso(acceptedAtMs),
+      prepayment: { cap, proposed, proposedBy: proposedBy?.sub ?? null, approvedBy: approvedBy?.sub ?? null, declined },
+      payments: payments.map((p) => ({ ...p })),
+      settlement,
+    }),
+    validateDecision,
+    validateWithdraw: () => {
+      if (paying) conflict('a payment for this claim is being made; try again in a moment');
+      if (payments.length) conflict('a prepaid claim is settled, not withdrawn');
+    },
+    onDecision,
+    statusAfterSupplement: () => (acceptedAtMs === null ? 'in-review' : payments.length ? 'prepaid' : 'accepted'),
+  });
+
+  c.openTask({ taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', slaMs: durationMs(template.acknowledge.sla) }, c.openedAtMs);
+  c.deadlines.add('acknowledge:deadline', c.openedAtMs + durationMs(template.acknowledge.sla), c.openedAtMs, () =>
+    acceptedAtMs === null ? breach('acknowledge', `claim ${c.caseId} not acknowledged within ${template.acknowledge.sla}`) : undefined,
+  );
+
+  function validateDecision(d: DecisionInput, task: TaskState): void {
+    const withAmount = d.outcome === 'approve' && (task.taskId === PREPAYMENT || task.taskId === ASSESSMENT);
+    if (!withAmount && d.amount) invalid('an amount goes only with approving the prepayment or the assessment');
+    if (withAmount) {
+      if (!d.amount) return invalid(`approving the ${task.taskId} needs an amount`);
+      if (d.amount.currency !== currency) invalid(`the claim is in ${currency}; the amount is in ${d.amount.currency}`);
+      if (task.taskId === PREPAYMENT) {
+        if (d.amount.amount <= 0) invalid('approve a positive prepayment, or reject to pay no advance');
+        if (d.amount.amount > cap.amount) {
+          conflict(`the prepayment ${formatMoney(d.amount)} exceeds the cap of ${formatMoney(cap)} (${template.prepayment.maxRatio} of the claimed ${formatMoney(claim.claimedAmount)})`);
+        }
+      }
+      if (task.taskId === ASSESSMENT && d.amount.amount > claim.claimedAmount.amount) {
+        conflict(`the assessed ${formatMoney(d.amount)} exceeds the claimed ${formatMoney(claim.claimedAmount)}`);
+      }
+    }
+    if (task.taskId === APPROVAL && proposedBy) assertFourEyes(d.actor, [{ sub: proposedBy.sub, role: 'adjuster who proposed this prepayment' }]);
+  }
+
+  async function onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {
+    if (d.outcome === 'request-info') return c.awaitSupplement(at);
+    switch (task.taskId) {
+      case ACKNOWLEDGE:
+        if (d.outcome === 'reject') return c.close('rejected', d.actor, [{ taskId: ACKNOWLEDGE, reason: d.comment ?? '' }]);
+        return accept(at);
+      case PREPAYMENT:
+        if (d.outcome === 'reject') {
+          declined = true;
+          return openAssessment(at);
+        }
+        proposed = d.amount as Money;
+        proposedBy = d.actor;
+        if (proposed.amount > template.prepayment.approvalThreshold.amount) {
+          c.openTask(
+            { taskId: APPROVAL, dept: template.prepayment.approverDept, title: `Approve a prepayment of ${formatMoney(proposed)}`, slaMs: remainingPrepaymentMs(at) },
+            at,
+          );
+          return;
+        }
+        return payPrepayment(at);
+      case APPROVAL:
+        if (d.outcome === 'reject') {
+          // The proposal goes back to the adjuster for another amount (or none).
+          proposed = null;
+          proposedBy = null;
+          const prep = c.task(PREPAYMENT) as TaskState;
+          c.reopenTask(prep, at);
+          return;
+        }
+        approvedBy = d.actor;
+        return payPrepayment(at);
+      case ASSESSMENT:
+        return settle(d.outcome === 'approve' ? (d.amount as Money) : money(0), d.actor, d.comment ?? null);
+    }
+  }
+
+  function remainingPrepaymentMs(at: number): number {
+    const due = c.clock.shifted((acceptedAtMs as number) + durationMs(template.prepayment.sla), acceptedMark, at);
+    return Math.max(60_000, due - at);
+  }
+
+  async function breach(what: string, message: string): Promise<void> {
+    const at = now();
+    c.breachedAtMs ??= at;
+    c.rt.touch();
+    await c.notify('breach', `breach:${what}`, { action: 'command-center', recipient: { dept: null, role: 'command-center' }, message }, at);
+  }
+
+  function accept(at: number): void {
+    c.status = 'accepted';
+    acceptedAtMs = at;
+    acceptedMark = c.clock.pausedMs(at);
+    c.openTask({ taskId: PREPAYMENT, dept: template.prepayment.dept, title: 'Propose the prepayment', slaMs: durationMs(template.prepayment.sla) }, at);
+    c.deadlines.add('prepayment:deadline', at + durationMs(template.prepayment.sla), at, () =>
+      payments.length || declined ? undefined : breach('prepayment', `no prepayment on claim ${c.caseId} within ${template.prepayment.sla} of acceptance`),
+    );
+    c.deadlines.add('settlement:deadline', at + durationMs(template.settlement.sla), at, () =>
+      breach('settlement', `claim ${c.caseId} not settled within ${template.settlement.sla} of acceptance`),
+    );
+  }
+
+  function openAssessment(at: number): void {
+    c.openTask({ taskId: ASSESSMENT, dept: template.assessment.dept, title: 'Assess the loss', slaMs: durationMs(template.assessment.sla) }, at);
+  }
+
+  async function payPrepayment(at: number): Promise<void> {
+    paying = true;
+    const record = await activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee });
+    paying = false;
+    payments.push(record);
+    c.status = 'prepaid';
+    c.rt.touch();
+    openAssessment(at);
+  }
+
+  async function settle(assessed: Money, by: Actor, comment: string | null): Promise<void> {
+    paying = true;
+    const prepaid = money(payments.find((p) => p.purpose === 'prepayment')?.amount.amount ?? 0);
+    const remainder = money(assessed.amount - prepaid.amount);
+    let recovery: RecoveryRecord | null = null;
+    if (remainder.amount > 0) {
+      payments.push(await activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee }));
+    } else if (remainder.amount < 0) {
+      recovery = await activities.recordRecovery({
+        caseId: c.caseId,
+        amount: money(-remainder.amount),
+        reason: `assessed ${formatMoney(assessed)} is below the prepaid ${formatMoney(prepaid)}${comment ? `: ${comment}` : ''}`,
+      });
+    }
+    paying = false;
+    settlement = { assessed, prepaid, remainder, recovery };
+    await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
+  }
+
+  c.registerHandlers();
+  await c.run();
+  return c.view();
+}
