@@ -6,11 +6,11 @@
 // The SDK path is only a fallback when no CLI binary is installed (it downloads one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { devServerExecutable, resolveTemporalCli, type EphemeralServerExecutable } from './binaries.js';
+import { getFreePort } from './ports.js';
 
 export type SearchAttributeTypeName = 'Keyword' | 'Bool' | 'Datetime' | 'Int' | 'Double' | 'Text' | 'KeywordList';
 
@@ -58,19 +58,6 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 10_000;
 
-/** Asks the OS for a free TCP port (tiny race until the server binds it; fine for dev/tests). */
-export async function getFreePort(host = HOST): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('could not determine a free port'))));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

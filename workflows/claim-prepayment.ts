@@ -63,7 +63,7 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
 
   c.openTask({ taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', slaMs: durationMs(template.acknowledge.sla) }, c.openedAtMs);
   c.deadlines.add('acknowledge:deadline', c.openedAtMs + durationMs(template.acknowledge.sla), c.openedAtMs, () =>
-    acceptedAtMs === null ? breach('acknowledge', `claim ${c.caseId} not acknowledged within ${template.acknowledge.sla}`) : undefined,
+    acceptedAtMs === null ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${template.acknowledge.sla}`) : undefined,
   );
 
   function validateDecision(d: DecisionInput, task: TaskState): void {
@@ -127,23 +127,16 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     return Math.max(60_000, due - at);
   }
 
-  async function breach(what: string, message: string): Promise<void> {
-    const at = now();
-    c.breachedAtMs ??= at;
-    c.rt.touch();
-    await c.notify('breach', `breach:${what}`, { action: 'command-center', recipient: { dept: null, role: 'command-center' }, message }, at);
-  }
-
   function accept(at: number): void {
     c.status = 'accepted';
     acceptedAtMs = at;
     acceptedMark = c.clock.pausedMs(at);
     c.openTask({ taskId: PREPAYMENT, dept: template.prepayment.dept, title: 'Propose the prepayment', slaMs: durationMs(template.prepayment.sla) }, at);
     c.deadlines.add('prepayment:deadline', at + durationMs(template.prepayment.sla), at, () =>
-      payments.length || declined ? undefined : breach('prepayment', `no prepayment on claim ${c.caseId} within ${template.prepayment.sla} of acceptance`),
+      payments.length || declined ? undefined : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${template.prepayment.sla} of acceptance`),
     );
     c.deadlines.add('settlement:deadline', at + durationMs(template.settlement.sla), at, () =>
-      breach('settlement', `claim ${c.caseId} not settled within ${template.settlement.sla} of acceptance`),
+      c.breach('breach:settlement', `claim ${c.caseId} not settled within ${template.settlement.sla} of acceptance`),
     );
   }
 

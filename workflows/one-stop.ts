@@ -51,18 +51,7 @@ export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTempla
 
   async function onCaseDeadline(): Promise<void> {
     const at = now();
-    c.breachedAtMs = at;
-    c.rt.touch();
-    await c.notify(
-      'breach',
-      'breach',
-      {
-        action: 'command-center',
-        recipient: { dept: null, role: 'command-center' },
-        message: `case ${c.caseId} passed its ${template.sla} deadline undecided (${template.onDeadline})`,
-      },
-      at,
-    );
+    await c.breach('breach', `case ${c.caseId} passed its ${template.sla} deadline undecided (${template.onDeadline})`);
     if (template.onDeadline !== 'deem-approved') return;
     for (const task of c.tasks.filter((t) => t.status === 'open')) {
       decideTask(task, 'deemed-approved', SYSTEM_ACTOR, at, `no decision within ${template.sla}: deemed approved`);

@@ -137,16 +137,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
   }
 
   async function onEligibilityDeadline(): Promise<void> {
-    if (permit) return;
-    const at = now();
-    c.breachedAtMs = at;
-    c.rt.touch();
-    await c.notify(
-      'breach',
-      'breach',
-      { action: 'command-center', recipient: { dept: null, role: 'command-center' }, message: `eligibility of case ${c.caseId} not decided within ${template.eligibility.sla}` },
-      at,
-    );
+    if (!permit) await c.breach('breach', `eligibility of case ${c.caseId} not decided within ${template.eligibility.sla}`);
   }
 
   /** Eligibility approved: the provisional permit, and every obligation's clock starts. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { resolveTemporalCli } from '../../infra/binaries.js';
-import { getFreePort } from '../../infra/temporal-dev-server.js';
+import { getFreePort } from '../../infra/ports.js';
 import { applicant, opener, staff } from '../support/fixtures.js';
 import { api } from '../support/stack.js';
 

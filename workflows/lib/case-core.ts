@@ -128,6 +128,17 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     });
   }
 
+  /**
+   * A deadline passed: the case is marked breached (from the first breach on) and the command
+   * centre is notified, once per `key`.
+   */
+  async breach(key: string, message: string): Promise<void> {
+    const at = now();
+    this.breachedAtMs ??= at;
+    this.rt.touch();
+    await this.notify('breach', key, { action: 'command-center', recipient: { dept: null, role: 'command-center' }, message }, at);
+  }
+
   assertOpen(): void {
     if (this.closed) conflict(`case ${this.caseId} is closed (${this.status})`);
   }
