@@ -32,7 +32,13 @@ export const OpenCaseBody = z
     templateId: Slug,
     templateVersion: z.number().int().positive().optional(),
     applicant: Applicant,
-    details: z.record(z.string().max(100), z.unknown()).default({}).meta({ description: 'what the applicant files; per process kind' }),
+    // Documents are references, not content: the details travel in every workflow payload and
+    // projection, so they stay small (64 KB of JSON).
+    details: z
+      .record(z.string().max(100), z.unknown())
+      .default({})
+      .refine((d) => JSON.stringify(d).length <= 65_536, 'details may hold at most 64 KB of JSON; attach documents by reference')
+      .meta({ description: 'what the applicant files; per process kind' }),
   })
   .meta({ id: 'OpenCase' });
 export type OpenCaseBody = z.infer<typeof OpenCaseBody>;

@@ -192,6 +192,8 @@ describe('refusals: a clear problem, and nothing changes', () => {
     const before = await countCases();
     const r = await call('POST', '/v1/cases', { as: opener, body: openBody({ details: { blob: 'x'.repeat(1_100_000) } }) });
     expectProblem(r, 413);
+    const big = await call('POST', '/v1/cases', { as: opener, body: openBody({ details: { notes: 'x'.repeat(70_000) } }) });
+    expectProblem(big, 400, /64 KB/);
     expect(await countCases()).toBe(before);
   });
 });
