@@ -33,7 +33,7 @@ describe('built-in templates', () => {
     const json = JSON.parse(readFileSync(BUILTIN_DIR + file, 'utf8'));
     const t = Template.parse(json);
     expect(t.id).toBe(file.replace(/\.json$/, ''));
-    expect(['one-stop-approval', 'produce-first-certify-later']).toContain(t.kind);
+    expect(['one-stop-approval', 'produce-first-certify-later', 'claim-prepayment']).toContain(t.kind);
   });
 
   it('loadBuiltinTemplates returns them all, sorted', () => {
