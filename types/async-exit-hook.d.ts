@@ -5,6 +5,7 @@ declare module 'async-exit-hook' {
     (hook: Hook): void;
     forceExitTimeout(ms: number): void;
     unhookEvent(event: string): void;
+    hookedEvents(): string[];
   }
   const exitHook: ExitHook;
   export default exitHook;

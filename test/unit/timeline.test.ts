@@ -273,6 +273,21 @@ describe('timelineFromHistory', () => {
     ]);
   });
 
+  it("an update's entries come before what its handler caused (notify scheduled before the update completed)", () => {
+    const reminder: NotificationInput = { ...escalation, key: 'case-1:escalation:health:1', taskId: 'health', at: iso(T0 + 3 * H) };
+    const t = timelineFromHistory({
+      events: [
+        accepted(T0 + H, 'u-a', 'decide', { taskId: 'health', outcome: 'approve', actor: health } satisfies DecisionInput),
+        accepted(T0 + H + 1, 'u-b', 'withdraw', { reason: 'moved', actor: applicantActor }),
+        scheduledActivity(T0 + H + 2, 'notify', { ...escalation, kind: 'follow-up', at: iso(T0 + H) }),
+        completed(T0 + H + 3, 'u-b', caseView()),
+        completed(T0 + H + 4, 'u-a', caseView()),
+        scheduledActivity(T0 + 3 * H, 'notify', reminder),
+      ],
+    });
+    expect(t.map((e) => e.type)).toEqual(['decision', 'withdrawn', 'follow-up-notified', 'escalation']);
+  });
+
   it('an empty history gives an empty timeline', () => {
     expect(timelineFromHistory({})).toEqual([]);
     expect(timelineFromHistory({ events: [] })).toEqual([]);

@@ -101,7 +101,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   /** Opens an existing task again (a new round of work), with a fresh SLA and ladder. */
   reopenTask(task: TaskState, at: number): void {
-    Object.assign(task, openTask(task, at, this.clock));
+    Object.assign(task, openTask(task, at, this.clock), { round: task.round + 1 });
     this.deadlines.cancel(escalationKey(task.taskId));
     this.scheduleLadder(task, at);
   }

@@ -42,7 +42,8 @@ export function scheduleLadder(
       task.escalationLevel = Math.max(task.escalationLevel, level);
       const record: EscalationRecord = { at: iso(firedAt), taskId: task.taskId, action: step.action, level };
       await onStep(record, {
-        key: `${caseId}:escalation:${task.taskId}:${level}`,
+        // A reopened task's ladder is a new round: its notifications need keys of their own.
+        key: `${caseId}:escalation:${task.taskId}:${task.round > 1 ? `r${task.round}:` : ''}${level}`,
         caseId,
         kind: 'escalation',
         taskId: task.taskId,

@@ -23,6 +23,8 @@ export interface TaskState {
   comment: string | null;
   requestedDocuments: string[];
   escalationLevel: number;
+  /** Rounds of work on this task: a verification reopened for a new filing is round 2, … */
+  round: number;
 }
 
 export function openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number, clock: SlaClock): TaskState {
@@ -37,6 +39,7 @@ export function openTask(spec: { taskId: string; dept: string; title: string; sl
     comment: null,
     requestedDocuments: [],
     escalationLevel: 0,
+    round: 1,
   };
 }
 
