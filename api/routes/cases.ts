@@ -42,6 +42,13 @@ function decodeCursor(text: string): CaseCursor {
   }
 }
 
+/** Waits for `p` at most `ms` (its outcome, success or failure, is not needed). */
+async function within(ms: number, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 const CaseResponse = { description: 'The case', schema: CaseSchema };
 
 export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
@@ -159,8 +166,12 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     params: CaseIdParam,
     responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params }) => {
-      await cases.get(actor, params.caseId); // 404 for an unknown case
-      const history = await client.workflow.getHandle(params.caseId).fetchHistory();
+      const view = await cases.get(actor, params.caseId); // 404 for an unknown case
+      const handle = client.workflow.getHandle(params.caseId);
+      // A case that has just closed finishes its workflow a moment after the closing decision
+      // answered; wait for that (briefly) so the timeline a reader gets ends with the outcome.
+      if (view.closedAt) await within(5000, handle.result());
+      const history = await handle.fetchHistory();
       return { body: timelineFromHistory(history) };
     },
   });
