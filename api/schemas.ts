@@ -7,6 +7,9 @@ import { isValidCreditCode } from '../common/credit-code.js';
 import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES } from '../common/types.js';
 import { Money, Slug } from '../templates/schema.js';
 
+/** Template versions are PostgreSQL integers. */
+const MAX_VERSION = 2_147_483_647;
+
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
 export const CreditCode = z
@@ -30,7 +33,7 @@ export const Applicant = z
 export const OpenCaseBody = z
   .strictObject({
     templateId: Slug,
-    templateVersion: z.number().int().positive().optional(),
+    templateVersion: z.number().int().positive().max(MAX_VERSION).optional(),
     applicant: Applicant,
     // Documents are references, not content: the details travel in every workflow payload and
     // projection, so they stay small (64 KB of JSON).
@@ -114,7 +117,7 @@ export const ListCasesQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().int().positive().max(MAX_VERSION).optional() });
 
 // ---- responses -----------------------------------------------------------------------------
 

@@ -175,6 +175,9 @@ describe('refusals: a clear problem, and nothing changes', () => {
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody({ templateId: 'no-such-template' }) }), 404);
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody({ templateVersion: 99 }) }), 404, /version 99/);
     expectProblem(await call('GET', '/v1/templates/no-such-template', { as: auditor }), 404);
+    // A version beyond PostgreSQL's integer range is invalid input, not a server error (found by schemathesis).
+    expectProblem(await call('GET', '/v1/templates/mask-line-fast-track?version=55002764403793', { as: auditor }), 400);
+    expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody({ templateVersion: 2 ** 40 }) }), 400);
     expectProblem(await call('GET', '/v1/nothing-here', { as: auditor }), 404);
     // Another enterprise's applicant cannot tell the case exists.
     expectProblem(await call('GET', `/v1/cases/${c.caseId}`, { as: { ...applicantActor, org: '91110000600037341L' } }), 404);
