@@ -12,7 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { ledgerPayments, type PaymentsAdapter } from '../../activities/payments.js';
 import { timelineFromHistory } from '../../audit/timeline.js';
@@ -26,12 +26,8 @@ import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
+import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
-const MIN = 60_000;
-const H = 60 * MIN;
-const D = 24 * H;
-/** How late (workflow time) a timer may fire after its due instant (worker latency on a loaded box). */
-const SLACK = 60_000;
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -166,23 +162,6 @@ async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: 
       }
     }
   });
-}
-
-/** Retries `check` (real time, short) until the worker has processed what the clock just released. */
-const eventually = <T>(check: () => Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 20_000, interval: 50 });
-
-function expectAtOrJustAfter(iso: string | null | undefined, expectedMs: number): void {
-  expect(iso).toEqual(expect.any(String));
-  const ms = Date.parse(iso as string);
-  expect(ms).toBeGreaterThanOrEqual(expectedMs);
-  expect(ms).toBeLessThanOrEqual(expectedMs + SLACK);
-}
-
-function expectWithin(iso: string | null | undefined, { before, after }: { before: number; after: number }): void {
-  expect(iso).toEqual(expect.any(String));
-  const ms = Date.parse(iso as string);
-  expect(ms).toBeGreaterThanOrEqual(before);
-  expect(ms).toBeLessThanOrEqual(after);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Actor, CaseView } from '../../common/types.js';
 import { getCaseProjection } from '../../db/cases.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
@@ -19,9 +19,8 @@ import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
+import { eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
-const MIN = 60_000;
-const H = 60 * MIN;
 /**
  * How late (workflow time) a timer may fire after its due instant: the server's clock runs in real
  * time while the worker picks the timer up. Generous for a loaded CI box, tiny next to the hours
@@ -102,25 +101,6 @@ async function withCase(template: OneStopTemplate, body: (c: CaseCtx) => Promise
       }
     }
   });
-}
-
-/** Retries `check` (real time, short) until the worker has processed what the clock just released. */
-const eventually = <T>(check: () => Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 20_000, interval: 50 });
-
-/** `iso` is at `expectedMs` or a little after (timers fire at their due time plus scheduling latency). */
-function expectAtOrJustAfter(iso: string | null | undefined, expectedMs: number): void {
-  expect(iso).toEqual(expect.any(String));
-  const ms = Date.parse(iso as string);
-  expect(ms).toBeGreaterThanOrEqual(expectedMs);
-  expect(ms).toBeLessThanOrEqual(expectedMs + SLACK);
-}
-
-/** `iso` lies in the server-clock interval in which the update that stamped it ran. */
-function expectWithin(iso: string | null | undefined, { before, after }: { before: number; after: number }): void {
-  expect(iso).toEqual(expect.any(String));
-  const ms = Date.parse(iso as string);
-  expect(ms).toBeGreaterThanOrEqual(before);
-  expect(ms).toBeLessThanOrEqual(after);
 }
 
 const steps = (v: CaseView) => v.escalations.map(({ taskId, action, level }) => ({ taskId, action, level }));

@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { timelineFromHistory, type TimelineEntry } from '../../audit/timeline.js';
 import type { Actor, CaseView, ObligationView, ProduceFirstDetails } from '../../common/types.js';
 import { getCaseProjection } from '../../db/cases.js';
@@ -31,10 +31,8 @@ import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
+import { D, eventually, expectAtOrJustAfter as expectNear, H, MIN } from '../support/time-assertions.js';
 
-const MIN = 60_000;
-const H = 60 * MIN;
-const D = 24 * H;
 /** How late (workflow time) a timer may fire or an update land after the instant the test aimed at. */
 const SLACK = 10_000;
 
@@ -138,16 +136,8 @@ const certificate = (qualification: string, actor: Actor, number: string): Certi
   actor,
 });
 
-/** Retries `check` (real time, short) until the worker has processed what the clock just released. */
-const eventually = <T>(check: () => Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 20_000, interval: 50 });
-
-/** `iso` is at `expectedMs` or a little after (timers fire at their due time plus scheduling latency). */
-function expectAtOrJustAfter(iso: string | null | undefined, expectedMs: number): void {
-  expect(iso).toEqual(expect.any(String));
-  const ms = Date.parse(iso as string);
-  expect(ms).toBeGreaterThanOrEqual(expectedMs);
-  expect(ms).toBeLessThanOrEqual(expectedMs + SLACK);
-}
+/** Produce-first times are checked tighter than the shared default. */
+const expectAtOrJustAfter = (iso: string | null | undefined, expectedMs: number) => expectNear(iso, expectedMs, SLACK);
 
 const ob = (v: CaseView, q: string): ObligationView => {
   const o = v.obligations?.find((x) => x.qualification === q);
