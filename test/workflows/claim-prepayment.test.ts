@@ -28,7 +28,6 @@ import { applicant, applicantActor, opener, staff } from '../support/fixtures.js
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
-
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 let db: TestDatabase;
