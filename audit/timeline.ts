@@ -6,7 +6,6 @@
  * decision listed here took effect.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { tsToMs } from '@temporalio/common/lib/time.js';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
@@ -30,6 +29,16 @@ const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(
 
 const SYSTEM = { sub: 'system', name: 'OneStop engine', roles: [] as string[] };
 
+/**
+ * Milliseconds of a history timestamp. `seconds` is a Long when the history comes from the client and
+ * a number or string when it was read back from JSON (the archive), so both are accepted.
+ */
+function eventTimeMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  const s = ts?.seconds;
+  const seconds = s && typeof s === 'object' && 'toNumber' in s ? (s as { toNumber(): number }).toNumber() : Number(s ?? 0);
+  return seconds * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6);
+}
+
 export function timelineFromHistory(history: IHistory): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   // Accepted updates wait for their completion: only those that completed successfully count. Their
@@ -42,7 +51,7 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
   let clockStopped = false;
 
   for (const e of history.events ?? []) {
-    const at = new Date(tsToMs(e.eventTime)).toISOString();
+    const at = new Date(eventTimeMs(e.eventTime)).toISOString();
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const input = decode<OpenCaseInput>(e.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);

@@ -32,6 +32,7 @@ const Env = z.object({
   AUTH_AUDIENCE: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   NOTIFY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
 });
 
 export type Config = z.infer<typeof Env>;

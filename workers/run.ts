@@ -1,8 +1,10 @@
-/** Runs the case worker and the notification sender until stopped. */
+/** Runs the case worker, the notification sender and the history archiver until stopped. */
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
-import { connectWorker } from '../infra/temporal-connection.js';
+import { Client } from '@temporalio/client';
+import { connectClient, connectWorker } from '../infra/temporal-connection.js';
+import { startArchiver } from './archiver.js';
 import { installTemporalLogger } from '../infra/temporal-logger.js';
 import { logChannel, startNotificationSender } from './notification-sender.js';
 import { createCaseWorker } from './worker.js';
@@ -24,8 +26,13 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     bundlePath: config.WORKFLOW_BUNDLE_PATH,
   });
   const stopSender = startNotificationSender(pool, logChannel(logger.child({ component: 'notifications' })), logger, config.NOTIFY_INTERVAL_MS);
+  const clientConnection = await connectClient(config, address);
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const stopArchiver = startArchiver(pool, client, logger.child({ component: 'archive' }), config.ARCHIVE_INTERVAL_MS);
   const done = worker.run().finally(async () => {
     await stopSender();
+    await stopArchiver();
+    await clientConnection.close();
     await connection.close();
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');

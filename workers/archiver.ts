@@ -1,0 +1,50 @@
+/**
+ * Copies the recorded history of every closed case into the PostgreSQL archive (audit/archive.ts),
+ * so it outlives Temporal's retention period. Runs in each worker process; archiving is idempotent
+ * and transactional, so several archivers side by side at worst do the same work twice.
+ */
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import proto from '@temporalio/proto';
+import type { Logger } from 'pino';
+import { archiveHistory, casesToArchive } from '../audit/archive.js';
+import type { Pool } from '../db/pool.js';
+
+const EventType = proto.temporal.api.enums.v1.EventType;
+const CLOSING = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+]);
+
+/** Archives up to `batch` closed cases; returns how many were archived. */
+export async function archiveClosedCases(pool: Pool, client: Client, logger: Logger, batch = 20): Promise<number> {
+  let archived = 0;
+  for (const caseId of await casesToArchive(pool, batch)) {
+    const history = await client.workflow.getHandle(caseId).fetchHistory();
+    const last = history.events?.[history.events.length - 1];
+    // The projection says closed a moment before the workflow's last event is written.
+    if (!last || !CLOSING.has(last.eventType as number)) continue;
+    const kept = await archiveHistory(pool, caseId, JSON.parse(historyToJSON(history)));
+    logger.info({ caseId, events: kept.events, headHash: kept.headHash }, 'case history archived');
+    archived += 1;
+  }
+  return archived;
+}
+
+/** Archives every `intervalMs` until stopped; returns the stop function. */
+export function startArchiver(pool: Pool, client: Client, logger: Logger, intervalMs: number): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running.then(() => archiveClosedCases(pool, client, logger)).catch((err) => logger.warn({ err }, 'archiving failed; will retry'));
+  }, intervalMs);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
