@@ -7,7 +7,7 @@
  * is suspended; verifying every overdue obligation reinstates it; a suspension that lasts
  * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { durationMs } from '../common/duration.js';
 import {
   SYSTEM_ACTOR,
@@ -147,6 +147,9 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     c.deadlines.cancel('eligibility:');
     for (const o of obligations) scheduleObligation(o, at);
     permit.number = await activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
+    // The list projection must show the number too (it may have been published while it was
+    // being issued). Cases started before this change replay without the extra publication.
+    if (patched('permit-number-published')) c.rt.touch();
     await c.notify(
       'permit-issued',
       'permit',

@@ -98,8 +98,9 @@ test('raw history, archive, verification, tampering; archived cases read from th
   // So does cutting its end off, even with the links before it intact.
   const other = await approvedCase();
   await archive(other);
+  const { rows: kept } = await stack.db.pool.query('SELECT count(*)::int AS n FROM history_archive WHERE case_id = $1', [other]);
   await stack.db.pool.query('DELETE FROM history_archive WHERE case_id = $1 AND event_id = (SELECT max(event_id) FROM history_archive WHERE case_id = $1)', [other]);
   const cut = await call('GET', `/v1/cases/${other}/audit/verify`, { as: auditor });
   expect(cut.body.valid).toBe(false);
-  expect(cut.body.entries).toBe(fromTemporal.body.events.length - 1);
+  expect(cut.body.entries).toBe(kept[0].n - 1);
 });

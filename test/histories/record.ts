@@ -140,6 +140,15 @@ const pfScenarios: PfScenario[] = [
     },
   },
   {
+    // Recorded after the `permit-number-published` patch: replays the patched branch.
+    name: 'permit-number-published-then-withdrawn',
+    missing: ['production-licence'],
+    drive: async (h) => {
+      await eligible(h);
+      await h.executeUpdate(withdrawUpdate, { args: [{ reason: 'moved production elsewhere', actor: applicantActor }] });
+    },
+  },
+  {
     name: 'eligibility-rejected',
     drive: async (h) => {
       await h.executeUpdate(decideUpdate, { args: [{ taskId: 'eligibility', outcome: 'reject', comment: 'no production capacity', actor: staff('industry-it') }] });
