@@ -1,11 +1,11 @@
 /** Runs the case worker, the notification sender and the history archiver until stopped. */
+import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
-import { Client } from '@temporalio/client';
 import { connectClient, connectWorker } from '../infra/temporal-connection.js';
-import { startArchiver } from './archiver.js';
 import { installTemporalLogger } from '../infra/temporal-logger.js';
+import { startArchiver } from './archiver.js';
 import { logChannel, startNotificationSender } from './notification-sender.js';
 import { createCaseWorker } from './worker.js';
 
