@@ -8,8 +8,7 @@
  * left open on the time-skipping server stops time skipping for the tests after it.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -25,6 +24,7 @@ import type { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.j
 import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
+import { expectRefused, steps } from '../support/case-assertions.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
@@ -164,7 +164,6 @@ async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: 
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const steps = (v: CaseView) => v.escalations.map(({ taskId, action, level }) => ({ taskId, action, level }));
 const task = (v: CaseView, taskId: string) => {
   const found = v.tasks.filter((x) => x.taskId === taskId);
   expect(found, `task ${taskId} appears once`).toHaveLength(1);
@@ -172,21 +171,6 @@ const task = (v: CaseView, taskId: string) => {
 };
 const escalationRows = (rows: OutboxRow[]) =>
   rows.filter((r) => r.kind === 'escalation').map((r) => ({ key: r.key, taskId: r.taskId, action: r.action, dept: r.recipientDept, role: r.recipientRole }));
-
-async function expectRefused(p: Promise<unknown>, type: 'Forbidden' | 'Conflict' | 'NotFound' | 'InvalidRequest', message?: RegExp | string) {
-  const err = await p.then(
-    () => {
-      throw new Error(`expected a ${type} refusal, the update succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(type);
-  if (typeof message === 'string') expect((cause as ApplicationFailure).message).toContain(message);
-  else if (message) expect((cause as ApplicationFailure).message).toMatch(message);
-}
 
 const acknowledge = (by: Actor = desk): DecisionInput => ({ taskId: 'acknowledge', outcome: 'approve', actor: by });
 const propose = (amount: number, by: Actor = adjuster): DecisionInput => ({ taskId: 'prepayment', outcome: 'approve', amount: cny(amount), actor: by });

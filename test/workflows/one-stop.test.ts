@@ -5,8 +5,7 @@
  * projection and `issued_numbers`.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +17,7 @@ import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, type Deci
 import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
+import { expectRefused, steps } from '../support/case-assertions.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
 import { eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
@@ -103,7 +103,6 @@ async function withCase(template: OneStopTemplate, body: (c: CaseCtx) => Promise
   });
 }
 
-const steps = (v: CaseView) => v.escalations.map(({ taskId, action, level }) => ({ taskId, action, level }));
 const task = (v: CaseView, taskId: string) => {
   const t = v.tasks.find((x) => x.taskId === taskId);
   if (!t) throw new Error(`no task ${taskId}`);
@@ -111,21 +110,6 @@ const task = (v: CaseView, taskId: string) => {
 };
 const escalationRows = (rows: OutboxRow[]) =>
   rows.filter((r) => r.kind === 'escalation').map((r) => ({ taskId: r.taskId, action: r.action, dept: r.recipientDept, role: r.recipientRole }));
-
-/** The update was refused by its validator with an ApplicationFailure of `type`. */
-async function expectRefused(p: Promise<unknown>, type: 'Forbidden' | 'Conflict' | 'NotFound' | 'InvalidRequest', message?: RegExp) {
-  const err = await p.then(
-    () => {
-      throw new Error(`expected a ${type} refusal, the update succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(type);
-  if (message) expect((cause as ApplicationFailure).message).toMatch(message);
-}
 
 const approve = (dept: string, by: Actor = staff(dept)): DecisionInput => ({ taskId: dept, outcome: 'approve', actor: by });
 

@@ -7,8 +7,7 @@
  * (a run left open on the time-skipping server stops time skipping for the tests after it).
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,6 +29,7 @@ import {
 import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
+import { expectRefused } from '../support/case-assertions.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter as expectNear, H, MIN } from '../support/time-assertions.js';
 
@@ -150,21 +150,6 @@ const task = (v: CaseView, taskId: string) => {
   return t;
 };
 const ofKind = (rows: OutboxRow[], kind: string) => rows.filter((r) => r.kind === kind);
-
-/** The update was refused by its validator with an ApplicationFailure of `type`. */
-async function expectRefused(p: Promise<unknown>, type: 'Forbidden' | 'Conflict' | 'NotFound' | 'InvalidRequest', message?: RegExp) {
-  const err = await p.then(
-    () => {
-      throw new Error(`expected a ${type} refusal, the update succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(type);
-  if (message) expect((cause as ApplicationFailure).message).toMatch(message);
-}
 
 const eligibility = (outcome: DecisionInput['outcome'], extra: Partial<DecisionInput> = {}): DecisionInput => ({
   taskId: 'eligibility',
