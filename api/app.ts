@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
 import { authenticate, createAuthenticator } from './auth.js';
+import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
 import { CaseService } from './case-service.js';
 import { Problem, problemHandler } from './problem.js';
 import { Routes } from './route.js';
@@ -22,11 +23,13 @@ export interface AppDeps {
   pool: Pool;
   logger: Logger;
   config: Config;
+  /** How tokens are verified; by default from the config, refusing the development secret. */
+  auth?: AuthSettings;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-export function createApp({ client, pool, logger, config }: AppDeps): Express {
+export function createApp({ client, pool, logger, config, auth = resolveAuth(config, { allowDevelopmentSecret: false }) }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -60,7 +63,7 @@ export function createApp({ client, pool, logger, config }: AppDeps): Express {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const router = express.Router();
-  const routes = new Routes(router, registry, authenticate(createAuthenticator(config)));
+  const routes = new Routes(router, registry, authenticate(createAuthenticator(auth)));
 
   healthRoutes(routes, pool, client);
   templateRoutes(routes, pool);

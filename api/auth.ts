@@ -4,10 +4,10 @@
  * which travels into every workflow decision so the history names who did it.
  */
 import type { RequestHandler } from 'express';
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Actor, type Role } from '../common/types.js';
-import { DEV_JWT_SECRET, type Config } from '../infra/config.js';
+import { CLOCK_TOLERANCE_SECONDS, JWKS_ALGORITHMS, type AuthSettings } from '../infra/auth-settings.js';
 import { forbidden, Problem } from './problem.js';
 
 const Claims = z.object({
@@ -22,15 +22,23 @@ export interface Authenticator {
   verify(token: string): Promise<Actor>;
 }
 
-export function createAuthenticator(config: Config): Authenticator {
-  const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
-  const key: Uint8Array | JWTVerifyGetKey = config.AUTH_JWKS_URL
-    ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL))
-    : new TextEncoder().encode(config.AUTH_JWT_SECRET ?? DEV_JWT_SECRET);
-  const algorithms = config.AUTH_JWKS_URL ? undefined : ['HS256'];
+export function createAuthenticator(auth: AuthSettings): Authenticator {
+  // Every token must say when it was issued and when it expires; one older than the maximum age is
+  // refused even if its `exp` lies further ahead.
+  const options: JWTVerifyOptions = {
+    issuer: auth.issuer,
+    audience: auth.audience,
+    requiredClaims: ['exp', 'iat', 'sub'],
+    maxTokenAge: auth.maxTokenAgeSeconds,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  const verifyWith = (token: string) =>
+    auth.mode === 'jwks'
+      ? jwtVerify(token, jwks(auth.jwksUrl), { ...options, algorithms: [...JWKS_ALGORITHMS] })
+      : jwtVerify(token, new TextEncoder().encode(auth.secret), { ...options, algorithms: ['HS256'] });
   return {
     async verify(token) {
-      const { payload } = await jwtVerify(token, key as Uint8Array, { ...options, algorithms });
+      const { payload } = await verifyWith(token);
       const claims = Claims.safeParse(payload);
       if (!claims.success) throw new Error(`token claims: ${claims.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`);
       const { sub, name, roles, dept, org } = claims.data;
@@ -39,32 +47,44 @@ export function createAuthenticator(config: Config): Authenticator {
   };
 }
 
+const keySets = new Map<string, JWTVerifyGetKey>();
+/** One cached key set per URL (jose refetches it on an unknown `kid`, with a cooldown). */
+function jwks(url: string): JWTVerifyGetKey {
+  let set = keySets.get(url);
+  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url))));
+  return set;
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     actor?: Actor;
   }
 }
 
-const unauthenticated = (detail: string) => new Problem(401, detail);
+/** One answer for every failure, so a 401 tells an attacker nothing about why the token failed. */
+export const UNAUTHENTICATED_DETAIL = 'the bearer token is missing, invalid or expired';
+const unauthenticated = () => new Problem(401, UNAUTHENTICATED_DETAIL);
 
 export function authenticate(auth: Authenticator): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     res.setHeader('WWW-Authenticate', 'Bearer');
-    if (!match) return next(unauthenticated('an Authorization: Bearer <JWT> header is required'));
+    if (!match) return next(unauthenticated());
     try {
       req.actor = await auth.verify(match[1] as string);
       res.removeHeader('WWW-Authenticate');
       next();
     } catch (err) {
-      next(unauthenticated(`the bearer token is not valid: ${err instanceof Error ? err.message : 'unreadable'}`));
+      // Why it failed is for the log, not for the caller.
+      req.log?.info({ reason: err instanceof Error ? err.message : 'unreadable' }, 'token refused');
+      next(unauthenticated());
     }
   };
 }
 
 export function actorOf(req: { actor?: Actor }): Actor {
-  if (!req.actor) throw unauthenticated('not authenticated');
+  if (!req.actor) throw unauthenticated();
   return req.actor;
 }
 

@@ -4,8 +4,8 @@
  * in the workflow; this layer checks only who may knock, and translates Temporal's answers.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Actor, CaseView, ClaimDetails, ProduceFirstDetails } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
 import { getCaseProjection } from '../db/cases.js';
@@ -26,6 +26,7 @@ import {
   type SupplementInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
+import { canRead, caseFacts, permits, viewFor } from './access-policy.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
 import { ClaimDetailsBody, ProduceFirstDetailsBody, type OpenCaseBody } from './schemas.js';
 
@@ -35,14 +36,10 @@ export interface CaseServiceDeps {
   taskQueue: string;
 }
 
-const STAFF = ['caseworker', 'supervisor', 'auditor', 'admin'] as const;
+/** Update actions whose relation the API checks (decisions are judged by the workflow: task and four eyes). */
+type OnBehalfAction = 'POST /v1/cases/:caseId/supplements' | 'POST /v1/cases/:caseId/certificates' | 'POST /v1/cases/:caseId/withdraw';
 
-/** Staff see every case; an applicant only its own enterprise's cases. */
-export function assertCanRead(actor: Actor, view: Pick<CaseView, 'applicant' | 'openedBy'>): void {
-  if (actor.roles.some((r) => (STAFF as readonly string[]).includes(r))) return;
-  if (actor.org === view.applicant.creditCode || actor.sub === view.openedBy) return;
-  throw notFound('no such case'); // do not reveal that another enterprise's case exists
-}
+const invisible = (caseId: string) => notFound(`no case ${caseId}`); // never reveal that someone else's case exists
 
 function requestHash(body: OpenCaseBody): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -93,7 +90,7 @@ export class CaseService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
     }
-    return { view: await this.read(caseId), replayed };
+    return { view: viewFor(actor, await this.read(caseId)), replayed };
   }
 
   /** The current case: from the workflow while open, from the projection once closed. */
@@ -111,26 +108,62 @@ export class CaseService {
     }
   }
 
+  /** The case as `actor` may see it; 404 when it may not see it at all. */
   async get(actor: Actor, caseId: string): Promise<CaseView> {
     const view = await this.read(caseId);
-    assertCanRead(actor, view);
-    return view;
+    if (!canRead(actor, caseFacts(view))) throw invisible(caseId);
+    return viewFor(actor, view);
   }
 
-  decide(caseId: string, input: DecisionInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), updateId);
+  /**
+   * The case for an update by `actor`: 404 when it may not see the case. The projection answers when
+   * it already shows the caller involved (who opened a case and for whom never change); otherwise the
+   * live case decides, since a department's first task may not be projected yet.
+   */
+  private async visibleForUpdate(actor: Actor, caseId: string): Promise<CaseView> {
+    const projected = await getCaseProjection(this.d.pool, caseId);
+    if (projected && canRead(actor, caseFacts(projected))) return projected;
+    if (projected?.closedAt) throw invisible(caseId);
+    const live = await this.read(caseId);
+    if (!canRead(actor, caseFacts(live))) throw invisible(caseId);
+    return live;
   }
 
-  supplement(caseId: string, input: SupplementInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }), updateId);
+  /** Supplements, certificates and withdrawals: the enterprise itself, or the opening department for it. */
+  private async authorizeOnBehalf(action: OnBehalfAction, actor: Actor, caseId: string): Promise<{ view: CaseView; onBehalfOf?: string }> {
+    const view = await this.visibleForUpdate(actor, caseId);
+    const facts = caseFacts(view);
+    if (!permits(action, actor, facts)) {
+      throw forbidden('only the applicant enterprise, or a caseworker of the department that opened the case acting for it, may do this');
+    }
+    const ownEnterprise = actor.roles.includes('applicant') && actor.org === facts.creditCode;
+    return { view, ...(ownEnterprise ? {} : { onBehalfOf: facts.creditCode }) };
   }
 
-  fileCertificate(caseId: string, input: CertificateInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args: [input], updateId }), updateId);
+  async decide(actor: Actor, caseId: string, input: DecisionInput, updateId?: string): Promise<CaseView> {
+    const view = await this.visibleForUpdate(actor, caseId);
+    return this.update(view, actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), updateId);
   }
 
-  withdraw(caseId: string, input: WithdrawInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }), updateId);
+  async supplement(actor: Actor, caseId: string, input: Omit<SupplementInput, 'onBehalfOf'>, updateId?: string): Promise<CaseView> {
+    const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/supplements', actor, caseId);
+    const args: [SupplementInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
+    return this.update(view, actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args, updateId }), updateId);
+  }
+
+  async fileCertificate(actor: Actor, caseId: string, input: Omit<CertificateInput, 'onBehalfOf'>, updateId?: string): Promise<CaseView> {
+    const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/certificates', actor, caseId);
+    if (view.kind !== 'produce-first-certify-later') {
+      throw conflict(`case ${caseId} is a ${view.kind} case; certificates are filed only on produce-first-certify-later cases`);
+    }
+    const args: [CertificateInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
+    return this.update(view, actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args, updateId }), updateId);
+  }
+
+  async withdraw(actor: Actor, caseId: string, input: Omit<WithdrawInput, 'onBehalfOf'>, updateId?: string): Promise<CaseView> {
+    const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/withdraw', actor, caseId);
+    const args: [WithdrawInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
+    return this.update(view, actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args, updateId }), updateId);
   }
 
   /**
@@ -139,15 +172,15 @@ export class CaseService {
    * Idempotency-Key (`updateId`) a closed case is still asked: a retry of the update that closed it
    * gets that update's outcome again; any other update finds the run completed and gets the 409.
    */
-  private async update(caseId: string, actor: Actor, send: () => Promise<CaseView>, updateId?: string): Promise<CaseView> {
-    const projected = await getCaseProjection(this.d.pool, caseId);
-    if (projected) assertCanRead(actor, projected);
-    if (projected?.closedAt && !updateId) throw conflict(`case ${caseId} is closed (${projected.status})`);
+  private async update(known: CaseView, actor: Actor, send: () => Promise<CaseView>, updateId?: string): Promise<CaseView> {
+    const { caseId } = known;
+    if (known.closedAt && !updateId) throw conflict(`case ${caseId} is closed (${known.status})`);
     try {
-      return await send();
+      return viewFor(actor, await send());
     } catch (err) {
       const refusal = fromWorkflowRefusal(err);
       if (refusal) throw refusal;
+      if (isUnknownUpdate(err)) throw conflict(`case ${caseId} is a ${known.kind} case, whose process does not take this request`);
       if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
         const now = await getCaseProjection(this.d.pool, caseId);
         if (now) throw conflict(`case ${caseId} is closed (${now.status})`);
@@ -192,6 +225,11 @@ function claimDetails(template: Extract<Template, { kind: 'claim-prepayment' }>,
   }
   const details: ClaimDetails = parsed.data;
   return details as unknown as Record<string, unknown>;
+}
+
+/** The workflow has no handler for the update (its process does not have this step). */
+function isUnknownUpdate(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'ReferenceError';
 }
 
 /** Temporal answers an update to a finished workflow with NOT_FOUND "workflow execution already completed". */

@@ -7,16 +7,18 @@ import { createPool, migrate } from '../db/pool.js';
 import { loadConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
+import { authOrExit } from '../infra/require-auth.js';
 import { startApi } from './server.js';
 
 const config = loadConfig();
 const logger = createLogger(config, 'onestop-api');
+const auth = authOrExit(config);
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for an API process');
 
 await migrate(config.DATABASE_URL, logger);
 const pool = createPool(config.DATABASE_URL);
 await seedBuiltinTemplates(pool, logger);
-const api = await startApi(config, config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, logger);
+const api = await startApi(config, config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, logger, auth);
 exitHook((done) => {
   api.stop().then(() => pool.end()).finally(done);
 });

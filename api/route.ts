@@ -7,6 +7,7 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Actor, Role } from '../common/types.js';
+import { isRouteAction, rolesFor } from './access-policy.js';
 import { actorOf, requireRole } from './auth.js';
 import { fromZod, ProblemSchema } from './problem.js';
 
@@ -31,8 +32,8 @@ export interface RouteSpec<P, Q, B> {
   path: string;
   summary: string;
   tag: string;
-  /** Who may call it; `public` skips authentication. */
-  roles: readonly Role[] | 'public';
+  /** Public routes skip authentication; every other route's roles come from the access table (api/access-policy.ts). */
+  public?: true;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -57,6 +58,13 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   return r.data;
 }
 
+/** A route's roles, from its row in the access table; a route without a row does not start. */
+function rolesOfRoute(spec: { method: string; path: string }): Role[] {
+  const key = `${spec.method.toUpperCase()} ${spec.path}`;
+  if (!isRouteAction(key)) throw new Error(`route ${key} has no row in the access table (api/access-policy.ts)`);
+  return rolesFor(key);
+}
+
 export class Routes {
   constructor(
     private readonly router: Router,
@@ -65,10 +73,11 @@ export class Routes {
   ) {}
 
   add<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): void {
-    this.document(spec);
+    const roles = spec.public ? 'public' : rolesOfRoute(spec);
+    this.document(spec, roles);
     const handler: RequestHandler = async (req, res) => {
-      const actor = spec.roles === 'public' ? ({ sub: 'anonymous', name: 'anonymous', roles: [] } as Actor) : actorOf(req);
-      if (spec.roles !== 'public') requireRole(actor, spec.roles, `${spec.method.toUpperCase()} ${spec.path}`);
+      const actor = roles === 'public' ? ({ sub: 'anonymous', name: 'anonymous', roles: [] } as Actor) : actorOf(req);
+      if (roles !== 'public') requireRole(actor, roles, `${spec.method.toUpperCase()} ${spec.path}`);
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
       const body = parse(spec.body, req.body, 'body');
@@ -76,16 +85,16 @@ export class Routes {
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
       res.status(reply.status ?? 200).json(reply.body);
     };
-    const chain = spec.roles === 'public' ? [handler] : [this.authenticate, handler];
+    const chain = roles === 'public' ? [handler] : [this.authenticate, handler];
     this.router[spec.method](spec.path, ...chain);
   }
 
-  private document<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
+  private document<P, Q, B>(spec: RouteSpec<P, Q, B>, roles: readonly Role[] | 'public'): void {
     const responses: RouteConfig['responses'] = {};
     for (const [status, r] of Object.entries(spec.responses)) {
       responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
     }
-    const errorStatuses = spec.roles === 'public' ? [400, 429] : [400, 401, 403, 429];
+    const errorStatuses = roles === 'public' ? [400, 429] : [400, 401, 403, 429];
     for (const s of errorStatuses) {
       responses[s] ??= { description: STANDARD_ERRORS[s] as string, content: { 'application/problem+json': { schema: ProblemSchema } } };
     }
@@ -97,8 +106,8 @@ export class Routes {
       path: spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary,
       tags: [spec.tag],
-      security: spec.roles === 'public' ? [] : [{ bearerAuth: [] }],
-      description: spec.roles === 'public' ? undefined : `Roles: ${spec.roles.join(', ')}`,
+      security: roles === 'public' ? [] : [{ bearerAuth: [] }],
+      description: roles === 'public' ? undefined : `Roles: ${roles.join(', ')}`,
       request: {
         params: spec.params as z.ZodObject | undefined,
         query: spec.query as z.ZodObject | undefined,

@@ -154,8 +154,16 @@ export const CaseSchema = z
     openedAt: Iso,
     openedBy: z.string(),
     openedByName: z.string(),
+    openedByDept: z.string().nullable().optional().meta({ description: 'department of the caseworker who opened the case; null when the applicant did' }),
     closedAt: Iso.nullable(),
-    applicant: z.object({ creditCode: z.string(), name: z.string() }),
+    applicant: z.object({
+      creditCode: z.string(),
+      name: z.string(),
+      contact: z
+        .object({ name: z.string(), phone: z.string(), email: z.string() })
+        .optional()
+        .meta({ description: 'the contact person: shown to the departments on the case and to auditors only' }),
+    }),
     details: z.record(z.string(), z.unknown()),
     sla: z.object({ deadlineAt: Iso, paused: z.boolean(), pausedMs: z.number().int(), breached: z.boolean(), breachedAt: Iso.nullable() }),
     tasks: z.array(TaskSchema),

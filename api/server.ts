@@ -6,24 +6,34 @@ import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { createApp } from './app.js';
+import { listenHost, type AuthSettings } from '../infra/auth-settings.js';
 
 export interface RunningApi {
+  host: string;
   port: number;
   client: Client;
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, address: string, pool: Pool, logger: Logger): Promise<RunningApi> {
+export async function startApi(config: Config, address: string, pool: Pool, logger: Logger, auth: AuthSettings): Promise<RunningApi> {
   const connection = await connectClient(config, address);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ client, pool, logger, config });
+  const app = createApp({ client, pool, logger, config, auth });
+  const host = listenHost(config, auth);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(config.PORT, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-  logger.info({ port }, `API listening on http://localhost:${port}`);
+  logger.info({ host, port }, `API listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+  if (auth.mode === 'secret' && auth.development) {
+    logger.warn(
+      { host },
+      'using the PUBLIC development token secret: listening on 127.0.0.1 only; set AUTH_JWT_SECRET or AUTH_JWKS_URL to serve anyone else',
+    );
+  }
   return {
+    host,
     port,
     client,
     async stop() {

@@ -177,7 +177,7 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
     const s = arg as SupplementInput;
     const last = result?.supplements[result.supplements.length - 1];
     return [
-      { at, type: 'supplement-filed', actor: who(s.actor), details: { documents: s.documents, note: s.note ?? null } },
+      { at, type: 'supplement-filed', actor: who(s.actor), details: { documents: s.documents, note: s.note ?? null, ...onBehalf(s) } },
       { at, type: 'clock-resumed', actor: who(s.actor), details: { stoppedMs: last?.pausedMs ?? null, deadlineAt: result?.sla.deadlineAt ?? null } },
     ];
   }
@@ -189,15 +189,20 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
         type: 'certificate-filed',
         actor: who(f.actor),
         taskId: `verify:${f.qualification}`,
-        details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef },
+        details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef, ...onBehalf(f) },
       },
     ];
   }
   if (name === 'withdraw') {
     const w = arg as WithdrawInput;
-    return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason } }];
+    return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason, ...onBehalf(w) } }];
   }
   return [{ at, type: `update:${name}`, details: {} }];
+}
+
+/** A caseworker acting for the enterprise: the entry names the enterprise beside the actor. */
+function onBehalf(input: { onBehalfOf?: string }): { onBehalfOf?: string } {
+  return input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {};
 }
 
 function notificationEntry(n: NotificationInput): TimelineEntry | undefined {

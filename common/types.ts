@@ -227,8 +227,11 @@ export interface CaseView {
   openedAt: string;
   openedBy: string;
   openedByName: string;
+  /** Department of the caseworker who opened the case (null when the applicant opened it). */
+  openedByDept: string | null;
   closedAt: string | null;
-  applicant: { creditCode: string; name: string };
+  /** `contact` is shown only to the departments on the case and to auditors (api/access-policy.ts). */
+  applicant: { creditCode: string; name: string; contact?: Applicant['contact'] };
   details: Record<string, unknown>;
   sla: SlaView;
   tasks: TaskView[];

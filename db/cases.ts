@@ -6,12 +6,12 @@ import type { Pool } from './pool.js';
 export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: number): Promise<void> {
   await pool.query(
     `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
-                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())
+                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
      ON CONFLICT (case_id) DO UPDATE SET
        status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
        deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
-       open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, updated_at = now()
+       open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, opened_dept = EXCLUDED.opened_dept, updated_at = now()
      WHERE cases.seq < EXCLUDED.seq`,
     [
       view.caseId,
@@ -30,6 +30,7 @@ export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: numb
       [...new Set(view.tasks.filter((t) => t.status === 'open').map((t) => t.dept))],
       JSON.stringify(view),
       seq,
+      view.openedByDept ?? null,
     ],
   );
 }
@@ -46,6 +47,8 @@ export interface CaseFilter {
   breached?: boolean;
   priority?: boolean;
   applicantCode?: string;
+  /** Only cases that involve this department: it has or had a task, or it opened the case. */
+  involvingDept?: string;
   limit: number;
   cursor?: CaseCursor;
 }
@@ -67,6 +70,10 @@ export async function listCases(pool: Pool, f: CaseFilter): Promise<{ items: Cas
   if (f.breached !== undefined) where.push(`breached = ${arg(f.breached)}`);
   if (f.priority !== undefined) where.push(`priority = ${arg(f.priority)}`);
   if (f.applicantCode) where.push(`applicant_code = ${arg(f.applicantCode)}`);
+  if (f.involvingDept !== undefined) {
+    const d = arg(f.involvingDept);
+    where.push(`(depts @> ARRAY[${d}]::text[] OR opened_dept = ${d})`);
+  }
   if (f.cursor) {
     // Keyset pagination over (priority DESC, deadline_at ASC, case_id ASC).
     const p = arg(f.cursor.priority);

@@ -4,6 +4,7 @@
  * talks to a Temporal cluster (or Temporal Cloud) and a managed PostgreSQL.
  */
 import { z } from 'zod';
+import { parseDuration } from '../common/duration.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -26,10 +27,21 @@ const Env = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
-  AUTH_JWT_SECRET: z.string().min(16).optional(),
+  /** HS256 secret; at least 32 bytes, so that it cannot be guessed by brute force. */
+  AUTH_JWT_SECRET: z
+    .string()
+    .refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes')
+    .optional(),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** Oldest token accepted, counted from its `iat` (ISO 8601 duration). */
+  AUTH_MAX_TOKEN_AGE: z
+    .string()
+    .refine((s) => (parseDuration(s) ?? 0) > 0, 'an ISO 8601 duration such as PT12H')
+    .default('PT12H'),
+  /** Address the API listens on (default: every interface; `npm start` with the development secret forces 127.0.0.1). */
+  HOST: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   NOTIFY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
@@ -37,7 +49,10 @@ const Env = z.object({
 
 export type Config = z.infer<typeof Env>;
 
-/** A fixed development secret, used only when neither a secret nor a JWKS URL is configured. */
+/**
+ * The development secret: public (it is in the repository), so only `npm start` may fall back to it,
+ * and then the API listens on 127.0.0.1 only (see resolveAuth).
+ */
 export const DEV_JWT_SECRET = 'onestop-local-development-secret-change-me';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

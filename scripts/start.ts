@@ -10,6 +10,7 @@ import { Connection } from '@temporalio/client';
 import { searchAttributesForCli } from '../common/search-attributes.js';
 import { startApi, type RunningApi } from '../api/server.js';
 import { createPool, migrate, type Pool } from '../db/pool.js';
+import { resolveAuth } from '../infra/auth-settings.js';
 import { loadConfig } from '../infra/config.js';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { createLogger } from '../infra/logger.js';
@@ -21,6 +22,8 @@ import { runWorker, type RunningWorker } from '../workers/run.js';
 
 const config = loadConfig();
 const logger = createLogger(config, 'onestop');
+// Local development may use the public development secret; the API then listens on 127.0.0.1 only.
+const auth = resolveAuth(config, { allowDevelopmentSecret: true });
 const stops: (() => Promise<unknown>)[] = [];
 let stopping = false;
 
@@ -87,9 +90,9 @@ async function main(): Promise<void> {
     process.kill(process.pid, 'SIGTERM');
   });
 
-  const api: RunningApi = await startApi(config, temporalAddress, pool, logger);
+  const api: RunningApi = await startApi(config, temporalAddress, pool, logger, auth);
   stops.push(() => api.stop());
-  logger.info(`OneStop is up: API http://localhost:${api.port}  (Ctrl-C stops everything)`);
+  logger.info(`OneStop is up: API http://${api.host === '0.0.0.0' ? 'localhost' : api.host}:${api.port}  (Ctrl-C stops everything)`);
 }
 
 main().catch(async (err) => {

@@ -8,10 +8,14 @@ import { loadConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { connectClient } from '../infra/temporal-connection.js';
+import { authOrExit } from '../infra/require-auth.js';
 import { runWorker } from './run.js';
 
 const config = loadConfig();
 const logger = createLogger(config, 'onestop-worker');
+// The worker verifies no tokens, but it runs beside APIs that must: a deployment that forgot to
+// configure them is refused here too, before anything runs.
+authOrExit(config);
 const address = config.TEMPORAL_ADDRESS ?? 'localhost:7233';
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a worker process');
 

@@ -29,19 +29,27 @@ export interface DecisionInput {
   actor: Actor;
 }
 
-export interface SupplementInput {
+/**
+ * Set when a caseworker of the opening department acts for the applicant enterprise (the credit
+ * code it acts for), so the history records both who acted and for whom.
+ */
+interface OnBehalf {
+  onBehalfOf?: string;
+}
+
+export interface SupplementInput extends OnBehalf {
   documents: Document[];
   note?: string;
   actor: Actor;
 }
 
-export interface WithdrawInput {
+export interface WithdrawInput extends OnBehalf {
   reason: string;
   actor: Actor;
 }
 
 /** Produce first: a certificate filed for one of the case's obligations. */
-export interface CertificateInput {
+export interface CertificateInput extends OnBehalf {
   qualification: string;
   number: string;
   issuer: string;

@@ -21,7 +21,7 @@ import {
 } from '../common/types.js';
 import type { ProduceFirstTemplate } from '../templates/schema.js';
 import { fileCertificateUpdate, type CertificateInput, type OpenCaseInput } from './definitions.js';
-import { assertApplicantOrCaseworker } from './lib/actors.js';
+import { assertFourEyes } from './lib/actors.js';
 import { activities } from './lib/case-runtime.js';
 import { CaseCore } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
@@ -84,9 +84,10 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
       suspensions: suspensions.map(suspensionView),
     }),
     validateDecision: (d, task) => {
-      if (task.taskId !== ELIGIBILITY && d.outcome === 'request-info') {
-        invalid('a certificate is verified or rejected; reject it with the reason so that the enterprise files it again');
-      }
+      if (task.taskId === ELIGIBILITY) return;
+      if (d.outcome === 'request-info') invalid('a certificate is verified or rejected; reject it with the reason so that the enterprise files it again');
+      const filing = obligations.find((o) => verifyTaskId(o.qualification) === task.taskId)?.filings.at(-1);
+      if (filing) assertFourEyes(d.actor, [{ sub: filing.filedBy, role: 'person who filed this certificate' }]);
     },
     onDecision: async (d, task, at) => {
       if (task.taskId === ELIGIBILITY) {
@@ -260,7 +261,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
 
   function validateFiling(f: CertificateInput): ObligationState {
     c.assertOpen();
-    assertApplicantOrCaseworker(f.actor, input.applicant.creditCode, 'filing a certificate');
+    c.assertApplicantOrOpeningDept(f.actor, 'filing a certificate');
     const o = obligations.find((x) => x.qualification === f.qualification);
     if (!o) return invalid(`no obligation ${f.qualification} on this case; its obligations are ${obligations.map((x) => x.qualification).join(', ')}`);
     if (c.status !== 'provisional' && c.status !== 'suspended') conflict(`certificates are filed under a provisional permit; case ${c.caseId} is ${c.status}`);

@@ -6,6 +6,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import type { temporal } from '@temporalio/proto';
 import { archivedHistory, verifyArchive } from '../../audit/archive.js';
 import { timelineFromHistory } from '../../audit/timeline.js';
+import { listScope, viewFor } from '../access-policy.js';
 import type { CaseService } from '../case-service.js';
 import { badRequest, conflict } from '../problem.js';
 import type { Routes } from '../route.js';
@@ -62,7 +63,6 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases',
     summary: 'Open a case (honours Idempotency-Key)',
     tag: 'cases',
-    roles: ['caseworker', 'applicant'],
     body: OpenCaseBody,
     headers: IdempotencyHeader,
     responses: { 201: CaseResponse, 404: { description: 'Unknown template' }, 409: { description: 'Idempotency-Key reused for another request' } },
@@ -77,13 +77,15 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases',
     summary: 'List cases: priority first, then the soonest due',
     tag: 'cases',
-    roles: ['caseworker', 'supervisor', 'auditor', 'admin'],
     query: ListCasesQuery,
     responses: { 200: { description: 'A page of cases', schema: CaseListSchema } },
-    handler: async ({ query }) => {
+    handler: async ({ actor, query }) => {
       const { cursor, ...filter } = query;
-      const page = await listCases(pool, { ...filter, cursor: cursor ? decodeCursor(cursor) : undefined });
-      return { body: { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null } };
+      const scope = listScope(actor);
+      if ('none' in scope) return { body: { items: [], nextCursor: null } };
+      const involvingDept = 'dept' in scope ? scope.dept : undefined;
+      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
+      return { body: { items: page.items.map((v) => viewFor(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });
 
@@ -92,7 +94,6 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId',
     summary: 'Read a case',
     tag: 'cases',
-    roles: ['applicant', 'caseworker', 'supervisor', 'auditor', 'admin'],
     params: CaseIdParam,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params }) => ({ body: await cases.get(actor, params.caseId) }),
@@ -103,13 +104,12 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/tasks/:taskId/decision',
     summary: "Decide a task (its department's caseworker or supervisor; not the case's opener)",
     tag: 'cases',
-    roles: ['caseworker', 'supervisor'],
     params: TaskParam,
     body: DecisionBody,
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case or task' }, 409: { description: 'Task already decided or case closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.decide(params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.decide(actor, params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyKey(req.headers['idempotency-key'])),
     }),
   });
 
@@ -118,13 +118,12 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/supplements',
     summary: 'File the documents asked for; resumes the clocks',
     tag: 'cases',
-    roles: ['applicant', 'caseworker'],
     params: CaseIdParam,
     body: SupplementBody,
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Not waiting for a supplement, or closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.supplement(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.supplement(actor, params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
     }),
   });
 
@@ -133,7 +132,6 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/certificates',
     summary: 'Produce first: file a certificate for an obligation; opens its verification task',
     tag: 'cases',
-    roles: ['applicant', 'caseworker'],
     params: CaseIdParam,
     body: CertificateBody,
     headers: IdempotencyHeader,
@@ -143,7 +141,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
       409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
     },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.fileCertificate(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.fileCertificate(actor, params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
     }),
   });
 
@@ -152,13 +150,12 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/withdraw',
     summary: 'Withdraw an open case',
     tag: 'cases',
-    roles: ['applicant', 'caseworker'],
     params: CaseIdParam,
     body: WithdrawBody,
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Case closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.withdraw(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.withdraw(actor, params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
     }),
   });
 
@@ -176,7 +173,6 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/history',
     summary: "The auditor's timeline, derived from the recorded workflow history",
     tag: 'audit',
-    roles: ['auditor', 'supervisor'],
     params: CaseIdParam,
     responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params }) => {
@@ -193,7 +189,6 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/history/raw',
     summary: 'The recorded Temporal history as JSON (from the archive once the case is archived)',
     tag: 'audit',
-    roles: ['auditor'],
     params: CaseIdParam,
     responses: { 200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) }, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params }) => {
@@ -210,7 +205,6 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     path: '/v1/cases/:caseId/audit/verify',
     summary: 'Check that the archived history of a closed case is unaltered (hash chain)',
     tag: 'audit',
-    roles: ['auditor'],
     params: CaseIdParam,
     responses: {
       200: {

@@ -23,7 +23,7 @@ export function healthRoutes(routes: Routes, pool: Pool, client: Client): void {
     path: '/healthz',
     summary: 'Health of the API and its dependencies',
     tag: 'operations',
-    roles: 'public',
+    public: true,
     responses: { 200: { description: 'All up', schema: HealthSchema }, 503: { description: 'A dependency is down', schema: HealthSchema } },
     handler: async () => {
       const [temporal, database] = await Promise.all([

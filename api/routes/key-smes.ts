@@ -10,8 +10,6 @@ import { badRequest, notFound, Problem } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CreditCode } from '../schemas.js';
 
-const READERS = ['admin', 'supervisor', 'auditor'] as const;
-const WRITERS = ['admin'] as const;
 export const MAX_IMPORT_ROWS = 10_000;
 const CSV_COLUMNS = ['creditCode', 'name', 'reason'] as const;
 
@@ -139,7 +137,6 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes',
     summary: 'The key-SME list, by credit code',
     tag: 'key-smes',
-    roles: READERS,
     responses: { 200: { description: 'Every listed enterprise', schema: z.array(KeySmeSchema) } },
     handler: async () => ({ body: await listKeySmes(pool) }),
   });
@@ -149,7 +146,6 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes/:creditCode',
     summary: 'One listed enterprise',
     tag: 'key-smes',
-    roles: READERS,
     params: CreditCodeParam,
     responses: { 200: { description: 'The entry', schema: KeySmeSchema }, 404: { description: 'Not listed' } },
     handler: async ({ params }) => {
@@ -164,7 +160,6 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes/:creditCode/history',
     summary: "Every change to one credit code's entry, oldest first (kept after removal)",
     tag: 'key-smes',
-    roles: READERS,
     params: CreditCodeParam,
     responses: { 200: { description: 'The changes; empty if the code was never listed', schema: z.array(KeySmeChangeSchema) } },
     handler: async ({ params }) => ({ body: await keySmeHistory(pool, params.creditCode) }),
@@ -175,7 +170,6 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes/:creditCode',
     summary: 'List an enterprise (201), or replace the name and reason of a listed one (200)',
     tag: 'key-smes',
-    roles: WRITERS,
     params: CreditCodeParam,
     body: KeySmeBody,
     responses: { 200: { description: 'Updated', schema: KeySmeSchema }, 201: { description: 'Listed', schema: KeySmeSchema } },
@@ -190,7 +184,6 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes/:creditCode',
     summary: 'Take an enterprise off the list (cases already open keep their priority)',
     tag: 'key-smes',
-    roles: WRITERS,
     params: CreditCodeParam,
     responses: { 204: { description: 'Removed' }, 404: { description: 'Not listed' } },
     handler: async ({ params, actor }) => {
@@ -204,7 +197,6 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes/import',
     summary: 'Add or update many entries at once, all or nothing: a JSON array, or CSV (text/csv) with the header creditCode,name,reason',
     tag: 'key-smes',
-    roles: WRITERS,
     body: ImportBody,
     extraBodyTypes: ['text/csv'],
     responses: {

@@ -194,7 +194,9 @@ describe('a produce-first case from the pledge to the licence', () => {
     expectProblem(await file(id, certificate(PL), staff('market-regulation', 'mr-chief', ['supervisor'])), 403);
 
     // Refusals on verification.
-    expectProblem(await decide(id, `verify:${PIR}`, staff('drug-administration'), { outcome: 'approve' }), 403, /belongs to department market-regulation/);
+    expectProblem(await decide(id, `verify:${PIR}`, staff('industry-it'), { outcome: 'approve' }), 403, /belongs to department market-regulation/);
+    // A department with no task on the case cannot tell that it exists.
+    expectProblem(await decide(id, `verify:${PIR}`, staff('drug-administration'), { outcome: 'approve' }), 404);
     expectProblem(await decide(id, `verify:${PIR}`, { ...opener, dept: 'market-regulation' }, { outcome: 'approve' }), 403, /four eyes/);
     expectProblem(await decide(id, `verify:${PIR}`, staff('market-regulation'), { outcome: 'request-info', requestedDocuments: ['x'] }), 400, /verified or rejected/);
     expectProblem(await decide(id, `verify:${PL}`, staff('market-regulation'), { outcome: 'approve' }), 404, /no task verify:production-licence/);

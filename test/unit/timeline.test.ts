@@ -56,6 +56,7 @@ function caseView(over: Partial<CaseView> = {}): CaseView {
     openedAt: iso(T0),
     openedBy: 'alice',
     openedByName: 'Alice Li',
+    openedByDept: 'service-centre',
     closedAt: null,
     applicant: { creditCode: openInput.applicant.creditCode, name: openInput.applicant.name },
     details: {},

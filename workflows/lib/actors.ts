@@ -7,7 +7,7 @@ export const isStaffOf = (actor: Actor, dept: string): boolean =>
 
 /** Only a caseworker or supervisor of the owning department decides a task. */
 export function assertDeptMember(actor: Actor, dept: string, what: string): void {
-  if (!isStaffOf(actor, dept)) forbidden(`${what} belongs to department ${dept}; ${actor.sub} is not its caseworker or supervisor`);
+  if (!isStaffOf(actor, dept)) forbidden(`${what} belongs to department ${dept}; you are not its caseworker or supervisor`);
 }
 
 /**
@@ -16,14 +16,18 @@ export function assertDeptMember(actor: Actor, dept: string, what: string): void
  */
 export function assertFourEyes(actor: Actor, earlier: { sub: string; role: string }[]): void {
   for (const e of earlier) {
-    if (e.sub === actor.sub) forbidden(`four eyes: ${actor.sub} is the ${e.role} and may not also take this decision`);
+    if (e.sub === actor.sub) forbidden(`four eyes: you are the ${e.role} and may not also take this decision`);
   }
 }
 
-/** The applicant enterprise itself (its org claim matches the case) or any caseworker. */
-export function assertApplicantOrCaseworker(actor: Actor, creditCode: string, what: string): void {
+/**
+ * The applicant enterprise itself (its org claim matches the case), or a caseworker of the
+ * department that opened the case, acting on the enterprise's behalf.
+ */
+export function assertApplicantOrOpeningDept(actor: Actor, creditCode: string, openingDept: string | undefined, what: string): void {
   const ownApplicant = actor.roles.includes('applicant') && actor.org === creditCode;
-  if (!ownApplicant && !actor.roles.includes('caseworker')) {
-    forbidden(`${what}: only the applicant enterprise (${creditCode}) or a caseworker may do this`);
+  const openingCaseworker = openingDept !== undefined && actor.dept === openingDept && actor.roles.includes('caseworker');
+  if (!ownApplicant && !openingCaseworker) {
+    forbidden(`${what}: only the applicant enterprise or a caseworker of the department that opened the case may do this`);
   }
 }

@@ -21,11 +21,11 @@ import {
 } from '../../common/search-attributes.js';
 import type { Actor, CaseDecision, CaseKind, CaseStatus, CaseView, ClosedStatus, EscalationRecord, SupplementRecord } from '../../common/types.js';
 import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, type DecisionInput, type OpenCaseInput } from '../definitions.js';
-import { assertApplicantOrCaseworker } from './actors.js';
+import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
 import { activities, CaseRuntime } from './case-runtime.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
-import { cancelTask, checkDecidable, decideTask, openTask, reopenTask, taskView, type TaskState } from './tasks.js';
+import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskState } from './tasks.js';
 import { iso, now } from './time.js';
 
 interface TemplateBase {
@@ -139,6 +139,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     await this.notify('breach', key, { action: 'command-center', recipient: { dept: null, role: 'command-center' }, message }, at);
   }
 
+  /** Supplements, certificates, withdrawal: the enterprise itself or the opening department on its behalf. */
+  assertApplicantOrOpeningDept(actor: Actor, what: string): void {
+    assertApplicantOrOpeningDept(actor, this.input.applicant.creditCode, this.input.openedBy.dept, what);
+  }
+
   assertOpen(): void {
     if (this.closed) conflict(`case ${this.caseId} is closed (${this.status})`);
   }
@@ -194,8 +199,9 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       openedAt: iso(this.openedAtMs),
       openedBy: this.input.openedBy.sub,
       openedByName: this.input.openedBy.name,
+      openedByDept: this.input.openedBy.dept ?? null,
       closedAt: this.closedAtMs === null ? null : iso(this.closedAtMs),
-      applicant: { creditCode: this.input.applicant.creditCode, name: this.input.applicant.name },
+      applicant: { creditCode: this.input.applicant.creditCode, name: this.input.applicant.name, contact: this.input.applicant.contact },
       details: this.input.details,
       sla: {
         deadlineAt: iso(this.hooks.deadlineMs(at)),
@@ -245,6 +251,8 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         validator: (d) => {
           this.assertOpen();
           const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
+          // Checked here only (validators do not run on replay): histories recorded before this rule keep replaying.
+          assertFourEyes(d.actor, task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })));
           if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
           if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
           this.hooks.validateDecision?.(d, task);
@@ -258,7 +266,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         const at = now();
         const stopped = this.clock.resume(at);
         this.supplements.push({ at: iso(at), by: s.actor.sub, byName: s.actor.name, documents: s.documents, note: s.note ?? null, pausedMs: stopped });
-        for (const t of this.tasks) if (t.outcome === 'request-info') reopenTask(t);
+        for (const t of this.tasks) if (t.outcome === 'request-info') reopenAfterSupplement(t, s.actor.sub);
         this.status = this.hooks.statusAfterSupplement?.() ?? 'in-review';
         this.rt.touch();
         return this.view();
@@ -266,7 +274,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       {
         validator: (s) => {
           this.assertOpen();
-          assertApplicantOrCaseworker(s.actor, this.input.applicant.creditCode, 'filing a supplement');
+          this.assertApplicantOrOpeningDept(s.actor, 'filing a supplement');
           if (this.status !== 'awaiting-supplement') conflict(`case ${this.caseId} is not waiting for a supplement (${this.status})`);
         },
       },
@@ -281,7 +289,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       {
         validator: (w) => {
           this.assertOpen();
-          assertApplicantOrCaseworker(w.actor, this.input.applicant.creditCode, 'withdrawing a case');
+          this.assertApplicantOrOpeningDept(w.actor, 'withdrawing a case');
           this.hooks.validateWithdraw?.();
         },
       },

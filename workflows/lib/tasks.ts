@@ -25,6 +25,8 @@ export interface TaskState {
   escalationLevel: number;
   /** Rounds of work on this task: a verification reopened for a new filing is round 2, … */
   round: number;
+  /** Who filed the supplements this task asked for: four eyes bars them from deciding it. */
+  supplementedBy: string[];
 }
 
 export function openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number, clock: SlaClock): TaskState {
@@ -40,6 +42,7 @@ export function openTask(spec: { taskId: string; dept: string; title: string; sl
     requestedDocuments: [],
     escalationLevel: 0,
     round: 1,
+    supplementedBy: [],
   };
 }
 
@@ -58,7 +61,7 @@ export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor,
     conflict(
       task.outcome === 'request-info'
         ? `task ${taskId} is waiting for the applicant's supplement`
-        : `task ${taskId} was already decided (${task.outcome}) by ${task.decidedBy?.sub}`,
+        : `task ${taskId} was already decided (${task.outcome})`,
     );
   }
   return task;
@@ -73,8 +76,9 @@ export function decideTask(task: TaskState, outcome: TaskOutcome, actor: Actor, 
   task.requestedDocuments = requestedDocuments ?? [];
 }
 
-/** The supplement arrived: a task that asked for information is open again. */
-export function reopenTask(task: TaskState): void {
+/** The supplement arrived (filed by `filedBy`): a task that asked for information is open again. */
+export function reopenAfterSupplement(task: TaskState, filedBy: string): void {
+  task.supplementedBy.push(filedBy);
   task.status = 'open';
   task.outcome = null;
   task.decidedBy = null;

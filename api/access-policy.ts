@@ -1,0 +1,132 @@
+/**
+ * Who may do what: one table, route × role × relation to the case. The routes take their roles
+ * from it, the case service checks relations against it, and the authorization-matrix test
+ * (test/api/authorization-matrix.test.ts) is generated from it, so the rules cannot drift apart.
+ *
+ * How a request is answered:
+ * - none of the caller's roles is listed for the route: 403 (the caller may know the route exists);
+ * - a role is listed but the caller's relation to the case is not: 404 when the caller may not
+ *   read the case at all (its existence is not revealed), 403 when it may read it but not do this.
+ * Decisions are judged again by the workflow (department of the task, four eyes), which is the
+ * record: the API refuses early, the workflow refuses for good.
+ */
+import type { Actor, CaseView, Role } from '../common/types.js';
+
+/**
+ * A caller's relation to a case:
+ * - `opening-dept`: caseworker/supervisor of the department that opened the case;
+ * - `task-dept`: caseworker/supervisor of a department that has or had a task on the case;
+ * - `the-task-dept`: of the department that owns the task named in the path (decisions);
+ * - `own-enterprise`: an applicant whose `org` is the case's credit code;
+ * - `any`: no relation needed (auditors; routes that concern no case).
+ */
+export type Relation = 'opening-dept' | 'task-dept' | 'the-task-dept' | 'own-enterprise' | 'any';
+
+export type Rule = Partial<Record<Role, readonly Relation[]>>;
+
+const ANY = ['any'] as const;
+const INVOLVED = ['opening-dept', 'task-dept'] as const;
+const EVERY_ROLE: Rule = { applicant: ANY, caseworker: ANY, supervisor: ANY, auditor: ANY, admin: ANY };
+
+/** The table. Keys name routes as `METHOD path`; `property:` keys govern fields of an answer. */
+export const ACCESS = {
+  'GET /v1/templates': EVERY_ROLE,
+  'GET /v1/templates/:id': EVERY_ROLE,
+  'POST /v1/templates': { admin: ANY },
+  'GET /v1/key-smes': { supervisor: ANY, auditor: ANY, admin: ANY },
+  'GET /v1/key-smes/:creditCode': { supervisor: ANY, auditor: ANY, admin: ANY },
+  'GET /v1/key-smes/:creditCode/history': { supervisor: ANY, auditor: ANY, admin: ANY },
+  'PUT /v1/key-smes/:creditCode': { admin: ANY },
+  'DELETE /v1/key-smes/:creditCode': { admin: ANY },
+  'POST /v1/key-smes/import': { admin: ANY },
+  // An applicant opens only for its own enterprise (checked against the body: 403 otherwise).
+  'POST /v1/cases': { caseworker: ANY, applicant: ['own-enterprise'] },
+  // Lists hold only the cases the caller may read (filtered in SQL by the same relations).
+  'GET /v1/cases': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  'GET /v1/cases/:caseId': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  'POST /v1/cases/:caseId/tasks/:taskId/decision': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
+  'POST /v1/cases/:caseId/supplements': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
+  'POST /v1/cases/:caseId/certificates': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
+  'POST /v1/cases/:caseId/withdraw': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
+  'GET /v1/cases/:caseId/history': { auditor: ANY, supervisor: INVOLVED },
+  'GET /v1/cases/:caseId/history/raw': { auditor: ANY },
+  'GET /v1/cases/:caseId/audit/verify': { auditor: ANY },
+  /** The applicant's contact person (name, phone, email): the departments on the case and auditors. */
+  'property: applicant.contact': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof ACCESS;
+export type RouteAction = Exclude<Action, `property: ${string}`>;
+
+export function isRouteAction(key: string): key is RouteAction {
+  return key in ACCESS && !key.startsWith('property:');
+}
+
+/** The roles a route admits (before any relation is looked at). */
+export function rolesFor(action: Action): Role[] {
+  return Object.keys(ACCESS[action]) as Role[];
+}
+
+/** What the policy needs to know of a case. */
+export interface CaseFacts {
+  creditCode: string;
+  openingDept: string | null;
+  /** Departments with a task on the case, now or before. */
+  taskDepts: readonly string[];
+}
+
+export function caseFacts(view: Pick<CaseView, 'applicant' | 'openedByDept' | 'tasks'>): CaseFacts {
+  return { creditCode: view.applicant.creditCode, openingDept: view.openedByDept ?? null, taskDepts: view.tasks.map((t) => t.dept) };
+}
+
+const isStaff = (role: Role) => role === 'caseworker' || role === 'supervisor';
+
+/** The relations `actor` holds to a case in the capacity of `role`. */
+export function relationsOf(actor: Actor, role: Role, facts?: CaseFacts, taskDept?: string): Set<Relation> {
+  const out = new Set<Relation>(['any']);
+  if (!facts) return out;
+  if (isStaff(role) && actor.dept) {
+    if (facts.openingDept === actor.dept) out.add('opening-dept');
+    if (facts.taskDepts.includes(actor.dept)) out.add('task-dept');
+    if (taskDept === actor.dept) out.add('the-task-dept');
+  }
+  if (role === 'applicant' && actor.org && actor.org === facts.creditCode) out.add('own-enterprise');
+  return out;
+}
+
+/** Whether one of the actor's roles is admitted by the rule at all. */
+export function roleAdmitted(action: Action, actor: Actor): boolean {
+  const rule: Rule = ACCESS[action];
+  return actor.roles.some((r) => rule[r] !== undefined);
+}
+
+/** Whether some role of the actor, with its relation to the case, is allowed `action`. */
+export function permits(action: Action, actor: Actor, facts?: CaseFacts, taskDept?: string): boolean {
+  const rule: Rule = ACCESS[action];
+  return actor.roles.some((role) => {
+    const allowed = rule[role];
+    if (!allowed) return false;
+    const held = relationsOf(actor, role, facts, taskDept);
+    return allowed.some((r) => held.has(r));
+  });
+}
+
+export const canRead = (actor: Actor, facts: CaseFacts): boolean => permits('GET /v1/cases/:caseId', actor, facts);
+
+/**
+ * What a list may show a caller: everything (auditors), the cases involving its department, or
+ * nothing. The SQL filter of `GET /v1/cases` implements exactly this.
+ */
+export function listScope(actor: Actor): { all: true } | { dept: string } | { none: true } {
+  const rule: Rule = ACCESS['GET /v1/cases'];
+  if (actor.roles.some((r) => rule[r]?.includes('any'))) return { all: true };
+  if (actor.dept && actor.roles.some((r) => isStaff(r) && rule[r] !== undefined)) return { dept: actor.dept };
+  return { none: true };
+}
+
+/** The case as this caller may see it: the contact person only for the departments on it and auditors. */
+export function viewFor<V extends Pick<CaseView, 'applicant' | 'openedByDept' | 'tasks'>>(actor: Actor, view: V): V {
+  if (permits('property: applicant.contact', actor, caseFacts(view))) return view;
+  const { contact: _hidden, ...applicant } = view.applicant;
+  return { ...view, applicant };
+}
