@@ -1,0 +1,350 @@
+/**
+ * The authorization matrix, generated from the access table (api/access-policy.ts): every route ×
+ * every role, in every relation to the case it can hold, plus tokens that must never pass. The
+ * expected answer is worked out here from the raw table and each persona's declared department or
+ * enterprise (not by the policy's own functions), and each answer is the server's, through HTTP,
+ * on the real stack. A refused request is shown to change nothing.
+ */
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { ACCESS, isRouteAction, type Relation, type RouteAction } from '../../api/access-policy.js';
+import type { Actor, Role } from '../../common/types.js';
+import { UNAUTHENTICATED_DETAIL } from '../../api/auth.js';
+import { applicant } from '../support/fixtures.js';
+import { api, startStack, TEST_SECRET, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let call: ReturnType<typeof api>;
+
+const OTHER_ENTERPRISE = '91110000600037341L';
+/** Listed before the matrix runs, so that the one admitted DELETE has something to remove. */
+const LISTED_TO_REMOVE = '9144030071526726XG';
+const OPENING_DEPT = 'service-centre';
+const opener: Actor = { sub: 'alice', name: 'Alice Li', roles: ['caseworker'], dept: OPENING_DEPT };
+const auditorActor: Actor = { sub: 'audrey', name: 'Audrey', roles: ['auditor'] };
+const adminActor: Actor = { sub: 'root', name: 'Root', roles: ['admin'] };
+
+interface Persona {
+  id: string;
+  role: Role;
+  actor: Actor;
+}
+
+const staff = (role: 'caseworker' | 'supervisor', dept: string): Persona => ({
+  id: `${role} of ${dept}`,
+  role,
+  actor: { sub: `${role}-${dept}`, name: `${role} of ${dept}`, roles: [role], dept },
+});
+/** One persona per role and relation it can hold to the cases below. */
+const PERSONAS: Persona[] = [
+  { id: 'applicant of the enterprise', role: 'applicant', actor: { sub: 'acme-user', name: 'Zhang Wei', roles: ['applicant'], org: applicant.creditCode } },
+  { id: 'applicant of another enterprise', role: 'applicant', actor: { sub: 'other-user', name: 'Li Na', roles: ['applicant'], org: OTHER_ENTERPRISE } },
+  staff('caseworker', OPENING_DEPT),
+  staff('caseworker', 'health'),
+  staff('caseworker', 'ecology'),
+  staff('caseworker', 'industry-it'),
+  staff('caseworker', 'finance'),
+  staff('supervisor', OPENING_DEPT),
+  staff('supervisor', 'health'),
+  staff('supervisor', 'finance'),
+  { id: 'auditor', role: 'auditor', actor: auditorActor },
+  { id: 'admin', role: 'admin', actor: adminActor },
+];
+
+/** What a persona is to a case, from its declared department or enterprise. */
+interface CaseShape {
+  creditCode: string;
+  openingDept: string;
+  taskDepts: string[];
+  /** Department of the task a decision names. */
+  decidedDept?: string;
+}
+
+function relationsTo(p: Persona, c: CaseShape | undefined): Relation[] {
+  const out: Relation[] = ['any'];
+  if (!c) return out;
+  const { dept, org } = p.actor;
+  if ((p.role === 'caseworker' || p.role === 'supervisor') && dept) {
+    if (dept === c.openingDept) out.push('opening-dept');
+    if (c.taskDepts.includes(dept)) out.push('task-dept');
+    if (dept === c.decidedDept) out.push('the-task-dept');
+  }
+  if (p.role === 'applicant' && org === c.creditCode) out.push('own-enterprise');
+  return out;
+}
+
+const admits = (key: RouteAction | 'property: applicant.contact', p: Persona, c: CaseShape | undefined): boolean | undefined => {
+  const allowed = (ACCESS[key] as Partial<Record<Role, readonly Relation[]>>)[p.role];
+  if (!allowed) return undefined;
+  const held = relationsTo(p, c);
+  return allowed.some((r) => held.includes(r));
+};
+
+/** The documented answer: allowed, 403 (role not admitted, or may read but not act), 404 (may not see the case). */
+function expected(key: RouteAction, p: Persona, c: CaseShape | undefined): 'allowed' | 403 | 404 {
+  const verdict = admits(key, p, c);
+  if (verdict === undefined) return 403;
+  if (verdict) return 'allowed';
+  if (!c) return 403;
+  return admits('GET /v1/cases/:caseId', p, c) ? 403 : 404;
+}
+
+// ---- the cases the routes act on ----------------------------------------------------------
+
+const ONE_STOP_DEPTS = ['market-regulation', 'health', 'ecology'];
+interface Fixture {
+  caseId: string;
+  shape: CaseShape;
+}
+
+async function openOneStop(): Promise<Fixture> {
+  const r = await call('POST', '/v1/cases', { as: opener, body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'masks' } } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ONE_STOP_DEPTS, decidedDept: 'health' } };
+}
+
+async function awaitingSupplement(): Promise<Fixture> {
+  const f = await openOneStop();
+  const asked = await call('POST', `/v1/cases/${f.caseId}/tasks/ecology/decision`, {
+    as: staff('caseworker', 'ecology').actor,
+    body: { outcome: 'request-info', requestedDocuments: ['floor plan'] },
+  });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+  return f;
+}
+
+const pledge = { signedBy: 'Zhang Wei', text: 'We pledge to file every certificate in time.' };
+async function provisional(): Promise<Fixture> {
+  const r = await call('POST', '/v1/cases', {
+    as: opener,
+    body: { templateId: 'produce-first-epidemic-supplies', applicant, details: { pledge, products: [{ name: 'protective suits' }], missing: ['production-licence'] } },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  const permit = await call('POST', `/v1/cases/${r.body.caseId}/tasks/eligibility/decision`, { as: staff('caseworker', 'industry-it').actor, body: { outcome: 'approve' } });
+  expect(permit.status, JSON.stringify(permit.body)).toBe(200);
+  return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ['industry-it'] } };
+}
+
+/** The case as an auditor reads it, without what moves on its own (clocks). */
+async function snapshot(caseId: string): Promise<unknown> {
+  const r = await call('GET', `/v1/cases/${caseId}`, { as: auditorActor });
+  expect(r.status).toBe(200);
+  return { status: r.body.status, tasks: r.body.tasks.map((t: any) => [t.taskId, t.status, t.outcome]), supplements: r.body.supplements.length, obligations: r.body.obligations };
+}
+
+async function countCases(): Promise<number> {
+  const { rows } = await stack.db.pool.query('SELECT count(*)::int AS n FROM cases');
+  return rows[0].n;
+}
+
+// ---- the routes ---------------------------------------------------------------------------
+
+interface Attempt {
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface RouteCase {
+  key: RouteAction;
+  /** The case the route acts on (shared by every refused attempt). */
+  fixture?: () => Promise<Fixture>;
+  /** A state-changing route gets a fresh case for each allowed attempt. */
+  fresh?: boolean;
+  attempt: (f: Fixture | undefined, p: Persona) => Attempt;
+  /** The answer when allowed (and, optionally, what the body must show). */
+  allowed: number;
+  check?: (body: any, p: Persona, f: Fixture | undefined) => void;
+}
+
+const certificate = { qualification: 'production-licence', number: 'PL-1', issuer: 'Market regulation', issuedAt: '2020-03-01', documentRef: 'doc://pl' };
+let keySmeSerial = 0;
+
+const ROUTES: RouteCase[] = [
+  { key: 'GET /v1/templates', attempt: () => ({ path: '/v1/templates' }), allowed: 200 },
+  { key: 'GET /v1/templates/:id', attempt: () => ({ path: '/v1/templates/mask-line-fast-track' }), allowed: 200 },
+  {
+    key: 'POST /v1/templates',
+    attempt: () => ({
+      path: '/v1/templates',
+      body: { id: 'matrix-template', title: 'Matrix', kind: 'one-stop-approval', sla: 'PT48H', departments: [{ dept: 'health', title: 'Hygiene' }] },
+    }),
+    allowed: 201,
+  },
+  { key: 'GET /v1/key-smes', attempt: () => ({ path: '/v1/key-smes' }), allowed: 200 },
+  { key: 'GET /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}` }), allowed: 200 },
+  { key: 'GET /v1/key-smes/:creditCode/history', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}/history` }), allowed: 200 },
+  { key: 'PUT /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}`, body: { name: 'Other', reason: `matrix ${++keySmeSerial}` } }), allowed: 200 },
+  { key: 'DELETE /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${LISTED_TO_REMOVE}` }), allowed: 204 },
+  {
+    key: 'POST /v1/key-smes/import',
+    attempt: () => ({ path: '/v1/key-smes/import', body: [{ creditCode: OTHER_ENTERPRISE, name: 'Other', reason: 'imported' }] }),
+    allowed: 200,
+  },
+  {
+    key: 'POST /v1/cases',
+    attempt: (_f, p) => ({
+      path: '/v1/cases',
+      // Applicants open for the enterprise of their token; another enterprise's is refused.
+      body: { templateId: 'mask-line-fast-track', applicant, details: {} },
+    }),
+    allowed: 201,
+  },
+  {
+    key: 'GET /v1/cases',
+    fixture: openOneStop,
+    attempt: () => ({ path: '/v1/cases?limit=200' }),
+    allowed: 200,
+  },
+  {
+    key: 'GET /v1/cases/:caseId',
+    fixture: openOneStop,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}` }),
+    allowed: 200,
+    check: (body, p, f) => {
+      expect(body.caseId).toBe(f!.caseId);
+      // Property level: the contact person only for the departments on the case and auditors.
+      if (admits('property: applicant.contact', p, f!.shape)) expect(body.applicant.contact).toEqual(applicant.contact);
+      else expect(body.applicant).not.toHaveProperty('contact');
+    },
+  },
+  {
+    key: 'POST /v1/cases/:caseId/tasks/:taskId/decision',
+    fixture: openOneStop,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/tasks/health/decision`, body: { outcome: 'approve' } }),
+    allowed: 200,
+    check: (body, p) => expect(body.tasks.find((t: any) => t.taskId === 'health')).toMatchObject({ outcome: 'approve', decidedBy: p.actor.sub }),
+  },
+  {
+    key: 'POST /v1/cases/:caseId/supplements',
+    fixture: awaitingSupplement,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/supplements`, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }),
+    allowed: 200,
+    check: (body, p) => expect(body.supplements.at(-1)).toMatchObject({ by: p.actor.sub }),
+  },
+  {
+    key: 'POST /v1/cases/:caseId/certificates',
+    fixture: provisional,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/certificates`, body: certificate }),
+    allowed: 200,
+    check: (body, p) => expect(body.obligations[0].filings.at(-1)).toMatchObject({ filedBy: p.actor.sub }),
+  },
+  {
+    key: 'POST /v1/cases/:caseId/withdraw',
+    fixture: openOneStop,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/withdraw`, body: { reason: 'no longer needed' } }),
+    allowed: 200,
+    check: (body) => expect(body.status).toBe('withdrawn'),
+  },
+  { key: 'GET /v1/cases/:caseId/history', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/history` }), allowed: 200 },
+  { key: 'GET /v1/cases/:caseId/history/raw', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/history/raw` }), allowed: 200 },
+  // An open case is not archived yet: the auditor gets that answer, everyone else never learns it.
+  { key: 'GET /v1/cases/:caseId/audit/verify', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/audit/verify` }), allowed: 409 },
+];
+
+const methodOf = (key: RouteAction) => key.split(' ')[0] as string;
+
+beforeAll(async () => {
+  stack = await startStack(inject('databaseUrl'));
+  call = api(stack.baseUrl);
+  // The key-SME reads need an entry to read.
+  expect((await call('PUT', `/v1/key-smes/${OTHER_ENTERPRISE}`, { as: adminActor, body: { name: 'Other', reason: 'listed' } })).status).toBe(201);
+  expect((await call('PUT', `/v1/key-smes/${LISTED_TO_REMOVE}`, { as: adminActor, body: { name: 'Shenzhen', reason: 'to remove' } })).status).toBe(201);
+});
+afterAll(async () => {
+  await stack?.teardown();
+});
+
+describe('the access table', () => {
+  test('names every authenticated route the API serves, and the matrix below covers each', async () => {
+    const doc = (await call('GET', '/openapi.json')).body;
+    const served: string[] = [];
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        if (op.security?.length) served.push(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
+      }
+    }
+    const tabled = Object.keys(ACCESS).filter(isRouteAction);
+    expect(served.sort()).toEqual([...tabled].sort());
+    expect(ROUTES.map((r) => r.key).sort()).toEqual([...tabled].sort());
+  });
+});
+
+describe.each(ROUTES)('$key', (route) => {
+  let shared: Fixture | undefined;
+  beforeAll(async () => {
+    shared = await route.fixture?.();
+  });
+
+  test.each(PERSONAS)('as $id', async (p) => {
+    // For opening, the "case" is the one in the body: the persona's relation is to its enterprise.
+    const shape = route.key === 'POST /v1/cases' ? { creditCode: applicant.creditCode, openingDept: '', taskDepts: [] } : shared?.shape;
+    let want = expected(route.key, p, shape);
+    if (route.key === 'POST /v1/cases' && want === 404) want = 403; // nothing to hide: no case exists yet
+    // A list admits every listed role; what it shows depends on the relation (checked below).
+    if (route.key === 'GET /v1/cases' && want === 404) want = 'allowed';
+    const target = want === 'allowed' && route.fresh ? await route.fixture!() : shared;
+    const before = want === 'allowed' ? undefined : target ? await snapshot(target.caseId) : await countCases();
+
+    const a = route.attempt(target, p);
+    const r = await call(methodOf(route.key), a.path, { as: p.actor, body: a.body, headers: a.headers });
+
+    if (want === 'allowed') {
+      expect(r.status, JSON.stringify(r.body)).toBe(route.allowed);
+      if (route.key === 'GET /v1/cases') {
+        // Lists never show a case its caller may not read.
+        const listed = r.body.items.some((c: any) => c.caseId === shared!.caseId);
+        expect(listed).toBe(admits('GET /v1/cases', p, shared!.shape));
+        for (const c of r.body.items) {
+          expect(admits('GET /v1/cases/:caseId', p, { creditCode: c.applicant.creditCode, openingDept: c.openedByDept, taskDepts: c.tasks.map((t: any) => t.dept) })).toBe(true);
+        }
+      }
+      route.check?.(r.body, p, target);
+    } else {
+      expect(r.status, JSON.stringify(r.body)).toBe(want);
+      expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      // A refusal never names other people.
+      expect(r.body.detail).not.toMatch(/alice|acme-user|caseworker-|supervisor-/);
+      expect(target ? await snapshot(target.caseId) : await countCases()).toEqual(before);
+    }
+  });
+});
+
+describe('tokens that never pass', () => {
+  const secret = new TextEncoder().encode(TEST_SECRET);
+  const claims = { name: 'Audrey', roles: ['auditor'] };
+  const tokens: Record<string, () => Promise<string>> = {
+    'no token': async () => '',
+    'an expired token': () =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(secret),
+    'a token signed with another key': () =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')),
+    'an unsigned token (alg none)': async () => new UnsecuredJWT(claims).setSubject('audrey').setIssuedAt().setExpirationTime('1h').encode(),
+    'a token without exp': () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setIssuedAt().sign(secret),
+    'a token without iat': () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setExpirationTime('1h').sign(secret),
+  };
+  let caseId = '';
+  beforeAll(async () => {
+    caseId = (await openOneStop()).caseId;
+  });
+
+  test.each(Object.keys(tokens))('%s: every route answers 401 with the same words', async (name) => {
+    const token = await tokens[name]!();
+    for (const key of Object.keys(ACCESS).filter(isRouteAction)) {
+      const path = key
+        .split(' ')[1]!
+        .replace(':caseId', caseId)
+        .replace(':taskId', 'health')
+        .replace(':creditCode', OTHER_ENTERPRISE)
+        .replace(':id', 'mask-line-fast-track');
+      const r = await call(methodOf(key), path, { headers: token ? { authorization: `Bearer ${token}` } : {}, body: methodOf(key) === 'GET' ? undefined : {} });
+      expect(r.status, `${key}: ${JSON.stringify(r.body)}`).toBe(401);
+      expect(r.body.detail).toBe(UNAUTHENTICATED_DETAIL);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    }
+  });
+});
