@@ -170,7 +170,8 @@ describe('a produce-first case from the pledge to the licence', () => {
     ]);
     const listed = await waitFor(
       async () => (await call('GET', '/v1/cases?status=provisional', { as: auditor })).body.items as any[],
-      (items) => items.some((x) => x.caseId === id),
+      // The list may first show the permit a moment before its number is issued.
+      (items) => items.some((x) => x.caseId === id && x.permit?.number),
     );
     expect(listed.find((x) => x.caseId === id).permit).toEqual(permitted.permit);
 

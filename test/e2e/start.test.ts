@@ -5,13 +5,15 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { resolveTemporalCli } from '../../infra/binaries.js';
 import { getFreePort } from '../../infra/ports.js';
 import { applicant, opener, staff } from '../support/fixtures.js';
-import { api } from '../support/stack.js';
+import type { Actor } from '../../common/types.js';
+import { DEV_JWT_SECRET } from '../../infra/config.js';
+import { api, tokenFor } from '../support/stack.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'onestop-e2e-'));
 chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as its own user when we are root
@@ -21,6 +23,9 @@ afterAll(async () => {
   if (child && child.exitCode === null) await stop(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** What the last start printed, for assertions on its messages. */
+let lastOutput = '';
 
 async function start(env: Record<string, string>): Promise<ChildProcess> {
   const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -34,6 +39,7 @@ async function start(env: Record<string, string>): Promise<ChildProcess> {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${out.slice(-3000)}`)), 120_000);
     const onData = (b: Buffer) => {
       out += b.toString();
+      lastOutput = out;
       if (out.includes('OneStop is up')) {
         clearTimeout(timer);
         resolve();
@@ -65,17 +71,18 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
   };
-  const call = api(`http://127.0.0.1:${port}`);
+  const callWithSecret = api(`http://127.0.0.1:${port}`);
+  const first = callWithSecret;
 
   child = await start(env);
-  const opened = await call('POST', '/v1/cases', {
+  const opened = await first('POST', '/v1/cases', {
     as: opener,
     body: { templateId: 'epidemic-supplies-project', applicant, details: { product: 'protective suits' } },
   });
   expect(opened.status, JSON.stringify(opened.body)).toBe(201);
   const { caseId, tasks } = opened.body;
   expect(tasks).toHaveLength(5);
-  expect((await call('POST', `/v1/cases/${caseId}/tasks/health/decision`, { as: staff('health'), body: { outcome: 'approve' } })).status).toBe(200);
+  expect((await first('POST', `/v1/cases/${caseId}/tasks/health/decision`, { as: staff('health'), body: { outcome: 'approve' } })).status).toBe(200);
 
   // Operators can find open cases by search attribute.
   const cli = resolveTemporalCli();
@@ -88,7 +95,17 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   expect([0, 130]).toContain(await stop(child));
   expect(await portIsFree(temporalPort)).toBe(true);
   expect(await portIsFree(pgPort)).toBe(true);
-  child = await start(env);
+
+  // Restarted without a secret: the public development secret, served on 127.0.0.1 only, said at start.
+  child = await start({ ...env, AUTH_JWT_SECRET: '', HOST: '0.0.0.0' });
+  expect(lastOutput).toMatch(/PUBLIC development token secret: listening on 127\.0\.0\.1 only/);
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  if (outside) expect(await portIsFree(port, outside)).toBe(true);
+  const devToken = (actor: Actor) => tokenFor(actor, DEV_JWT_SECRET);
+  const call = async (method: string, path: string, opts: { as: Actor; body?: unknown }) =>
+    callWithSecret(method, path, { token: await devToken(opts.as), body: opts.body });
 
   const after = await call('GET', `/v1/cases/${caseId}`, { as: opener });
   expect(after.status).toBe(200);
@@ -104,9 +121,9 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   expect([0, 130]).toContain(await stop(child));
 });
 
-function portIsFree(port: number): Promise<boolean> {
+function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
+    const s = net.connect({ port, host });
     s.once('connect', () => {
       s.destroy();
       resolve(false);
