@@ -48,7 +48,11 @@ const STANDARD_ERRORS: Record<number, string> = {
   400: 'Invalid input (with the zod issues)',
   401: 'No or bad token',
   403: 'Not allowed',
+  404: 'Not found (or not visible to the caller)',
+  413: 'Request body too large',
+  415: 'Unsupported media type or encoding',
   429: 'Rate limited',
+  503: 'Temporal or PostgreSQL is unavailable; retry',
 };
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
@@ -92,9 +96,20 @@ export class Routes {
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>, roles: readonly Role[] | 'public'): void {
     const responses: RouteConfig['responses'] = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
+      if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: r.schema } } };
+      else if (Number(status) >= 400) responses[status] = { description: r.description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+      else responses[status] = { description: r.description };
     }
-    const errorStatuses = roles === 'public' ? [400, 429] : [400, 401, 403, 429];
+    // Every answer the server can give is declared, so that clients (and schemathesis) can rely on it.
+    const takesBody = Boolean(spec.body || spec.extraBodyTypes);
+    const errorStatuses = [
+      400,
+      429,
+      503,
+      ...(roles === 'public' ? [] : [401, 403]),
+      ...(takesBody ? [413, 415] : []),
+      ...(spec.path.includes(':') ? [404] : []),
+    ];
     for (const s of errorStatuses) {
       responses[s] ??= { description: STANDARD_ERRORS[s] as string, content: { 'application/problem+json': { schema: ProblemSchema } } };
     }

@@ -122,6 +122,7 @@ export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().
 // ---- responses -----------------------------------------------------------------------------
 
 const Iso = z.string().meta({ format: 'date-time' });
+// A nullable reference is written as a union: zod-to-openapi renders `.nullable()` on a $ref as an allOf that rejects null.
 const MoneyOut = z.object({ amount: z.number().int(), currency: z.string() }).meta({ id: 'Money' });
 
 export const TaskSchema = z
@@ -215,7 +216,7 @@ export const CaseSchema = z
     suspensions: z.array(z.object({ at: Iso, reason: z.string(), revokeAt: Iso, reinstatedAt: Iso.nullable() })).optional(),
     acceptedAt: Iso.nullable().optional(),
     prepayment: z
-      .object({ cap: MoneyOut, proposed: MoneyOut.nullable(), proposedBy: z.string().nullable(), approvedBy: z.string().nullable(), declined: z.boolean() })
+      .object({ cap: MoneyOut, proposed: z.union([MoneyOut, z.null()]), proposedBy: z.string().nullable(), approvedBy: z.string().nullable(), declined: z.boolean() })
       .optional(),
     payments: z
       .array(

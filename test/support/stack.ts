@@ -16,6 +16,7 @@ import { loadConfig, type Config } from '../../infra/config.js';
 import { startDevServer, type DevServer } from '../../infra/temporal-dev-server.js';
 import { seedBuiltinTemplates } from '../../templates/builtin.js';
 import { freshDatabase, type TestDatabase } from './db.js';
+import { OpenApiConformance } from './openapi-conformance.js';
 import { bundle, quietRuntime } from './temporal.js';
 
 export const TEST_SECRET = 'test-secret-for-onestop-api-tests';
@@ -99,12 +100,16 @@ export async function tokenFor(actor: Actor, secret = TEST_SECRET): Promise<stri
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(actor.sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
 }
 
-/** A small HTTP client: JSON in and out, with the actor's token. */
+/**
+ * A small HTTP client: JSON in and out, with the actor's token. Every answer is checked against the
+ * server's OpenAPI document (route, status, media type, body schema) unless `unchecked` says why not.
+ */
 export function api(baseUrl: string) {
+  let conformance: Promise<OpenApiConformance> | undefined;
   return async function call(
     method: string,
     path: string,
-    opts: { as?: Actor; body?: unknown; raw?: string; headers?: Record<string, string>; token?: string } = {},
+    opts: { as?: Actor; body?: unknown; raw?: string; headers?: Record<string, string>; token?: string; unchecked?: string } = {},
   ): Promise<{ status: number; body: any; headers: Headers }> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.as) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
@@ -120,6 +125,10 @@ export function api(baseUrl: string) {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       // not JSON: keep the text
+    }
+    if (!opts.unchecked && path !== '/openapi.json') {
+      conformance ??= OpenApiConformance.load(baseUrl);
+      (await conformance).check(method, path, { status: res.status, contentType: res.headers.get('content-type'), body });
     }
     return { status: res.status, body, headers: res.headers };
   };
