@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
-import { connectClient } from '../infra/temporal-connection.js';
+import { connectClient, dataConverterFromConfig } from '../infra/temporal-connection.js';
 import { createApp } from './app.js';
 
 export interface RunningApi {
@@ -14,8 +14,9 @@ export interface RunningApi {
 }
 
 export async function startApi(config: Config, address: string, pool: Pool, logger: Logger): Promise<RunningApi> {
+  const dataConverter = dataConverterFromConfig(config);
   const connection = await connectClient(config, address);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const app = createApp({ client, pool, logger, config });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -4,6 +4,7 @@
  * talks to a Temporal cluster (or Temporal Cloud) and a managed PostgreSQL.
  */
 import { z } from 'zod';
+import { configuredPayloadKeys } from './payload-keys.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -33,6 +34,12 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   NOTIFY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
+  /** Payload encryption keys, `id:base64key` separated by commas, newest first (infra/payload-keys.ts). */
+  PAYLOAD_KEYS: z.string().optional(),
+  /** A file holding the same list (one entry a line is fine). */
+  PAYLOAD_KEYS_FILE: z.string().optional(),
+  /** The Temporal Web UI origin allowed to call the codec endpoint (/codec/decode, /codec/encode). */
+  CODEC_CORS_ORIGIN: z.url().default('http://localhost:8233'),
 });
 
 export type Config = z.infer<typeof Env>;
@@ -47,6 +54,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid environment:\n${lines}`);
+  }
+  try {
+    // Read and checked now, so a bad key stops the process at start-up, not at its first case.
+    configuredPayloadKeys(parsed.data);
+  } catch (err) {
+    throw new Error(`invalid environment:\n  ${(err as Error).message}`);
   }
   return parsed.data;
 }
