@@ -38,8 +38,14 @@ const Env = z.object({
   PAYLOAD_KEYS: z.string().optional(),
   /** A file holding the same list (one entry a line is fine). */
   PAYLOAD_KEYS_FILE: z.string().optional(),
-  /** The Temporal Web UI origin allowed to call the codec endpoint (/codec/decode, /codec/encode). */
-  CODEC_CORS_ORIGIN: z.url().default('http://localhost:8233'),
+  /**
+   * Web UI origins (comma-separated) allowed to call the codec endpoint (/codec/decode, /codec/encode);
+   * default the local dev UI, http://localhost:<TEMPORAL_UI_PORT> and http://127.0.0.1:<TEMPORAL_UI_PORT>.
+   */
+  CODEC_CORS_ORIGIN: z
+    .string()
+    .refine((v) => v.split(',').every((o) => URL.canParse(o.trim()) && new URL(o.trim()).origin === o.trim()), 'comma-separated origins, e.g. https://temporal-ui.example.org')
+    .optional(),
 });
 
 export type Config = z.infer<typeof Env>;

@@ -8,6 +8,7 @@ import { testServerExecutable } from '../../infra/binaries.js';
 import { ensureSearchAttributes } from '../../infra/search-attributes.js';
 import { pino } from 'pino';
 import { WORKFLOWS_PATH } from '../../workers/worker.js';
+import { testDataConverter } from './payload-keys.js';
 
 let runtimeInstalled = false;
 /** Keeps the SDK's own logs to warnings, so test output shows test results. */
@@ -23,7 +24,11 @@ export function quietRuntime(): void {
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServerExecutable() },
+    // Payloads are encrypted in tests as in production (a random key per test process).
+    client: { dataConverter: testDataConverter },
+  });
   // The workflows upsert the engine's search attributes; the test server knows only registered ones.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default', pino({ level: 'silent' }));
   return env;
@@ -41,6 +46,7 @@ export async function caseWorker(env: TestWorkflowEnvironment, workflowBundle: W
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
+    dataConverter: testDataConverter,
     activities: createActivities({ pool }),
   });
   return { worker, taskQueue };

@@ -25,6 +25,7 @@ import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
+import { testDataConverter } from '../support/payload-keys.js';
 import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
@@ -96,6 +97,7 @@ async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: 
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle,
+      dataConverter: testDataConverter,
       activities: createActivities({ pool: db.pool, payments: opts.payments }),
     });
   } else {
