@@ -20,10 +20,13 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Parses a key list; `source` names the variable in error messages. */
 export function parsePayloadKeys(text: string, source: string): PayloadKey[] {
+  // Lines starting with # are comments (the local key file has one); entries split on commas or lines.
   const entries = text
-    .split(/[,\n\r]+/)
+    .split(/\r?\n/)
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
     .map((e) => e.trim())
-    .filter((e) => e !== '' && !e.startsWith('#'));
+    .filter((e) => e !== '');
   if (entries.length === 0) throw new Error(`${source}: no keys (expected "id:base64key", newest first)`);
   const keys: PayloadKey[] = [];
   for (const [i, entry] of entries.entries()) {
