@@ -9,6 +9,8 @@
  * memos, headers — instead of listing every event attribute that may carry one.
  */
 import type { PayloadCodec } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { temporal } from '@temporalio/proto';
 import { ENCODING } from '../infra/payload-codec.js';
 import { payloadFromJson, payloadToJson, type JsonPayload } from '../infra/payload-json.js';
 
@@ -41,4 +43,9 @@ export async function decodeHistoryJson<T>(history: T, codecs: readonly PayloadC
     (f.holder as Record<string | number, unknown>)[f.key] = payloadToJson(payloads[i] as NonNullable<(typeof payloads)[number]>);
   });
   return copy;
+}
+
+/** The same for a history as the client returns it (`handle.fetchHistory()`). */
+export async function decodeHistory(history: temporal.api.history.v1.IHistory, codecs: readonly PayloadCodec[]): Promise<temporal.api.history.v1.IHistory> {
+  return historyFromJSON(await decodeHistoryJson(JSON.parse(historyToJSON(history)) as unknown, codecs));
 }

@@ -8,6 +8,8 @@ import { testServerExecutable } from '../../infra/binaries.js';
 import { ensureSearchAttributes } from '../../infra/search-attributes.js';
 import { pino } from 'pino';
 import { WORKFLOWS_PATH } from '../../workers/worker.js';
+import type { WorkflowHandle } from '@temporalio/client';
+import { decodeHistory } from '../../audit/decoded-history.js';
 import { testDataConverter } from './payload-keys.js';
 
 let runtimeInstalled = false;
@@ -50,4 +52,9 @@ export async function caseWorker(env: TestWorkflowEnvironment, workflowBundle: W
     activities: createActivities({ pool }),
   });
   return { worker, taskQueue };
+}
+
+/** A workflow's history with its payloads decoded (what the timeline reads), via the tests' codec. */
+export async function readableHistory(handle: WorkflowHandle) {
+  return decodeHistory(await handle.fetchHistory(), testDataConverter.payloadCodecs ?? []);
 }
