@@ -51,6 +51,10 @@ export const ACCESS = {
   'GET /v1/cases/:caseId/history': { auditor: ANY, supervisor: INVOLVED },
   'GET /v1/cases/:caseId/history/raw': { auditor: ANY },
   'GET /v1/cases/:caseId/audit/verify': { auditor: ANY },
+  'GET /v1/audit/access': { auditor: ANY },
+  // The Temporal Web UI's codec server: decoded payloads are case contents.
+  'POST /codec/decode': { auditor: ANY },
+  'POST /codec/encode': { auditor: ANY },
   /** The applicant's contact person (name, phone, email): the departments on the case and auditors. */
   'property: applicant.contact': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
 } as const satisfies Record<string, Rule>;

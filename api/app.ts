@@ -8,12 +8,16 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
+import { REDACT_PATHS } from '../infra/logger.js';
 import { authenticate, createAuthenticator } from './auth.js';
 import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
 import { CaseService } from './case-service.js';
+import { codecCors, codecCorsOrigins } from './codec-cors.js';
 import { Problem, problemHandler } from './problem.js';
 import { Routes } from './route.js';
+import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
 import { templateRoutes } from './routes/templates.js';
@@ -44,9 +48,11 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      redact: ['req.headers.authorization'],
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     }),
   );
+  // Before the rate limiter, so every answer to the Web UI (a 429 too) carries its CORS headers.
+  app.use('/codec', codecCors(codecCorsOrigins(config)));
   app.use(
     rateLimit({
       windowMs: 60_000,
@@ -68,7 +74,10 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
   healthRoutes(routes, pool, client);
   templateRoutes(routes, pool);
   keySmeRoutes(routes, pool);
-  caseRoutes(routes, new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }), pool, client);
+  const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  caseRoutes(routes, cases, pool, client);
+  auditRoutes(routes, cases, pool, client);
+  codecRoutes(routes, client);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

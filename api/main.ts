@@ -6,6 +6,7 @@ import exitHook from 'async-exit-hook';
 import { createPool, migrate } from '../db/pool.js';
 import { loadConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
+import { requirePayloadKeys } from '../infra/payload-keys.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { authOrExit } from '../infra/require-auth.js';
 import { startApi } from './server.js';
@@ -14,6 +15,8 @@ const config = loadConfig();
 const logger = createLogger(config, 'onestop-api');
 const auth = authOrExit(config);
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for an API process');
+// Personal data never goes to Temporal in clear: no keys, no start (npm start makes a local one).
+requirePayloadKeys(config);
 
 await migrate(config.DATABASE_URL, logger);
 const pool = createPool(config.DATABASE_URL);

@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
-import { connectClient } from '../infra/temporal-connection.js';
+import { connectClient, dataConverterFromConfig } from '../infra/temporal-connection.js';
 import { createApp } from './app.js';
 import { listenHost, type AuthSettings } from '../infra/auth-settings.js';
 
@@ -16,8 +16,9 @@ export interface RunningApi {
 }
 
 export async function startApi(config: Config, address: string, pool: Pool, logger: Logger, auth: AuthSettings): Promise<RunningApi> {
+  const dataConverter = dataConverterFromConfig(config);
   const connection = await connectClient(config, address);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const app = createApp({ client, pool, logger, config, auth });
   const host = listenHost(config, auth);
   const server: Server = await new Promise((resolve, reject) => {

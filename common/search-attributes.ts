@@ -2,6 +2,11 @@
  * Search attributes the engine writes on every case workflow, defined once for the workflow
  * (upserts), the dev server launcher and cluster set-up (registration) and operators
  * (`temporal workflow list --query "CaseStatus='in-review'"`).
+ *
+ * Search attributes are not encrypted (the server indexes them), so they hold no personal data:
+ * ApplicantCode is the enterprise's unified social credit code, its public registration number
+ * (printed on its business licence), not contact data; names, phones, emails and pledges travel
+ * only in payloads, which the payload codec encrypts. The workflows set no memo.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

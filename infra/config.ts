@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../common/duration.js';
+import { configuredPayloadKeys } from './payload-keys.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -45,6 +46,18 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   NOTIFY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
+  /** Payload encryption keys, `id:base64key` separated by commas, newest first (infra/payload-keys.ts). */
+  PAYLOAD_KEYS: z.string().optional(),
+  /** A file holding the same list (one entry a line is fine). */
+  PAYLOAD_KEYS_FILE: z.string().optional(),
+  /**
+   * Web UI origins (comma-separated) allowed to call the codec endpoint (/codec/decode, /codec/encode);
+   * default the local dev UI, http://localhost:<TEMPORAL_UI_PORT> and http://127.0.0.1:<TEMPORAL_UI_PORT>.
+   */
+  CODEC_CORS_ORIGIN: z
+    .string()
+    .refine((v) => v.split(',').every((o) => URL.canParse(o.trim()) && new URL(o.trim()).origin === o.trim()), 'comma-separated origins, e.g. https://temporal-ui.example.org')
+    .optional(),
 });
 
 export type Config = z.infer<typeof Env>;
@@ -62,6 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid environment:\n${lines}`);
+  }
+  try {
+    // Read and checked now, so a bad key stops the process at start-up, not at its first case.
+    configuredPayloadKeys(parsed.data);
+  } catch (err) {
+    throw new Error(`invalid environment:\n  ${(err as Error).message}`);
   }
   return parsed.data;
 }

@@ -1,7 +1,21 @@
 /** The process logger (pino, JSON lines; LOG_PRETTY is left to the operator's pipe). */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string): Logger {
-  return pino({ name, level: config.LOG_LEVEL });
+/**
+ * Personal data never reaches the logs, wherever an object carrying it is logged: an applicant's
+ * contact (name, phone, email), a pledge, request and response bodies, and credentials. pino's
+ * paths match fixed depths, so the usual ones are listed (a case, its input, an error's cause).
+ */
+export const REDACT_PATHS: string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.body',
+  'res.body',
+  'body',
+  ...['contact', 'phone', 'email', 'pledge'].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
+];
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, name: string, destination?: DestinationStream): Logger {
+  return pino({ name, level: config.LOG_LEVEL, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
 }

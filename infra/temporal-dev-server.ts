@@ -26,6 +26,8 @@ export interface DevServerOptions {
   /** Custom search attributes that must exist in `namespace` (registered/reconciled at startup). */
   searchAttributes: Record<string, SearchAttributeTypeName>;
   logger?: Logger;
+  /** Codec server the Web UI sends encrypted payloads to for display (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Extra CLI args (e.g. `--dynamic-config-value`), appended verbatim. */
   extraArgs?: string[];
   /** How long to wait for the frontend to answer. Default 60 s. */
@@ -88,6 +90,10 @@ function searchAttributeArgs(attrs: Record<string, SearchAttributeTypeName>): st
 // (durable across app crashes, may lose the last commits on power loss - fine for dev).
 // Note: the CLI forwards any --sqlite-pragma KEY=VALUE to the sqlite DSN unvalidated.
 const SQLITE_PRAGMA_ARGS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+
+function uiCodecArgs(opts: DevServerOptions): string[] {
+  return opts.uiCodecEndpoint && opts.uiPort !== false ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
+}
 
 interface Normalized extends DevServerOptions {
   namespace: string;
@@ -203,6 +209,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'warn',
     ...(dbFile ? ['--db-filename', dbFile, ...SQLITE_PRAGMA_ARGS] : []),
     ...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]),
+    ...uiCodecArgs(opts),
     ...(opts.extraArgs ?? []),
   ];
   const address = `${HOST}:${port}`;
@@ -300,6 +307,7 @@ export async function startViaSdk(
       extraArgs: [
         ...searchAttributeArgs(opts.searchAttributes),
         ...(dbFile ? SQLITE_PRAGMA_ARGS : []),
+        ...uiCodecArgs(opts),
         ...(opts.extraArgs ?? []),
       ],
     },

@@ -11,16 +11,17 @@ import { searchAttributesForCli } from '../common/search-attributes.js';
 import { startApi, type RunningApi } from '../api/server.js';
 import { createPool, migrate, type Pool } from '../db/pool.js';
 import { resolveAuth } from '../infra/auth-settings.js';
-import { loadConfig } from '../infra/config.js';
+import { loadConfig, type Config } from '../infra/config.js';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { createLogger } from '../infra/logger.js';
+import { ensureLocalPayloadKeyFile } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { runWorker, type RunningWorker } from '../workers/run.js';
 
-const config = loadConfig();
+let config: Config = loadConfig();
 const logger = createLogger(config, 'onestop');
 // Local development may use the public development secret; the API then listens on 127.0.0.1 only.
 const auth = resolveAuth(config, { allowDevelopmentSecret: true });
@@ -47,6 +48,12 @@ exitHook((done) => {
 
 async function main(): Promise<void> {
   const dataDir = path.resolve(config.DATA_DIR);
+  if (!config.PAYLOAD_KEYS && !config.PAYLOAD_KEYS_FILE) {
+    // Locally a key is made once and kept beside the data it protects; production sets its own.
+    const keys = ensureLocalPayloadKeyFile(dataDir);
+    if (keys.created) logger.info({ file: keys.file }, 'created a local payload encryption key');
+    config = { ...config, PAYLOAD_KEYS_FILE: keys.file };
+  }
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
@@ -56,6 +63,8 @@ async function main(): Promise<void> {
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       searchAttributes: searchAttributesForCli(),
+      // The Web UI shows encrypted payloads decoded through the API's codec endpoint (auditors).
+      uiCodecEndpoint: `http://localhost:${config.PORT}/codec`,
       logger,
     });
     stops.push(() => server.stop());

@@ -6,6 +6,7 @@ import exitHook from 'async-exit-hook';
 import { createPool, migrate } from '../db/pool.js';
 import { loadConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
+import { requirePayloadKeys } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { connectClient } from '../infra/temporal-connection.js';
 import { authOrExit } from '../infra/require-auth.js';
@@ -18,6 +19,8 @@ const logger = createLogger(config, 'onestop-worker');
 authOrExit(config);
 const address = config.TEMPORAL_ADDRESS ?? 'localhost:7233';
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a worker process');
+// Personal data never goes to Temporal in clear: no keys, no start (npm start makes a local one).
+requirePayloadKeys(config);
 
 await migrate(config.DATABASE_URL, logger);
 const pool = createPool(config.DATABASE_URL);

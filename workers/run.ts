@@ -3,7 +3,7 @@ import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
-import { connectClient, connectWorker } from '../infra/temporal-connection.js';
+import { connectClient, connectWorker, dataConverterFromConfig } from '../infra/temporal-connection.js';
 import { installTemporalLogger } from '../infra/temporal-logger.js';
 import { startArchiver } from './archiver.js';
 import { logChannel, startNotificationSender } from './notification-sender.js';
@@ -17,6 +17,7 @@ export interface RunningWorker {
 
 export async function runWorker(config: Config, address: string, pool: Pool, logger: Logger): Promise<RunningWorker> {
   installTemporalLogger(logger, config.TEMPORAL_LOG_LEVEL);
+  const dataConverter = dataConverterFromConfig(config);
   const connection = await connectWorker(config, address);
   const worker = await createCaseWorker({
     connection,
@@ -24,10 +25,11 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool,
     bundlePath: config.WORKFLOW_BUNDLE_PATH,
+    dataConverter,
   });
   const stopSender = startNotificationSender(pool, logChannel(logger.child({ component: 'notifications' })), logger, config.NOTIFY_INTERVAL_MS);
   const clientConnection = await connectClient(config, address);
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const stopArchiver = startArchiver(pool, client, logger.child({ component: 'archive' }), config.ARCHIVE_INTERVAL_MS);
   const done = worker.run().finally(async () => {
     await stopSender();

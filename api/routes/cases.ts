@@ -1,14 +1,10 @@
-/** Case routes: open, list, read, decide, supplement, withdraw, and the auditor's timeline. */
+/** Case routes: open, list, read, decide, supplement, withdraw (the history routes are in ./audit.ts). */
 import { z } from 'zod';
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { temporal } from '@temporalio/proto';
-import { archivedHistory, verifyArchive } from '../../audit/archive.js';
-import { timelineFromHistory } from '../../audit/timeline.js';
 import { listScope, viewFor } from '../access-policy.js';
 import type { CaseService } from '../case-service.js';
-import { badRequest, conflict } from '../problem.js';
+import { badRequest } from '../problem.js';
 import type { Routes } from '../route.js';
 import {
   CaseIdParam,
@@ -20,7 +16,6 @@ import {
   OpenCaseBody,
   SupplementBody,
   TaskParam,
-  TimelineEntrySchema,
   WithdrawBody,
 } from '../schemas.js';
 import type { Client } from '@temporalio/client';
@@ -46,18 +41,10 @@ function decodeCursor(text: string): CaseCursor {
   }
 }
 
-/** Waits for `p` at most `ms` (its outcome, success or failure, is not needed). */
-async function within(ms: number, p: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
-
-type IHistory = temporal.api.history.v1.IHistory;
-
 const CaseResponse = { description: 'The case', schema: CaseSchema };
 
-export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
+// `client` served the history routes, now in ./audit.ts; the parameter stays so callers are unchanged.
+export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _client: Client): void {
   routes.add({
     method: 'post',
     path: '/v1/cases',
@@ -159,66 +146,4 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     }),
   });
 
-  /** The history Temporal holds; a case that has just closed is given a moment to finish first. */
-  async function temporalHistory(caseId: string, closed: boolean): Promise<IHistory> {
-    const handle = client.workflow.getHandle(caseId);
-    // A case that has just closed finishes its workflow a moment after the closing decision
-    // answered; wait for that (briefly) so the history a reader gets ends with the outcome.
-    if (closed) await within(5000, handle.result());
-    return handle.fetchHistory();
-  }
-
-  routes.add({
-    method: 'get',
-    path: '/v1/cases/:caseId/history',
-    summary: "The auditor's timeline, derived from the recorded workflow history",
-    tag: 'audit',
-    params: CaseIdParam,
-    responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
-    handler: async ({ actor, params }) => {
-      const view = await cases.get(actor, params.caseId); // 404 for an unknown case
-      // Once archived, the archive is the record (Temporal may have dropped it after retention).
-      const kept = await archivedHistory(pool, params.caseId);
-      const history = kept ? historyFromJSON(kept) : await temporalHistory(params.caseId, view.closedAt !== null);
-      return { body: timelineFromHistory(history), headers: { 'X-History-Source': kept ? 'archive' : 'temporal' } };
-    },
-  });
-
-  routes.add({
-    method: 'get',
-    path: '/v1/cases/:caseId/history/raw',
-    summary: 'The recorded Temporal history as JSON (from the archive once the case is archived)',
-    tag: 'audit',
-    params: CaseIdParam,
-    responses: { 200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) }, 404: { description: 'Unknown case' } },
-    handler: async ({ actor, params }) => {
-      const view = await cases.get(actor, params.caseId);
-      const kept = await archivedHistory(pool, params.caseId);
-      if (kept) return { body: kept, headers: { 'X-History-Source': 'archive' } };
-      const history = await temporalHistory(params.caseId, view.closedAt !== null);
-      return { body: JSON.parse(historyToJSON(history)), headers: { 'X-History-Source': 'temporal' } };
-    },
-  });
-
-  routes.add({
-    method: 'get',
-    path: '/v1/cases/:caseId/audit/verify',
-    summary: 'Check that the archived history of a closed case is unaltered (hash chain)',
-    tag: 'audit',
-    params: CaseIdParam,
-    responses: {
-      200: {
-        description: 'The verification',
-        schema: z.object({ valid: z.boolean(), entries: z.number().int(), headHash: z.string(), brokenAt: z.number().int().nullable() }),
-      },
-      404: { description: 'Unknown case' },
-      409: { description: 'The case is not archived yet (it is archived shortly after it closes)' },
-    },
-    handler: async ({ actor, params }) => {
-      await cases.get(actor, params.caseId);
-      const v = await verifyArchive(pool, params.caseId);
-      if (!v.archived) throw conflict(`case ${params.caseId} is not archived yet; closed cases are archived shortly after they close`);
-      return { body: { valid: v.valid, entries: v.entries, headHash: v.headHash, brokenAt: v.brokenAt } };
-    },
-  });
 }

@@ -244,6 +244,9 @@ const ROUTES: RouteCase[] = [
   { key: 'GET /v1/cases/:caseId/history/raw', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/history/raw` }), allowed: 200 },
   // An open case is not archived yet: the auditor gets that answer, everyone else never learns it.
   { key: 'GET /v1/cases/:caseId/audit/verify', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/audit/verify` }), allowed: 409 },
+  { key: 'GET /v1/audit/access', attempt: () => ({ path: '/v1/audit/access' }), allowed: 200 },
+  { key: 'POST /codec/decode', attempt: () => ({ path: '/codec/decode', body: { payloads: [] } }), allowed: 200 },
+  { key: 'POST /codec/encode', attempt: () => ({ path: '/codec/encode', body: { payloads: [] } }), allowed: 200 },
 ];
 
 const methodOf = (key: RouteAction) => key.split(' ')[0] as string;

@@ -3,7 +3,7 @@
  * own data folder and ports. A case opened before Ctrl-C is found where it was after a restart.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,8 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
     LOG_LEVEL: 'info',
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
+    PAYLOAD_KEYS: '',
+    PAYLOAD_KEYS_FILE: '',
   };
   const callWithSecret = api(`http://127.0.0.1:${port}`);
   const first = callWithSecret;
@@ -83,6 +85,13 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   const { caseId, tasks } = opened.body;
   expect(tasks).toHaveLength(5);
   expect((await first('POST', `/v1/cases/${caseId}/tasks/health/decision`, { as: staff('health'), body: { outcome: 'approve' } })).status).toBe(200);
+
+  // Without PAYLOAD_KEYS, npm start made a local key (owner-only) and the dev UI decodes through the API.
+  const keyFile = path.join(dataDir, 'payload-keys');
+  expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+  const key = readFileSync(keyFile, 'utf8');
+  const settings = await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json();
+  expect(settings.Codec.Endpoint).toBe(`http://localhost:${port}/codec`);
 
   // Operators can find open cases by search attribute.
   const cli = resolveTemporalCli();
@@ -107,6 +116,8 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   const call = async (method: string, path: string, opts: { as: Actor; body?: unknown }) =>
     callWithSecret(method, path, { token: await devToken(opts.as), body: opts.body });
 
+  // The same key is reused, so the case opened before the restart is still readable.
+  expect(readFileSync(keyFile, 'utf8')).toBe(key);
   const after = await call('GET', `/v1/cases/${caseId}`, { as: opener });
   expect(after.status).toBe(200);
   expect(after.body.status).toBe('in-review');

@@ -6,12 +6,17 @@
  *
  * Each scenario drives one case through a path on the time-skipping server, with in-memory fake
  * activities (only the workflow's command sequence matters to a history).
+ *
+ * Each scenario is recorded twice: `<name>.json` with plain payloads (as cases were before payload
+ * encryption) and `<name>.encrypted.json` through the payload codec with the committed test-only
+ * key (HISTORY_TEST_KEYS), so the replay test covers both kinds of running case.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
+import { TimeSkippingWorkflowClient } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../activities/index.js';
@@ -20,6 +25,7 @@ import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
+import { dataConverterFor, HISTORY_TEST_KEYS } from '../support/payload-keys.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
 import { ClaimTemplate, ProduceFirstTemplate, type OneStopTemplate } from '../../templates/schema.js';
 import type { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
@@ -220,17 +226,33 @@ const claimScenarios: ClaimScenario[] = [
 
 const env = await timeSkippingEnv();
 const workflowBundle = await bundle();
-async function record(dir: string, name: string, workflowType: string, input: OpenCaseInput, drive: (h: any) => Promise<void>): Promise<void> {
-  const out = path.join(HERE, dir, `${name}.json`);
+const historyDataConverter = dataConverterFor(HISTORY_TEST_KEYS);
+// The environment's own client encrypts with this run's random key; recordings need plain or the
+// fixed key. Time-skipping clients, so that waiting for a result lets the server skip time.
+const clients = {
+  plain: new TimeSkippingWorkflowClient({ connection: env.connection, namespace: env.namespace }),
+  encrypted: new TimeSkippingWorkflowClient({ connection: env.connection, namespace: env.namespace, dataConverter: historyDataConverter }),
+};
+type Variant = keyof typeof clients;
+const VARIANTS: Variant[] = ['plain', 'encrypted'];
+
+async function record(dir: string, name: string, workflowType: string, input: OpenCaseInput, drive: (h: any) => Promise<void>, variant: Variant): Promise<void> {
+  const out = path.join(HERE, dir, `${name}${variant === 'encrypted' ? '.encrypted' : ''}.json`);
   if (existsSync(out) && !FORCE) {
     console.log(`kept ${path.relative(process.cwd(), out)} (recorded earlier; histories are never rewritten)`);
     return;
   }
   mkdirSync(path.dirname(out), { recursive: true });
   const taskQueue = `record-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: fakeActivities() });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: fakeActivities(),
+    ...(variant === 'encrypted' ? { dataConverter: historyDataConverter } : {}),
+  });
   await worker.runUntil(async () => {
-    const h = await env.client.workflow.start(workflowType, { taskQueue, workflowId: input.caseId, args: [input] });
+    const h = await clients[variant].start(workflowType, { taskQueue, workflowId: input.caseId, args: [input] });
     await drive(h);
     await h.result();
     writeFileSync(out, historyToJSON(await h.fetchHistory()));
@@ -239,22 +261,22 @@ async function record(dir: string, name: string, workflowType: string, input: Op
 }
 
 try {
-  for (const s of scenarios) {
+  for (const s of scenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const input: OpenCaseInput<OneStopTemplate> = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
-    await record('one-stop', s.name, 'oneStopApprovalWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
+    await record('one-stop', s.name, 'oneStopApprovalWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
-  for (const s of claimScenarios) {
+  for (const s of claimScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const details = { policyNumber: 'PL-2020-0001', claimedAmount: cny(s.claimed), loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' }, evidence: [{ name: 'notice', ref: 'doc://notice' }] };
     const input: OpenCaseInput<ClaimTemplate> = { caseId, template: claimTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
-    await record('claim-prepayment', s.name, 'claimPrepaymentWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
+    await record('claim-prepayment', s.name, 'claimPrepaymentWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
-  for (const s of pfScenarios) {
+  for (const s of pfScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const details = { pledge: { signedBy: 'Zhang Wei', text: 'We will obtain every certificate in time.' }, products: [{ name: 'medical masks' }], missing: s.missing ?? pfTemplate.obligations.map((o) => o.qualification) };
     const input: OpenCaseInput<ProduceFirstTemplate> = { caseId, template: pfTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
-    await record('produce-first', s.name, 'produceFirstWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)));
+    await record('produce-first', s.name, 'produceFirstWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
 } finally {
   await env.teardown();

@@ -1,7 +1,9 @@
 /**
  * Replays every saved history (test/histories/<workflow>/*.json) against the current workflow code.
  * A change that alters the command sequence of a running case (without `patched()` or a new
- * workflow type) fails here.
+ * workflow type) fails here. Replays run with the payload codec, as workers do: the plain histories
+ * (cases started before payload encryption) and the `.encrypted.json` ones (recorded through the
+ * codec with the committed test-only key) must both replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,12 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ENCODING } from '../../infra/payload-codec.js';
+import { dataConverterFor, HISTORY_TEST_KEYS, randomKeyEntry } from '../support/payload-keys.js';
 import { bundle, quietRuntime } from '../support/temporal.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'histories');
 const sets = readdirSync(ROOT, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => ({ name: d.name, files: readdirSync(path.join(ROOT, d.name)).filter((f) => f.endsWith('.json')).sort() }));
+
+const dataConverter = dataConverterFor(HISTORY_TEST_KEYS);
+const ENCRYPTED_B64 = Buffer.from(ENCODING).toString('base64');
 
 let workflowBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
@@ -25,6 +32,15 @@ beforeAll(async () => {
 test('every workflow has saved histories', () => {
   expect(sets.map((s) => s.name).sort()).toEqual(['claim-prepayment', 'one-stop', 'produce-first']);
   for (const s of sets) expect(s.files.length, s.name).toBeGreaterThanOrEqual(4);
+  // Every scenario also exists encrypted, and those files really are (the plain ones are not).
+  for (const s of sets) {
+    const plain = s.files.filter((f) => !f.endsWith('.encrypted.json'));
+    expect(s.files.filter((f) => f.endsWith('.encrypted.json')).sort(), s.name).toEqual(plain.map((f) => f.replace(/\.json$/, '.encrypted.json')).sort());
+    for (const f of s.files) {
+      const text = readFileSync(path.join(ROOT, s.name, f), 'utf8');
+      expect(text.includes(ENCRYPTED_B64), f).toBe(f.endsWith('.encrypted.json'));
+    }
+  }
 });
 
 for (const set of sets) {
@@ -32,7 +48,14 @@ for (const set of sets) {
     test.each(set.files)('%s', async (file) => {
       const history = historyFromJSON(JSON.parse(readFileSync(path.join(ROOT, set.name, file), 'utf8')));
       expect(history.events?.length).toBeGreaterThan(5);
-      await Worker.runReplayHistory({ workflowBundle }, history, `${set.name}/${file}`);
+      await Worker.runReplayHistory({ workflowBundle, dataConverter }, history, `${set.name}/${file}`);
     });
   });
 }
+
+test('an encrypted history does not replay without its key (the codec is really in the path)', async () => {
+  const file = path.join(ROOT, 'one-stop', 'rejected.encrypted.json');
+  const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+  const wrongKey = dataConverterFor(randomKeyEntry('not-the-history-key'));
+  await expect(Worker.runReplayHistory({ workflowBundle, dataConverter: wrongKey }, history, 'rejected.encrypted')).rejects.toThrow();
+});

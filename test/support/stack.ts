@@ -13,10 +13,12 @@ import { createApp } from '../../api/app.js';
 import { searchAttributesForCli } from '../../common/search-attributes.js';
 import type { Actor } from '../../common/types.js';
 import { loadConfig, type Config } from '../../infra/config.js';
+import { dataConverterFromConfig } from '../../infra/temporal-connection.js';
 import { startDevServer, type DevServer } from '../../infra/temporal-dev-server.js';
 import { seedBuiltinTemplates } from '../../templates/builtin.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { OpenApiConformance } from './openapi-conformance.js';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.js';
 import { bundle, quietRuntime } from './temporal.js';
 
 export const TEST_SECRET = 'test-secret-for-onestop-api-tests';
@@ -24,6 +26,9 @@ export const TEST_SECRET = 'test-secret-for-onestop-api-tests';
 export interface Stack {
   baseUrl: string;
   client: Client;
+  /** The dev server's frontend (host:port) and namespace, for the CLI or extra clients and workers. */
+  address: string;
+  namespace: string;
   db: TestDatabase;
   config: Config;
   /** Stops the worker (as a crash or a deploy would) and starts a fresh one on the same queue. */
@@ -41,10 +46,11 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
     bundle(),
   ]);
   await seedBuiltinTemplates(db.pool);
-  const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
+  const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', RATE_LIMIT_PER_MINUTE: '100000', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...overrides });
+  const dataConverter = dataConverterFromConfig(config);
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const client = new Client({ connection, namespace: server.namespace, dataConverter });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -54,6 +60,7 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
       namespace: server.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle,
+      dataConverter,
       activities: createActivities({ pool: db.pool }),
     });
     running = worker.run();
@@ -74,6 +81,8 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     client,
+    address: server.address,
+    namespace: server.namespace,
     db,
     config,
     stopWorker,

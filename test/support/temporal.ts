@@ -8,6 +8,9 @@ import { testServerExecutable } from '../../infra/binaries.js';
 import { ensureSearchAttributes } from '../../infra/search-attributes.js';
 import { pino } from 'pino';
 import { WORKFLOWS_PATH } from '../../workers/worker.js';
+import type { WorkflowHandle } from '@temporalio/client';
+import { decodeHistory } from '../../audit/decoded-history.js';
+import { testDataConverter } from './payload-keys.js';
 
 let runtimeInstalled = false;
 /** Keeps the SDK's own logs to warnings, so test output shows test results. */
@@ -23,7 +26,11 @@ export function quietRuntime(): void {
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServerExecutable() },
+    // Payloads are encrypted in tests as in production (a random key per test process).
+    client: { dataConverter: testDataConverter },
+  });
   // The workflows upsert the engine's search attributes; the test server knows only registered ones.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default', pino({ level: 'silent' }));
   return env;
@@ -41,7 +48,13 @@ export async function caseWorker(env: TestWorkflowEnvironment, workflowBundle: W
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
+    dataConverter: testDataConverter,
     activities: createActivities({ pool }),
   });
   return { worker, taskQueue };
+}
+
+/** A workflow's history with its payloads decoded (what the timeline reads), via the tests' codec. */
+export async function readableHistory(handle: WorkflowHandle) {
+  return decodeHistory(await handle.fetchHistory(), testDataConverter.payloadCodecs ?? []);
 }

@@ -25,7 +25,8 @@ import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
-import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
+import { testDataConverter } from '../support/payload-keys.js';
+import { bundle, caseWorker, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
 let env: TestWorkflowEnvironment;
@@ -96,6 +97,7 @@ async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: 
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle,
+      dataConverter: testDataConverter,
       activities: createActivities({ pool: db.pool, payments: opts.payments }),
     });
   } else {
@@ -442,7 +444,7 @@ describe('claim with prepayment: paying and settling', () => {
       expect(await c.recoveries()).toEqual([]);
 
       // The timeline shows each step, amount and actor.
-      const timeline = timelineFromHistory(await c.handle.fetchHistory());
+      const timeline = timelineFromHistory(await readableHistory(c.handle));
       expect(timeline.filter((e) => e.type === 'decision').map((e) => [e.taskId, e.actor?.sub, e.details.amount ?? null])).toEqual([
         ['acknowledge', desk.sub, null],
         ['prepayment', adjuster.sub, cny(THRESHOLD)],
@@ -508,7 +510,7 @@ describe('claim with prepayment: paying and settling', () => {
       expect((await c.ledger()).map((r) => r.purpose)).toEqual(['prepayment']);
       expect(await c.recoveries()).toEqual([{ recovery_id: `rec-${c.caseId}`, amount: 3_000_000, currency: 'CNY', reason: settled.settlement?.recovery?.reason }]);
 
-      const timeline = timelineFromHistory(await c.handle.fetchHistory());
+      const timeline = timelineFromHistory(await readableHistory(c.handle));
       expect(timeline.filter((e) => e.type === 'decision').map((e) => [e.taskId, e.actor?.sub, e.details.outcome])).toEqual([
         ['acknowledge', desk.sub, 'approve'],
         ['prepayment', adjuster.sub, 'approve'],

@@ -30,7 +30,7 @@ import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { expectRefused } from '../support/case-assertions.js';
-import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
+import { bundle, caseWorker, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter as expectNear, H, MIN } from '../support/time-assertions.js';
 
 /** How late (workflow time) a timer may fire or an update land after the instant the test aimed at. */
@@ -110,7 +110,7 @@ async function withCase(missing: string[], body: (c: CaseCtx) => Promise<void>, 
         file: (qualification, actor = applicantActor, number = `CERT-${qualification}`) =>
           handle.executeUpdate(fileCertificateUpdate, { args: [certificate(qualification, actor, number)] }),
         outbox: () => notificationsOfCase(db.pool, caseId),
-        timeline: async () => timelineFromHistory(await handle.fetchHistory()),
+        timeline: async () => timelineFromHistory(await readableHistory(handle)),
       });
     } finally {
       const { status } = await handle.describe();

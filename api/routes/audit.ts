@@ -1,0 +1,168 @@
+/**
+ * The auditor's reads of a case's record — timeline, raw history, verification — and the log of
+ * those reads. Histories are kept encoded (in Temporal and in the archive, whose hash chain covers
+ * what Temporal recorded); they are decoded here, for the reader, with the client's payload codec.
+ *
+ * Every read that is answered (the caller passed the role check and may see the case) is written
+ * to the access log before the answer leaves, with the status answered; refused reads (401, 403,
+ * 404) are not logged: they disclose nothing of the case.
+ */
+import type { Client } from '@temporalio/client';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { temporal } from '@temporalio/proto';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { archivedHistory, verifyArchive } from '../../audit/archive.js';
+import { decodeHistoryJson } from '../../audit/decoded-history.js';
+import { timelineFromHistory } from '../../audit/timeline.js';
+import { listAccess, recordAccess, type AccessAction } from '../../db/access-log.js';
+import type { Pool } from '../../db/pool.js';
+import type { Actor } from '../../common/types.js';
+import type { CaseService } from '../case-service.js';
+import { badRequest, conflict } from '../problem.js';
+import type { Routes } from '../route.js';
+import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
+
+/** Waits for `p` at most `ms` (its outcome, success or failure, is not needed). */
+async function within(ms: number, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+type IHistory = temporal.api.history.v1.IHistory;
+
+const ACTIONS = ['timeline', 'raw-history', 'verify'] as const;
+
+const AccessQuery = z.strictObject({
+  caseId: CaseIdParam.shape.caseId.optional(),
+  sub: z.string().min(1).max(200).optional(),
+  action: z.enum(ACTIONS).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(100).optional(),
+});
+
+const AccessEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string().meta({ format: 'date-time' }),
+    caseId: z.string(),
+    action: z.enum(ACTIONS),
+    actor: z.object({ sub: z.string(), name: z.string(), roles: z.array(z.string()), dept: z.string().optional() }),
+    status: z.number().int(),
+    requestId: z.string().nullable(),
+  })
+  .meta({ id: 'AccessEntry' });
+
+const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url');
+function decodeCursor(text: string): number {
+  const id = Number(Buffer.from(text, 'base64url').toString('utf8'));
+  if (!Number.isSafeInteger(id) || id < 1) throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  return id;
+}
+
+export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
+  // The client's own codecs: what the API decodes with is what its client encodes with.
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
+
+  const logRead = (req: Request, actor: Actor, caseId: string, action: AccessAction, status = 200) =>
+    recordAccess(pool, { caseId, action, actor, status, requestId: req.id === undefined ? undefined : String(req.id) });
+
+  /** The history Temporal holds; a case that has just closed is given a moment to finish first. */
+  async function temporalHistory(caseId: string, closed: boolean): Promise<IHistory> {
+    const handle = client.workflow.getHandle(caseId);
+    // A case that has just closed finishes its workflow a moment after the closing decision
+    // answered; wait for that (briefly) so the history a reader gets ends with the outcome.
+    if (closed) await within(5000, handle.result());
+    return handle.fetchHistory();
+  }
+
+  /** The case's history in proto JSON, payloads decoded: from the archive once archived, else from Temporal. */
+  async function readableHistory(caseId: string, closed: boolean): Promise<{ json: { events: unknown[] }; source: 'archive' | 'temporal' }> {
+    // Once archived, the archive is the record (Temporal may have dropped it after retention).
+    const kept = await archivedHistory(pool, caseId);
+    const json = kept ?? (JSON.parse(historyToJSON(await temporalHistory(caseId, closed))) as { events: unknown[] });
+    return { json: await decodeHistoryJson(json, codecs), source: kept ? 'archive' : 'temporal' };
+  }
+
+  routes.add({
+    method: 'get',
+    path: '/v1/cases/:caseId/history',
+    summary: "The auditor's timeline, derived from the recorded workflow history",
+    tag: 'audit',
+    params: CaseIdParam,
+    responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
+    handler: async ({ actor, params, req }) => {
+      const view = await cases.get(actor, params.caseId); // 404 for an unknown case
+      const { json, source } = await readableHistory(params.caseId, view.closedAt !== null);
+      const timeline = timelineFromHistory(historyFromJSON(json));
+      await logRead(req, actor, params.caseId, 'timeline');
+      return { body: timeline, headers: { 'X-History-Source': source } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/cases/:caseId/history/raw',
+    summary: 'The recorded Temporal history as JSON, payloads decoded (from the archive once the case is archived)',
+    tag: 'audit',
+    params: CaseIdParam,
+    responses: { 200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) }, 404: { description: 'Unknown case' } },
+    handler: async ({ actor, params, req }) => {
+      const view = await cases.get(actor, params.caseId);
+      const { json, source } = await readableHistory(params.caseId, view.closedAt !== null);
+      await logRead(req, actor, params.caseId, 'raw-history');
+      return { body: json, headers: { 'X-History-Source': source } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/cases/:caseId/audit/verify',
+    summary: 'Check that the archived history of a closed case is unaltered (hash chain)',
+    tag: 'audit',
+    params: CaseIdParam,
+    responses: {
+      200: {
+        description: 'The verification',
+        schema: z.object({ valid: z.boolean(), entries: z.number().int(), headHash: z.string(), brokenAt: z.number().int().nullable() }),
+      },
+      404: { description: 'Unknown case' },
+      409: { description: 'The case is not archived yet (it is archived shortly after it closes)' },
+    },
+    handler: async ({ actor, params, req }) => {
+      await cases.get(actor, params.caseId);
+      // The chain is checked over the stored (encoded) events: it covers what was recorded.
+      const v = await verifyArchive(pool, params.caseId);
+      if (!v.archived) {
+        await logRead(req, actor, params.caseId, 'verify', 409);
+        throw conflict(`case ${params.caseId} is not archived yet; closed cases are archived shortly after they close`);
+      }
+      await logRead(req, actor, params.caseId, 'verify');
+      return { body: { valid: v.valid, entries: v.entries, headHash: v.headHash, brokenAt: v.brokenAt } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/audit/access',
+    summary: "Who read which case's timeline, raw history or verification (newest first)",
+    tag: 'audit',
+    query: AccessQuery,
+    responses: {
+      200: { description: 'A page of the access log', schema: z.object({ items: z.array(AccessEntrySchema), nextCursor: z.string().nullable() }).meta({ id: 'AccessLog' }) },
+    },
+    handler: async ({ query }) => {
+      const from = query.from ? new Date(query.from) : undefined;
+      const to = query.to ? new Date(query.to) : undefined;
+      if (from && to && from > to) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after `to`' }]);
+      const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const items = await listAccess(pool, { caseId: query.caseId, sub: query.sub, action: query.action, from, to, before, limit: query.limit + 1 });
+      const page = items.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return { body: { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last.id) : null } };
+    },
+  });
+}

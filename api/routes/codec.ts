@@ -1,0 +1,75 @@
+/**
+ * The codec endpoint (Temporal's codec-server protocol), so the Web UI and the CLI can show the
+ * encrypted payloads of a case to an auditor: `POST /codec/decode` and `POST /codec/encode` take and
+ * answer `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`. The UI names its namespace in
+ * `X-Namespace`; this API serves one namespace (its client's), so another one is refused. The keys
+ * are the API client's own (PAYLOAD_KEYS).
+ */
+import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { z } from 'zod';
+import { PayloadDecryptionError } from '../../infra/payload-codec.js';
+import { payloadFromJson, payloadToJson } from '../../infra/payload-json.js';
+import { badRequest } from '../problem.js';
+import type { Routes } from '../route.js';
+
+const JsonPayload = z.object({
+  metadata: z.record(z.string().max(200), z.base64()).optional(),
+  data: z.base64().optional(),
+});
+const CodecBody = z.object({ payloads: z.array(JsonPayload).max(10_000) }).meta({ id: 'CodecPayloads' });
+const NamespaceHeader = z.object({ 'x-namespace': z.string().optional() });
+
+export function codecRoutes(routes: Routes, client: Client): void {
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
+  const namespace = client.options.namespace;
+
+  const checkNamespace = (given: string | string[] | undefined) => {
+    if (typeof given === 'string' && given !== '' && given !== namespace) {
+      throw badRequest(`this codec serves namespace ${namespace}, not ${given}`, [{ path: 'header.X-Namespace', message: 'another namespace' }]);
+    }
+  };
+
+  routes.add({
+    method: 'post',
+    path: '/codec/decode',
+    summary: 'Decode (decrypt) payloads for the Temporal Web UI or CLI (codec-server protocol)',
+    tag: 'codec',
+    body: CodecBody,
+    headers: NamespaceHeader,
+    responses: { 200: { description: 'The payloads, decoded (payloads that are not encrypted are returned as they are)', schema: CodecBody } },
+    handler: async ({ body, req }) => {
+      checkNamespace(req.headers['x-namespace']);
+      const out: Payload[] = [];
+      // One at a time, so a payload that cannot be decoded is named in the answer.
+      for (const [i, p] of body.payloads.entries()) {
+        let decoded = [payloadFromJson(p)];
+        try {
+          for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+        } catch (err) {
+          if (err instanceof PayloadDecryptionError) throw badRequest(`payloads[${i}]: ${err.message}`, [{ path: `body.payloads.${i}`, message: err.message }]);
+          // A payload whose plaintext is not a Payload message fails in protobuf: the input is bad.
+          throw badRequest(`payloads[${i}] could not be decoded`, [{ path: `body.payloads.${i}`, message: 'not a payload this codec wrote' }]);
+        }
+        out.push(...decoded);
+      }
+      return { body: { payloads: out.map(payloadToJson) } };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/codec/encode',
+    summary: 'Encode (encrypt) payloads for the Temporal Web UI or CLI (codec-server protocol)',
+    tag: 'codec',
+    body: CodecBody,
+    headers: NamespaceHeader,
+    responses: { 200: { description: 'The payloads, encrypted with the newest key', schema: CodecBody } },
+    handler: async ({ body, req }) => {
+      checkNamespace(req.headers['x-namespace']);
+      let payloads = body.payloads.map(payloadFromJson);
+      for (const codec of codecs) payloads = await codec.encode(payloads);
+      return { body: { payloads: payloads.map(payloadToJson) } };
+    },
+  });
+}
