@@ -86,8 +86,8 @@ function expectNoPersonalDataInClear(history: unknown, encrypted = true): void {
 test('Temporal (as the temporal CLI shows it) holds no contact or pledge in clear; the API and an auditor through the codec endpoint still read them', async () => {
   const opened = await openCase('produce-first-epidemic-supplies', { pledge, products: [{ name: 'medical protective suits' }] });
   const caseId: string = opened.caseId;
-  // (The case view names the enterprise, not its contact: the contact is kept in the case's input.)
-  expect(opened.applicant).toEqual({ creditCode: applicant.creditCode, name: applicant.name });
+  // The opening department is on the case, so it sees the contact person (property-level access).
+  expect(opened.applicant).toEqual({ creditCode: applicant.creditCode, name: applicant.name, contact: applicant.contact });
   const read = await call('GET', `/v1/cases/${caseId}`, { as: opener });
   expect(read.status).toBe(200);
   expect(read.body).toMatchObject({ status: 'in-review', applicant: { name: applicant.name } });
