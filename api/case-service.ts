@@ -33,7 +33,21 @@ export interface CaseServiceDeps {
   client: Client;
   pool: Pool;
   taskQueue: string;
+  /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_TTL); default 24 hours. */
+  idempotencyTtlMs?: number;
 }
+
+/** An Idempotency-Key on an update route: the key, the route it was sent to, and what was asked. */
+export interface Idempotency {
+  key: string;
+  /** `POST /v1/cases/:caseId/withdraw`: the same key on two routes is two keys. */
+  route: string;
+  /** The validated path parameters and body: the same key with another request is a 409. */
+  request: unknown;
+}
+
+const OPEN_ROUTE = 'POST /v1/cases';
+const DAY_MS = 24 * 3600_000;
 
 const STAFF = ['caseworker', 'supervisor', 'auditor', 'admin'] as const;
 
@@ -44,8 +58,8 @@ export function assertCanRead(actor: Actor, view: Pick<CaseView, 'applicant' | '
   throw notFound('no such case'); // do not reveal that another enterprise's case exists
 }
 
-function requestHash(body: OpenCaseBody): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+function requestHash(request: unknown): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
 export class CaseService {
@@ -67,7 +81,14 @@ export class CaseService {
     let caseId = `case-${randomUUID()}`;
     let replayed = false;
     if (idempotencyKey) {
-      const claim = await claimIdempotencyKey(this.d.pool, actor.sub, idempotencyKey, requestHash(body), caseId);
+      const claim = await claimIdempotencyKey(this.d.pool, {
+        scope: actor.sub,
+        route: OPEN_ROUTE,
+        key: idempotencyKey,
+        requestHash: requestHash(body),
+        caseId,
+        ttlMs: this.d.idempotencyTtlMs ?? DAY_MS,
+      });
       if (claim.kind === 'mismatch') throw conflict('this Idempotency-Key was already used for a different request');
       replayed = claim.kind === 'repeat';
       caseId = claim.caseId;
@@ -117,20 +138,40 @@ export class CaseService {
     return view;
   }
 
-  decide(caseId: string, input: DecisionInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), updateId);
+  decide(caseId: string, input: DecisionInput, idem?: Idempotency): Promise<CaseView> {
+    return this.update(caseId, input.actor, (updateId) => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), idem);
   }
 
-  supplement(caseId: string, input: SupplementInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }), updateId);
+  supplement(caseId: string, input: SupplementInput, idem?: Idempotency): Promise<CaseView> {
+    return this.update(caseId, input.actor, (updateId) => this.handle(caseId).executeUpdate(supplementUpdate, { args: [input], updateId }), idem);
   }
 
-  fileCertificate(caseId: string, input: CertificateInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args: [input], updateId }), updateId);
+  fileCertificate(caseId: string, input: CertificateInput, idem?: Idempotency): Promise<CaseView> {
+    return this.update(caseId, input.actor, (updateId) => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args: [input], updateId }), idem);
   }
 
-  withdraw(caseId: string, input: WithdrawInput, updateId?: string): Promise<CaseView> {
-    return this.update(caseId, input.actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }), updateId);
+  withdraw(caseId: string, input: WithdrawInput, idem?: Idempotency): Promise<CaseView> {
+    return this.update(caseId, input.actor, (updateId) => this.handle(caseId).executeUpdate(withdrawUpdate, { args: [input], updateId }), idem);
+  }
+
+  /**
+   * The Temporal update id of an Idempotency-Key: derived from who sent it, to which route and
+   * case, and which claim of the key (a key reused after it expired is a new request), so that two
+   * callers, or two routes, sending the same key never share an update. The key's request hash is
+   * recorded first: the same key with another request is refused before anything is sent.
+   */
+  private async updateIdFor(caseId: string, actor: Actor, idem: Idempotency): Promise<string> {
+    const claim = await claimIdempotencyKey(this.d.pool, {
+      scope: actor.sub,
+      route: idem.route,
+      key: idem.key,
+      requestHash: requestHash(idem.request),
+      caseId,
+      ttlMs: this.d.idempotencyTtlMs ?? DAY_MS,
+    });
+    if (claim.kind === 'mismatch') throw conflict('this Idempotency-Key was already used on this route for a different request');
+    const scoped = JSON.stringify([actor.sub, idem.route, caseId, idem.key, claim.claimedAt.toISOString()]);
+    return `idem-${createHash('sha256').update(scoped).digest('hex')}`;
   }
 
   /**
@@ -139,12 +180,13 @@ export class CaseService {
    * Idempotency-Key (`updateId`) a closed case is still asked: a retry of the update that closed it
    * gets that update's outcome again; any other update finds the run completed and gets the 409.
    */
-  private async update(caseId: string, actor: Actor, send: () => Promise<CaseView>, updateId?: string): Promise<CaseView> {
+  private async update(caseId: string, actor: Actor, send: (updateId?: string) => Promise<CaseView>, idem?: Idempotency): Promise<CaseView> {
     const projected = await getCaseProjection(this.d.pool, caseId);
     if (projected) assertCanRead(actor, projected);
-    if (projected?.closedAt && !updateId) throw conflict(`case ${caseId} is closed (${projected.status})`);
+    if (projected?.closedAt && !idem) throw conflict(`case ${caseId} is closed (${projected.status})`);
+    const updateId = idem ? await this.updateIdFor(caseId, actor, idem) : undefined;
     try {
-      return await send();
+      return await send(updateId);
     } catch (err) {
       const refusal = fromWorkflowRefusal(err);
       if (refusal) throw refusal;

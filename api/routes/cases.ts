@@ -6,7 +6,8 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import type { temporal } from '@temporalio/proto';
 import { archivedHistory, verifyArchive } from '../../audit/archive.js';
 import { timelineFromHistory } from '../../audit/timeline.js';
-import type { CaseService } from '../case-service.js';
+import type { Request } from 'express';
+import type { CaseService, Idempotency } from '../case-service.js';
 import { badRequest, conflict } from '../problem.js';
 import type { Routes } from '../route.js';
 import {
@@ -33,6 +34,12 @@ function idempotencyKey(raw: string | string[] | undefined): string | undefined 
   const r = IdempotencyKey.safeParse(raw);
   if (!r.success) throw badRequest('the Idempotency-Key header must be printable ASCII, at most 200 characters', [{ path: 'header.Idempotency-Key', message: r.error.issues[0]?.message ?? 'invalid' }]);
   return r.data;
+}
+
+/** An update route's Idempotency-Key, scoped to the route it was sent to, with what was asked. */
+function idempotencyOf(req: Request, request: unknown): Idempotency | undefined {
+  const key = idempotencyKey(req.headers['idempotency-key']);
+  return key === undefined ? undefined : { key, route: `${req.method} ${(req.route as { path: string }).path}`, request };
 }
 
 const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -63,6 +70,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     summary: 'Open a case (honours Idempotency-Key)',
     tag: 'cases',
     roles: ['caseworker', 'applicant'],
+    limit: 'open',
     body: OpenCaseBody,
     headers: IdempotencyHeader,
     responses: { 201: CaseResponse, 404: { description: 'Unknown template' }, 409: { description: 'Idempotency-Key reused for another request' } },
@@ -109,7 +117,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case or task' }, 409: { description: 'Task already decided or case closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.decide(params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.decide(params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -124,7 +132,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Not waiting for a supplement, or closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.supplement(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.supplement(params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -143,7 +151,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
       409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
     },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.fileCertificate(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.fileCertificate(params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -158,7 +166,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Case closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.withdraw(params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.withdraw(params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -194,6 +202,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, clien
     summary: 'The recorded Temporal history as JSON (from the archive once the case is archived)',
     tag: 'audit',
     roles: ['auditor'],
+    limit: 'raw-history',
     params: CaseIdParam,
     responses: { 200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) }, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params }) => {

@@ -205,6 +205,7 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     summary: 'Add or update many entries at once, all or nothing: a JSON array, or CSV (text/csv) with the header creditCode,name,reason',
     tag: 'key-smes',
     roles: WRITERS,
+    limit: 'import',
     body: ImportBody,
     extraBodyTypes: ['text/csv'],
     responses: {
