@@ -145,11 +145,10 @@ export class Routes {
   }
 }
 
-/** After the router: 405 with `Allow` for a declared path, else 404. */
+/** After the router (which answers OPTIONS itself, with Allow): 405 with `Allow` for a declared path, else 404. */
 export const methodNotAllowed: RequestHandler = (req, res, next) => {
   const allow = res.locals.allow as Set<string> | undefined;
   if (!allow?.size) return next(new Problem(404, `no route ${req.method} ${req.path}`));
   const methods = [...allow].sort().join(', ');
-  if (req.method === 'OPTIONS') return void res.setHeader('Allow', methods).status(204).end();
   next(new Problem(405, `${req.method} is not allowed on ${req.path}; allowed: ${methods}`, undefined, { Allow: methods }));
 };
