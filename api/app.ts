@@ -63,7 +63,7 @@ export function createApp({ client, pool, logger, config }: AppDeps): Express {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const router = express.Router();
-  const limiters = createLimiters(pool, config);
+  const limiters = createLimiters(pool, config, logger);
   const routes = new Routes(router, registry, authenticate(createAuthenticator(config)), limiters);
 
   healthRoutes(routes, pool, client);

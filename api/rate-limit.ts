@@ -11,6 +11,7 @@
  */
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
+import type { Logger } from 'pino';
 import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
@@ -39,9 +40,13 @@ class PostgresStore implements Store {
     readonly prefix: string,
     /** Only one store per app needs to sweep expired rows: they all share the table. */
     private readonly sweeps: boolean,
+    private readonly logger: Logger,
   ) {}
 
+  private windowMs = WINDOW_MS;
+
   init(options: Options): void {
+    this.windowMs = options.windowMs;
     this.counter = new RateLimiterPostgres({
       storeClient: this.pool,
       storeType: 'pool',
@@ -68,9 +73,19 @@ class PostgresStore implements Store {
     return r ? PostgresStore.info(r) : undefined;
   }
 
-  /** `penalty` adds a hit without judging it (consume would reject past `points`). */
+  /**
+   * `penalty` adds a hit without judging it (consume would reject past `points`). If PostgreSQL
+   * is unreachable the request is let through, uncounted: every route that needs the database
+   * answers 503 anyway, and /healthz must still say which dependency is down.
+   */
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    return PostgresStore.info(await this.store.penalty(key, 1));
+    try {
+      return PostgresStore.info(await this.store.penalty(key, 1));
+    } catch (err) {
+      this.logger.warn({ err, limiter: this.prefix }, 'rate limit not counted: the database did not answer');
+      // Answered as a first hit (express-rate-limit insists on a positive count and a reset time).
+      return { totalHits: 1, resetTime: new Date(Date.now() + this.windowMs) };
+    }
   }
 
   async decrement(key: string): Promise<void> {
@@ -89,30 +104,27 @@ interface LimiterSpec {
   what: string;
 }
 
-function limiter(pool: Pool, { name, limit, per, what }: LimiterSpec, sweeps = false): RequestHandler {
+function limiter(pool: Pool, logger: Logger, { name, limit, per, what }: LimiterSpec, sweeps = false): RequestHandler {
   return rateLimit({
     windowMs: WINDOW_MS,
     limit,
     identifier: name,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: new PostgresStore(pool, name, sweeps),
+    store: new PostgresStore(pool, name, sweeps, logger),
     keyGenerator: (req) => (per === 'subject' && req.actor ? `sub:${req.actor.sub}` : ipKeyGenerator(req.ip ?? 'unknown')),
-    // If PostgreSQL is down the limiter lets requests through: every route that needs the database
-    // answers 503 anyway, and /healthz must still say which dependency is down.
-    passOnStoreError: true,
     handler: (_req, _res, next) => next(new Problem(429, `more than ${limit} ${what} a minute ${per === 'subject' ? 'by this caller' : 'from this address'}; retry after the time in Retry-After`)),
   });
 }
 
-export function createLimiters(pool: Pool, config: Config): Limiters {
+export function createLimiters(pool: Pool, config: Config, logger: Logger): Limiters {
   return {
-    address: limiter(pool, { name: 'address', limit: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, per: 'address', what: 'requests without a valid token' }, true),
-    subject: limiter(pool, { name: 'subject', limit: config.RATE_LIMIT_PER_MINUTE, per: 'subject', what: 'requests' }),
+    address: limiter(pool, logger, { name: 'address', limit: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, per: 'address', what: 'requests without a valid token' }, true),
+    subject: limiter(pool, logger, { name: 'subject', limit: config.RATE_LIMIT_PER_MINUTE, per: 'subject', what: 'requests' }),
     route: {
-      open: limiter(pool, { name: 'open', limit: config.RATE_LIMIT_OPEN_PER_MINUTE, per: 'subject', what: 'case openings' }),
-      import: limiter(pool, { name: 'import', limit: config.RATE_LIMIT_IMPORT_PER_MINUTE, per: 'subject', what: 'key-SME imports' }),
-      'raw-history': limiter(pool, { name: 'raw-history', limit: config.RATE_LIMIT_RAW_HISTORY_PER_MINUTE, per: 'subject', what: 'raw history reads' }),
+      open: limiter(pool, logger, { name: 'open', limit: config.RATE_LIMIT_OPEN_PER_MINUTE, per: 'subject', what: 'case openings' }),
+      import: limiter(pool, logger, { name: 'import', limit: config.RATE_LIMIT_IMPORT_PER_MINUTE, per: 'subject', what: 'key-SME imports' }),
+      'raw-history': limiter(pool, logger, { name: 'raw-history', limit: config.RATE_LIMIT_RAW_HISTORY_PER_MINUTE, per: 'subject', what: 'raw history reads' }),
     },
   };
 }
