@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Pool } from '../db/pool.js';
@@ -11,10 +11,12 @@ import type { Config } from '../infra/config.js';
 import { REDACT_PATHS } from '../infra/logger.js';
 import { authenticate, createAuthenticator } from './auth.js';
 import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
+import { refuseNulInUrl, verifyJson, verifyText } from './body-guard.js';
 import { CaseService } from './case-service.js';
 import { codecCors, codecCorsOrigins } from './codec-cors.js';
-import { Problem, problemHandler } from './problem.js';
-import { Routes } from './route.js';
+import { problemHandler } from './problem.js';
+import { createLimiters } from './rate-limit.js';
+import { methodNotAllowed, Routes } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
@@ -36,7 +38,15 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 export function createApp({ client, pool, logger, config, auth = resolveAuth(config, { allowDevelopmentSecret: false }) }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For to believe (TRUST_PROXY; none by default): req.ip keys the per-address limit.
+  app.set('trust proxy', config.TRUST_PROXY);
+  // Security headers on every answer, errors included; API answers are never cached (they carry
+  // one caller's view of a case, and a shared cache must not hand it to another).
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   app.use(
     pinoHttp({
@@ -51,30 +61,24 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     }),
   );
-  // Before the rate limiter, so every answer to the Web UI (a 429 too) carries its CORS headers.
+  // Before anything that can refuse, so every answer to the Web UI (a 429 too) carries its CORS headers.
   app.use('/codec', codecCors(codecCorsOrigins(config)));
-  app.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.RATE_LIMIT_PER_MINUTE,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, _res, next) => next(new Problem(429, `more than ${config.RATE_LIMIT_PER_MINUTE} requests a minute from this address`)),
-    }),
-  );
-  // 1 MB is ample for any case document reference list; larger bodies are refused with 413.
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  app.use(express.text({ type: 'text/csv', limit: '1mb' }));
+  app.use(refuseNulInUrl);
+  // 1 MB is ample for any case document reference list; larger bodies are refused with 413. The
+  // verify hooks refuse deep nesting and NUL on the raw bytes, before JSON.parse (api/body-guard.ts).
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJson }));
+  app.use(express.text({ type: 'text/csv', limit: '1mb', verify: verifyText }));
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const router = express.Router();
-  const routes = new Routes(router, registry, authenticate(createAuthenticator(auth)));
+  const limiters = createLimiters(pool, config, logger);
+  const routes = new Routes(router, registry, authenticate(createAuthenticator(auth)), limiters);
 
   healthRoutes(routes, pool, client);
   templateRoutes(routes, pool);
   keySmeRoutes(routes, pool);
-  const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
   caseRoutes(routes, cases, pool, client);
   auditRoutes(routes, cases, pool, client);
   codecRoutes(routes, client);
@@ -84,12 +88,14 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
     info: { title: 'OneStop API', version: '1.0.0', description: 'One-stop government approvals on Temporal' },
     servers: [{ url: '/' }],
   });
-  router.get('/openapi.json', (_req, res) => {
+  router.get('/openapi.json', limiters.address, (_req, res) => {
     res.json(openapi);
   });
 
+  routes.declareFallbacks();
+
   app.use(router);
-  app.use((req, _res, next) => next(new Problem(404, `no route ${req.method} ${req.path}`)));
+  app.use(methodNotAllowed);
   app.use(problemHandler);
   return app;
 }

@@ -34,15 +34,29 @@ export interface CaseServiceDeps {
   client: Client;
   pool: Pool;
   taskQueue: string;
+  /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_TTL); default 24 hours. */
+  idempotencyTtlMs?: number;
 }
 
 /** Update actions whose relation the API checks (decisions are judged by the workflow: task and four eyes). */
 type OnBehalfAction = 'POST /v1/cases/:caseId/supplements' | 'POST /v1/cases/:caseId/certificates' | 'POST /v1/cases/:caseId/withdraw';
 
+/** An Idempotency-Key on an update route: the key, the route it was sent to, and what was asked. */
+export interface Idempotency {
+  key: string;
+  /** `POST /v1/cases/:caseId/withdraw`: the same key on two routes is two keys. */
+  route: string;
+  /** The validated path parameters and body: the same key with another request is a 409. */
+  request: unknown;
+}
+
+const OPEN_ROUTE = 'POST /v1/cases';
+const DAY_MS = 24 * 3600_000;
+
 const invisible = (caseId: string) => notFound(`no case ${caseId}`); // never reveal that someone else's case exists
 
-function requestHash(body: OpenCaseBody): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+function requestHash(request: unknown): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
 export class CaseService {
@@ -64,7 +78,14 @@ export class CaseService {
     let caseId = `case-${randomUUID()}`;
     let replayed = false;
     if (idempotencyKey) {
-      const claim = await claimIdempotencyKey(this.d.pool, actor.sub, idempotencyKey, requestHash(body), caseId);
+      const claim = await claimIdempotencyKey(this.d.pool, {
+        scope: actor.sub,
+        route: OPEN_ROUTE,
+        key: idempotencyKey,
+        requestHash: requestHash(body),
+        caseId,
+        ttlMs: this.d.idempotencyTtlMs ?? DAY_MS,
+      });
       if (claim.kind === 'mismatch') throw conflict('this Idempotency-Key was already used for a different request');
       replayed = claim.kind === 'repeat';
       caseId = claim.caseId;
@@ -140,30 +161,50 @@ export class CaseService {
     return { view, ...(ownEnterprise ? {} : { onBehalfOf: facts.creditCode }) };
   }
 
-  async decide(actor: Actor, caseId: string, input: DecisionInput, updateId?: string): Promise<CaseView> {
+  async decide(actor: Actor, caseId: string, input: DecisionInput, idem?: Idempotency): Promise<CaseView> {
     const view = await this.visibleForUpdate(actor, caseId);
-    return this.update(view, actor, () => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), updateId);
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), idem);
   }
 
-  async supplement(actor: Actor, caseId: string, input: Omit<SupplementInput, 'onBehalfOf'>, updateId?: string): Promise<CaseView> {
+  async supplement(actor: Actor, caseId: string, input: Omit<SupplementInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/supplements', actor, caseId);
     const args: [SupplementInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
-    return this.update(view, actor, () => this.handle(caseId).executeUpdate(supplementUpdate, { args, updateId }), updateId);
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(supplementUpdate, { args, updateId }), idem);
   }
 
-  async fileCertificate(actor: Actor, caseId: string, input: Omit<CertificateInput, 'onBehalfOf'>, updateId?: string): Promise<CaseView> {
+  async fileCertificate(actor: Actor, caseId: string, input: Omit<CertificateInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/certificates', actor, caseId);
     if (view.kind !== 'produce-first-certify-later') {
       throw conflict(`case ${caseId} is a ${view.kind} case; certificates are filed only on produce-first-certify-later cases`);
     }
     const args: [CertificateInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
-    return this.update(view, actor, () => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args, updateId }), updateId);
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args, updateId }), idem);
   }
 
-  async withdraw(actor: Actor, caseId: string, input: Omit<WithdrawInput, 'onBehalfOf'>, updateId?: string): Promise<CaseView> {
+  async withdraw(actor: Actor, caseId: string, input: Omit<WithdrawInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/withdraw', actor, caseId);
     const args: [WithdrawInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
-    return this.update(view, actor, () => this.handle(caseId).executeUpdate(withdrawUpdate, { args, updateId }), updateId);
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(withdrawUpdate, { args, updateId }), idem);
+  }
+
+  /**
+   * The Temporal update id of an Idempotency-Key: derived from who sent it, to which route and
+   * case, and which claim of the key (a key reused after it expired is a new request), so that two
+   * callers, or two routes, sending the same key never share an update. The key's request hash is
+   * recorded first: the same key with another request is refused before anything is sent.
+   */
+  private async updateIdFor(caseId: string, actor: Actor, idem: Idempotency): Promise<string> {
+    const claim = await claimIdempotencyKey(this.d.pool, {
+      scope: actor.sub,
+      route: idem.route,
+      key: idem.key,
+      requestHash: requestHash(idem.request),
+      caseId,
+      ttlMs: this.d.idempotencyTtlMs ?? DAY_MS,
+    });
+    if (claim.kind === 'mismatch') throw conflict('this Idempotency-Key was already used on this route for a different request');
+    const scoped = JSON.stringify([actor.sub, idem.route, caseId, idem.key, claim.claimedAt.toISOString()]);
+    return `idem-${createHash('sha256').update(scoped).digest('hex')}`;
   }
 
   /**
@@ -172,11 +213,12 @@ export class CaseService {
    * Idempotency-Key (`updateId`) a closed case is still asked: a retry of the update that closed it
    * gets that update's outcome again; any other update finds the run completed and gets the 409.
    */
-  private async update(known: CaseView, actor: Actor, send: () => Promise<CaseView>, updateId?: string): Promise<CaseView> {
+  private async update(known: CaseView, actor: Actor, send: (updateId?: string) => Promise<CaseView>, idem?: Idempotency): Promise<CaseView> {
     const { caseId } = known;
-    if (known.closedAt && !updateId) throw conflict(`case ${caseId} is closed (${known.status})`);
+    if (known.closedAt && !idem) throw conflict(`case ${caseId} is closed (${known.status})`);
+    const updateId = idem ? await this.updateIdFor(caseId, actor, idem) : undefined;
     try {
-      return viewFor(actor, await send());
+      return viewFor(actor, await send(updateId));
     } catch (err) {
       const refusal = fromWorkflowRefusal(err);
       if (refusal) throw refusal;

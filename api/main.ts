@@ -19,7 +19,7 @@ if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for an API p
 requirePayloadKeys(config);
 
 await migrate(config.DATABASE_URL, logger);
-const pool = createPool(config.DATABASE_URL);
+const pool = createPool(config.DATABASE_URL, 10, config.DATABASE_STATEMENT_TIMEOUT_MS);
 await seedBuiltinTemplates(pool, logger);
 const api = await startApi(config, config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, logger, auth);
 exitHook((done) => {

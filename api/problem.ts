@@ -25,6 +25,7 @@ const TITLES: Record<number, [slug: string, title: string]> = {
   401: ['unauthenticated', 'Authentication required'],
   403: ['forbidden', 'Not allowed'],
   404: ['not-found', 'Not found'],
+  405: ['method-not-allowed', 'Method not allowed'],
   409: ['conflict', 'Conflict with the current state'],
   413: ['payload-too-large', 'Request body too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
@@ -38,6 +39,8 @@ export class Problem extends Error {
     readonly status: number,
     readonly detail: string,
     readonly errors?: { path: string; message: string }[],
+    /** Headers the answer needs (`Allow` on a 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
   }
@@ -75,6 +78,8 @@ function fromBodyParser(err: unknown): Problem | undefined {
   if (typeof type !== 'string' || typeof status !== 'number') return undefined;
   if (type === 'entity.too.large') return new Problem(413, 'the request body is larger than the 1 MB limit');
   if (type === 'entity.parse.failed') return badRequest('the request body is not valid JSON');
+  // Refusals of our own body checks (api/body-guard.ts), thrown from body-parser's verify hook.
+  if (type === 'json.too.deep' || type === 'body.nul') return badRequest(String((err as { message?: unknown }).message));
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new Problem(415, 'unsupported body encoding or charset');
   if (status >= 400 && status < 500) return new Problem(status, `the request body could not be read (${type})`);
   return undefined;
@@ -94,6 +99,8 @@ function fromUnavailable(err: unknown): Problem | undefined {
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03') {
       return new Problem(503, 'the database is unavailable; retry shortly');
     }
+    // query_canceled: the pool's statement_timeout stopped a query (an overloaded database).
+    if (code === '57014') return new Problem(503, 'the database did not answer in time; retry shortly');
   }
   return undefined;
 }
@@ -109,5 +116,6 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const problem = toProblem(err);
   if (problem.status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ status: problem.status, detail: problem.detail }, 'request refused');
+  for (const [k, v] of Object.entries(problem.headers ?? {})) res.setHeader(k, v);
   res.status(problem.status).type('application/problem+json').json(problem.body(req.originalUrl));
 };

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { Actor, Role } from '../common/types.js';
 import { isRouteAction, rolesFor } from './access-policy.js';
 import { actorOf, requireRole } from './auth.js';
-import { fromZod, ProblemSchema } from './problem.js';
+import { fromZod, Problem, ProblemSchema } from './problem.js';
+import type { Limiters, RouteLimit } from './rate-limit.js';
 
 export interface HandlerContext<P, Q, B> {
   actor: Actor;
@@ -40,6 +41,8 @@ export interface RouteSpec<P, Q, B> {
   /** Extra request body media types (besides JSON) that the route reads, documented as strings. */
   extraBodyTypes?: string[];
   headers?: z.ZodObject;
+  /** A tighter per-caller rate limit of its own, on top of the general one (api/rate-limit.ts). */
+  limit?: RouteLimit;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<Reply>;
 }
@@ -70,11 +73,26 @@ function rolesOfRoute(spec: { method: string; path: string }): Role[] {
 }
 
 export class Routes {
+  /** Every declared path and its methods, for 405 answers with `Allow`. */
+  private readonly methods = new Map<string, Set<string>>();
+
   constructor(
     private readonly router: Router,
     private readonly registry: OpenAPIRegistry,
     private readonly authenticate: RequestHandler,
+    private readonly limiters: Limiters,
   ) {}
+
+  /**
+   * Authentication, then the caller's rate limits. A request whose authentication fails is counted
+   * against its address instead, so guessing tokens is limited too (429 once past the limit).
+   */
+  private guard(roles: readonly Role[] | 'public', limit?: RouteLimit): RequestHandler[] {
+    if (roles === 'public') return [this.limiters.address];
+    const authenticated: RequestHandler = (req, res, next) =>
+      this.authenticate(req, res, (err?: unknown) => (err ? this.limiters.address(req, res, (limited?: unknown) => next(limited ?? err)) : next()));
+    return [authenticated, this.limiters.subject, ...(limit ? [this.limiters.route[limit]] : [])];
+  }
 
   add<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     const roles = spec.public ? 'public' : rolesOfRoute(spec);
@@ -89,8 +107,25 @@ export class Routes {
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
       res.status(reply.status ?? 200).json(reply.body);
     };
-    const chain = roles === 'public' ? [handler] : [this.authenticate, handler];
-    this.router[spec.method](spec.path, ...chain);
+    this.router[spec.method](spec.path, ...this.guard(roles, spec.limit), handler);
+    const methods = this.methods.get(spec.path) ?? new Set<string>();
+    this.methods.set(spec.path, methods.add(spec.method.toUpperCase()));
+  }
+
+  /**
+   * Call after the last `add`: a request that reached no route but whose path is declared (with
+   * other methods) collects those methods; `methodNotAllowed` then answers 405 with `Allow`.
+   * Several declared paths may match one URL (`/v1/key-smes/import`, `/v1/key-smes/:creditCode`),
+   * hence collecting over all of them rather than answering at the first.
+   */
+  declareFallbacks(): void {
+    for (const [path, methods] of this.methods) {
+      this.router.all(path, (_req, res, next) => {
+        const allow: Set<string> = (res.locals.allow ??= new Set<string>());
+        for (const m of methods) allow.add(m);
+        next();
+      });
+    }
   }
 
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>, roles: readonly Role[] | 'public'): void {
@@ -133,3 +168,11 @@ export class Routes {
     });
   }
 }
+
+/** After the router (which answers OPTIONS itself, with Allow): 405 with `Allow` for a declared path, else 404. */
+export const methodNotAllowed: RequestHandler = (req, res, next) => {
+  const allow = res.locals.allow as Set<string> | undefined;
+  if (!allow?.size) return next(new Problem(404, `no route ${req.method} ${req.path}`));
+  const methods = [...allow].sort().join(', ');
+  next(new Problem(405, `${req.method} is not allowed on ${req.path}; allowed: ${methods}`, undefined, { Allow: methods }));
+};

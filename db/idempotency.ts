@@ -1,24 +1,65 @@
-/** Idempotency keys for opening cases: the first request with a key claims it; repeats find its case. */
+/**
+ * Idempotency keys: the first request with a key claims it for its caller and route; a repeat finds
+ * what the first one recorded (the case it opened, or the case it changed). Keys expire after a TTL,
+ * after which the same key is a new request.
+ */
 import type { Pool } from './pool.js';
 
-export type Claim = { kind: 'new'; caseId: string } | { kind: 'repeat'; caseId: string } | { kind: 'mismatch'; caseId: string };
+export interface KeyClaim {
+  /** Whose key it is (the caller's `sub`): two callers never share a key. */
+  scope: string;
+  /** Which route it was sent to (`POST /v1/cases`): the same key on two routes is two keys. */
+  route: string;
+  key: string;
+  /** A hash of what was asked, to tell a retry from a reuse of the key for something else. */
+  requestHash: string;
+  /** The case the request opens or acts on. */
+  caseId: string;
+  /** How long a key is remembered (IDEMPOTENCY_KEY_TTL). */
+  ttlMs: number;
+}
+
+export type Claim = {
+  kind: 'new' | 'repeat' | 'mismatch';
+  caseId: string;
+  /** When the live claim of this key was made: tells one generation of an expired-and-reused key from the next. */
+  claimedAt: Date;
+};
+
+/** How many expired keys one claim deletes at most, so a backlog never makes a request slow. */
+const PURGE_BATCH = 500;
 
 /**
- * Claims `key` for `caseId`. A key already claimed with the same request returns its case; with a
- * different request it is a mismatch (the client reused a key for another case).
+ * Claims `key`. A key already claimed (and not expired) with the same request returns its case;
+ * with a different request it is a mismatch (the client reused a key for something else). An
+ * expired claim is taken over as new. Each claim also purges a batch of expired keys.
  */
-export async function claimIdempotencyKey(pool: Pool, scope: string, key: string, requestHash: string, caseId: string): Promise<Claim> {
-  const inserted = await pool.query(
-    `INSERT INTO idempotency_keys (scope, key, request_hash, case_id) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (scope, key) DO NOTHING RETURNING case_id`,
-    [scope, key, requestHash, caseId],
+export async function claimIdempotencyKey(pool: Pool, c: KeyClaim): Promise<Claim> {
+  await pool.query(
+    `DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+       SELECT ctid FROM idempotency_keys WHERE created_at <= now() - $1 * interval '1 millisecond' LIMIT ${PURGE_BATCH}))`,
+    [c.ttlMs],
   );
-  if (inserted.rowCount) return { kind: 'new', caseId };
-  const { rows } = await pool.query<{ request_hash: string; case_id: string }>(
-    'SELECT request_hash, case_id FROM idempotency_keys WHERE scope = $1 AND key = $2',
-    [scope, key],
-  );
-  const row = rows[0];
-  if (!row) throw new Error('idempotency key vanished'); // keys are never deleted
-  return row.request_hash === requestHash ? { kind: 'repeat', caseId: row.case_id } : { kind: 'mismatch', caseId: row.case_id };
+  // The purge may have skipped this key (batch full); the WHERE below still takes an expired claim over.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claimed = await pool.query<{ case_id: string; created_at: Date }>(
+      `INSERT INTO idempotency_keys (scope, route, key, request_hash, case_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (scope, route, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, case_id = EXCLUDED.case_id, created_at = now()
+         WHERE idempotency_keys.created_at <= now() - $6 * interval '1 millisecond'
+       RETURNING case_id, created_at`,
+      [c.scope, c.route, c.key, c.requestHash, c.caseId, c.ttlMs],
+    );
+    const row = claimed.rows[0];
+    if (row) return { kind: 'new', caseId: row.case_id, claimedAt: row.created_at };
+    const { rows } = await pool.query<{ request_hash: string; case_id: string; created_at: Date }>(
+      'SELECT request_hash, case_id, created_at FROM idempotency_keys WHERE scope = $1 AND route = $2 AND key = $3',
+      [c.scope, c.route, c.key],
+    );
+    const existing = rows[0];
+    // Gone between the two statements (another request's purge): claim again.
+    if (!existing) continue;
+    return { kind: existing.request_hash === c.requestHash ? 'repeat' : 'mismatch', caseId: existing.case_id, claimedAt: existing.created_at };
+  }
+  throw new Error(`idempotency key ${c.key} could not be claimed`);
 }

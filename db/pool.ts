@@ -6,8 +6,16 @@ import type { Logger } from 'pino';
 
 export type Pool = pg.Pool;
 
-export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
+/** The default `DATABASE_STATEMENT_TIMEOUT_MS`. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
+/**
+ * A pool whose every statement is cancelled by the server after `statementTimeoutMs` (SQLSTATE
+ * 57014, answered 503): a slow query must not hold a connection, and a request, without bound.
+ * Migrations connect on their own, without this limit, since an index build may take longer.
+ */
+export function createPool(url: string, max = 10, statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, statement_timeout: statementTimeoutMs });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {});
   return pool;

@@ -3,6 +3,7 @@
  * with embedded services; in production set TEMPORAL_ADDRESS and DATABASE_URL and the same code
  * talks to a Temporal cluster (or Temporal Cloud) and a managed PostgreSQL.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDuration } from '../common/duration.js';
 import { configuredPayloadKeys } from './payload-keys.js';
@@ -44,6 +45,19 @@ const Env = z.object({
   /** Address the API listens on (default: every interface; `npm start` with the development secret forces 127.0.0.1). */
   HOST: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_OPEN_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_IMPORT_PER_MINUTE: z.coerce.number().int().positive().default(5),
+  RATE_LIMIT_RAW_HISTORY_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  TRUST_PROXY: z.string().transform(trustProxy).default(false),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  IDEMPOTENCY_KEY_TTL: z
+    .string()
+    .transform((v, ctx) => parseDuration(v) || (ctx.addIssue({ code: 'custom', message: 'an ISO 8601 duration such as PT24H' }), z.NEVER))
+    .default(24 * 3600_000),
   NOTIFY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   /** Payload encryption keys, `id:base64key` separated by commas, newest first (infra/payload-keys.ts). */
@@ -61,6 +75,26 @@ const Env = z.object({
 });
 
 export type Config = z.infer<typeof Env>;
+
+/** Names proxy-addr (Express's `trust proxy`) accepts for address ranges. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `TRUST_PROXY`: how many proxy hops to trust (`1`), or which proxies (`loopback, 10.0.0.0/8`).
+ * Unset or `false` trusts none, so X-Forwarded-For is ignored and the rate limit keys on the
+ * socket address. `true` (trust every hop) is refused: any client could then pick its own address.
+ */
+function trustProxy(v: string, ctx: z.RefinementCtx): false | number | string[] {
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((a) => !PROXY_RANGES.includes(a) && !isIP(a.replace(/\/\d+$/, '')));
+  if (bad.length || !list.length) {
+    ctx.addIssue({ code: 'custom', message: `a hop count, or addresses, subnets or ${PROXY_RANGES.join('/')} separated by commas (not: ${bad.join(', ') || v})` });
+    return z.NEVER;
+  }
+  return list;
+}
 
 /**
  * The development secret: public (it is in the repository), so only `npm start` may fall back to it,

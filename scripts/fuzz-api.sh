@@ -2,7 +2,8 @@
 # Property-based fuzzing of the running API from its own OpenAPI document (schemathesis): every
 # operation gets thousands of generated requests, and any 5xx is a failure ("no client input ever
 # produces a 500"). Needs a running stack with a high rate limit, e.g.
-#   RATE_LIMIT_PER_MINUTE=1000000 npm start      # in another terminal
+#   RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_ANONYMOUS_PER_MINUTE=1000000 RATE_LIMIT_OPEN_PER_MINUTE=1000000 \
+#     RATE_LIMIT_IMPORT_PER_MINUTE=1000000 RATE_LIMIT_RAW_HISTORY_PER_MINUTE=1000000 npm start   # in another terminal
 #   npm run fuzz
 # schemathesis is installed into the git-ignored .tools/schemathesis on first use.
 set -euo pipefail

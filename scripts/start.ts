@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
 
   await migrate(databaseUrl, logger);
-  const pool: Pool = createPool(databaseUrl);
+  const pool: Pool = createPool(databaseUrl, 10, config.DATABASE_STATEMENT_TIMEOUT_MS);
   stops.push(() => pool.end());
   await seedBuiltinTemplates(pool, logger);
 

@@ -23,7 +23,7 @@ if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a worker
 requirePayloadKeys(config);
 
 await migrate(config.DATABASE_URL, logger);
-const pool = createPool(config.DATABASE_URL);
+const pool = createPool(config.DATABASE_URL, 10, config.DATABASE_STATEMENT_TIMEOUT_MS);
 const client = await connectClient(config, address);
 await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 await client.close();

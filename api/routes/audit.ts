@@ -106,6 +106,7 @@ export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, clie
   routes.add({
     method: 'get',
     path: '/v1/cases/:caseId/history/raw',
+    limit: 'raw-history',
     summary: 'The recorded Temporal history as JSON, payloads decoded (from the archive once the case is archived)',
     tag: 'audit',
     params: CaseIdParam,

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
+import type { Request } from 'express';
 import { listScope, viewFor } from '../access-policy.js';
-import type { CaseService } from '../case-service.js';
+import type { CaseService, Idempotency } from '../case-service.js';
 import { badRequest } from '../problem.js';
 import type { Routes } from '../route.js';
 import {
@@ -31,6 +32,12 @@ function idempotencyKey(raw: string | string[] | undefined): string | undefined 
   return r.data;
 }
 
+/** An update route's Idempotency-Key, scoped to the route it was sent to, with what was asked. */
+function idempotencyOf(req: Request, request: unknown): Idempotency | undefined {
+  const key = idempotencyKey(req.headers['idempotency-key']);
+  return key === undefined ? undefined : { key, route: `${req.method} ${(req.route as { path: string }).path}`, request };
+}
+
 const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 const CursorSchema = z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) });
 function decodeCursor(text: string): CaseCursor {
@@ -50,6 +57,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     path: '/v1/cases',
     summary: 'Open a case (honours Idempotency-Key)',
     tag: 'cases',
+    limit: 'open',
     body: OpenCaseBody,
     headers: IdempotencyHeader,
     responses: { 201: CaseResponse, 404: { description: 'Unknown template' }, 409: { description: 'Idempotency-Key reused for another request' } },
@@ -96,7 +104,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case or task' }, 409: { description: 'Task already decided or case closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.decide(actor, params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.decide(actor, params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -110,7 +118,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Not waiting for a supplement, or closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.supplement(actor, params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.supplement(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -128,7 +136,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
     },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.fileCertificate(actor, params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.fileCertificate(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 
@@ -142,7 +150,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     headers: IdempotencyHeader,
     responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Case closed' } },
     handler: async ({ actor, params, body, req }) => ({
-      body: await cases.withdraw(actor, params.caseId, { ...body, actor }, idempotencyKey(req.headers['idempotency-key'])),
+      body: await cases.withdraw(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
 

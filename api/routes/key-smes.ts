@@ -197,6 +197,7 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     path: '/v1/key-smes/import',
     summary: 'Add or update many entries at once, all or nothing: a JSON array, or CSV (text/csv) with the header creditCode,name,reason',
     tag: 'key-smes',
+    limit: 'import',
     body: ImportBody,
     extraBodyTypes: ['text/csv'],
     responses: {

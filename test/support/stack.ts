@@ -23,6 +23,15 @@ import { bundle, quietRuntime } from './temporal.js';
 
 export const TEST_SECRET = 'test-secret-for-onestop-api-tests';
 
+/** Rate limits high enough that no test meets them (test/api/limits.test.ts sets its own). */
+export const UNLIMITED = {
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+  RATE_LIMIT_OPEN_PER_MINUTE: '1000000',
+  RATE_LIMIT_IMPORT_PER_MINUTE: '1000000',
+  RATE_LIMIT_RAW_HISTORY_PER_MINUTE: '1000000',
+};
+
 export interface Stack {
   baseUrl: string;
   client: Client;
@@ -46,7 +55,7 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
     bundle(),
   ]);
   await seedBuiltinTemplates(db.pool);
-  const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', RATE_LIMIT_PER_MINUTE: '100000', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...overrides });
+  const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...UNLIMITED, ...overrides });
   const dataConverter = dataConverterFromConfig(config);
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
