@@ -123,7 +123,6 @@ export async function tokenFor(actor: Actor, secret = TEST_SECRET): Promise<stri
  * server's OpenAPI document (route, status, media type, body schema) unless `unchecked` says why not.
  */
 export function api(baseUrl: string) {
-  let conformance: Promise<OpenApiConformance> | undefined;
   return async function call(
     method: string,
     path: string,
@@ -145,8 +144,7 @@ export function api(baseUrl: string) {
       // not JSON: keep the text
     }
     if (!opts.unchecked && path !== '/openapi.json') {
-      conformance ??= OpenApiConformance.load(baseUrl);
-      (await conformance).check(method, path, { status: res.status, contentType: res.headers.get('content-type'), body });
+      (await OpenApiConformance.load(baseUrl)).check(method, path, { status: res.status, contentType: res.headers.get('content-type'), body });
     }
     return { status: res.status, body, headers: res.headers };
   };
