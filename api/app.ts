@@ -14,6 +14,7 @@ import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
 import { refuseNulInUrl, verifyJson, verifyText } from './body-guard.js';
 import { CaseService } from './case-service.js';
 import { codecCors, codecCorsOrigins } from './codec-cors.js';
+import { localUiCodecAccess } from './local-ui-access.js';
 import { problemHandler } from './problem.js';
 import { createLimiters } from './rate-limit.js';
 import { methodNotAllowed, Routes } from './route.js';
@@ -63,6 +64,8 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
   );
   // Before anything that can refuse, so every answer to the Web UI (a 429 too) carries its CORS headers.
   app.use('/codec', codecCors(codecCorsOrigins(config)));
+  const localUi = localUiCodecAccess(auth, codecCorsOrigins(config));
+  if (localUi) app.use('/codec', localUi);
   app.use(refuseNulInUrl);
   // 1 MB is ample for any case document reference list; larger bodies are refused with 413. The
   // verify hooks refuse deep nesting and NUL on the raw bytes, before JSON.parse (api/body-guard.ts).

@@ -100,6 +100,12 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
     expect(listed).toContain(caseId);
   }
 
+  // With a real secret the Web UI's codec calls need a token like every other request.
+  const uiOrigin = `http://localhost:${uiPort}`;
+  const codec = (headers: Record<string, string>) =>
+    fetch(`http://127.0.0.1:${port}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"payloads":[]}' });
+  expect((await codec({ origin: uiOrigin })).status).toBe(401);
+
   // 130 = ended by SIGINT after a clean shutdown (the convention for Ctrl-C).
   expect([0, 130]).toContain(await stop(child));
   expect(await portIsFree(temporalPort)).toBe(true);
@@ -112,6 +118,10 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
     .flat()
     .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   if (outside) expect(await portIsFree(port, outside)).toBe(true);
+  // The dev server's UI has no sign-in: on the development secret its codec calls are a local auditor's.
+  expect((await codec({ origin: uiOrigin })).status).toBe(200);
+  expect((await codec({})).status).toBe(401);
+  expect((await codec({ origin: 'http://evil.example' })).status).toBe(401);
   const devToken = (actor: Actor) => tokenFor(actor, DEV_JWT_SECRET);
   const call = async (method: string, path: string, opts: { as: Actor; body?: unknown }) =>
     callWithSecret(method, path, { token: await devToken(opts.as), body: opts.body });
