@@ -52,6 +52,8 @@ export const ACCESS = {
   'GET /v1/cases/:caseId/history/raw': { auditor: ANY },
   'GET /v1/cases/:caseId/audit/verify': { auditor: ANY },
   'GET /v1/audit/access': { auditor: ANY },
+  // Aggregate figures: a supervisor's cover the cases involving its department (as its list), an auditor's all.
+  'GET /v1/reports/dashboard': { supervisor: ANY, auditor: ANY },
   // The Temporal Web UI's codec server: decoded payloads are case contents.
   'POST /codec/decode': { auditor: ANY },
   'POST /codec/encode': { auditor: ANY },

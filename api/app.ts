@@ -23,7 +23,10 @@ import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
+import { reportRoutes } from './routes/reports.js';
+import { isDevelopment, sessionRoutes } from './routes/session.js';
 import { templateRoutes } from './routes/templates.js';
+import { WEB_DIST, webApp } from './web.js';
 
 export interface AppDeps {
   client: Client;
@@ -32,18 +35,27 @@ export interface AppDeps {
   config: Config;
   /** How tokens are verified; by default from the config, refusing the development secret. */
   auth?: AuthSettings;
+  /** The built web app served at `/` (default dist/web, when built); `false` serves none. */
+  webDir?: string | false;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-export function createApp({ client, pool, logger, config, auth = resolveAuth(config, { allowDevelopmentSecret: false }) }: AppDeps): Express {
+export function createApp({
+  client,
+  pool,
+  logger,
+  config,
+  auth = resolveAuth(config, { allowDevelopmentSecret: false }),
+  webDir = WEB_DIST,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Whose X-Forwarded-For to believe (TRUST_PROXY; none by default): req.ip keys the per-address limit.
   app.set('trust proxy', config.TRUST_PROXY);
   // Security headers on every answer, errors included; API answers are never cached (they carry
   // one caller's view of a case, and a shared cache must not hand it to another).
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(config, auth) } }));
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -85,20 +97,44 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
   caseRoutes(routes, cases, pool, client);
   auditRoutes(routes, cases, pool, client);
   codecRoutes(routes, client);
+  sessionRoutes(routes, config, auth);
+  reportRoutes(routes, pool);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'OneStop API', version: '1.0.0', description: 'One-stop government approvals on Temporal' },
     servers: [{ url: '/' }],
   });
+  // Kept on the app too, so that scripts/gen-api.ts can read it without listening.
+  app.locals.openapi = openapi;
   router.get('/openapi.json', limiters.address, (_req, res) => {
     res.json(openapi);
   });
 
   routes.declareFallbacks();
 
+  // The web app: its files before the API (they never share a path), index.html for the app's own
+  // paths after it, so that API paths keep their 404/405 problem answers.
+  const web = webDir === false ? undefined : webApp(webDir);
+  if (web) app.use(web.files);
   app.use(router);
+  if (web) app.use(web.fallback);
   app.use(methodNotAllowed);
   app.use(problemHandler);
   return app;
+}
+
+/**
+ * Helmet's default policy (scripts, styles, images from this origin only; no inline scripts), which
+ * the built web app keeps to. The app may also talk to the OpenID provider (discovery, token
+ * endpoint). Locally, on the development secret, the API is plain HTTP on 127.0.0.1, so requests are
+ * not upgraded to HTTPS.
+ */
+function contentSecurityPolicy(config: Config, auth: AuthSettings): Record<string, string[] | null> {
+  const connect = ["'self'"];
+  if (config.AUTH_ISSUER && URL.canParse(config.AUTH_ISSUER)) connect.push(new URL(config.AUTH_ISSUER).origin);
+  return {
+    'connect-src': connect,
+    ...(isDevelopment(auth) ? { 'upgrade-insecure-requests': null } : {}),
+  };
 }

@@ -37,6 +37,10 @@ const Env = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
+  /** The web app's client id at the OpenID provider (AUTH_ISSUER): sign-in by authorization code with PKCE. */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Scopes the web app asks for (space-separated). */
+  OIDC_SCOPES: z.string().min(1).default('openid profile'),
   /** Oldest token accepted, counted from its `iat` (ISO 8601 duration). */
   AUTH_MAX_TOKEN_AGE: z
     .string()

@@ -162,6 +162,7 @@ let keySmeSerial = 0;
 
 const ROUTES: RouteCase[] = [
   { key: 'GET /v1/templates', attempt: () => ({ path: '/v1/templates' }), allowed: 200 },
+  { key: 'GET /v1/reports/dashboard', attempt: () => ({ path: '/v1/reports/dashboard' }), allowed: 200 },
   { key: 'GET /v1/templates/:id', attempt: () => ({ path: '/v1/templates/mask-line-fast-track' }), allowed: 200 },
   {
     key: 'POST /v1/templates',

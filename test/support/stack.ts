@@ -12,10 +12,12 @@ import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/app.js';
 import { searchAttributesForCli } from '../../common/search-attributes.js';
 import type { Actor } from '../../common/types.js';
+import { resolveAuth } from '../../infra/auth-settings.js';
 import { loadConfig, type Config } from '../../infra/config.js';
 import { dataConverterFromConfig } from '../../infra/temporal-connection.js';
 import { startDevServer, type DevServer } from '../../infra/temporal-dev-server.js';
 import { seedBuiltinTemplates } from '../../templates/builtin.js';
+import { startArchiver } from '../../workers/archiver.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.js';
@@ -47,7 +49,14 @@ export interface Stack {
   teardown(): Promise<void>;
 }
 
-export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Run the API on the public development secret, as `npm start` does (the sign-in form, dev tokens). */
+  developmentAuth?: boolean;
+  /** Run the archiver of closed cases every this many milliseconds (off by default). */
+  archiveIntervalMs?: number;
+}
+
+export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}, options: StackOptions = {}): Promise<Stack> {
   quietRuntime();
   const [server, db, workflowBundle]: [DevServer, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
     startDevServer({ uiPort: false, searchAttributes: searchAttributesForCli() }),
@@ -81,7 +90,9 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
   };
   await startWorker();
 
-  const app = createApp({ client, pool: db.pool, logger: pino({ level: 'silent' }), config });
+  const auth = options.developmentAuth ? resolveAuth({ ...config, AUTH_JWT_SECRET: undefined }, { allowDevelopmentSecret: true }) : undefined;
+  const app = createApp({ client, pool: db.pool, logger: pino({ level: 'silent' }), config, ...(auth ? { auth } : {}) });
+  const stopArchiver = options.archiveIntervalMs ? startArchiver(db.pool, client, pino({ level: 'silent' }), options.archiveIntervalMs) : async () => {};
   const http: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -102,6 +113,7 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
     },
     async teardown() {
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await stopArchiver();
       await stopWorker();
       await nativeConnection.close();
       await connection.close();
