@@ -1,0 +1,419 @@
+/**
+ * A case: applicant, details, every task (status, due, assignee, countdown), and the actions the
+ * signed-in user may take. Refusals are shown from the problem details; the workflow remains the judge.
+ */
+import { useState } from 'preact/hooks';
+import { api, ok } from '../api/client';
+import { addComment, claimTask, releaseTask } from '../api/task-work';
+import type { CaseView, Task } from '../api/types';
+import { t } from '../i18n';
+import { hasRole, type Actor } from '../session';
+import { Countdown, Field, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
+import { AssignForm } from './inbox';
+
+const OPEN_STATUSES = new Set(['in-review', 'awaiting-supplement', 'provisional', 'suspended', 'accepted', 'prepaid']);
+
+export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
+  const [fetchedAt, setFetchedAt] = useState(Date.now());
+  const [fresh, setFresh] = useState<CaseView>();
+  const loaded = useAsync(async () => {
+    const v = (await ok(api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } }))) as CaseView;
+    setFetchedAt(Date.now());
+    setFresh(undefined);
+    return v;
+  }, [caseId]);
+  const view = fresh ?? loaded.data;
+  const [error, setError] = useState<unknown>();
+  const [message, setMessage] = useState<string>();
+
+  /** Runs an action; its answer is the new case view. */
+  const act = async (run: () => Promise<CaseView>) => {
+    setError(undefined);
+    setMessage(undefined);
+    try {
+      const v = await run();
+      setFresh(v);
+      setFetchedAt(Date.now());
+      setMessage(t('done'));
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    }
+  };
+
+  return (
+    <Loading when={{ ...loaded, data: view }}>
+      {() => {
+        const v = view!;
+        const open = OPEN_STATUSES.has(v.status);
+        const ownEnterprise = hasRole(actor, 'applicant') && actor.org === v.applicant.creditCode;
+        const openingDept = hasRole(actor, 'caseworker') && !!actor.dept && actor.dept === v.openedByDept;
+        const forApplicant = ownEnterprise || openingDept;
+        const staff = hasRole(actor, 'caseworker', 'supervisor', 'auditor');
+        return (
+          <article class="case" data-status={v.status}>
+            <header class="case-head">
+              <h1>
+                {v.priority && <Priority />} {v.title}
+              </h1>
+              <p class="muted">
+                <code>{v.caseId}</code> · <Status s={v.status} /> · {t('openedAt')} <Time iso={v.openedAt} /> · {t('openedBy')} {v.openedByName}
+                {v.openedByDept ? ` (${v.openedByDept})` : ''}
+              </p>
+              <p>
+                {t('sla')}: {t('deadline')} <Time iso={v.sla.deadlineAt} />
+                {v.sla.paused && <span class="badge paused">⏸ {t('clockStopped')}</span>}
+                {v.sla.breached && <span class="badge breached">{t('breached')}</span>}
+              </p>
+            </header>
+
+            <div class="grid">
+              <section class="card">
+                <h2>{t('applicant')}</h2>
+                <dl>
+                  <dt>{t('name')}</dt>
+                  <dd>{v.applicant.name}</dd>
+                  <dt>{t('creditCode')}</dt>
+                  <dd>
+                    <code>{v.applicant.creditCode}</code>
+                  </dd>
+                  {v.applicant.contact && (
+                    <>
+                      <dt>{t('contact')}</dt>
+                      <dd>
+                        {v.applicant.contact.name} · {v.applicant.contact.phone} · {v.applicant.contact.email}
+                      </dd>
+                    </>
+                  )}
+                </dl>
+              </section>
+              <section class="card">
+                <h2>{t('details')}</h2>
+                <dl>
+                  {Object.entries(v.details).map(([k, val]) => (
+                    <>
+                      <dt key={`k${k}`}>{k}</dt>
+                      <dd key={`v${k}`}>{typeof val === 'object' ? JSON.stringify(val) : String(val)}</dd>
+                    </>
+                  ))}
+                </dl>
+              </section>
+            </div>
+
+            <ProblemView error={error} />
+            {message && (
+              <p class="notice" role="status">
+                {message}
+              </p>
+            )}
+
+            <section>
+              <h2>{t('tasks')}</h2>
+              <ul class="tasks">
+                {v.tasks.map((task) => (
+                  <TaskCard key={task.taskId} task={task} view={v} actor={actor} fetchedAt={fetchedAt} act={act} />
+                ))}
+              </ul>
+            </section>
+
+            {v.decision && (
+              <section class="card">
+                <h2>{t('decision')}</h2>
+                <p>
+                  <Status s={v.decision.status} /> {v.decision.number && <code>{v.decision.number}</code>} · <Time iso={v.decision.at} />
+                </p>
+                <ul>
+                  {v.decision.reasons.map((r, i) => (
+                    <li key={i}>
+                      {r.taskId ? `${r.taskId}: ` : ''}
+                      {r.reason}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+
+            {forApplicant && open && <ApplicantActions view={v} act={act} />}
+
+            {v.supplements.length > 0 && (
+              <section>
+                <h2>{t('supplements')}</h2>
+                <ul>
+                  {v.supplements.map((s, i) => (
+                    <li key={i}>
+                      <Time iso={s.at} /> {s.byName}: {s.documents.map((d) => `${d.name} (${d.ref})`).join(', ')}
+                      {s.note ? ` — ${s.note}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {v.escalations.length > 0 && (
+              <section>
+                <h2>{t('escalations')}</h2>
+                <ul>
+                  {v.escalations.map((e, i) => (
+                    <li key={i}>
+                      <Time iso={e.at} /> {e.taskId}: {e.action} ({e.level})
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {staff && <Comments view={v} act={act} />}
+          </article>
+        );
+      }}
+    </Loading>
+  );
+}
+
+type Act = (run: () => Promise<CaseView>) => Promise<boolean>;
+
+function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: CaseView; actor: Actor; fetchedAt: number; act: Act }) {
+  const [mode, setMode] = useState<'reject' | 'request-info' | 'assign'>();
+  const [text, setText] = useState('');
+  const [comment, setComment] = useState('');
+  const mine = hasRole(actor, 'caseworker', 'supervisor') && actor.dept === task.dept;
+  const supervisor = mine && hasRole(actor, 'supervisor');
+  const open = task.status === 'open';
+  const heldByOther = !!task.assignee && task.assignee !== actor.sub;
+  const remainingMs = task.remainingMs ?? Date.parse(task.dueAt) - fetchedAt;
+  const slaMs = task.slaMs ?? Date.parse(task.dueAt) - Date.parse(task.openedAt);
+  const caseId = view.caseId;
+  const decide = (body: { outcome: 'approve' | 'reject' | 'request-info'; comment?: string; requestedDocuments?: string[] }) =>
+    act(async () => (await ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/decision', { params: { path: { caseId, taskId: task.taskId } }, body }))) as CaseView).then(
+      (done) => done && setMode(undefined),
+    );
+
+  return (
+    <li class={`task card status-${task.status}`} data-task={task.taskId}>
+      <div class="task-head">
+        <h3>
+          {task.title} <small class="muted">{task.dept}</small>
+        </h3>
+        <Status s={task.status} />
+        {task.escalationLevel > 0 && <span class="badge escalated">↑{task.escalationLevel}</span>}
+      </div>
+      <dl class="inline">
+        <dt>{t('due')}</dt>
+        <dd>
+          <Time iso={task.dueAt} />
+        </dd>
+        {open && (
+          <>
+            <dt>{t('remaining')}</dt>
+            <dd>
+              <Countdown remainingMs={remainingMs} slaMs={slaMs} paused={view.sla.paused} breached={view.sla.breached} fetchedAt={fetchedAt} />
+            </dd>
+          </>
+        )}
+        <dt>{t('assignee')}</dt>
+        <dd data-testid="assignee">{task.assigneeName ?? task.assignee ?? t('unassigned')}</dd>
+        {task.outcome && (
+          <>
+            <dt>{t('outcome')}</dt>
+            <dd>
+              {task.outcome} · {task.decidedByName ?? task.decidedBy} · <Time iso={task.decidedAt} />
+            </dd>
+          </>
+        )}
+        {task.comment && (
+          <>
+            <dt>{t('comment')}</dt>
+            <dd>{task.comment}</dd>
+          </>
+        )}
+        {task.requestedDocuments.length > 0 && (
+          <>
+            <dt>{t('requestedDocuments')}</dt>
+            <dd>{task.requestedDocuments.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      {mine && open && (
+        <div class="actions" role="group" aria-label={`${t('actions')}: ${task.title}`}>
+          {task.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
+            <button type="button" onClick={() => void act(() => claimTask(caseId, task.taskId))}>
+              {t('claim')}
+            </button>
+          )}
+          {task.assignee && (task.assignee === actor.sub || supervisor) && (
+            <button type="button" onClick={() => void act(() => releaseTask(caseId, task.taskId))}>
+              {t('release')}
+            </button>
+          )}
+          {supervisor && (
+            <button type="button" aria-expanded={mode === 'assign'} onClick={() => setMode(mode === 'assign' ? undefined : 'assign')}>
+              {t('assign')}
+            </button>
+          )}
+          <button type="button" class="primary" onClick={() => void decide({ outcome: 'approve', ...(comment ? { comment } : {}) })}>
+            {t('approve')}
+          </button>
+          <button type="button" class="danger" aria-expanded={mode === 'reject'} onClick={() => setMode(mode === 'reject' ? undefined : 'reject')}>
+            {t('reject')}
+          </button>
+          <button type="button" aria-expanded={mode === 'request-info'} onClick={() => setMode(mode === 'request-info' ? undefined : 'request-info')}>
+            {t('requestInfo')}
+          </button>
+          {heldByOther && <span class="muted">({task.assigneeName ?? task.assignee})</span>}
+        </div>
+      )}
+      {mine && open && !mode && (
+        <Field label={t('comment')} render={(a) => <input {...a} value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} />} />
+      )}
+      {mode === 'assign' && <AssignForm item={{ caseId, taskId: task.taskId }} onDone={() => window.location.reload()} />}
+      {mode === 'reject' && (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void decide({ outcome: 'reject', comment: text.trim() });
+          }}
+        >
+          <Field label={t('rejectReason')} render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />} />
+          <div class="actions">
+            <button type="submit" class="danger">
+              {t('confirmReject')}
+            </button>
+            <button type="button" onClick={() => setMode(undefined)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {mode === 'request-info' && (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const requestedDocuments = text
+              .split('\n')
+              .map((l) => l.trim())
+              .filter(Boolean);
+            void decide({ outcome: 'request-info', requestedDocuments, ...(comment ? { comment } : {}) });
+          }}
+        >
+          <Field label={t('documentsRequested')} render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />} />
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t('confirmRequest')}
+            </button>
+            <button type="button" onClick={() => setMode(undefined)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </li>
+  );
+}
+
+function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
+  const requested = view.tasks.filter((x) => x.status === 'open').flatMap((x) => x.requestedDocuments);
+  const [mode, setMode] = useState<'supplement' | 'withdraw'>();
+  const [docs, setDocs] = useState(() => requested.map((d) => `${d} | `).join('\n'));
+  const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const caseId = view.caseId;
+  return (
+    <section class="card">
+      <h2>{t('actions')}</h2>
+      <div class="actions">
+        {view.status === 'awaiting-supplement' && (
+          <button type="button" class="primary" aria-expanded={mode === 'supplement'} onClick={() => setMode(mode === 'supplement' ? undefined : 'supplement')}>
+            {t('supplement')}
+          </button>
+        )}
+        <button type="button" class="danger" aria-expanded={mode === 'withdraw'} onClick={() => setMode(mode === 'withdraw' ? undefined : 'withdraw')}>
+          {t('withdraw')}
+        </button>
+      </div>
+      {requested.length > 0 && (
+        <p>
+          {t('requestedDocuments')}: <strong>{requested.join(', ')}</strong>
+        </p>
+      )}
+      {mode === 'supplement' && (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const documents = docs
+              .split('\n')
+              .map((l) => l.split('|').map((p) => p.trim()))
+              .filter(([name]) => name)
+              .map(([name, ref]) => ({ name: name!, ref: ref || name! }));
+            void act(async () => (await ok(api.POST('/v1/cases/{caseId}/supplements', { params: { path: { caseId } }, body: { documents, ...(note ? { note } : {}) } }))) as CaseView).then(
+              (done) => done && setMode(undefined),
+            );
+          }}
+        >
+          <Field label={t('supplementDocs')} render={(a) => <textarea {...a} required rows={4} value={docs} onInput={(e) => setDocs((e.target as HTMLTextAreaElement).value)} />} />
+          <Field label={t('note')} render={(a) => <input {...a} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />} />
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t('send')}
+            </button>
+            <button type="button" onClick={() => setMode(undefined)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {mode === 'withdraw' && (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(async () => (await ok(api.POST('/v1/cases/{caseId}/withdraw', { params: { path: { caseId } }, body: { reason: reason.trim() } }))) as CaseView);
+          }}
+        >
+          <Field label={t('withdrawReason')} render={(a) => <textarea {...a} required rows={2} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />} />
+          <div class="actions">
+            <button type="submit" class="danger">
+              {t('confirmWithdraw')}
+            </button>
+            <button type="button" onClick={() => setMode(undefined)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Comments({ view, act }: { view: CaseView; act: Act }) {
+  const [text, setText] = useState('');
+  const comments = view.comments ?? [];
+  return (
+    <section class="card">
+      <h2>{t('comments')}</h2>
+      {comments.length === 0 ? (
+        <p class="muted">{t('none')}</p>
+      ) : (
+        <ul class="comments">
+          {comments.map((c, i) => (
+            <li key={i}>
+              <Time iso={c.at} /> <strong>{c.byName}</strong>
+              {c.taskId ? ` (${c.taskId})` : ''}: {c.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act(() => addComment(view.caseId, text.trim())).then((done) => done && setText(''));
+        }}
+      >
+        <Field label={t('commentText')} render={(a) => <input {...a} required value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />} />
+        <button type="submit">{t('addComment')}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+/** The department's open tasks: live countdowns, priority, assignee, filters, Claim and (supervisors) Assign. */
+import { useState } from 'preact/hooks';
+import { assignTask, claimTask, listTasks, type InboxQuery } from '../api/task-work';
+import type { InboxItem } from '../api/types';
+import { t } from '../i18n';
+import { navigate, useLocation } from '../router';
+import { hasRole, type Actor } from '../session';
+import { Countdown, Field, Loading, Priority, ProblemView, Time, useAsync } from '../ui';
+
+function queryFrom(q: URLSearchParams): InboxQuery {
+  const b = (k: string) => (q.get(k) === 'true' ? true : undefined);
+  return {
+    assignee: q.get('assignee') ?? undefined,
+    templateId: q.get('templateId') ?? undefined,
+    priority: b('priority'),
+    breached: b('breached'),
+    paused: b('paused'),
+  };
+}
+
+export function InboxPage({ actor }: { actor: Actor }) {
+  const { query } = useLocation();
+  const filters = queryFrom(query);
+  const [fetchedAt, setFetchedAt] = useState(Date.now());
+  const list = useAsync(async () => {
+    const r = await listTasks({ ...filters, limit: 100 });
+    setFetchedAt(Date.now());
+    return r;
+  }, [query.toString()]);
+  const [error, setError] = useState<unknown>();
+  const [assigning, setAssigning] = useState<string>();
+  const supervisor = hasRole(actor, 'supervisor');
+
+  const apply = (e: Event) => {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const q = new URLSearchParams();
+    for (const [k, v] of f.entries()) if (v && v !== '') q.set(k, String(v));
+    navigate(`/inbox${q.size ? `?${q}` : ''}`);
+  };
+
+  const claim = async (i: InboxItem) => {
+    setError(undefined);
+    try {
+      await claimTask(i.caseId, i.taskId);
+      list.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <section>
+      <h1>
+        {t('inboxTitle')} <small class="muted">{t('inboxOf')} {actor.dept ?? '—'}</small>
+      </h1>
+      <form class="filters" onSubmit={apply} aria-label="filters">
+        <Field
+          label={t('filterAssignee')}
+          render={(a) => (
+            <select {...a} name="assignee" value={filters.assignee ?? ''}>
+              <option value="">{t('anyone')}</option>
+              <option value="me">{t('me')}</option>
+              <option value="none">{t('unassigned')}</option>
+            </select>
+          )}
+        />
+        <Field label={t('filterTemplate')} render={(a) => <input {...a} name="templateId" value={filters.templateId ?? ''} size={16} />} />
+        <label class="check">
+          <input type="checkbox" name="priority" value="true" checked={filters.priority} /> {t('filterPriority')}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="breached" value="true" checked={filters.breached} /> {t('filterBreached')}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="paused" value="true" checked={filters.paused} /> {t('filterPaused')}
+        </label>
+        <button type="submit">{t('apply')}</button>
+        <button type="button" onClick={list.reload}>
+          {t('refresh')}
+        </button>
+      </form>
+      <ProblemView error={error} />
+      <Loading when={list}>
+        {() =>
+          list.data!.items.length === 0 ? (
+            <p>{t('nothing')}</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="inbox">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('case')}</th>
+                    <th scope="col">{t('task')}</th>
+                    <th scope="col">{t('remaining')}</th>
+                    <th scope="col">{t('due')}</th>
+                    <th scope="col">{t('assignee')}</th>
+                    <th scope="col">{t('actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.data!.items.map((i) => (
+                    <tr key={`${i.caseId}/${i.taskId}`} data-case={i.caseId} data-task={i.taskId}>
+                      <td data-label={t('case')}>
+                        {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
+                        <div class="muted">{i.applicantName}</div>
+                      </td>
+                      <td data-label={t('task')}>
+                        {i.title}
+                        {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
+                      </td>
+                      <td data-label={t('remaining')}>
+                        <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />
+                      </td>
+                      <td data-label={t('due')}>
+                        <Time iso={i.dueAt} />
+                      </td>
+                      <td data-label={t('assignee')}>{i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span>}</td>
+                      <td data-label={t('actions')} class="actions">
+                        {i.assignee !== actor.sub && (
+                          <button type="button" onClick={() => void claim(i)} aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}>
+                            {t('claim')}
+                          </button>
+                        )}
+                        {supervisor && (
+                          <button type="button" onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}>
+                            {t('assign')}
+                          </button>
+                        )}
+                        {assigning === i.caseId + i.taskId && (
+                          <AssignForm
+                            item={i}
+                            onDone={() => {
+                              setAssigning(undefined);
+                              list.reload();
+                            }}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loading>
+    </section>
+  );
+}
+
+export function AssignForm({ item, onDone }: { item: { caseId: string; taskId: string }; onDone: () => void }) {
+  const [who, setWho] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>();
+  return (
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        assignTask(item.caseId, item.taskId, who.trim(), name.trim() || undefined).then(onDone, setError);
+      }}
+    >
+      <Field label={t('assignTo')} render={(a) => <input {...a} required value={who} onInput={(e) => setWho((e.target as HTMLInputElement).value)} />} />
+      <Field label={t('assigneeNameLabel')} render={(a) => <input {...a} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />} />
+      <button type="submit">{t('assign')}</button>
+      <ProblemView error={error} />
+    </form>
+  );
+}

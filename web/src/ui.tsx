@@ -1,0 +1,115 @@
+/** Small shared pieces: loading and problem display, the SLA countdown, badges. */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiProblem } from './api/client';
+import { fmtDuration, fmtTime, statusLabel, t } from './i18n';
+
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, n]);
+  const reload = useCallback(() => setN((x) => x + 1), []);
+  return { ...state, reload };
+}
+
+/** A refusal or failure, from the problem details: title, detail and every field error. */
+export function ProblemView({ error }: { error: unknown }) {
+  if (!error) return null;
+  if (error instanceof ApiProblem) {
+    const p = error.problem;
+    return (
+      <div class="problem" role="alert">
+        <strong>
+          {t('refused')} ({error.status}){p.title ? ` — ${p.title}` : ''}
+        </strong>
+        {p.detail && <p>{p.detail}</p>}
+        {p.errors && p.errors.length > 0 && (
+          <ul class="errors">
+            {p.errors.map((e, i) => (
+              <li key={i}>
+                <code>{e.path}</code> {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div class="problem" role="alert">
+      <strong>{t('error')}</strong> <p>{error instanceof Error ? error.message : String(error)}</p>
+    </div>
+  );
+}
+
+export function Loading({ when, children }: { when: { loading: boolean; error?: unknown; data?: unknown }; children: () => ComponentChildren }) {
+  if (when.error) return <ProblemView error={when.error} />;
+  if (when.data === undefined) return <p aria-busy="true">{t('loading')}</p>;
+  return <>{children()}</>;
+}
+
+/** One clock for every countdown on the page. */
+let ticks = 0;
+const tickers = new Set<() => void>();
+setInterval(() => {
+  ticks++;
+  tickers.forEach((f) => f());
+}, 1000);
+export function useNow(): number {
+  const [, set] = useState(ticks);
+  useEffect(() => {
+    const f = () => set(ticks);
+    tickers.add(f);
+    return () => void tickers.delete(f);
+  }, []);
+  return Date.now();
+}
+
+/**
+ * Time left on a task's SLA, counting down live from the server's `remainingMs` (frozen while the
+ * clock is stopped): amber under 25 % of the SLA, red once breached.
+ */
+export function Countdown({ remainingMs, slaMs, paused, breached, fetchedAt }: { remainingMs: number; slaMs: number; paused: boolean; breached?: boolean; fetchedAt: number }) {
+  const now = useNow();
+  const left = paused ? remainingMs : remainingMs - (now - fetchedAt);
+  const level = breached || left <= 0 ? 'red' : slaMs > 0 && left < slaMs * 0.25 ? 'amber' : 'ok';
+  return (
+    <span class={`countdown ${level}`} data-level={level}>
+      {left <= 0 ? `${t('overdueBy')} ${fmtDuration(-left)}` : fmtDuration(left)}
+      {paused && (
+        <span class="badge paused" title={t('clockStopped')}>
+          ⏸ {t('clockStopped')}
+        </span>
+      )}
+      {level === 'red' && <span class="visually-hidden"> ({t('breached')})</span>}
+    </span>
+  );
+}
+
+export const Status = ({ s }: { s: string }) => <span class={`badge status-${s}`}>{statusLabel(s)}</span>;
+export const Priority = () => <span class="badge priority">★ {t('priority')}</span>;
+export const Time = ({ iso }: { iso: string | null | undefined }) => (iso ? <time dateTime={iso}>{fmtTime(iso)}</time> : <>—</>);
+
+let fieldSerial = 0;
+/** A labelled control: the label names it exactly (for screen readers and tests), the hint describes it. */
+export function Field({ label, hint, render }: { label: string; hint?: string; render: (a: { id: string; 'aria-describedby'?: string }) => ComponentChildren }) {
+  const [id] = useState(() => `f${++fieldSerial}`);
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {render({ id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) })}
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+    </div>
+  );
+}
