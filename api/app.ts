@@ -23,6 +23,7 @@ import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
+import { taskRoutes } from './routes/tasks.js';
 import { templateRoutes } from './routes/templates.js';
 
 export interface AppDeps {
@@ -84,6 +85,7 @@ export function createApp({ client, pool, logger, config, auth = resolveAuth(con
   const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
   caseRoutes(routes, cases, pool, client);
   auditRoutes(routes, cases, pool, client);
+  taskRoutes(routes, cases, pool);
   codecRoutes(routes, client);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
