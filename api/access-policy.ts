@@ -57,8 +57,15 @@ export const ACCESS = {
   // The Temporal Web UI's codec server: decoded payloads are case contents.
   'POST /codec/decode': { auditor: ANY },
   'POST /codec/encode': { auditor: ANY },
+  'GET /v1/tasks': { caseworker: ANY, supervisor: ANY },
+  'POST /v1/cases/:caseId/tasks/:taskId/claim': { caseworker: ['the-task-dept'] },
+  'POST /v1/cases/:caseId/tasks/:taskId/release': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
+  'POST /v1/cases/:caseId/tasks/:taskId/assign': { supervisor: ['the-task-dept'] },
+  'POST /v1/cases/:caseId/comments': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   /** The applicant's contact person (name, phone, email): the departments on the case and auditors. */
   'property: applicant.contact': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  /** Comments are internal notes: not shown to the applicant. */
+  'property: comments': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACCESS;
@@ -130,9 +137,16 @@ export function listScope(actor: Actor): { all: true } | { dept: string } | { no
   return { none: true };
 }
 
-/** The case as this caller may see it: the contact person only for the departments on it and auditors. */
-export function viewFor<V extends Pick<CaseView, 'applicant' | 'openedByDept' | 'tasks'>>(actor: Actor, view: V): V {
-  if (permits('property: applicant.contact', actor, caseFacts(view))) return view;
-  const { contact: _hidden, ...applicant } = view.applicant;
-  return { ...view, applicant };
+/** The case as this caller may see it: the contact person and comments only for the departments on it and auditors. */
+export function viewFor<V extends Pick<CaseView, 'applicant' | 'openedByDept' | 'tasks' | 'comments'>>(actor: Actor, view: V): V {
+  const facts = caseFacts(view);
+  let seen = view;
+  if (!permits('property: applicant.contact', actor, facts)) {
+    const { contact: _hidden, ...applicant } = view.applicant;
+    seen = { ...seen, applicant };
+  }
+  // Views projected before comments existed have none.
+  if (!permits('property: comments', actor, facts)) seen = { ...seen, comments: [] };
+  else seen = { ...seen, comments: view.comments ?? [] };
+  return seen;
 }

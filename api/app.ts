@@ -25,6 +25,7 @@ import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
 import { reportRoutes } from './routes/reports.js';
 import { isDevelopment, sessionRoutes } from './routes/session.js';
+import { taskRoutes } from './routes/tasks.js';
 import { templateRoutes } from './routes/templates.js';
 import { WEB_DIST, webApp } from './web.js';
 
@@ -96,6 +97,7 @@ export function createApp({
   const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
   caseRoutes(routes, cases, pool, client);
   auditRoutes(routes, cases, pool, client);
+  taskRoutes(routes, cases, pool);
   codecRoutes(routes, client);
   sessionRoutes(routes, config, auth);
   reportRoutes(routes, pool);

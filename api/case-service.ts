@@ -14,6 +14,13 @@ import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
 import { getTemplate } from '../db/templates.js';
 import {
+  addCommentUpdate,
+  assignTaskUpdate,
+  claimTaskUpdate,
+  releaseTaskUpdate,
+  type AssignInput,
+  type CommentInput,
+  type TaskWorkInput,
   decideUpdate,
   fileCertificateUpdate,
   getCaseQuery,
@@ -26,7 +33,8 @@ import {
   type SupplementInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
-import { canRead, caseFacts, permits, viewFor } from './access-policy.js';
+import { canRead, caseFacts, permits } from './access-policy.js';
+import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
 import { ClaimDetailsBody, ProduceFirstDetailsBody, type OpenCaseBody } from './schemas.js';
 
@@ -111,7 +119,7 @@ export class CaseService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
     }
-    return { view: viewFor(actor, await this.read(caseId)), replayed };
+    return { view: present(actor, await this.read(caseId)), replayed };
   }
 
   /** The current case: from the workflow while open, from the projection once closed. */
@@ -133,7 +141,7 @@ export class CaseService {
   async get(actor: Actor, caseId: string): Promise<CaseView> {
     const view = await this.read(caseId);
     if (!canRead(actor, caseFacts(view))) throw invisible(caseId);
-    return viewFor(actor, view);
+    return present(actor, view);
   }
 
   /**
@@ -187,6 +195,32 @@ export class CaseService {
     return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(withdrawUpdate, { args, updateId }), idem);
   }
 
+  /** Task work (claim, release, assign) and comments: the workflow judges department and holder. */
+  async claimTask(actor: Actor, caseId: string, taskId: string, idem?: Idempotency): Promise<CaseView> {
+    const view = await this.visibleForUpdate(actor, caseId);
+    const args: [TaskWorkInput] = [{ taskId, actor }];
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(claimTaskUpdate, { args, updateId }), idem);
+  }
+
+  async releaseTask(actor: Actor, caseId: string, taskId: string, idem?: Idempotency): Promise<CaseView> {
+    const view = await this.visibleForUpdate(actor, caseId);
+    const args: [TaskWorkInput] = [{ taskId, actor }];
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(releaseTaskUpdate, { args, updateId }), idem);
+  }
+
+  async assignTask(actor: Actor, caseId: string, taskId: string, assignee: AssignInput['assignee'], idem?: Idempotency): Promise<CaseView> {
+    const view = await this.visibleForUpdate(actor, caseId);
+    const args: [AssignInput] = [{ taskId, actor, assignee }];
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(assignTaskUpdate, { args, updateId }), idem);
+  }
+
+  async comment(actor: Actor, caseId: string, input: Omit<CommentInput, 'actor'>, idem?: Idempotency): Promise<CaseView> {
+    const view = await this.visibleForUpdate(actor, caseId);
+    if (!permits('POST /v1/cases/:caseId/comments', actor, caseFacts(view))) throw forbidden('comments are written by the departments on the case and by auditors');
+    const args: [CommentInput] = [{ ...input, actor }];
+    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(addCommentUpdate, { args, updateId }), idem);
+  }
+
   /**
    * The Temporal update id of an Idempotency-Key: derived from who sent it, to which route and
    * case, and which claim of the key (a key reused after it expired is a new request), so that two
@@ -218,7 +252,7 @@ export class CaseService {
     if (known.closedAt && !idem) throw conflict(`case ${caseId} is closed (${known.status})`);
     const updateId = idem ? await this.updateIdFor(caseId, actor, idem) : undefined;
     try {
-      return viewFor(actor, await send(updateId));
+      return present(actor, await send(updateId));
     } catch (err) {
       const refusal = fromWorkflowRefusal(err);
       if (refusal) throw refusal;

@@ -102,20 +102,45 @@ export const SupplementBody = z
 export const WithdrawBody = z.strictObject({ reason: Text(2000) }).meta({ id: 'Withdrawal' });
 
 export const CaseIdParam = z.strictObject({ caseId: z.string().regex(/^case-[0-9a-f-]{36}$/, 'a case id') });
-export const TaskParam = CaseIdParam.extend({ taskId: z.string().regex(/^[a-z0-9:-]{1,130}$/, 'a task id') });
+export const TaskIdSchema = z.string().regex(/^[a-z0-9:-]{1,130}$/, 'a task id');
+export const TaskParam = CaseIdParam.extend({ taskId: TaskIdSchema });
 export const TemplateIdParam = z.strictObject({ id: Slug });
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+const IsoInstant = z.iso.datetime({ offset: true }).meta({ description: 'an ISO 8601 date-time with Z or an offset' });
+
 export const ListCasesQuery = z.strictObject({
   status: z.string().regex(/^[a-z-]{1,40}$/).optional(),
   templateId: Slug.optional(),
-  dept: Slug.optional(),
+  dept: Slug.optional().meta({ description: 'cases with an open task of this department' }),
+  involves: Slug.optional().meta({ description: 'cases in which this department has or had a task' }),
+  applicant: Text(200).optional().meta({ description: "a credit code, or part of the applicant's name" }),
+  openedAfter: IsoInstant.optional(),
+  openedBefore: IsoInstant.optional(),
   breached: boolString.optional(),
   priority: boolString.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
+
+export const ListTasksQuery = z.strictObject({
+  dept: Slug.optional().meta({ description: "the department (default: the caller's own; another is 403)" }),
+  assignee: z.string().trim().min(1).max(200).optional().meta({ description: '`me`, `none`, or the subject of the officer who holds the task' }),
+  templateId: Slug.optional(),
+  priority: boolString.optional(),
+  breached: boolString.optional(),
+  paused: boolString.optional(),
+  dueBefore: IsoInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const AssignBody = z
+  .strictObject({ assignee: Text(200).meta({ description: 'the subject (sub) of the officer' }), assigneeName: Text(200).optional() })
+  .meta({ id: 'Assignment' });
+
+export const CommentBody = z.strictObject({ text: Text(4000), taskId: TaskIdSchema.optional() }).meta({ id: 'Comment' });
 
 export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().int().positive().max(MAX_VERSION).optional() });
 
@@ -140,6 +165,10 @@ export const TaskSchema = z
     comment: z.string().nullable(),
     requestedDocuments: z.array(z.string()),
     escalationLevel: z.number().int(),
+    slaMs: z.number().int().meta({ description: "the task's SLA length in milliseconds" }),
+    remainingMs: z.number().int().nullable().meta({ description: 'time left on an open task (constant while the clock is stopped); null once decided or cancelled' }),
+    assignee: z.string().nullable().meta({ description: 'the officer who holds the task (claimed or assigned)' }),
+    assigneeName: z.string().nullable(),
   })
   .meta({ id: 'Task' });
 
@@ -172,6 +201,9 @@ export const CaseSchema = z
     supplements: z.array(
       z.object({ at: Iso, by: z.string(), byName: z.string(), documents: z.array(Document), note: z.string().nullable(), pausedMs: z.number().int() }),
     ),
+    comments: z
+      .array(z.object({ at: Iso, by: z.string(), byName: z.string(), text: z.string(), taskId: z.string().nullable() }))
+      .meta({ description: 'internal notes: shown to the departments on the case and auditors (empty for applicants)' }),
     decision: z
       .object({
         status: z.enum(['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled']),
@@ -242,6 +274,30 @@ export const CaseSchema = z
       .optional(),
   })
   .meta({ id: 'Case' });
+
+export const InboxTaskSchema = z
+  .object({
+    caseId: z.string(),
+    taskId: z.string(),
+    title: z.string(),
+    dept: z.string(),
+    dueAt: Iso.meta({ description: 'due date; while the clock is stopped, the due date if it restarted now' }),
+    remainingMs: z.number().int().meta({ description: 'time left (negative once overdue); constant while the clock is stopped' }),
+    paused: z.boolean(),
+    escalationLevel: z.number().int(),
+    assignee: z.string().nullable(),
+    assigneeName: z.string().nullable(),
+    caseTitle: z.string(),
+    applicantName: z.string(),
+    priority: z.boolean(),
+    breached: z.boolean(),
+    templateId: z.string(),
+    openedAt: Iso,
+    slaMs: z.number().int(),
+  })
+  .meta({ id: 'InboxTask' });
+
+export const TaskListSchema = z.object({ items: z.array(InboxTaskSchema), nextCursor: z.string().nullable() }).meta({ id: 'TaskList' });
 
 export const CaseListSchema = z.object({ items: z.array(CaseSchema), nextCursor: z.string().nullable() }).meta({ id: 'CaseList' });
 

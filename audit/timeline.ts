@@ -10,7 +10,20 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
 import type { Actor, CaseView, ClaimDetails, Money, ProduceFirstDetails } from '../common/types.js';
-import type { CertificateInput, DecisionInput, OpenCaseInput, SupplementInput, WithdrawInput } from '../workflows/definitions.js';
+import {
+  addCommentUpdate,
+  assignTaskUpdate,
+  claimTaskUpdate,
+  releaseTaskUpdate,
+  type AssignInput,
+  type CertificateInput,
+  type CommentInput,
+  type DecisionInput,
+  type OpenCaseInput,
+  type SupplementInput,
+  type TaskWorkInput,
+  type WithdrawInput,
+} from '../workflows/definitions.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -196,6 +209,18 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
   if (name === 'withdraw') {
     const w = arg as WithdrawInput;
     return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason, ...onBehalf(w) } }];
+  }
+  if (name === claimTaskUpdate.name || name === releaseTaskUpdate.name) {
+    const t = arg as TaskWorkInput;
+    return [{ at, type: name === claimTaskUpdate.name ? 'task-claimed' : 'task-released', actor: who(t.actor), taskId: t.taskId, details: {} }];
+  }
+  if (name === assignTaskUpdate.name) {
+    const a = arg as AssignInput;
+    return [{ at, type: 'task-assigned', actor: who(a.actor), taskId: a.taskId, details: { assignee: a.assignee.sub, assigneeName: a.assignee.name } }];
+  }
+  if (name === addCommentUpdate.name) {
+    const c = arg as CommentInput;
+    return [{ at, type: 'comment', actor: who(c.actor), ...(c.taskId ? { taskId: c.taskId } : {}), details: { text: c.text } }];
   }
   return [{ at, type: `update:${name}`, details: {} }];
 }

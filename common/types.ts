@@ -176,6 +176,25 @@ export interface TaskView {
   requestedDocuments: string[];
   /** Highest ladder step reached: 0 none, 1 the first step, … */
   escalationLevel: number;
+  /** The task's SLA length (its due date is this long after it opened, plus stopped time). */
+  slaMs: number;
+  /**
+   * Time left on an open task. The workflow fills it in only while the clock is stopped (it is then
+   * constant); otherwise it is null there, and the API answers `dueAt − now`.
+   */
+  remainingMs: number | null;
+  /** The officer who holds (claimed, or was assigned) the task; null when nobody does. */
+  assignee: string | null;
+  assigneeName: string | null;
+}
+
+/** An internal note on a case (staff and auditors; not shown to the applicant). */
+export interface CommentRecord {
+  at: string;
+  by: string;
+  byName: string;
+  text: string;
+  taskId: string | null;
 }
 
 export interface EscalationRecord {
@@ -237,6 +256,7 @@ export interface CaseView {
   tasks: TaskView[];
   escalations: EscalationRecord[];
   supplements: SupplementRecord[];
+  comments: CommentRecord[];
   decision: CaseDecision | null;
   /** Produce first only: the pledge, the provisional permit, the obligations and suspensions. */
   pledge?: { signedBy: string; text: string; signedAt: string };

@@ -2,38 +2,70 @@
 import type { CaseView } from '../common/types.js';
 import type { Pool } from './pool.js';
 
-/** Writes `view` unless a newer write (higher seq) of the same case already landed. */
+/**
+ * Writes `view` (the case row and its tasks) unless a newer write (higher seq) of the same case
+ * already landed; one transaction, so the inbox never sees tasks of another version of the case.
+ */
 export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: number): Promise<void> {
-  await pool.query(
-    `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
-                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
-     ON CONFLICT (case_id) DO UPDATE SET
-       status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
-       deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
-       open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, opened_dept = EXCLUDED.opened_dept, updated_at = now()
-     WHERE cases.seq < EXCLUDED.seq`,
-    [
-      view.caseId,
-      view.templateId,
-      view.templateVersion,
-      view.kind,
-      view.status,
-      view.priority,
-      view.sla.breached,
-      view.sla.deadlineAt,
-      view.openedAt,
-      view.openedBy,
-      view.closedAt,
-      view.applicant.creditCode,
-      [...new Set(view.tasks.map((t) => t.dept))],
-      [...new Set(view.tasks.filter((t) => t.status === 'open').map((t) => t.dept))],
-      JSON.stringify(view),
-      seq,
-      view.openedByDept ?? null,
-    ],
-  );
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const written = await client.query(
+      `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
+                          opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
+       ON CONFLICT (case_id) DO UPDATE SET
+         status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
+         deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
+         open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, opened_dept = EXCLUDED.opened_dept, updated_at = now()
+       WHERE cases.seq < EXCLUDED.seq
+       RETURNING case_id`,
+      [
+        view.caseId,
+        view.templateId,
+        view.templateVersion,
+        view.kind,
+        view.status,
+        view.priority,
+        view.sla.breached,
+        view.sla.deadlineAt,
+        view.openedAt,
+        view.openedBy,
+        view.closedAt,
+        view.applicant.creditCode,
+        [...new Set(view.tasks.map((t) => t.dept))],
+        [...new Set(view.tasks.filter((t) => t.status === 'open').map((t) => t.dept))],
+        JSON.stringify(view),
+        seq,
+        view.openedByDept ?? null,
+      ],
+    );
+    // Tasks are only ever added to a case, never removed: an upsert per task keeps the set whole.
+    if (written.rowCount) await client.query(UPSERT_TASKS, [view.caseId, JSON.stringify(view.tasks), view.templateId, view.title, view.applicant.name, view.priority, view.sla.breached, view.sla.paused, view.openedAt]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
+
+const UPSERT_TASKS = `
+  INSERT INTO case_tasks (case_id, task_id, dept, title, status, outcome, opened_at, due_at, decided_at, sla_ms, remaining_ms,
+                          escalation_level, assignee, assignee_name, template_id, case_title, applicant_name, priority, breached,
+                          paused, case_opened_at)
+  SELECT $1, t."taskId", t.dept, t.title, t.status, t.outcome, t."openedAt", t."dueAt", t."decidedAt", COALESCE(t."slaMs", 0),
+         t."remainingMs", t."escalationLevel", t.assignee, t."assigneeName", $3, $4, $5, $6, $7, $8, $9
+  FROM jsonb_to_recordset($2::jsonb) AS t("taskId" text, dept text, title text, status text, outcome text, "openedAt" timestamptz,
+       "dueAt" timestamptz, "decidedAt" timestamptz, "slaMs" bigint, "remainingMs" bigint, "escalationLevel" int, assignee text,
+       "assigneeName" text)
+  ON CONFLICT (case_id, task_id) DO UPDATE SET
+    dept = EXCLUDED.dept, title = EXCLUDED.title, status = EXCLUDED.status, outcome = EXCLUDED.outcome,
+    opened_at = EXCLUDED.opened_at, due_at = EXCLUDED.due_at, decided_at = EXCLUDED.decided_at, sla_ms = EXCLUDED.sla_ms,
+    remaining_ms = EXCLUDED.remaining_ms, escalation_level = EXCLUDED.escalation_level, assignee = EXCLUDED.assignee,
+    assignee_name = EXCLUDED.assignee_name, case_title = EXCLUDED.case_title, applicant_name = EXCLUDED.applicant_name,
+    priority = EXCLUDED.priority, breached = EXCLUDED.breached, paused = EXCLUDED.paused`;
 
 export async function getCaseProjection(pool: Pool, caseId: string): Promise<CaseView | undefined> {
   const { rows } = await pool.query<{ view: CaseView }>('SELECT view FROM cases WHERE case_id = $1', [caseId]);
@@ -43,7 +75,14 @@ export async function getCaseProjection(pool: Pool, caseId: string): Promise<Cas
 export interface CaseFilter {
   status?: string;
   templateId?: string;
+  /** Cases with an open task of this department. */
   dept?: string;
+  /** Cases in which this department has or had a task. */
+  involves?: string;
+  /** A credit code, or part of the applicant's name. */
+  applicant?: string;
+  openedAfter?: string;
+  openedBefore?: string;
   breached?: boolean;
   priority?: boolean;
   applicantCode?: string;
@@ -66,7 +105,15 @@ export async function listCases(pool: Pool, f: CaseFilter): Promise<{ items: Cas
   const arg = (v: unknown) => `$${args.push(v)}`;
   if (f.status) where.push(`status = ${arg(f.status)}`);
   if (f.templateId) where.push(`template_id = ${arg(f.templateId)}`);
-  if (f.dept) where.push(`depts @> ARRAY[${arg(f.dept)}]::text[]`);
+  if (f.dept) where.push(`open_depts @> ARRAY[${arg(f.dept)}]::text[]`);
+  if (f.involves) where.push(`depts @> ARRAY[${arg(f.involves)}]::text[]`);
+  if (f.applicant) {
+    const code = arg(f.applicant);
+    const name = arg(`%${f.applicant.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`(applicant_code = ${code} OR view->'applicant'->>'name' ILIKE ${name})`);
+  }
+  if (f.openedAfter) where.push(`opened_at >= ${arg(f.openedAfter)}`);
+  if (f.openedBefore) where.push(`opened_at < ${arg(f.openedBefore)}`);
   if (f.breached !== undefined) where.push(`breached = ${arg(f.breached)}`);
   if (f.priority !== undefined) where.push(`priority = ${arg(f.priority)}`);
   if (f.applicantCode) where.push(`applicant_code = ${arg(f.applicantCode)}`);

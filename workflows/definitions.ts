@@ -58,11 +58,32 @@ export interface CertificateInput extends OnBehalf {
   actor: Actor;
 }
 
+/** Task work: take a task, give it back, or (a supervisor) hand it to an officer. */
+export interface TaskWorkInput {
+  taskId: string;
+  actor: Actor;
+}
+
+export interface AssignInput extends TaskWorkInput {
+  assignee: { sub: string; name: string };
+}
+
+/** An internal note on the case, optionally about one task. */
+export interface CommentInput {
+  text: string;
+  taskId?: string;
+  actor: Actor;
+}
+
 export const getCaseQuery = defineQuery<CaseView>('getCase');
 export const decideUpdate = defineUpdate<CaseView, [DecisionInput]>('decide');
 export const supplementUpdate = defineUpdate<CaseView, [SupplementInput]>('supplement');
 export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
 export const fileCertificateUpdate = defineUpdate<CaseView, [CertificateInput]>('fileCertificate');
+export const claimTaskUpdate = defineUpdate<CaseView, [TaskWorkInput]>('claimTask');
+export const releaseTaskUpdate = defineUpdate<CaseView, [TaskWorkInput]>('releaseTask');
+export const assignTaskUpdate = defineUpdate<CaseView, [AssignInput]>('assignTask');
+export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
 
 /** Workflow type names, as the API starts them and the worker registers them. */
 export const WORKFLOW_TYPES = {

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
-import type { Request } from 'express';
-import { listScope, viewFor } from '../access-policy.js';
-import type { CaseService, Idempotency } from '../case-service.js';
+import { listScope } from '../access-policy.js';
+import { present } from '../case-presenter.js';
+import type { CaseService } from '../case-service.js';
 import { badRequest } from '../problem.js';
 import type { Routes } from '../route.js';
 import {
@@ -20,23 +20,7 @@ import {
   WithdrawBody,
 } from '../schemas.js';
 import type { Client } from '@temporalio/client';
-
-/** An Idempotency-Key: opaque, printable, bounded. */
-const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'printable ASCII, at most 200 characters');
-const IdempotencyHeader = z.object({ 'idempotency-key': IdempotencyKey.optional() });
-
-function idempotencyKey(raw: string | string[] | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const r = IdempotencyKey.safeParse(raw);
-  if (!r.success) throw badRequest('the Idempotency-Key header must be printable ASCII, at most 200 characters', [{ path: 'header.Idempotency-Key', message: r.error.issues[0]?.message ?? 'invalid' }]);
-  return r.data;
-}
-
-/** An update route's Idempotency-Key, scoped to the route it was sent to, with what was asked. */
-function idempotencyOf(req: Request, request: unknown): Idempotency | undefined {
-  const key = idempotencyKey(req.headers['idempotency-key']);
-  return key === undefined ? undefined : { key, route: `${req.method} ${(req.route as { path: string }).path}`, request };
-}
+import { IdempotencyHeader, idempotencyKey, idempotencyOf } from '../idempotency-key.js';
 
 const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 const CursorSchema = z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) });
@@ -80,7 +64,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       if ('none' in scope) return { body: { items: [], nextCursor: null } };
       const involvingDept = 'dept' in scope ? scope.dept : undefined;
       const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
-      return { body: { items: page.items.map((v) => viewFor(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
+      return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });
 

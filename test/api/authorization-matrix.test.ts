@@ -113,6 +113,14 @@ async function awaitingSupplement(): Promise<Fixture> {
   return f;
 }
 
+/** A one-stop case whose health task the health caseworker holds. */
+async function healthClaimed(): Promise<Fixture> {
+  const f = await openOneStop();
+  const claimed = await call('POST', `/v1/cases/${f.caseId}/tasks/health/claim`, { as: staff('caseworker', 'health').actor });
+  expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
+  return f;
+}
+
 const pledge = { signedBy: 'Zhang Wei', text: 'We pledge to file every certificate in time.' };
 async function provisional(): Promise<Fixture> {
   const r = await call('POST', '/v1/cases', {
@@ -129,7 +137,13 @@ async function provisional(): Promise<Fixture> {
 async function snapshot(caseId: string): Promise<unknown> {
   const r = await call('GET', `/v1/cases/${caseId}`, { as: auditorActor });
   expect(r.status).toBe(200);
-  return { status: r.body.status, tasks: r.body.tasks.map((t: any) => [t.taskId, t.status, t.outcome]), supplements: r.body.supplements.length, obligations: r.body.obligations };
+  return {
+    status: r.body.status,
+    tasks: r.body.tasks.map((t: any) => [t.taskId, t.status, t.outcome, t.assignee]),
+    supplements: r.body.supplements.length,
+    comments: r.body.comments.length,
+    obligations: r.body.obligations,
+  };
 }
 
 async function countCases(): Promise<number> {
@@ -245,6 +259,38 @@ const ROUTES: RouteCase[] = [
   { key: 'GET /v1/cases/:caseId/history/raw', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/history/raw` }), allowed: 200 },
   // An open case is not archived yet: the auditor gets that answer, everyone else never learns it.
   { key: 'GET /v1/cases/:caseId/audit/verify', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/audit/verify` }), allowed: 409 },
+  { key: 'GET /v1/tasks', attempt: () => ({ path: '/v1/tasks' }), allowed: 200 },
+  {
+    key: 'POST /v1/cases/:caseId/tasks/:taskId/claim',
+    fixture: openOneStop,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/tasks/health/claim` }),
+    allowed: 200,
+    check: (body, p) => expect(body.tasks.find((t: any) => t.taskId === 'health').assignee).toBe(p.actor.sub),
+  },
+  {
+    key: 'POST /v1/cases/:caseId/tasks/:taskId/release',
+    fixture: healthClaimed,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/tasks/health/release` }),
+    allowed: 200,
+    check: (body) => expect(body.tasks.find((t: any) => t.taskId === 'health').assignee).toBeNull(),
+  },
+  {
+    key: 'POST /v1/cases/:caseId/tasks/:taskId/assign',
+    fixture: openOneStop,
+    fresh: true,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/tasks/health/assign`, body: { assignee: 'hu-min', assigneeName: 'Hu Min' } }),
+    allowed: 200,
+    check: (body) => expect(body.tasks.find((t: any) => t.taskId === 'health')).toMatchObject({ assignee: 'hu-min', assigneeName: 'Hu Min' }),
+  },
+  {
+    key: 'POST /v1/cases/:caseId/comments',
+    fixture: openOneStop,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/comments`, body: { text: 'checked the floor plan', taskId: 'health' } }),
+    allowed: 201,
+    check: (body, p) => expect(body.comments.at(-1)).toMatchObject({ by: p.actor.sub, text: 'checked the floor plan', taskId: 'health' }),
+  },
   { key: 'GET /v1/audit/access', attempt: () => ({ path: '/v1/audit/access' }), allowed: 200 },
   { key: 'POST /codec/decode', attempt: () => ({ path: '/codec/decode', body: { payloads: [] } }), allowed: 200 },
   { key: 'POST /codec/encode', attempt: () => ({ path: '/codec/encode', body: { payloads: [] } }), allowed: 200 },

@@ -20,7 +20,17 @@ import { TimeSkippingWorkflowClient } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../activities/index.js';
-import { decideUpdate, fileCertificateUpdate, supplementUpdate, withdrawUpdate, type OpenCaseInput } from '../../workflows/definitions.js';
+import {
+  addCommentUpdate,
+  assignTaskUpdate,
+  claimTaskUpdate,
+  decideUpdate,
+  fileCertificateUpdate,
+  releaseTaskUpdate,
+  supplementUpdate,
+  withdrawUpdate,
+  type OpenCaseInput,
+} from '../../workflows/definitions.js';
 import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
@@ -61,6 +71,23 @@ const DAY = 24 * HOUR;
 const approve = (h: Handle, dept: string) => h.executeUpdate(decideUpdate, { args: [{ taskId: dept, outcome: 'approve', actor: staff(dept) }] });
 
 const scenarios: Scenario[] = [
+  {
+    name: 'task-work-claim-assign-comment',
+    input: {},
+    drive: async (h, sleep) => {
+      const hu = staff('health', 'hu');
+      const chief = staff('health', 'chief', ['supervisor']);
+      await h.executeUpdate(claimTaskUpdate, { args: [{ taskId: 'health', actor: hu }] });
+      await h.executeUpdate(addCommentUpdate, { args: [{ text: 'waiting on the lab', taskId: 'health', actor: hu }] });
+      await sleep(2 * HOUR);
+      await h.executeUpdate(releaseTaskUpdate, { args: [{ taskId: 'health', actor: chief }] });
+      await h.executeUpdate(assignTaskUpdate, { args: [{ taskId: 'health', actor: chief, assignee: { sub: 'lin', name: 'Lin Fang' } }] });
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['lab report'], actor: staff('health', 'lin') }] });
+      await sleep(HOUR);
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'lab report', ref: 'doc://lab' }], actor: applicantActor }] });
+      for (const d of ['market-regulation', 'health', 'ecology']) await h.executeUpdate(decideUpdate, { args: [{ taskId: d, outcome: 'approve', actor: d === 'health' ? staff('health', 'lin') : staff(d) }] });
+    },
+  },
   {
     name: 'approved-with-follow-ups',
     input: { template: oneStopTemplate({ followUps: [{ dept: 'power-grid', title: 'Prioritised electricity supply' }] }) },

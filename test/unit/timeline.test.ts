@@ -64,6 +64,7 @@ function caseView(over: Partial<CaseView> = {}): CaseView {
     tasks: [],
     escalations: [],
     supplements: [],
+    comments: [],
     decision: null,
     ...over,
   };
@@ -116,8 +117,8 @@ const finalView = caseView({
   sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null },
   decision: { status: 'rejected', number: null, at: iso(T0 + 20 * H), by: 'hong', reasons: [{ taskId: 'health', reason: 'unsafe' }], followUps: [] },
   tasks: [
-    { taskId: 'market-regulation', dept: 'market-regulation', title: 'Business licence', status: 'cancelled', openedAt: iso(T0), dueAt: iso(T0 + 26 * H), outcome: null, decidedBy: null, decidedByName: null, decidedAt: null, comment: null, requestedDocuments: [], escalationLevel: 1 },
-    { taskId: 'health', dept: 'health', title: 'Hygiene permit', status: 'decided', openedAt: iso(T0), dueAt: iso(T0 + 50 * H), outcome: 'reject', decidedBy: 'hong', decidedByName: 'Officer Hong', decidedAt: iso(T0 + 20 * H), comment: 'unsafe', requestedDocuments: [], escalationLevel: 0 },
+    { taskId: 'market-regulation', dept: 'market-regulation', title: 'Business licence', status: 'cancelled', openedAt: iso(T0), dueAt: iso(T0 + 26 * H), outcome: null, decidedBy: null, decidedByName: null, decidedAt: null, comment: null, requestedDocuments: [], escalationLevel: 1, slaMs: 24 * H, remainingMs: null, assignee: null, assigneeName: null },
+    { taskId: 'health', dept: 'health', title: 'Hygiene permit', status: 'decided', openedAt: iso(T0), dueAt: iso(T0 + 50 * H), outcome: 'reject', decidedBy: 'hong', decidedByName: 'Officer Hong', decidedAt: iso(T0 + 20 * H), comment: 'unsafe', requestedDocuments: [], escalationLevel: 0, slaMs: 48 * H, remainingMs: null, assignee: null, assigneeName: null },
   ],
 });
 

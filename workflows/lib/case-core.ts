@@ -20,11 +20,23 @@ import {
   TemplateIdKey,
 } from '../../common/search-attributes.js';
 import type { Actor, CaseDecision, CaseKind, CaseStatus, CaseView, ClosedStatus, EscalationRecord, SupplementRecord } from '../../common/types.js';
-import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, type DecisionInput, type OpenCaseInput } from '../definitions.js';
+import {
+  addCommentUpdate,
+  assignTaskUpdate,
+  claimTaskUpdate,
+  decideUpdate,
+  getCaseQuery,
+  releaseTaskUpdate,
+  supplementUpdate,
+  withdrawUpdate,
+  type DecisionInput,
+  type OpenCaseInput,
+} from '../definitions.js';
 import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
 import { activities, CaseRuntime } from './case-runtime.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
+import { TaskWork } from './task-work.js';
 import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskState } from './tasks.js';
 import { iso, now } from './time.js';
 
@@ -65,6 +77,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   readonly escalations: EscalationRecord[] = [];
   readonly supplements: SupplementRecord[] = [];
   readonly rt: CaseRuntime;
+  readonly work: TaskWork;
 
   constructor(
     readonly input: OpenCaseInput<T>,
@@ -72,6 +85,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   ) {
     this.caseId = input.caseId;
     this.template = input.template;
+    this.work = new TaskWork(this.tasks, input.openedBy.dept);
     this.rt = new CaseRuntime(this.caseId, { view: () => this.view(), searchAttributes: () => this.searchAttributes(), isClosed: () => this.closed });
   }
 
@@ -213,6 +227,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       tasks: this.tasks.map((t) => taskView(t, this.clock, at)),
       escalations: [...this.escalations],
       supplements: [...this.supplements],
+      comments: [...this.work.comments],
       decision: this.decision,
       ...this.hooks.extraView?.(at),
     };
@@ -234,6 +249,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   /** Registers the query and the updates every process answers alike. */
   registerHandlers(): void {
     setHandler(getCaseQuery, () => this.view());
+    this.registerTaskWork();
 
     setHandler(
       decideUpdate,
@@ -253,6 +269,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
           const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
           // Checked here only (validators do not run on replay): histories recorded before this rule keep replaying.
           assertFourEyes(d.actor, task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })));
+          this.work.checkHolder(task, d.actor);
           if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
           if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
           this.hooks.validateDecision?.(d, task);
@@ -294,6 +311,24 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         },
       },
     );
+  }
+
+  /** Task work and comments: refused on a closed case; each change is published like any other. */
+  private registerTaskWork(): void {
+    const refuse = (check: () => void) => {
+      this.assertOpen();
+      check();
+    };
+    const change = (apply: () => void): CaseView => {
+      apply();
+      this.rt.touch();
+      return this.view();
+    };
+    const w = this.work;
+    setHandler(claimTaskUpdate, (i) => change(() => w.applyClaim(i)), { validator: (i) => refuse(() => w.checkClaim(i)) });
+    setHandler(releaseTaskUpdate, (i) => change(() => w.applyRelease(i)), { validator: (i) => refuse(() => w.checkRelease(i)) });
+    setHandler(assignTaskUpdate, (i) => change(() => w.applyAssign(i)), { validator: (i) => refuse(() => w.checkAssign(i)) });
+    setHandler(addCommentUpdate, (i) => change(() => w.applyComment(i, now())), { validator: (i) => refuse(() => w.checkComment(i)) });
   }
 
   /** Runs the case until it closes (see CaseRuntime.run). */

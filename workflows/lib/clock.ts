@@ -13,6 +13,11 @@ export class SlaClock {
     return this.pausedSince !== null;
   }
 
+  /** When the current stop began (null while the clock runs). */
+  get stoppedAt(): number | null {
+    return this.pausedSince;
+  }
+
   /** Stops the clock; stopping a stopped clock changes nothing. */
   pause(at: number): void {
     if (this.pausedSince === null) this.pausedSince = at;

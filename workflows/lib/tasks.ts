@@ -27,6 +27,8 @@ export interface TaskState {
   round: number;
   /** Who filed the supplements this task asked for: four eyes bars them from deciding it. */
   supplementedBy: string[];
+  /** The officer who holds the task (claimed it, or was assigned it by a supervisor). */
+  assignee: { sub: string; name: string } | null;
 }
 
 export function openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number, clock: SlaClock): TaskState {
@@ -43,6 +45,7 @@ export function openTask(spec: { taskId: string; dept: string; title: string; sl
     escalationLevel: 0,
     round: 1,
     supplementedBy: [],
+    assignee: null,
   };
 }
 
@@ -104,5 +107,19 @@ export function taskView(task: TaskState, clock: SlaClock, at: number): TaskView
     comment: task.comment,
     requestedDocuments: task.requestedDocuments,
     escalationLevel: task.escalationLevel,
+    slaMs: task.slaMs,
+    remainingMs: remainingWhileStopped(task, clock),
+    assignee: task.assignee?.sub ?? null,
+    assigneeName: task.assignee?.name ?? null,
   };
+}
+
+/**
+ * Time left on an open task while the clock is stopped: constant for the whole stop, so the view
+ * stays the same between changes (a value that moved with time would make every publish a change).
+ */
+function remainingWhileStopped(task: TaskState, clock: SlaClock): number | null {
+  const stoppedAt = clock.stoppedAt;
+  if (task.status !== 'open' || stoppedAt === null) return null;
+  return taskDueMs(task, clock, stoppedAt) - stoppedAt;
 }

@@ -1,61 +1,41 @@
-/**
- * Calls of the task-work API (inbox, claim, release, assign, comments). Typed from the agreed
- * contract until that API is merged; then these go through the generated client like the rest.
- */
-import { rawFetch } from './client';
+/** Calls of the task-work API (inbox, claim, release, assign, comments) and the case search, typed from the contract. */
+import { api, ok } from './client';
+import type { paths } from './schema';
 import type { CaseView, InboxItem } from './types';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+type TaskQuery = NonNullable<paths['/v1/tasks']['get']['parameters']['query']>;
+export type CaseQuery = NonNullable<paths['/v1/cases']['get']['parameters']['query']>;
 
 export interface InboxQuery {
-  dept?: string;
   assignee?: string;
   templateId?: string;
   priority?: boolean;
   breached?: boolean;
   paused?: boolean;
-  cursor?: string;
   limit?: number;
+  cursor?: string;
+}
+
+const flag = (b: boolean | undefined) => (b === undefined ? undefined : b ? ('true' as const) : ('false' as const));
+/** Drops empty values: the API refuses unknown or empty parameters. */
+function compact<T extends object>(q: T): T {
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
 
 export async function listTasks(q: InboxQuery): Promise<{ items: InboxItem[]; nextCursor: string | null }> {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
-  return (await rawFetch(`/v1/tasks?${params}`)).json();
+  const query: TaskQuery = compact({ ...q, priority: flag(q.priority), breached: flag(q.breached), paused: flag(q.paused) });
+  return ok(api.GET('/v1/tasks', { params: { query } }));
 }
 
-const taskPath = (caseId: string, taskId: string, what: string) => `/v1/cases/${encodeURIComponent(caseId)}/tasks/${encodeURIComponent(taskId)}/${what}`;
+const task = (caseId: string, taskId: string) => ({ params: { path: { caseId, taskId } } });
 
-export async function claimTask(caseId: string, taskId: string): Promise<CaseView> {
-  return (await rawFetch(taskPath(caseId, taskId, 'claim'), json({}))).json();
-}
-export async function releaseTask(caseId: string, taskId: string): Promise<CaseView> {
-  return (await rawFetch(taskPath(caseId, taskId, 'release'), json({}))).json();
-}
-export async function assignTask(caseId: string, taskId: string, assignee: string, assigneeName?: string): Promise<CaseView> {
-  return (await rawFetch(taskPath(caseId, taskId, 'assign'), json({ assignee, ...(assigneeName ? { assigneeName } : {}) }))).json();
-}
-export async function addComment(caseId: string, text: string, taskId?: string): Promise<CaseView> {
-  return (await rawFetch(`/v1/cases/${encodeURIComponent(caseId)}/comments`, json({ text, ...(taskId ? { taskId } : {}) }))).json();
-}
+export const claimTask = (caseId: string, taskId: string): Promise<CaseView> => ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/claim', task(caseId, taskId)));
+export const releaseTask = (caseId: string, taskId: string): Promise<CaseView> => ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/release', task(caseId, taskId)));
+export const assignTask = (caseId: string, taskId: string, assignee: string, assigneeName?: string): Promise<CaseView> =>
+  ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/assign', { ...task(caseId, taskId), body: { assignee, ...(assigneeName ? { assigneeName } : {}) } }));
+export const addComment = (caseId: string, text: string, taskId?: string): Promise<CaseView> =>
+  ok(api.POST('/v1/cases/{caseId}/comments', { params: { path: { caseId } }, body: { text, ...(taskId ? { taskId } : {}) } }));
 
-export interface CaseQuery {
-  status?: string;
-  templateId?: string;
-  dept?: string;
-  involves?: string;
-  applicant?: string;
-  breached?: 'true' | 'false';
-  priority?: 'true' | 'false';
-  openedAfter?: string;
-  openedBefore?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-/** GET /v1/cases with the search filters of the contract (applicant, openedAfter/Before, involves). */
 export async function searchCases(q: CaseQuery): Promise<{ items: CaseView[]; nextCursor: string | null }> {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
-  return (await rawFetch(`/v1/cases?${params}`)).json();
+  return ok(api.GET('/v1/cases', { params: { query: compact(q) } }));
 }

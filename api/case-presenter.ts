@@ -1,0 +1,22 @@
+/**
+ * A case as the API answers it: what the caller may see of it (api/access-policy.ts), with the time
+ * left on each open task filled in. The workflow fills that in only while the clock is stopped (then
+ * it is constant); a figure that moved with time would change the case at every publish.
+ */
+import type { Actor, CaseView } from '../common/types.js';
+import { viewFor } from './access-policy.js';
+
+export function present(actor: Actor, view: CaseView, now = Date.now()): CaseView {
+  const seen = viewFor(actor, view);
+  return {
+    ...seen,
+    tasks: seen.tasks.map((t) => ({
+      ...t,
+      remainingMs: t.status !== 'open' ? null : (t.remainingMs ?? Date.parse(t.dueAt) - now),
+      // Views projected before task work existed lack these.
+      slaMs: t.slaMs ?? Date.parse(t.dueAt) - Date.parse(t.openedAt),
+      assignee: t.assignee ?? null,
+      assigneeName: t.assigneeName ?? null,
+    })),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Task work: the department's inbox (from the PostgreSQL projection, never by querying workflows),
+ * claiming, releasing and assigning a task, and internal comments on a case. Every change is a
+ * workflow update carrying the authenticated actor, so the case's history records who did it.
+ */
+import { z } from 'zod';
+import type { Pool } from '../../db/pool.js';
+import { listOpenTasks, type TaskCursor } from '../../db/tasks.js';
+import type { CaseService } from '../case-service.js';
+import { IdempotencyHeader, idempotencyOf } from '../idempotency-key.js';
+import { badRequest, forbidden } from '../problem.js';
+import type { Routes } from '../route.js';
+import { AssignBody, CaseIdParam, CaseSchema, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
+
+const CursorSchema = z.strictObject({
+  asOf: z.iso.datetime(),
+  priority: z.boolean(),
+  sortAt: z.iso.datetime(),
+  caseId: z.string().max(100),
+  taskId: z.string().max(130),
+});
+const encodeCursor = (c: TaskCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(text: string): TaskCursor {
+  try {
+    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  }
+}
+
+const CaseResponse = { description: 'The case', schema: CaseSchema };
+const TaskWorkResponses = {
+  200: CaseResponse,
+  404: { description: 'Unknown case or task, or a case the caller may not see' },
+  409: { description: 'The task is not open, is held by another officer, or the case is closed' },
+};
+
+export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void {
+  routes.add({
+    method: 'get',
+    path: '/v1/tasks',
+    summary: "A department's open tasks: priority first, then the soonest due (a stopped task by its remaining time)",
+    tag: 'tasks',
+    query: ListTasksQuery,
+    responses: { 200: { description: 'A page of open tasks', schema: TaskListSchema } },
+    handler: async ({ actor, query }) => {
+      const { cursor, dept = actor.dept, assignee, dueBefore, ...filter } = query;
+      if (!dept) throw badRequest('name a department: your token carries none', [{ path: 'query.dept', message: 'required without a dept claim' }]);
+      // A department's queue is its own business: officers see their own department's tasks.
+      if (dept !== actor.dept) throw forbidden(`you work for ${actor.dept ?? 'no department'}; the tasks of ${dept} are not yours to list`);
+      const page = await listOpenTasks(pool, {
+        ...filter,
+        dept,
+        assignee: assignee === undefined ? undefined : assignee === 'none' ? { none: true } : { sub: assignee === 'me' ? actor.sub : assignee },
+        dueBefore: dueBefore ? new Date(dueBefore) : undefined,
+        cursor: cursor ? decodeCursor(cursor) : undefined,
+      });
+      return { body: { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null } };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/tasks/:taskId/claim',
+    summary: "Take a task (a caseworker of its department), so that no other officer works on it",
+    tag: 'tasks',
+    params: TaskParam,
+    headers: IdempotencyHeader,
+    responses: TaskWorkResponses,
+    handler: async ({ actor, params, req }) => ({
+      body: await cases.claimTask(actor, params.caseId, params.taskId, idempotencyOf(req, { params })),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/tasks/:taskId/release',
+    summary: 'Give a task back (the officer who holds it, or a supervisor of its department)',
+    tag: 'tasks',
+    params: TaskParam,
+    headers: IdempotencyHeader,
+    responses: TaskWorkResponses,
+    handler: async ({ actor, params, req }) => ({
+      body: await cases.releaseTask(actor, params.caseId, params.taskId, idempotencyOf(req, { params })),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/tasks/:taskId/assign',
+    summary: 'Hand a task to an officer (a supervisor of its department)',
+    tag: 'tasks',
+    params: TaskParam,
+    body: AssignBody,
+    headers: IdempotencyHeader,
+    responses: TaskWorkResponses,
+    handler: async ({ actor, params, body, req }) => ({
+      body: await cases.assignTask(
+        actor,
+        params.caseId,
+        params.taskId,
+        { sub: body.assignee, name: body.assigneeName ?? body.assignee },
+        idempotencyOf(req, { params, body }),
+      ),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/cases/:caseId/comments',
+    summary: 'An internal note on the case, optionally about one task (the departments on the case and auditors)',
+    tag: 'cases',
+    params: CaseIdParam,
+    body: CommentBody,
+    headers: IdempotencyHeader,
+    responses: {
+      201: CaseResponse,
+      404: { description: 'Unknown case or task, or a case the caller may not see' },
+      409: { description: 'The case is closed' },
+    },
+    handler: async ({ actor, params, body, req }) => ({
+      status: 201,
+      body: await cases.comment(actor, params.caseId, body, idempotencyOf(req, { params, body })),
+    }),
+  });
+}

@@ -1,0 +1,129 @@
+/** The inbox: open tasks from the case_tasks projection (written with each case's view). */
+import type { Pool } from './pool.js';
+
+export interface TaskFilter {
+  dept: string;
+  /** `none`: nobody holds it; otherwise the subject who holds it. */
+  assignee?: { none: true } | { sub: string };
+  templateId?: string;
+  priority?: boolean;
+  breached?: boolean;
+  paused?: boolean;
+  /** Due (by the queue's reckoning: a stopped task by its remaining time from now) before this. */
+  dueBefore?: Date;
+  limit: number;
+  cursor?: TaskCursor;
+}
+
+/**
+ * Position after the last task of a page, in queue order, with the moment the first page was
+ * read: a stopped task sorts at `asOf + remaining`, so every page must use the same `asOf`.
+ */
+export interface TaskCursor {
+  asOf: string;
+  priority: boolean;
+  sortAt: string;
+  caseId: string;
+  taskId: string;
+}
+
+export interface InboxTask {
+  caseId: string;
+  taskId: string;
+  title: string;
+  dept: string;
+  dueAt: string;
+  remainingMs: number;
+  paused: boolean;
+  escalationLevel: number;
+  assignee: string | null;
+  assigneeName: string | null;
+  caseTitle: string;
+  applicantName: string;
+  priority: boolean;
+  breached: boolean;
+  templateId: string;
+  openedAt: string;
+  slaMs: number;
+}
+
+interface Row {
+  case_id: string;
+  task_id: string;
+  title: string;
+  dept: string;
+  due_at: Date;
+  sort_at: Date;
+  remaining_ms: string;
+  paused: boolean;
+  escalation_level: number;
+  assignee: string | null;
+  assignee_name: string | null;
+  case_title: string;
+  applicant_name: string;
+  priority: boolean;
+  breached: boolean;
+  template_id: string;
+  opened_at: Date;
+  sla_ms: string;
+}
+
+export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date()): Promise<{ items: InboxTask[]; next: TaskCursor | null }> {
+  const asOf = f.cursor ? new Date(f.cursor.asOf) : now;
+  const args: unknown[] = [];
+  const arg = (v: unknown) => `$${args.push(v)}`;
+  const at = arg(asOf);
+  // While the clock is stopped a task's due date keeps moving; its place in the queue is "now plus
+  // what is left". A stopped task projected before remaining_ms existed falls back to its due date.
+  const sortAt = `(CASE WHEN paused AND remaining_ms IS NOT NULL THEN ${at}::timestamptz + remaining_ms * interval '1 millisecond' ELSE due_at END)`;
+  const where = [`status = 'open'`, `dept = ${arg(f.dept)}`];
+  if (f.assignee && 'none' in f.assignee) where.push('assignee IS NULL');
+  else if (f.assignee) where.push(`assignee = ${arg(f.assignee.sub)}`);
+  if (f.templateId) where.push(`template_id = ${arg(f.templateId)}`);
+  if (f.priority !== undefined) where.push(`priority = ${arg(f.priority)}`);
+  if (f.breached !== undefined) where.push(`breached = ${arg(f.breached)}`);
+  if (f.paused !== undefined) where.push(`paused = ${arg(f.paused)}`);
+  if (f.dueBefore) where.push(`${sortAt} < ${arg(f.dueBefore)}`);
+  if (f.cursor) {
+    // Keyset pagination over (priority DESC, sort_at ASC, case_id ASC, task_id ASC).
+    const p = arg(f.cursor.priority);
+    const s = arg(f.cursor.sortAt);
+    const c = arg(f.cursor.caseId);
+    const t = arg(f.cursor.taskId);
+    where.push(`(priority < ${p} OR (priority = ${p} AND (${sortAt} > ${s} OR (${sortAt} = ${s} AND (case_id, task_id) > (${c}, ${t})))))`);
+  }
+  const { rows } = await pool.query<Row>(
+    `SELECT case_id, task_id, title, dept, due_at, ${sortAt} AS sort_at, remaining_ms, paused, escalation_level, assignee,
+            assignee_name, case_title, applicant_name, priority, breached, template_id, opened_at, sla_ms
+     FROM case_tasks WHERE ${where.join(' AND ')}
+     ORDER BY priority DESC, sort_at ASC, case_id ASC, task_id ASC LIMIT ${arg(f.limit + 1)}`,
+    args,
+  );
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      caseId: r.case_id,
+      taskId: r.task_id,
+      title: r.title,
+      dept: r.dept,
+      dueAt: (r.paused ? r.sort_at : r.due_at).toISOString(),
+      remainingMs: r.paused && r.remaining_ms !== null ? Number(r.remaining_ms) : r.due_at.getTime() - now.getTime(),
+      paused: r.paused,
+      escalationLevel: r.escalation_level,
+      assignee: r.assignee,
+      assigneeName: r.assignee_name,
+      caseTitle: r.case_title,
+      applicantName: r.applicant_name,
+      priority: r.priority,
+      breached: r.breached,
+      templateId: r.template_id,
+      openedAt: r.opened_at.toISOString(),
+      slaMs: Number(r.sla_ms),
+    })),
+    next:
+      rows.length > f.limit && last
+        ? { asOf: asOf.toISOString(), priority: last.priority, sortAt: last.sort_at.toISOString(), caseId: last.case_id, taskId: last.task_id }
+        : null,
+  };
+}
