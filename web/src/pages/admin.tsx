@@ -42,7 +42,7 @@ function Templates({ admin }: { admin: boolean }) {
     }
   };
   return (
-    <section class="card">
+    <section class="card templates">
       <h2>{t('templates')}</h2>
       <Loading when={list}>
         {() => (
@@ -115,7 +115,7 @@ function KeySmes({ admin }: { admin: boolean }) {
     if (f) setCsv(await f.text());
   };
   return (
-    <section class="card">
+    <section class="card key-smes">
       <h2>{t('keySmes')}</h2>
       <Loading when={list}>
         {() => (

@@ -63,7 +63,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               </p>
               <p>
                 {t('sla')}: {t('deadline')} <Time iso={v.sla.deadlineAt} />
-                {v.sla.paused && <span class="badge paused">⏸ {t('clockStopped')}</span>}
+                {v.sla.paused && <span class="badge paused">{t('clockStopped')}</span>}
                 {v.sla.breached && <span class="badge breached">{t('breached')}</span>}
               </p>
             </header>

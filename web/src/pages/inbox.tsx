@@ -1,7 +1,6 @@
 /** The department's open tasks: live countdowns, priority, assignee, filters, Claim and (supervisors) Assign. */
 import { useState } from 'preact/hooks';
-import { assignTask, claimTask, listTasks, type InboxQuery } from '../api/task-work';
-import type { InboxItem } from '../api/types';
+import { assignTask, claimTask, listTasks, releaseTask, type InboxQuery } from '../api/task-work';
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
@@ -39,10 +38,10 @@ export function InboxPage({ actor }: { actor: Actor }) {
     navigate(`/inbox${q.size ? `?${q}` : ''}`);
   };
 
-  const claim = async (i: InboxItem) => {
+  const run = async (action: () => Promise<unknown>) => {
     setError(undefined);
     try {
-      await claimTask(i.caseId, i.taskId);
+      await action();
       list.reload();
     } catch (err) {
       setError(err);
@@ -116,17 +115,24 @@ export function InboxPage({ actor }: { actor: Actor }) {
                         <Time iso={i.dueAt} />
                       </td>
                       <td data-label={t('assignee')}>{i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span>}</td>
-                      <td data-label={t('actions')} class="actions">
-                        {i.assignee !== actor.sub && (
-                          <button type="button" onClick={() => void claim(i)} aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}>
-                            {t('claim')}
-                          </button>
-                        )}
-                        {supervisor && (
-                          <button type="button" onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}>
-                            {t('assign')}
-                          </button>
-                        )}
+                      <td data-label={t('actions')}>
+                        <div class="actions">
+                          {i.assignee !== actor.sub && (
+                            <button type="button" onClick={() => void run(() => claimTask(i.caseId, i.taskId))} aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}>
+                              {t('claim')}
+                            </button>
+                          )}
+                          {i.assignee && (i.assignee === actor.sub || supervisor) && (
+                            <button type="button" onClick={() => void run(() => releaseTask(i.caseId, i.taskId))} aria-label={`${t('release')}: ${i.caseTitle} — ${i.title}`}>
+                              {t('release')}
+                            </button>
+                          )}
+                          {supervisor && (
+                            <button type="button" aria-expanded={assigning === i.caseId + i.taskId} onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}>
+                              {t('assign')}
+                            </button>
+                          )}
+                        </div>
                         {assigning === i.caseId + i.taskId && (
                           <AssignForm
                             item={i}

@@ -1,0 +1,247 @@
+/**
+ * The web app end to end, in headless Chromium (Debian's `chromium`, driven by playwright-core; no
+ * browser download) against the real stack on the development secret, as `npm start` runs it:
+ * a health caseworker signs in, finds the case in the inbox, claims it and requests information (the
+ * clock-stopped mark shows); the applicant supplements; health approves, the other departments
+ * approve; an auditor reads the timeline with every actor and sees Verify chain report valid.
+ * Screenshots of every page (1280 px, and 390 px for the inbox and timeline) go to
+ * test-artifacts/web/ (git-ignored).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { ensureWebBuilt } from '../../scripts/build-web.js';
+import { creditCodeCheckChar } from '../../common/credit-code.js';
+import { applicant } from '../support/fixtures.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve('test-artifacts', 'web');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let stack: Stack;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+let caseId: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: run 'npm run setup:tools' as root (it runs apt-get install chromium), or 'sudo apt-get install chromium', or set CHROMIUM_PATH`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await ensureWebBuilt({ ifStale: true });
+  stack = await startStack(inject('databaseUrl'), {}, { developmentAuth: true, archiveIntervalMs: 500 });
+  profile = mkdtempSync(path.join(tmpdir(), 'onestop-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of (401|403|404|409)/.test(m.text())) errors.push(m.text());
+  });
+  (globalThis as { pageErrors?: string[] }).pageErrors = errors;
+});
+
+afterAll(async () => {
+  await context?.close();
+  await stack?.teardown();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function shot(name: string, width?: number): Promise<void> {
+  if (width) await page.setViewportSize({ width, height: 900 });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (width) await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** Loads `path` afresh (tokens live in memory: a load signs out) and signs in with the development form. */
+async function signIn(at: string, who: { user: string; name: string; roles: string; department?: string; organisation?: string }): Promise<void> {
+  await page.goto(stack.baseUrl + at);
+  await page.getByLabel('User', { exact: true }).fill(who.user);
+  await page.getByLabel('Name', { exact: true }).fill(who.name);
+  await page.getByLabel('Roles', { exact: true }).fill(who.roles);
+  if (who.department) await page.getByLabel('Department', { exact: true }).fill(who.department);
+  if (who.organisation) await page.getByLabel('Organisation', { exact: true }).fill(who.organisation);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect.poll(() => page.getByTestId('me').textContent()).toBe(who.name);
+}
+
+async function devToken(who: { sub: string; name: string; roles: string[]; dept?: string; org?: string }): Promise<string> {
+  const r = await fetch(`${stack.baseUrl}/v1/session/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  return ((await r.json()) as { token: string }).token;
+}
+
+async function apiCall(method: string, at: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const r = await fetch(stack.baseUrl + at, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+/** Opens a case at the service centre (through the API, as the counter's system would). */
+async function openCase(forApplicant: { creditCode: string; name: string; contact?: unknown }, details: Record<string, unknown>): Promise<string> {
+  const token = await devToken({ sub: 'alice', name: 'Alice Li', roles: ['caseworker'], dept: 'service-centre' });
+  const r = await apiCall('POST', '/v1/cases', token, { templateId: 'mask-line-fast-track', applicant: forApplicant, details });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.caseId as string;
+}
+
+/** A key SME (priority) enterprise: another valid credit code (GB 32100-2015). */
+const KEY_SME = (() => {
+  const first17 = '91110108MA0000042';
+  return { creditCode: first17 + creditCodeCheckChar(first17), name: 'Beijing Masks Ltd.', contact: { name: 'Wang Fang', phone: '+86 10 6666 0000', email: 'wang@masks.example' } };
+})();
+
+const taskCard = (taskId: string) => page.locator(`li.task[data-task="${taskId}"]`);
+
+test('a caseworker\'s and an auditor\'s day in the browser', async () => {
+  // The sign-in page, before anyone is signed in.
+  await page.goto(stack.baseUrl + '/');
+  await expect.poll(() => page.getByRole('button', { name: 'Sign in', exact: true }).isVisible()).toBe(true);
+  await shot('01-sign-in');
+
+  // Cases opened at the service centre; one for a key SME, which the inbox serves first.
+  const admin = await devToken({ sub: 'root', name: 'Admin', roles: ['admin'] });
+  expect((await apiCall('PUT', `/v1/key-smes/${KEY_SME.creditCode}`, admin, { name: KEY_SME.name, reason: 'mask maker' })).status).toBe(201);
+  caseId = await openCase(applicant, { product: 'medical masks', capacityPerDay: 50000 });
+  const priorityCase = await openCase(KEY_SME, { product: 'protective gowns' });
+
+  // Health caseworker: the inbox, Claim.
+  await signIn('/', { user: 'hu', name: 'Hu Min', roles: 'caseworker', department: 'health' });
+  await expect.poll(() => new URL(page.url()).pathname).toBe('/inbox');
+  const row = page.locator(`tr[data-case="${caseId}"][data-task="health"]`);
+  await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+  const first = page.locator('table.inbox tbody tr').first();
+  expect(await first.getAttribute('data-case')).toBe(priorityCase);
+  expect(await first.locator('.badge.priority').count()).toBe(1);
+  await expect.poll(() => row.locator('.countdown').textContent()).toMatch(/\d/);
+  await row.getByRole('button', { name: /^Claim/ }).click();
+  await expect.poll(() => row.locator('td').nth(4).textContent()).toContain('Hu Min');
+  await shot('02-inbox');
+  await shot('02-inbox-390', 390);
+
+  // The case page: request information; the clock stops.
+  await row.getByRole('link').click();
+  await expect.poll(() => new URL(page.url()).pathname).toBe(`/cases/${caseId}`);
+  await taskCard('health').getByRole('button', { name: 'Request information', exact: true }).click();
+  await taskCard('health').getByLabel('Documents requested (one a line)').fill('floor plan');
+  await taskCard('health').getByRole('button', { name: 'Send request' }).click();
+  await expect.poll(() => page.locator('.case-head .badge.paused').textContent()).toContain('clock stopped');
+  await expect.poll(() => taskCard('ecology').locator('.countdown .paused').count()).toBe(1);
+  await shot('03-case-clock-stopped');
+
+  // The applicant supplements the requested document.
+  await signIn(`/cases/${caseId}`, { user: 'zhang', name: 'Zhang Wei', roles: 'applicant', organisation: applicant.creditCode });
+  await page.getByRole('button', { name: 'Supplement', exact: true }).click();
+  await page.getByLabel('Documents (one a line: name | reference)').fill('floor plan | doc://plan-v2');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect.poll(() => page.locator('article.case').getAttribute('data-status')).toBe('in-review');
+  expect(await page.locator('.case-head .badge.paused').count()).toBe(0);
+  await shot('04-case-applicant');
+
+  // Another health officer cannot decide the task Hu Min holds: the refusal shows its problem details.
+  await signIn(`/cases/${caseId}`, { user: 'li', name: 'Li Na', roles: 'caseworker', department: 'health' });
+  await expect.poll(() => taskCard('health').getByTestId('assignee').textContent()).toBe('Hu Min');
+  await taskCard('health').getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect.poll(() => page.locator('.problem').first().textContent()).toMatch(/Refused \(409\)[\s\S]*held by another officer/);
+  await shot('04b-case-refused');
+
+  // Health approves; the other departments approve.
+  await signIn(`/cases/${caseId}`, { user: 'hu', name: 'Hu Min', roles: 'caseworker', department: 'health' });
+  await taskCard('health').getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect.poll(() => taskCard('health').locator('.badge.status-decided').count()).toBe(1);
+  for (const [dept, user, name] of [
+    ['market-regulation', 'ma', 'Ma Jun'],
+    ['ecology', 'eco', 'Chen Jie'],
+  ] as const) {
+    await signIn(`/cases/${caseId}`, { user, name, roles: 'caseworker', department: dept });
+    await taskCard(dept).getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect.poll(() => taskCard(dept).locator('.badge.status-decided').count()).toBe(1);
+  }
+  await expect.poll(() => page.locator('article.case').getAttribute('data-status')).toBe('approved');
+  await shot('05-case-approved');
+
+  // The auditor: search, timeline with every actor, Verify chain valid (once the archiver has run).
+  await signIn('/', { user: 'audrey', name: 'Audrey Wang', roles: 'auditor' });
+  await expect.poll(() => new URL(page.url()).pathname).toBe('/audit');
+  await page.getByLabel('Status', { exact: true }).selectOption('approved');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await shot('06-audit-search');
+  await page.locator(`tr[data-case="${caseId}"]`).getByRole('link').first().click();
+  await expect.poll(() => page.locator('table.timeline tbody tr').count()).toBeGreaterThan(5);
+  const actors = await page.locator('table.timeline td.actor').allTextContents();
+  for (const name of ['Alice Li', 'Hu Min', 'Zhang Wei', 'Ma Jun', 'Chen Jie']) expect(actors.join('\n')).toContain(name);
+  const types = await page.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
+  for (const type of ['case-opened', 'task-claimed', 'clock-stopped', 'supplement-filed', 'clock-resumed', 'decision', 'case-closed']) expect(types).toContain(type);
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Verify chain', exact: true }).click();
+        await page.waitForTimeout(300);
+        return page.locator('.verify').getAttribute('data-valid');
+      },
+      { timeout: 30_000, interval: 1000 },
+    )
+    .toBe('true');
+  expect(await page.locator('.verify').textContent()).toContain('Chain valid');
+  await shot('07-audit-timeline');
+  await shot('07-audit-timeline-390', 390);
+
+  // The raw history downloads as JSON.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download raw history (JSON)' }).click()]);
+  expect(download.suggestedFilename()).toBe(`${caseId}-history.json`);
+
+  // The dashboard, in Chinese.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect.poll(() => page.locator('.chart canvas').count()).toBe(1);
+  await shot('08-dashboard');
+  await page.getByLabel('Language').selectOption('zh-CN');
+  await expect.poll(() => page.locator('h1').first().textContent()).toBe('统计看板');
+  await shot('09-dashboard-zh');
+  await page.getByLabel('语言').selectOption('en');
+
+  expect((globalThis as { pageErrors?: string[] }).pageErrors).toEqual([]);
+});
+
+test('admin: a bad template shows its schema errors inline; a bad CSV shows every bad line', async () => {
+  await signIn('/admin', { user: 'root', name: 'Admin', roles: 'admin' });
+  await page.getByLabel('Deploy a template version (JSON)').fill(JSON.stringify({ id: 'bad template', kind: 'one-stop-approval' }));
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect.poll(() => page.locator('.templates .problem .errors li').count()).toBeGreaterThan(1);
+  await page.getByLabel('Import CSV (creditCode,name,reason)').fill('creditCode,name,reason\n91350100M000100Y43,Acme,masks\nnot-a-code,Bad,x\n91350100M000100Y43,Acme again,dup\n');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect.poll(() => page.locator('.key-smes .problem .errors li').count()).toBe(2);
+  const lines = await page.locator('.key-smes .problem .errors li').allTextContents();
+  expect(lines.join('\n')).toMatch(/line 3/);
+  expect(lines.join('\n')).toMatch(/line 4/);
+  await shot('10-admin');
+});
+
+test('the inbox countdown turns amber under 25 % of the SLA and red once overdue (the browser clock moved on)', async () => {
+  const id = await openCase(applicant, { product: 'face shields' });
+  page = await context.newPage();
+  await page.clock.install();
+  await signIn('/inbox', { user: 'hu2', name: 'Hu Min', roles: 'caseworker', department: 'health' });
+  const countdown = page.locator(`tr[data-case="${id}"][data-task="health"] .countdown`);
+  await expect.poll(() => countdown.getAttribute('data-level')).toBe('ok');
+  await page.clock.fastForward('37:00:00'); // 48 h SLA: 11 h left
+  await expect.poll(() => countdown.getAttribute('data-level')).toBe('amber');
+  await shot('11-inbox-amber');
+  await page.clock.fastForward('12:00:00');
+  await expect.poll(() => countdown.getAttribute('data-level')).toBe('red');
+  expect(await countdown.textContent()).toMatch(/^overdue by/);
+});
