@@ -122,6 +122,13 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   expect((await codec({ origin: uiOrigin })).status).toBe(200);
   expect((await codec({})).status).toBe(401);
   expect((await codec({ origin: 'http://evil.example' })).status).toBe(401);
+  // The web app at `/` (built by npm start when missing), with the development sign-in.
+  const page = await fetch(`http://127.0.0.1:${port}/inbox`);
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  const html = await page.text();
+  expect(html).toContain('<div id="app"></div>');
+  expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/[\w-]+\.js">/);
+  expect(await (await fetch(`http://127.0.0.1:${port}/v1/session/config`)).json()).toEqual({ mode: 'development' });
   const devToken = (actor: Actor) => tokenFor(actor, DEV_JWT_SECRET);
   const call = async (method: string, path: string, opts: { as: Actor; body?: unknown }) =>
     callWithSecret(method, path, { token: await devToken(opts.as), body: opts.body });
