@@ -13,9 +13,15 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { ensureWebBuilt } from '../../scripts/build-web.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createApp } from '../../api/app.js';
 import { creditCodeCheckChar } from '../../common/credit-code.js';
+import { loadConfig } from '../../infra/config.js';
 import { applicant } from '../support/fixtures.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startOidcProvider } from '../support/oidc-provider.js';
+import { startStack, UNLIMITED, type Stack } from '../support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts', 'web');
@@ -244,4 +250,63 @@ test('the inbox countdown turns amber under 25 % of the SLA and red once overdue
   await page.clock.fastForward('12:00:00');
   await expect.poll(() => countdown.getAttribute('data-level')).toBe('red');
   expect(await countdown.textContent()).toMatch(/^overdue by/);
+});
+
+test('production sign-in: OpenID Connect authorization code with PKCE; the access token reaches the API', async () => {
+  const provider = await startOidcProvider({ sub: 'oidc-audrey', name: 'Audrey OIDC', roles: ['auditor'] }, 'onestop-web');
+  // The same services behind an API that verifies the provider's tokens (JWKS), as in production.
+  const config = loadConfig({
+    AUTH_JWKS_URL: provider.jwksUrl,
+    AUTH_ISSUER: provider.issuer,
+    AUTH_AUDIENCE: provider.audience,
+    OIDC_CLIENT_ID: 'onestop-web',
+    PAYLOAD_KEYS: stack.config.PAYLOAD_KEYS,
+    ...UNLIMITED,
+  });
+  const app = createApp({ client: stack.client, pool: stack.db.pool, logger: pino({ level: 'silent' }), config });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect((await fetch(`${origin}/v1/session/dev-token`, { method: 'POST' })).status).toBe(404);
+    page = await context.newPage();
+    await page.goto(`${origin}/audit`);
+    expect(await page.getByLabel('User', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 20_000 }).toBe('Audrey OIDC');
+    expect(provider.pkceVerified).toBe(1);
+    // Back where the sign-in started, with the code and state gone from the address; the API accepted the token.
+    expect(new URL(page.url()).pathname).toBe('/audit');
+    expect(new URL(page.url()).search).toBe('');
+    await expect.poll(() => page.locator(`tr[data-case="${caseId}"]`).count()).toBe(1);
+    // Nothing of the token is kept in the browser's storage.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(stored).not.toMatch(/eyJ/);
+    await shot('12-oidc-signed-in');
+  } finally {
+    await page.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await provider.close();
+  }
+});
+
+test('the sign-in form works from the keyboard alone', async () => {
+  page = await context.newPage();
+  await page.goto(stack.baseUrl + '/');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  // The skip link is the first stop and leads to the content, whose first stop is the User field.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent)).toBe('User');
+  await page.keyboard.type('kb');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Keyboard User');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('auditor');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('me').textContent()).toBe('Keyboard User');
 });

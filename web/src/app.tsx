@@ -1,5 +1,5 @@
 /** The shell: sign-in, navigation by role, language switch, and the pages. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { currentLang, setLang, t, useLang, type Lang } from './i18n';
 import { AdminPage } from './pages/admin';
 import { AuditPage } from './pages/audit';
@@ -57,6 +57,12 @@ export function App() {
   }, []);
 
   const actor = session.actor;
+  // A new page takes the focus to its content, so keyboard and screen-reader users start there.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus();
+  }, [path]);
   useEffect(() => {
     if (actor && path === '/') navigate(home(actor), true);
   }, [actor, path]);
