@@ -1,10 +1,13 @@
 /** The department's open tasks: live countdowns, priority, assignee, filters, Claim and (supervisors) Assign. */
 import { useState } from 'preact/hooks';
 import { assignTask, claimTask, listTasks, releaseTask, type InboxQuery } from '../api/task-work';
+import type { InboxItem } from '../api/types';
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
 import { Countdown, Field, Loading, Priority, ProblemView, Time, useAsync } from '../ui';
+
+const PAGE = 100;
 
 function queryFrom(q: URLSearchParams): InboxQuery {
   const b = (k: string) => (q.get(k) === 'true' ? true : undefined);
@@ -22,13 +25,26 @@ export function InboxPage({ actor }: { actor: Actor }) {
   const filters = queryFrom(query);
   const [fetchedAt, setFetchedAt] = useState(Date.now());
   const list = useAsync(async () => {
-    const r = await listTasks({ ...filters, limit: 100 });
+    const r = await listTasks({ ...filters, limit: PAGE });
     setFetchedAt(Date.now());
+    setMore(undefined);
     return r;
   }, [query.toString()]);
+  const [more, setMore] = useState<{ items: InboxItem[]; nextCursor: string | null }>();
   const [error, setError] = useState<unknown>();
   const [assigning, setAssigning] = useState<string>();
   const supervisor = hasRole(actor, 'supervisor');
+
+  /** The next page, appended (a page's countdowns run from when it was fetched, close enough to the first's). */
+  const loadMore = async (cursor: string) => {
+    setError(undefined);
+    try {
+      const page = await listTasks({ ...filters, limit: PAGE, cursor });
+      setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    } catch (err) {
+      setError(err);
+    }
+  };
 
   const apply = (e: Event) => {
     e.preventDefault();
@@ -98,7 +114,7 @@ export function InboxPage({ actor }: { actor: Actor }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {list.data!.items.map((i) => (
+                  {[...list.data!.items, ...(more?.items ?? [])].map((i) => (
                     <tr key={`${i.caseId}/${i.taskId}`} data-case={i.caseId} data-task={i.taskId}>
                       <td data-label={t('case')}>
                         {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
@@ -147,6 +163,11 @@ export function InboxPage({ actor }: { actor: Actor }) {
                   ))}
                 </tbody>
               </table>
+              {(more ? more.nextCursor : list.data!.nextCursor) && (
+                <button type="button" class="more" onClick={() => void loadMore((more ? more.nextCursor : list.data!.nextCursor)!)}>
+                  {t('more')}
+                </button>
+              )}
             </div>
           )
         }
