@@ -19,6 +19,7 @@ import { listAccess, recordAccess, type AccessAction } from '../../db/access-log
 import type { Pool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import type { CaseService } from '../case-service.js';
+import { cursorCodec } from '../cursor.js';
 import { badRequest, conflict } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
@@ -56,12 +57,8 @@ const AccessEntrySchema = z
   })
   .meta({ id: 'AccessEntry' });
 
-const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url');
-function decodeCursor(text: string): number {
-  const id = Number(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(id) || id < 1) throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-  return id;
-}
+/** The id of the last entry of a page (the log is read newest first). */
+const cursors = cursorCodec<number>(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 
 export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
   // The client's own codecs: what the API decodes with is what its client encodes with.
@@ -159,11 +156,11 @@ export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, clie
       const from = query.from ? new Date(query.from) : undefined;
       const to = query.to ? new Date(query.to) : undefined;
       if (from && to && from > to) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after `to`' }]);
-      const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const before = query.cursor ? cursors.decode(query.cursor) : undefined;
       const items = await listAccess(pool, { caseId: query.caseId, sub: query.sub, action: query.action, from, to, before, limit: query.limit + 1 });
       const page = items.slice(0, query.limit);
       const last = page[page.length - 1];
-      return { body: { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last.id) : null } };
+      return { body: { items: page, nextCursor: items.length > query.limit && last ? cursors.encode(last.id) : null } };
     },
   });
 }

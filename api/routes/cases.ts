@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
 import { listScope } from '../access-policy.js';
+import { cursorCodec } from '../cursor.js';
 import { present } from '../case-presenter.js';
 import type { CaseService } from '../case-service.js';
-import { badRequest } from '../problem.js';
 import type { Routes } from '../route.js';
 import {
   CaseIdParam,
@@ -22,15 +22,8 @@ import {
 import type { Client } from '@temporalio/client';
 import { IdempotencyHeader, idempotencyKey, idempotencyOf } from '../idempotency-key.js';
 
-const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const CursorSchema = z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) });
-function decodeCursor(text: string): CaseCursor {
-  try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-  }
-}
+/** A position in the case list's order (priority first, then the soonest due). */
+const cursors = cursorCodec<CaseCursor>(z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) }));
 
 const CaseResponse = { description: 'The case', schema: CaseSchema };
 
@@ -63,8 +56,8 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       const scope = listScope(actor);
       if ('none' in scope) return { body: { items: [], nextCursor: null } };
       const involvingDept = 'dept' in scope ? scope.dept : undefined;
-      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
-      return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
+      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? cursors.decode(cursor) : undefined });
+      return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? cursors.encode(page.next) : null } };
     },
   });
 

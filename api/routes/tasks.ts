@@ -7,26 +7,16 @@ import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
 import { listOpenTasks, type TaskCursor } from '../../db/tasks.js';
 import type { CaseService } from '../case-service.js';
+import { cursorCodec } from '../cursor.js';
 import { IdempotencyHeader, idempotencyOf } from '../idempotency-key.js';
 import { badRequest, forbidden } from '../problem.js';
 import type { Routes } from '../route.js';
 import { AssignBody, CaseIdParam, CaseSchema, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
 
-const CursorSchema = z.strictObject({
-  asOf: z.iso.datetime(),
-  priority: z.boolean(),
-  sortAt: z.iso.datetime(),
-  caseId: z.string().max(100),
-  taskId: z.string().max(130),
-});
-const encodeCursor = (c: TaskCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(text: string): TaskCursor {
-  try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-  }
-}
+/** A position in the inbox's order, with the moment its first page was read (see db/tasks.ts). */
+const cursors = cursorCodec<TaskCursor>(
+  z.strictObject({ asOf: z.iso.datetime(), priority: z.boolean(), sortAt: z.iso.datetime(), caseId: z.string().max(100), taskId: z.string().max(130) }),
+);
 
 const CaseResponse = { description: 'The case', schema: CaseSchema };
 const TaskWorkResponses = {
@@ -53,37 +43,28 @@ export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void
         dept,
         assignee: assignee === undefined ? undefined : assignee === 'none' ? { none: true } : { sub: assignee === 'me' ? actor.sub : assignee },
         dueBefore: dueBefore ? new Date(dueBefore) : undefined,
-        cursor: cursor ? decodeCursor(cursor) : undefined,
+        cursor: cursor ? cursors.decode(cursor) : undefined,
       });
-      return { body: { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null } };
+      return { body: { items: page.items, nextCursor: page.next ? cursors.encode(page.next) : null } };
     },
   });
 
-  routes.add({
-    method: 'post',
-    path: '/v1/cases/:caseId/tasks/:taskId/claim',
-    summary: "Take a task (a caseworker of its department), so that no other officer works on it",
-    tag: 'tasks',
-    params: TaskParam,
-    headers: IdempotencyHeader,
-    responses: TaskWorkResponses,
-    handler: async ({ actor, params, req }) => ({
-      body: await cases.claimTask(actor, params.caseId, params.taskId, idempotencyOf(req, { params })),
-    }),
-  });
-
-  routes.add({
-    method: 'post',
-    path: '/v1/cases/:caseId/tasks/:taskId/release',
-    summary: 'Give a task back (the officer who holds it, or a supervisor of its department)',
-    tag: 'tasks',
-    params: TaskParam,
-    headers: IdempotencyHeader,
-    responses: TaskWorkResponses,
-    handler: async ({ actor, params, req }) => ({
-      body: await cases.releaseTask(actor, params.caseId, params.taskId, idempotencyOf(req, { params })),
-    }),
-  });
+  const holding = [
+    { act: 'claim', summary: 'Take a task (a caseworker of its department), so that no other officer works on it', run: cases.claimTask.bind(cases) },
+    { act: 'release', summary: 'Give a task back (the officer who holds it, or a supervisor of its department)', run: cases.releaseTask.bind(cases) },
+  ] as const;
+  for (const { act, summary, run } of holding) {
+    routes.add({
+      method: 'post',
+      path: `/v1/cases/:caseId/tasks/:taskId/${act}`,
+      summary,
+      tag: 'tasks',
+      params: TaskParam,
+      headers: IdempotencyHeader,
+      responses: TaskWorkResponses,
+      handler: async ({ actor, params, req }) => ({ body: await run(actor, params.caseId, params.taskId, idempotencyOf(req, { params })) }),
+    });
+  }
 
   routes.add({
     method: 'post',
