@@ -5,12 +5,10 @@
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
 import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES } from '../common/types.js';
-import { Money, Slug } from '../templates/schema.js';
+import { Money, Slug, Text } from '../templates/schema.js';
 
 /** Template versions are PostgreSQL integers. */
 const MAX_VERSION = 2_147_483_647;
-
-const Text = (max: number) => z.string().trim().min(1).max(max);
 
 export const CreditCode = z
   .string()
@@ -77,23 +75,28 @@ export const CertificateBody = z
 
 export const Document = z.strictObject({ name: Text(200), ref: Text(500) }).meta({ id: 'Document' });
 
+const Comment = Text(4000);
+const DecisionAmount = Money.meta({ description: 'claims: the proposed prepayment or the assessed amount, in integer minor units' });
+
+/**
+ * One shape per outcome, so that the document says what is enforced: a rejection needs a comment
+ * (the reason), request-info the list of documents, and an amount goes only with approving.
+ */
 export const DecisionBody = z
-  .strictObject({
-    outcome: z.enum(DECISION_OUTCOMES),
-    comment: Text(4000).optional(),
-    requestedDocuments: z.array(Text(200)).min(1).max(50).optional(),
-    amount: Money.optional().meta({ description: 'claims: the proposed prepayment or the assessed amount, in integer minor units' }),
-  })
-  .superRefine((d, ctx) => {
-    if (d.outcome === 'reject' && !d.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a rejection needs a comment giving the reason' });
-    if (d.outcome === 'request-info' && !d.requestedDocuments) {
-      ctx.addIssue({ code: 'custom', path: ['requestedDocuments'], message: 'request-info needs the list of documents asked for' });
-    }
-    if (d.outcome !== 'request-info' && d.requestedDocuments) {
-      ctx.addIssue({ code: 'custom', path: ['requestedDocuments'], message: 'only request-info asks for documents' });
-    }
-  })
+  .discriminatedUnion('outcome', [
+    z.strictObject({ outcome: z.literal('approve'), comment: Comment.optional(), amount: DecisionAmount.optional() }),
+    z.strictObject({
+      outcome: z.literal('reject'),
+      comment: Text(4000, 'a rejection needs a comment giving the reason'),
+    }),
+    z.strictObject({
+      outcome: z.literal('request-info'),
+      comment: Comment.optional(),
+      requestedDocuments: z.array(Text(200)).min(1, 'request-info needs the list of documents asked for').max(50),
+    }),
+  ])
   .meta({ id: 'Decision' });
+export type DecisionBody = z.infer<typeof DecisionBody>;
 
 export const SupplementBody = z
   .strictObject({ documents: z.array(Document).min(1).max(50), note: Text(4000).optional() })
@@ -107,14 +110,23 @@ export const TemplateIdParam = z.strictObject({ id: Slug });
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/**
+ * A page cursor of the case list: `<priority 0|1>.<deadline, epoch milliseconds>.<case id>`, the
+ * last case of the previous page (keyset pagination); every value of this form is a valid cursor.
+ */
+export const CaseCursorParam = z
+  .string()
+  .regex(/^[01]\.(?:0|[1-9][0-9]{0,12})\.case-[0-9a-f-]{36}$/, 'a cursor: the nextCursor of the previous page')
+  .meta({ description: "the previous page's `nextCursor`: `<priority 0|1>.<deadline in epoch ms>.<case id>`", example: '1.1580515200000.case-00000000-0000-4000-8000-000000000000' });
+
 export const ListCasesQuery = z.strictObject({
-  status: z.string().regex(/^[a-z-]{1,40}$/).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
   templateId: Slug.optional(),
   dept: Slug.optional(),
   breached: boolString.optional(),
   priority: boolString.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: CaseCursorParam.optional(),
 });
 
 export const TemplateVersionQuery = z.strictObject({ version: z.coerce.number().int().positive().max(MAX_VERSION).optional() });
