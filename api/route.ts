@@ -133,6 +133,18 @@ export class Routes {
    * hence collecting over all of them rather than answering at the first.
    */
   declareFallbacks(): void {
+    // OPTIONS on a literal path that a templated one also matches (`/v1/key-smes/import` and
+    // `/v1/key-smes/:creditCode`): Express would list the methods of both; answer with its own only,
+    // the way Express answers OPTIONS elsewhere (200, `Allow`, the list as text; HEAD with GET).
+    const templated = [...this.methods.keys()].filter((p) => p.includes(':')).map((p) => new RegExp(`^${p.replace(/:\w+/g, '[^/]+')}$`));
+    for (const [path, methods] of this.methods) {
+      if (path.includes(':') || !templated.some((re) => re.test(path))) continue;
+      const allow = [...new Set([...methods, ...(methods.has('GET') ? ['HEAD'] : [])])].sort().join(', ');
+      this.router.options(path, (_req, res) => {
+        res.setHeader('Allow', allow);
+        res.type('text/plain').send(allow);
+      });
+    }
     for (const [path, methods] of this.methods) {
       this.router.all(path, (_req, res, next) => {
         const allow: Set<string> = (res.locals.allow ??= new Set<string>());

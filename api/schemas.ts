@@ -30,7 +30,7 @@ export const Applicant = z
 
 export const OpenCaseBody = z
   .strictObject({
-    templateId: Slug,
+    templateId: Slug.meta({ example: 'epidemic-supplies-project' }),
     templateVersion: z.number().int().positive().max(MAX_VERSION).optional(),
     applicant: Applicant,
     // Documents are references, not content: the details travel in every workflow payload and

@@ -90,14 +90,15 @@ status=0
 # run <label> <caseId> <taskId> <dept> <extra toml> [st run arguments…]
 run() {
   local label=$1 case_id=$2 task_id=$3 dept=$4 extra=$5; shift 5
-  local dir
+  local dir token
   dir=$(mktemp -d)
+  token=$(everyone "$dept")
   # schemathesis reads schemathesis.toml from the working directory: the project's, plus this case.
   { cat "$ROOT/schemathesis.toml"; printf '%s\n' "$extra";
     printf '\n[parameters]\n"path.caseId" = "%s"\n"path.taskId" = "%s"\n' "$case_id" "$task_id"; } >"$dir/schemathesis.toml"
   echo "fuzz: === $label ($case_id, task $task_id) ===" >&2
   (cd "$dir" && PYTHONPATH="$ROOT/$TOOLS:$ROOT/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks \
-    python3 "$ROOT/$TOOLS/bin/st" run "$BASE/openapi.json" -H "Authorization: Bearer $(everyone "$dept")" \
+    python3 "$ROOT/$TOOLS/bin/st" run "$BASE/openapi.json" -H "Authorization: Bearer $token" \
       --checks all --phases "$PHASES" --max-examples "$MAX_EXAMPLES" \
       --report junit,ndjson --report-dir "$REPORT_DIR/$label" ${ST_ARGS:-} "$@") || status=$?
   rm -rf "$dir"

@@ -7,8 +7,12 @@ check character is wrong (400). A generator that knows only the pattern makes co
 schema-valid but wrong, 30 times out of 31. So in a request that schemathesis means to be valid
 (positive mode), every credit code in the path or the body gets its right check character before it
 is sent; nothing else is changed, and requests meant to be invalid (negative mode) are left alone.
+
+Likewise a cross-parameter rule: the access log's `from` may not be after its `to` (400); in a
+valid request the two are put in order.
 """
 import re
+from datetime import datetime
 
 import schemathesis
 
@@ -41,3 +45,14 @@ def before_call(context, case, kwargs):
         case.path_parameters = _fix(case.path_parameters)
     if isinstance(case.body, (dict, list)):
         case.body = _fix(case.body)
+    query = case.query or {}
+    if isinstance(query.get("from"), str) and isinstance(query.get("to"), str):
+        try:
+            if _instant(query["from"]) > _instant(query["to"]):
+                case.query = {**query, "from": query["to"], "to": query["from"]}
+        except ValueError:
+            pass
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
