@@ -56,3 +56,16 @@ def before_call(context, case, kwargs):
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """The change log of a credit code outlives its entry by design (README, Key-SME list): after
+    DELETE /v1/key-smes/{code}, GET …/{code}/history is still 200. That one use-after-free report is
+    dropped; every other failure is kept. (A per-operation `use_after_free.enabled = false` is not
+    honoured by the stateful phase of schemathesis 4.32.5.)"""
+    return not (
+        type(failure).__name__ == "UseAfterFree"
+        and case.operation.method.upper() == "GET"
+        and case.operation.path == "/v1/key-smes/{creditCode}/history"
+    )
