@@ -26,7 +26,7 @@ export const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u20
 export const Text = (max: number, required = 'must not be empty or blank') =>
   z
     .string({ error: (i) => (i.input === undefined ? required : 'expected a string') })
-    .min(1, required)
+    .min(1, { error: required, abort: true })
     .max(max, `at most ${max} characters`)
     .regex(NOT_BLANK, required)
     .trim();
@@ -36,7 +36,7 @@ const MAX_DURATION_MS = 36_525 * 24 * 3600_000; // 100 years
 
 export const IsoDuration = z
   .string()
-  .regex(/^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/, 'an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)')
+  .regex(/^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/, { error: 'an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)', abort: true })
   .refine((s) => {
     const ms = parseDuration(s);
     return ms !== undefined && ms > 0 && ms <= MAX_DURATION_MS;
