@@ -19,7 +19,6 @@ import { listAccess, recordAccess, type AccessAction } from '../../db/access-log
 import type { Pool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import type { CaseService } from '../case-service.js';
-import { cursorCodec } from '../cursor.js';
 import { badRequest, conflict } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
@@ -42,7 +41,11 @@ const AccessQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(100).optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, "a cursor: the previous page's nextCursor")
+    .optional()
+    .meta({ description: "the previous page's `nextCursor` (the id of its last entry; older entries follow)", example: '42' }),
 });
 
 const AccessEntrySchema = z
@@ -56,9 +59,6 @@ const AccessEntrySchema = z
     requestId: z.string().nullable(),
   })
   .meta({ id: 'AccessEntry' });
-
-/** The id of the last entry of a page (the log is read newest first). */
-const cursors = cursorCodec<number>(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 
 export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
   // The client's own codecs: what the API decodes with is what its client encodes with.
@@ -156,11 +156,11 @@ export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, clie
       const from = query.from ? new Date(query.from) : undefined;
       const to = query.to ? new Date(query.to) : undefined;
       if (from && to && from > to) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after `to`' }]);
-      const before = query.cursor ? cursors.decode(query.cursor) : undefined;
+      const before = query.cursor ? Number(query.cursor) : undefined;
       const items = await listAccess(pool, { caseId: query.caseId, sub: query.sub, action: query.action, from, to, before, limit: query.limit + 1 });
       const page = items.slice(0, query.limit);
       const last = page[page.length - 1];
-      return { body: { items: page, nextCursor: items.length > query.limit && last ? cursors.encode(last.id) : null } };
+      return { body: { items: page, nextCursor: items.length > query.limit && last ? String(last.id) : null } };
     },
   });
 }

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
 import { listScope } from '../access-policy.js';
-import { cursorCodec } from '../cursor.js';
 import { present } from '../case-presenter.js';
 import type { CaseService } from '../case-service.js';
 import type { Routes } from '../route.js';
@@ -22,8 +21,12 @@ import {
 import type { Client } from '@temporalio/client';
 import { IdempotencyHeader, idempotencyKey, idempotencyOf } from '../idempotency-key.js';
 
-/** A position in the case list's order (priority first, then the soonest due). */
-const cursors = cursorCodec<CaseCursor>(z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) }));
+/** `<priority 0|1>.<deadline in epoch ms>.<case id>` (CaseCursorParam): every such text is a valid cursor. */
+const encodeCursor = (c: CaseCursor) => `${c.priority ? 1 : 0}.${Date.parse(c.deadlineAt)}.${c.caseId}`;
+function decodeCursor(text: string): CaseCursor {
+  const [priority, ms, caseId] = text.split('.') as [string, string, string];
+  return { priority: priority === '1', deadlineAt: new Date(Number(ms)).toISOString(), caseId };
+}
 
 const CaseResponse = { description: 'The case', schema: CaseSchema };
 
@@ -56,8 +59,8 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       const scope = listScope(actor);
       if ('none' in scope) return { body: { items: [], nextCursor: null } };
       const involvingDept = 'dept' in scope ? scope.dept : undefined;
-      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? cursors.decode(cursor) : undefined });
-      return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? cursors.encode(page.next) : null } };
+      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
+      return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });
 
@@ -109,7 +112,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     headers: IdempotencyHeader,
     responses: {
       200: CaseResponse,
-      404: { description: 'Unknown case' },
+      404: { description: 'Unknown case, or no such obligation on it' },
       409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
     },
     handler: async ({ actor, params, body, req }) => ({

@@ -3,20 +3,20 @@
  * claiming, releasing and assigning a task, and internal comments on a case. Every change is a
  * workflow update carrying the authenticated actor, so the case's history records who did it.
  */
-import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
 import { listOpenTasks, type TaskCursor } from '../../db/tasks.js';
 import type { CaseService } from '../case-service.js';
-import { cursorCodec } from '../cursor.js';
 import { IdempotencyHeader, idempotencyOf } from '../idempotency-key.js';
 import { badRequest, forbidden } from '../problem.js';
 import type { Routes } from '../route.js';
 import { AssignBody, CaseIdParam, CaseSchema, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
 
-/** A position in the inbox's order, with the moment its first page was read (see db/tasks.ts). */
-const cursors = cursorCodec<TaskCursor>(
-  z.strictObject({ asOf: z.iso.datetime(), priority: z.boolean(), sortAt: z.iso.datetime(), caseId: z.string().max(100), taskId: z.string().max(130) }),
-);
+/** `<asOf>.<priority>.<sortAt>.<caseId>.<taskId>` (InboxCursorParam): every such text is a valid cursor. */
+const encodeCursor = (c: TaskCursor) => [Date.parse(c.asOf), c.priority ? 1 : 0, Date.parse(c.sortAt), c.caseId, c.taskId].join('.');
+function decodeCursor(text: string): TaskCursor {
+  const [asOf, priority, sortAt, caseId, taskId] = text.split('.') as [string, string, string, string, string];
+  return { asOf: new Date(Number(asOf)).toISOString(), priority: priority === '1', sortAt: new Date(Number(sortAt)).toISOString(), caseId, taskId };
+}
 
 const CaseResponse = { description: 'The case', schema: CaseSchema };
 const TaskWorkResponses = {
@@ -43,9 +43,9 @@ export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void
         dept,
         assignee: assignee === undefined ? undefined : assignee === 'none' ? { none: true } : { sub: assignee === 'me' ? actor.sub : assignee },
         dueBefore: dueBefore ? new Date(dueBefore) : undefined,
-        cursor: cursor ? cursors.decode(cursor) : undefined,
+        cursor: cursor ? decodeCursor(cursor) : undefined,
       });
-      return { body: { items: page.items, nextCursor: page.next ? cursors.encode(page.next) : null } };
+      return { body: { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });
 
