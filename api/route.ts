@@ -40,6 +40,11 @@ export interface RouteSpec<P, Q, B> {
   body?: z.ZodType<B>;
   /** Extra request body media types (besides JSON) that the route reads, documented as strings. */
   extraBodyTypes?: string[];
+  /**
+   * What the document publishes as the JSON body, when the route checks more of it in its handler
+   * than `body` does (an import validates every row itself, to report each bad one).
+   */
+  documentedBody?: z.ZodType;
   headers?: z.ZodObject;
   /** A tighter per-caller rate limit of its own, on top of the general one (api/rate-limit.ts). */
   limit?: RouteLimit;
@@ -97,6 +102,15 @@ export class Routes {
   add<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     const roles = spec.public ? 'public' : rolesOfRoute(spec);
     this.document(spec, roles);
+    const method = spec.method.toUpperCase();
+    // `/v1/key-smes/import` is a path of its own, not a credit code: a method it does not have is
+    // 405 there, as the document says (a literal path takes precedence over a templated one).
+    const literalFirst: RequestHandler = (req, _res, next) => {
+      const literal = this.methods.get(req.path);
+      if (!literal || literal.has(method)) return next();
+      const allow = [...literal].sort().join(', ');
+      next(new Problem(405, `${method} is not allowed on ${req.path}; allowed: ${allow}`, undefined, { Allow: allow }));
+    };
     const handler: RequestHandler = async (req, res) => {
       const actor = roles === 'public' ? ({ sub: 'anonymous', name: 'anonymous', roles: [] } as Actor) : actorOf(req);
       if (roles !== 'public') requireRole(actor, roles, `${spec.method.toUpperCase()} ${spec.path}`);
@@ -107,9 +121,9 @@ export class Routes {
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
       res.status(reply.status ?? 200).json(reply.body);
     };
-    this.router[spec.method](spec.path, ...this.guard(roles, spec.limit), handler);
+    this.router[spec.method](spec.path, ...(spec.path.includes(':') ? [literalFirst] : []), ...this.guard(roles, spec.limit), handler);
     const methods = this.methods.get(spec.path) ?? new Set<string>();
-    this.methods.set(spec.path, methods.add(spec.method.toUpperCase()));
+    this.methods.set(spec.path, methods.add(method));
   }
 
   /**
@@ -119,6 +133,18 @@ export class Routes {
    * hence collecting over all of them rather than answering at the first.
    */
   declareFallbacks(): void {
+    // OPTIONS on a literal path that a templated one also matches (`/v1/key-smes/import` and
+    // `/v1/key-smes/:creditCode`): Express would list the methods of both; answer with its own only,
+    // the way Express answers OPTIONS elsewhere (200, `Allow`, the list as text; HEAD with GET).
+    const templated = [...this.methods.keys()].filter((p) => p.includes(':')).map((p) => new RegExp(`^${p.replace(/:\w+/g, '[^/]+')}$`));
+    for (const [path, methods] of this.methods) {
+      if (path.includes(':') || !templated.some((re) => re.test(path))) continue;
+      const allow = [...new Set([...methods, ...(methods.has('GET') ? ['HEAD'] : [])])].sort().join(', ');
+      this.router.options(path, (_req, res) => {
+        res.setHeader('Allow', allow);
+        res.type('text/plain').send(allow);
+      });
+    }
     for (const [path, methods] of this.methods) {
       this.router.all(path, (_req, res, next) => {
         const allow: Set<string> = (res.locals.allow ??= new Set<string>());
@@ -149,7 +175,7 @@ export class Routes {
       responses[s] ??= { description: STANDARD_ERRORS[s] as string, content: { 'application/problem+json': { schema: ProblemSchema } } };
     }
     const bodyContent: Record<string, { schema: z.ZodType }> = {};
-    if (spec.body) bodyContent['application/json'] = { schema: spec.body };
+    if (spec.documentedBody ?? spec.body) bodyContent['application/json'] = { schema: (spec.documentedBody ?? spec.body) as z.ZodType };
     for (const t of spec.extraBodyTypes ?? []) bodyContent[t] = { schema: z.string() };
     this.registry.registerPath({
       method: spec.method,

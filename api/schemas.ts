@@ -5,12 +5,10 @@
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
 import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES } from '../common/types.js';
-import { Money, Slug } from '../templates/schema.js';
+import { Money, Slug, Text } from '../templates/schema.js';
 
 /** Template versions are PostgreSQL integers. */
 const MAX_VERSION = 2_147_483_647;
-
-const Text = (max: number) => z.string().trim().min(1).max(max);
 
 export const CreditCode = z
   .string()
@@ -32,7 +30,7 @@ export const Applicant = z
 
 export const OpenCaseBody = z
   .strictObject({
-    templateId: Slug,
+    templateId: Slug.meta({ example: 'epidemic-supplies-project' }),
     templateVersion: z.number().int().positive().max(MAX_VERSION).optional(),
     applicant: Applicant,
     // Documents are references, not content: the details travel in every workflow payload and
@@ -77,23 +75,28 @@ export const CertificateBody = z
 
 export const Document = z.strictObject({ name: Text(200), ref: Text(500) }).meta({ id: 'Document' });
 
+const Comment = Text(4000);
+const DecisionAmount = Money.meta({ description: 'claims: the proposed prepayment or the assessed amount, in integer minor units' });
+
+/**
+ * One shape per outcome, so that the document says what is enforced: a rejection needs a comment
+ * (the reason), request-info the list of documents, and an amount goes only with approving.
+ */
 export const DecisionBody = z
-  .strictObject({
-    outcome: z.enum(DECISION_OUTCOMES),
-    comment: Text(4000).optional(),
-    requestedDocuments: z.array(Text(200)).min(1).max(50).optional(),
-    amount: Money.optional().meta({ description: 'claims: the proposed prepayment or the assessed amount, in integer minor units' }),
-  })
-  .superRefine((d, ctx) => {
-    if (d.outcome === 'reject' && !d.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a rejection needs a comment giving the reason' });
-    if (d.outcome === 'request-info' && !d.requestedDocuments) {
-      ctx.addIssue({ code: 'custom', path: ['requestedDocuments'], message: 'request-info needs the list of documents asked for' });
-    }
-    if (d.outcome !== 'request-info' && d.requestedDocuments) {
-      ctx.addIssue({ code: 'custom', path: ['requestedDocuments'], message: 'only request-info asks for documents' });
-    }
-  })
+  .discriminatedUnion('outcome', [
+    z.strictObject({ outcome: z.literal('approve'), comment: Comment.optional(), amount: DecisionAmount.optional() }),
+    z.strictObject({
+      outcome: z.literal('reject'),
+      comment: Text(4000, 'a rejection needs a comment giving the reason'),
+    }),
+    z.strictObject({
+      outcome: z.literal('request-info'),
+      comment: Comment.optional(),
+      requestedDocuments: z.array(Text(200)).min(1, 'request-info needs the list of documents asked for').max(50),
+    }),
+  ])
   .meta({ id: 'Decision' });
+export type DecisionBody = z.infer<typeof DecisionBody>;
 
 export const SupplementBody = z
   .strictObject({ documents: z.array(Document).min(1).max(50), note: Text(4000).optional() })
@@ -110,8 +113,17 @@ const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const IsoInstant = z.iso.datetime({ offset: true }).meta({ description: 'an ISO 8601 date-time with Z or an offset' });
 
+/**
+ * A page cursor of the case list: `<priority 0|1>.<deadline, epoch milliseconds>.<case id>`, the
+ * last case of the previous page (keyset pagination); every value of this form is a valid cursor.
+ */
+export const CaseCursorParam = z
+  .string()
+  .regex(/^[01]\.(?:0|[1-9][0-9]{0,12})\.case-[0-9a-f-]{36}$/, 'a cursor: the nextCursor of the previous page')
+  .meta({ description: "the previous page's `nextCursor`: `<priority 0|1>.<deadline in epoch ms>.<case id>`", example: '1.1580515200000.case-00000000-0000-4000-8000-000000000000' });
+
 export const ListCasesQuery = z.strictObject({
-  status: z.string().regex(/^[a-z-]{1,40}$/).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
   templateId: Slug.optional(),
   dept: Slug.optional().meta({ description: 'cases with an open task of this department' }),
   involves: Slug.optional().meta({ description: 'cases in which this department has or had a task' }),
@@ -121,8 +133,21 @@ export const ListCasesQuery = z.strictObject({
   breached: boolString.optional(),
   priority: boolString.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: CaseCursorParam.optional(),
 });
+
+/**
+ * A page cursor of the inbox: `<as of, epoch ms>.<priority 0|1>.<sort time, epoch ms>.<case id>.<task id>`,
+ * the moment the first page was read (stopped tasks sort by now + remaining) and the last task of the
+ * previous page; every value of this form is a valid cursor.
+ */
+export const InboxCursorParam = z
+  .string()
+  .regex(/^(?:0|[1-9][0-9]{0,12})\.[01]\.-?(?:0|[1-9][0-9]{0,12})\.case-[0-9a-f-]{36}\.[a-z0-9:-]{1,130}$/, 'a cursor: the nextCursor of the previous page')
+  .meta({
+    description: "the previous page's `nextCursor`: `<as of, epoch ms>.<priority 0|1>.<sort time, epoch ms>.<case id>.<task id>`",
+    example: '1764324000000.0.1764410400000.case-00000000-0000-4000-8000-000000000000.health',
+  });
 
 export const ListTasksQuery = z.strictObject({
   dept: Slug.optional().meta({ description: "the department (default: the caller's own; another is 403)" }),
@@ -133,7 +158,7 @@ export const ListTasksQuery = z.strictObject({
   paused: boolString.optional(),
   dueBefore: IsoInstant.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: InboxCursorParam.optional(),
 });
 
 export const AssignBody = z

@@ -13,11 +13,30 @@ export const Slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens')
   .max(64);
 
+/**
+ * A character JavaScript's String.prototype.trim keeps (not white space or a line terminator),
+ * written out so that JSON Schema validators in other languages read the pattern alike.
+ */
+export const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/**
+ * Free text: at most `max` characters as sent, not blank; stored trimmed. The checks run on the
+ * text as sent, so the published `maxLength` and `pattern` are exactly what is enforced.
+ */
+export const Text = (max: number, required = 'must not be empty or blank') =>
+  z
+    .string({ error: (i) => (i.input === undefined ? required : 'expected a string') })
+    .min(1, { error: required, abort: true })
+    .max(max, `at most ${max} characters`)
+    .regex(NOT_BLANK, required)
+    .trim();
+
 /** No process of this engine runs longer than this; it also keeps every due date a valid Date. */
 const MAX_DURATION_MS = 36_525 * 24 * 3600_000; // 100 years
 
 export const IsoDuration = z
   .string()
+  .regex(/^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/, { error: 'an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)', abort: true })
   .refine((s) => {
     const ms = parseDuration(s);
     return ms !== undefined && ms > 0 && ms <= MAX_DURATION_MS;
@@ -40,7 +59,7 @@ export const EscalationLadder = z
   .refine((steps) => steps.every((s, i) => i === 0 || (steps[i - 1] as { at: number }).at < s.at), 'steps must be in strictly increasing order of `at`')
   .default(() => DEFAULT_LADDER.map((s) => ({ ...s })));
 
-const Title = z.string().trim().min(1).max(200);
+const Title = Text(200);
 
 export const DepartmentReview = z.strictObject({
   dept: Slug,
@@ -107,10 +126,7 @@ export const ProduceFirstTemplate = z
   });
 
 /** ISO 4217 currency codes the runtime knows (Intl's list), e.g. CNY. */
-export const Currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code, e.g. CNY')
-  .refine((c) => Intl.supportedValuesOf('currency').includes(c), 'not an ISO 4217 currency code');
+export const Currency = z.enum(Intl.supportedValuesOf('currency') as [string, ...string[]], 'not an ISO 4217 currency code').meta({ example: 'CNY' });
 
 /** Money as an integer count of minor units: a float or a negative amount is refused. */
 export const Money = z.strictObject({

@@ -24,7 +24,7 @@ import { fileCertificateUpdate, type CertificateInput, type OpenCaseInput } from
 import { assertFourEyes } from './lib/actors.js';
 import { activities } from './lib/case-runtime.js';
 import { CaseCore } from './lib/case-core.js';
-import { conflict, invalid } from './lib/refusals.js';
+import { conflict, invalid, notFound } from './lib/refusals.js';
 import type { TaskState } from './lib/tasks.js';
 import { iso, now } from './lib/time.js';
 
@@ -263,7 +263,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     c.assertOpen();
     c.assertApplicantOrOpeningDept(f.actor, 'filing a certificate');
     const o = obligations.find((x) => x.qualification === f.qualification);
-    if (!o) return invalid(`no obligation ${f.qualification} on this case; its obligations are ${obligations.map((x) => x.qualification).join(', ')}`);
+    if (!o) return notFound(`no obligation ${f.qualification} on this case; its obligations are ${obligations.map((x) => x.qualification).join(', ')}`);
     if (c.status !== 'provisional' && c.status !== 'suspended') conflict(`certificates are filed under a provisional permit; case ${c.caseId} is ${c.status}`);
     if (o.status === 'verified') conflict(`${o.qualification} is already verified`);
     if (o.status === 'submitted') conflict(`a certificate for ${o.qualification} is already awaiting verification`);

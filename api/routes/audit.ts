@@ -41,7 +41,11 @@ const AccessQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(100).optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, "a cursor: the previous page's nextCursor")
+    .optional()
+    .meta({ description: "the previous page's `nextCursor` (the id of its last entry; older entries follow)", example: '42' }),
 });
 
 const AccessEntrySchema = z
@@ -55,13 +59,6 @@ const AccessEntrySchema = z
     requestId: z.string().nullable(),
   })
   .meta({ id: 'AccessEntry' });
-
-const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url');
-function decodeCursor(text: string): number {
-  const id = Number(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(id) || id < 1) throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-  return id;
-}
 
 export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
   // The client's own codecs: what the API decodes with is what its client encodes with.
@@ -159,11 +156,11 @@ export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, clie
       const from = query.from ? new Date(query.from) : undefined;
       const to = query.to ? new Date(query.to) : undefined;
       if (from && to && from > to) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after `to`' }]);
-      const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const before = query.cursor ? Number(query.cursor) : undefined;
       const items = await listAccess(pool, { caseId: query.caseId, sub: query.sub, action: query.action, from, to, before, limit: query.limit + 1 });
       const page = items.slice(0, query.limit);
       const last = page[page.length - 1];
-      return { body: { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last.id) : null } };
+      return { body: { items: page, nextCursor: items.length > query.limit && last ? String(last.id) : null } };
     },
   });
 }

@@ -5,7 +5,6 @@ import type { Pool } from '../../db/pool.js';
 import { listScope } from '../access-policy.js';
 import { present } from '../case-presenter.js';
 import type { CaseService } from '../case-service.js';
-import { badRequest } from '../problem.js';
 import type { Routes } from '../route.js';
 import {
   CaseIdParam,
@@ -22,14 +21,11 @@ import {
 import type { Client } from '@temporalio/client';
 import { IdempotencyHeader, idempotencyKey, idempotencyOf } from '../idempotency-key.js';
 
-const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-const CursorSchema = z.object({ priority: z.boolean(), deadlineAt: z.iso.datetime(), caseId: z.string().max(100) });
+/** `<priority 0|1>.<deadline in epoch ms>.<case id>` (CaseCursorParam): every such text is a valid cursor. */
+const encodeCursor = (c: CaseCursor) => `${c.priority ? 1 : 0}.${Date.parse(c.deadlineAt)}.${c.caseId}`;
 function decodeCursor(text: string): CaseCursor {
-  try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-  }
+  const [priority, ms, caseId] = text.split('.') as [string, string, string];
+  return { priority: priority === '1', deadlineAt: new Date(Number(ms)).toISOString(), caseId };
 }
 
 const CaseResponse = { description: 'The case', schema: CaseSchema };
@@ -116,7 +112,7 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     headers: IdempotencyHeader,
     responses: {
       200: CaseResponse,
-      404: { description: 'Unknown case' },
+      404: { description: 'Unknown case, or no such obligation on it' },
       409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
     },
     handler: async ({ actor, params, body, req }) => ({

@@ -13,9 +13,11 @@ import { payloadFromJson, payloadToJson } from '../../infra/payload-json.js';
 import { badRequest } from '../problem.js';
 import type { Routes } from '../route.js';
 
+/** Standard base64 with padding, as the codec-server protocol sends it (the pattern is what z.base64 checks). */
+const Base64 = z.base64().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'base64 with padding');
 const JsonPayload = z.object({
-  metadata: z.record(z.string().max(200), z.base64()).optional(),
-  data: z.base64().optional(),
+  metadata: z.record(z.string().max(200), Base64).optional(),
+  data: Base64.optional(),
 });
 const CodecBody = z.object({ payloads: z.array(JsonPayload).max(10_000) }).meta({ id: 'CodecPayloads' });
 const NamespaceHeader = z.object({ 'x-namespace': z.string().optional() });

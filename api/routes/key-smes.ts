@@ -9,12 +9,13 @@ import type { Pool } from '../../db/pool.js';
 import { badRequest, notFound, Problem } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CreditCode } from '../schemas.js';
+import { Text } from '../../templates/schema.js';
 
 export const MAX_IMPORT_ROWS = 10_000;
 const CSV_COLUMNS = ['creditCode', 'name', 'reason'] as const;
 
-const Name = z.string().trim().min(1, 'is required').max(200, 'at most 200 characters');
-const Reason = z.string().trim().min(1, 'is required').max(2000, 'at most 2000 characters');
+const Name = Text(200, 'is required');
+const Reason = Text(2000, 'is required');
 
 const KeySmeBody = z.strictObject({ name: Name, reason: Reason }).meta({ id: 'KeySmeEntry' });
 const KeySmeRow = z.strictObject({ creditCode: CreditCode, name: Name, reason: Reason }).meta({ id: 'KeySmeRow' });
@@ -199,6 +200,11 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     tag: 'key-smes',
     limit: 'import',
     body: ImportBody,
+    documentedBody: z
+      .array(KeySmeRow)
+      .min(1)
+      .max(MAX_IMPORT_ROWS)
+      .meta({ description: `at most ${MAX_IMPORT_ROWS} rows; each credit code at most once (a repeated code is 400, like any bad row)` }),
     extraBodyTypes: ['text/csv'],
     responses: {
       200: { description: 'Imported: how many were added and updated, and the size of the list', schema: ImportResultSchema },

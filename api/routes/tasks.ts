@@ -3,7 +3,6 @@
  * claiming, releasing and assigning a task, and internal comments on a case. Every change is a
  * workflow update carrying the authenticated actor, so the case's history records who did it.
  */
-import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
 import { listOpenTasks, type TaskCursor } from '../../db/tasks.js';
 import type { CaseService } from '../case-service.js';
@@ -12,20 +11,11 @@ import { badRequest, forbidden } from '../problem.js';
 import type { Routes } from '../route.js';
 import { AssignBody, CaseIdParam, CaseSchema, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
 
-const CursorSchema = z.strictObject({
-  asOf: z.iso.datetime(),
-  priority: z.boolean(),
-  sortAt: z.iso.datetime(),
-  caseId: z.string().max(100),
-  taskId: z.string().max(130),
-});
-const encodeCursor = (c: TaskCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+/** `<asOf>.<priority>.<sortAt>.<caseId>.<taskId>` (InboxCursorParam): every such text is a valid cursor. */
+const encodeCursor = (c: TaskCursor) => [Date.parse(c.asOf), c.priority ? 1 : 0, Date.parse(c.sortAt), c.caseId, c.taskId].join('.');
 function decodeCursor(text: string): TaskCursor {
-  try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('the cursor is not one this API returned', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-  }
+  const [asOf, priority, sortAt, caseId, taskId] = text.split('.') as [string, string, string, string, string];
+  return { asOf: new Date(Number(asOf)).toISOString(), priority: priority === '1', sortAt: new Date(Number(sortAt)).toISOString(), caseId, taskId };
 }
 
 const CaseResponse = { description: 'The case', schema: CaseSchema };
@@ -59,31 +49,22 @@ export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void
     },
   });
 
-  routes.add({
-    method: 'post',
-    path: '/v1/cases/:caseId/tasks/:taskId/claim',
-    summary: "Take a task (a caseworker of its department), so that no other officer works on it",
-    tag: 'tasks',
-    params: TaskParam,
-    headers: IdempotencyHeader,
-    responses: TaskWorkResponses,
-    handler: async ({ actor, params, req }) => ({
-      body: await cases.claimTask(actor, params.caseId, params.taskId, idempotencyOf(req, { params })),
-    }),
-  });
-
-  routes.add({
-    method: 'post',
-    path: '/v1/cases/:caseId/tasks/:taskId/release',
-    summary: 'Give a task back (the officer who holds it, or a supervisor of its department)',
-    tag: 'tasks',
-    params: TaskParam,
-    headers: IdempotencyHeader,
-    responses: TaskWorkResponses,
-    handler: async ({ actor, params, req }) => ({
-      body: await cases.releaseTask(actor, params.caseId, params.taskId, idempotencyOf(req, { params })),
-    }),
-  });
+  const holding = [
+    { act: 'claim', summary: 'Take a task (a caseworker of its department), so that no other officer works on it', run: cases.claimTask.bind(cases) },
+    { act: 'release', summary: 'Give a task back (the officer who holds it, or a supervisor of its department)', run: cases.releaseTask.bind(cases) },
+  ] as const;
+  for (const { act, summary, run } of holding) {
+    routes.add({
+      method: 'post',
+      path: `/v1/cases/:caseId/tasks/:taskId/${act}`,
+      summary,
+      tag: 'tasks',
+      params: TaskParam,
+      headers: IdempotencyHeader,
+      responses: TaskWorkResponses,
+      handler: async ({ actor, params, req }) => ({ body: await run(actor, params.caseId, params.taskId, idempotencyOf(req, { params })) }),
+    });
+  }
 
   routes.add({
     method: 'post',

@@ -182,7 +182,7 @@ describe('a produce-first case from the pledge to the licence', () => {
     expect(task(filed, `verify:${PIR}`)).toMatchObject({ dept: 'market-regulation', status: 'open' });
 
     // Refusals on filing.
-    expectProblem(await file(id, certificate('ce-mark')), 400, /no obligation ce-mark/);
+    expectProblem(await file(id, certificate('ce-mark')), 404, /no obligation ce-mark/);
     const unknownField = await file(id, { ...certificate(PL), colour: 'blue' });
     expectProblem(unknownField, 400, /Unrecognized key/);
     const badDate = await file(id, certificate(PL, { issuedAt: 'last Tuesday' }));

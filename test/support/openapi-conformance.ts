@@ -56,7 +56,10 @@ export class OpenApiConformance {
     const pathname = new URL(url, 'http://x').pathname;
     const m = method.toLowerCase();
     if (m === 'options' || m === 'head') return; // answered by Express itself, outside the contract
-    const found = this.templates.find((t) => t.pattern.test(pathname) && this.doc.paths[t.template]?.[m]);
+    // OpenAPI: a concrete path is matched before a templated one (`/v1/key-smes/import` before
+    // `/v1/key-smes/{creditCode}`), whichever methods it has.
+    const path = this.templates.find((t) => t.pattern.test(pathname));
+    const found = path && this.doc.paths[path.template]?.[m] ? path : undefined;
     const where = `${method.toUpperCase()} ${pathname} → ${answer.status}`;
     if (!found) {
       // Undeclared routes: 404 for an unknown path, 405 for a known path with another method.

@@ -537,8 +537,8 @@ describe('produce first, certify later workflow', () => {
       await expectRefused(c.file(PIR), 'Conflict', /provisional permit/);
       await issuePermit(c);
 
-      await expectRefused(c.file('no-such-qualification'), 'InvalidRequest', /no obligation no-such-qualification/);
-      await expectRefused(c.file(MDR), 'InvalidRequest', /no obligation medical-device-registration/); // not missing on this case
+      await expectRefused(c.file('no-such-qualification'), 'NotFound', /no obligation no-such-qualification/);
+      await expectRefused(c.file(MDR), 'NotFound', /no obligation medical-device-registration/); // not missing on this case
       const stranger: Actor = { sub: 'other-user', name: 'Other', roles: ['applicant'], org: '91110000600037341L' };
       await expectRefused(c.file(PIR, stranger), 'Forbidden', /applicant enterprise/);
       await expectRefused(c.file(PIR, { ...staff('market-regulation'), roles: ['auditor'] }), 'Forbidden');
