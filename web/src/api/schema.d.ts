@@ -275,7 +275,11 @@ export interface paths {
                             /** @description a proposal above this needs a second approver */
                             approvalThreshold: {
                                 amount: number;
-                                currency: string;
+                                /**
+                                 * @example CNY
+                                 * @enum {string}
+                                 */
+                                currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HRK" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XDR" | "XOF" | "XPF" | "XSU" | "YER" | "ZAR" | "ZMW" | "ZWG" | "ZWL";
                             };
                             approverDept: string;
                         };
@@ -980,7 +984,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": unknown[] | string;
+                    "application/json": components["schemas"]["KeySmeRow"][];
                     "text/csv": string;
                 };
             };
@@ -1079,7 +1083,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: string;
+                    status?: "in-review" | "awaiting-supplement" | "approved" | "rejected" | "withdrawn" | "provisional" | "suspended" | "certified" | "revoked" | "accepted" | "prepaid" | "settled";
                     templateId?: string;
                     /** @description cases with an open task of this department */
                     dept?: string;
@@ -1094,6 +1098,7 @@ export interface paths {
                     breached?: "true" | "false";
                     priority?: "true" | "false";
                     limit?: number;
+                    /** @description the previous page's `nextCursor`: `<priority 0|1>.<deadline in epoch ms>.<case id>` */
                     cursor?: string;
                 };
                 header?: never;
@@ -1694,7 +1699,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown case */
+                /** @description Unknown case, or no such obligation on it */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2207,6 +2212,7 @@ export interface paths {
                     from?: string;
                     to?: string;
                     limit?: number;
+                    /** @description the previous page's `nextCursor` (the id of its last entry; older entries follow) */
                     cursor?: string;
                 };
                 header?: never;
@@ -2304,6 +2310,7 @@ export interface paths {
                     /** @description an ISO 8601 date-time with Z or an offset */
                     dueBefore?: string;
                     limit?: number;
+                    /** @description the previous page's `nextCursor`: `<as of, epoch ms>.<priority 0|1>.<sort time, epoch ms>.<case id>.<task id>` */
                     cursor?: string;
                 };
                 header?: never;
@@ -3362,6 +3369,15 @@ export interface components {
             /** @description entries on the list after the import */
             total: number;
         };
+        KeySmeRow: {
+            /**
+             * @description Unified social credit code (GB 32100-2015), check character verified
+             * @example 91350100M000100Y43
+             */
+            creditCode: string;
+            name: string;
+            reason: string;
+        };
         Case: {
             caseId: string;
             templateId: string;
@@ -3571,6 +3587,7 @@ export interface components {
             currency: string;
         };
         OpenCase: {
+            /** @example epidemic-supplies-project */
             templateId: string;
             templateVersion?: number;
             applicant: components["schemas"]["Applicant"];
@@ -3602,14 +3619,26 @@ export interface components {
         };
         Decision: {
             /** @enum {string} */
-            outcome: "approve" | "reject" | "request-info";
+            outcome: "approve";
             comment?: string;
-            requestedDocuments?: string[];
             /** @description claims: the proposed prepayment or the assessed amount, in integer minor units */
             amount?: {
                 amount: number;
-                currency: string;
+                /**
+                 * @example CNY
+                 * @enum {string}
+                 */
+                currency: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HRK" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XDR" | "XOF" | "XPF" | "XSU" | "YER" | "ZAR" | "ZMW" | "ZWG" | "ZWL";
             };
+        } | {
+            /** @enum {string} */
+            outcome: "reject";
+            comment: string;
+        } | {
+            /** @enum {string} */
+            outcome: "request-info";
+            comment?: string;
+            requestedDocuments: string[];
         };
         Supplement: {
             documents: components["schemas"]["Document"][];

@@ -3,7 +3,7 @@
  * signed-in user may take. Refusals are shown from the problem details; the workflow remains the judge.
  */
 import { useState } from 'preact/hooks';
-import { api, ok } from '../api/client';
+import { api, ok, type Schemas } from '../api/client';
 import { addComment, claimTask, releaseTask } from '../api/task-work';
 import type { CaseView, Task } from '../api/types';
 import { t } from '../i18n';
@@ -182,7 +182,7 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
   const remainingMs = task.remainingMs ?? Date.parse(task.dueAt) - fetchedAt;
   const slaMs = task.slaMs ?? Date.parse(task.dueAt) - Date.parse(task.openedAt);
   const caseId = view.caseId;
-  const decide = (body: { outcome: 'approve' | 'reject' | 'request-info'; comment?: string; requestedDocuments?: string[] }) =>
+  const decide = (body: Schemas['Decision']) =>
     act(async () => (await ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/decision', { params: { path: { caseId, taskId: task.taskId } }, body }))) as CaseView).then(
       (done) => done && setMode(undefined),
     );
