@@ -8,6 +8,7 @@
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { ROLES } from '../../common/types.js';
+import { Text } from '../../templates/schema.js';
 import type { AuthSettings } from '../../infra/auth-settings.js';
 import type { Config } from '../../infra/config.js';
 import type { Routes } from '../route.js';
@@ -15,7 +16,8 @@ import type { Routes } from '../route.js';
 /** The longest a development token lives (and never longer than AUTH_MAX_TOKEN_AGE). */
 export const DEV_TOKEN_MAX_SECONDS = 12 * 3600;
 
-const Name = z.string().trim().min(1).max(200);
+// The project's rule for free text (not empty, not blank), so its OpenAPI pattern says so too.
+const Name = Text(200);
 const Key = z.string().trim().regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'letters, digits and . _ : @ -');
 
 export const DevTokenBody = z
