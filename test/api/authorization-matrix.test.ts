@@ -12,6 +12,7 @@ import type { Actor, Role } from '../../common/types.js';
 import { UNAUTHENTICATED_DETAIL } from '../../api/auth.js';
 import { applicant } from '../support/fixtures.js';
 import { api, startStack, TEST_SECRET, type Stack } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
 let call: ReturnType<typeof api>;
@@ -100,6 +101,7 @@ interface Fixture {
 async function openOneStop(): Promise<Fixture> {
   const r = await call('POST', '/v1/cases', { as: opener, body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'masks' } } });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
+  opened.add(r.body.caseId);
   return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ONE_STOP_DEPTS, decidedDept: 'health' } };
 }
 
@@ -130,6 +132,7 @@ async function provisional(): Promise<Fixture> {
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const permit = await call('POST', `/v1/cases/${r.body.caseId}/tasks/eligibility/decision`, { as: staff('caseworker', 'industry-it').actor, body: { outcome: 'approve' } });
   expect(permit.status, JSON.stringify(permit.body)).toBe(200);
+  opened.add(r.body.caseId);
   return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ['industry-it'] } };
 }
 
@@ -146,9 +149,12 @@ async function snapshot(caseId: string): Promise<unknown> {
   };
 }
 
+/** Every case this file opened: counting waits until they are all projected (a moment after each 201). */
+const opened = new Set<string>();
+
 async function countCases(): Promise<number> {
-  const { rows } = await stack.db.pool.query('SELECT count(*)::int AS n FROM cases');
-  return rows[0].n;
+  const count = async () => (await stack.db.pool.query('SELECT count(*)::int AS n FROM cases')).rows[0].n as number;
+  return waitFor(count, (n) => n >= opened.size);
 }
 
 // ---- the routes ---------------------------------------------------------------------------
@@ -353,6 +359,7 @@ describe.each(ROUTES)('$key', (route) => {
           expect(admits('GET /v1/cases/:caseId', p, { creditCode: c.applicant.creditCode, openingDept: c.openedByDept, taskDepts: c.tasks.map((t: any) => t.dept) })).toBe(true);
         }
       }
+      if (route.key === 'POST /v1/cases') opened.add(r.body.caseId);
       route.check?.(r.body, p, target);
     } else {
       expect(r.status, JSON.stringify(r.body)).toBe(want);
