@@ -7,6 +7,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits on projections and pages that settle a moment after an answer; on a loaded
+    // 2-core machine one second (the default) is too little.
+    expect: { poll: { timeout: 10_000 } },
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
   },

@@ -292,6 +292,24 @@ test('production sign-in: OpenID Connect authorization code with PKCE; the acces
   }
 });
 
+test("a supervisor assigns a task from the inbox; the officer then holds it", async () => {
+  const id = await openCase(applicant, { product: 'isolation gowns' });
+  page = await context.newPage();
+  await signIn('/inbox', { user: 'chief', name: 'Chief Wang', roles: 'supervisor', department: 'health' });
+  const row = page.locator(`tr[data-case="${id}"][data-task="health"]`);
+  await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+  await row.getByRole('button', { name: 'Assign', exact: true }).click();
+  await row.getByLabel('Assign to (user id)').fill('lin');
+  await row.getByLabel('Their name').fill('Lin Fang');
+  await row.locator('form').getByRole('button', { name: 'Assign', exact: true }).click();
+  await expect.poll(() => page.locator(`tr[data-case="${id}"][data-task="health"] td`).nth(4).textContent()).toContain('Lin Fang');
+  await shot('13-inbox-assigned');
+  const token = await devToken({ sub: 'audrey', name: 'Audrey', roles: ['auditor'] });
+  const view = await apiCall('GET', `/v1/cases/${id}`, token);
+  expect(view.body.tasks.find((t: { taskId: string }) => t.taskId === 'health')).toMatchObject({ assignee: 'lin', assigneeName: 'Lin Fang' });
+  await page.close();
+});
+
 test('the sign-in form works from the keyboard alone', async () => {
   page = await context.newPage();
   await page.goto(stack.baseUrl + '/');

@@ -264,7 +264,16 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
       {mine && open && !mode && (
         <Field label={t('comment')} render={(a) => <input {...a} value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} />} />
       )}
-      {mode === 'assign' && <AssignForm item={{ caseId, taskId: task.taskId }} onDone={() => window.location.reload()} />}
+      {mode === 'assign' && (
+        <AssignForm
+          item={{ caseId, taskId: task.taskId }}
+          onDone={(assigned) => {
+            // The answer is the new case view (a page reload would sign out: tokens live in memory).
+            setMode(undefined);
+            void act(async () => assigned);
+          }}
+        />
+      )}
       {mode === 'reject' && (
         <form
           class="stack"

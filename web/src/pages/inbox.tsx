@@ -1,7 +1,9 @@
 /** The department's open tasks: live countdowns, priority, assignee, filters, Claim and (supervisors) Assign. */
 import { useState } from 'preact/hooks';
 import { assignTask, claimTask, listTasks, releaseTask, type InboxQuery } from '../api/task-work';
-import type { InboxItem } from '../api/types';
+import type { CaseView, InboxItem } from '../api/types';
+
+type Holder = Pick<InboxItem, 'assignee' | 'assigneeName'>;
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
@@ -33,7 +35,15 @@ export function InboxPage({ actor }: { actor: Actor }) {
   const [more, setMore] = useState<{ items: InboxItem[]; nextCursor: string | null }>();
   const [error, setError] = useState<unknown>();
   const [assigning, setAssigning] = useState<string>();
+  /**
+   * Who holds a task, as the workflow answered this page's own claim, release or assignment: the
+   * inbox list is a projection written a moment after that answer, so a reload right away may still
+   * show the earlier holder. The answer wins until the list is refreshed on purpose.
+   */
+  const [held, setHeld] = useState<Record<string, Holder>>({});
   const supervisor = hasRole(actor, 'supervisor');
+  const remember = (c: CaseView) =>
+    setHeld((h) => ({ ...h, ...Object.fromEntries(c.tasks.map((t) => [`${c.caseId}/${t.taskId}`, { assignee: t.assignee, assigneeName: t.assigneeName }])) }));
 
   /** The next page, appended (a page's countdowns run from when it was fetched, close enough to the first's). */
   const loadMore = async (cursor: string) => {
@@ -54,10 +64,10 @@ export function InboxPage({ actor }: { actor: Actor }) {
     navigate(`/inbox${q.size ? `?${q}` : ''}`);
   };
 
-  const run = async (action: () => Promise<unknown>) => {
+  const run = async (action: () => Promise<CaseView>) => {
     setError(undefined);
     try {
-      await action();
+      remember(await action());
       list.reload();
     } catch (err) {
       setError(err);
@@ -91,7 +101,13 @@ export function InboxPage({ actor }: { actor: Actor }) {
           <input type="checkbox" name="paused" value="true" checked={filters.paused} /> {t('filterPaused')}
         </label>
         <button type="submit">{t('apply')}</button>
-        <button type="button" onClick={list.reload}>
+        <button
+          type="button"
+          onClick={() => {
+            setHeld({});
+            list.reload();
+          }}
+        >
           {t('refresh')}
         </button>
       </form>
@@ -114,7 +130,7 @@ export function InboxPage({ actor }: { actor: Actor }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {[...list.data!.items, ...(more?.items ?? [])].map((i) => (
+                  {[...list.data!.items, ...(more?.items ?? [])].map((listed) => ({ ...listed, ...held[`${listed.caseId}/${listed.taskId}`] })).map((i) => (
                     <tr key={`${i.caseId}/${i.taskId}`} data-case={i.caseId} data-task={i.taskId}>
                       <td data-label={t('case')}>
                         {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
@@ -133,7 +149,7 @@ export function InboxPage({ actor }: { actor: Actor }) {
                       <td data-label={t('assignee')}>{i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span>}</td>
                       <td data-label={t('actions')}>
                         <div class="actions">
-                          {i.assignee !== actor.sub && (
+                          {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
                             <button type="button" onClick={() => void run(() => claimTask(i.caseId, i.taskId))} aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}>
                               {t('claim')}
                             </button>
@@ -152,7 +168,8 @@ export function InboxPage({ actor }: { actor: Actor }) {
                         {assigning === i.caseId + i.taskId && (
                           <AssignForm
                             item={i}
-                            onDone={() => {
+                            onDone={(c) => {
+                              remember(c);
                               setAssigning(undefined);
                               list.reload();
                             }}
@@ -176,7 +193,7 @@ export function InboxPage({ actor }: { actor: Actor }) {
   );
 }
 
-export function AssignForm({ item, onDone }: { item: { caseId: string; taskId: string }; onDone: () => void }) {
+export function AssignForm({ item, onDone }: { item: { caseId: string; taskId: string }; onDone: (c: CaseView) => void }) {
   const [who, setWho] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>();
