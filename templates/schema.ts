@@ -160,5 +160,4 @@ export type OneStopTemplate = z.infer<typeof OneStopTemplate>;
 export type ProduceFirstTemplate = z.infer<typeof ProduceFirstTemplate>;
 export type ClaimTemplate = z.infer<typeof ClaimTemplate>;
 export type Template = z.infer<typeof Template>;
-export type TemplateKind = Template['kind'];
 export type EscalationStep = z.infer<typeof EscalationStep>;

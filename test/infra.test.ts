@@ -1,5 +1,5 @@
 // Integration test for the local infrastructure helpers: both servers must persist their state
-// across a stop/start on the same data dir / db file (that is what `npm run dev` relies on).
+// across a stop/start on the same data dir / db file (that is what `npm start` relies on).
 import { chmodSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';

@@ -6,8 +6,6 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Applicant, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
 
-export const TASK_QUEUE = 'onestop-cases';
-
 /** What the API hands a new case workflow; everything is already validated. */
 export interface OpenCaseInput<T = Template> {
   caseId: string;

@@ -188,7 +188,8 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     const at = now();
     o.overdueAtMs = at;
     if (o.status === 'pending') o.status = 'overdue';
-    c.escalations.push({ at: iso(at), taskId: `obligation:${o.qualification}`, action: 'supervisor', level: 1 });
+    // Recorded under the verification task's id, as the notification names it (the task may open later).
+    c.escalations.push({ at: iso(at), taskId: verifyTaskId(o.qualification), action: 'supervisor', level: 1 });
     c.rt.touch();
     await c.notify(
       'obligation-overdue',

@@ -317,7 +317,7 @@ describe('the deadlines of a produce-first case, in seconds', () => {
     expect(hygiene.status).toBe('overdue');
     expect(hygiene.remindersSent.map((r: any) => r.before)).toEqual(['PT1S']);
     expect(Date.parse(hygiene.overdueAt)).toBeGreaterThanOrEqual(Date.parse(hygiene.dueAt));
-    expect(suspended.escalations).toEqual([expect.objectContaining({ taskId: 'obligation:hygiene-certificate', action: 'supervisor', level: 1 })]);
+    expect(suspended.escalations).toEqual([expect.objectContaining({ taskId: 'verify:hygiene-certificate', action: 'supervisor', level: 1 })]);
     expect(suspended.suspensions).toEqual([
       { at: expect.any(String), reason: 'Hygiene certificate not verified within PT3S and the PT2S grace period', revokeAt: expect.any(String), reinstatedAt: null },
     ]);

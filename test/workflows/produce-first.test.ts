@@ -342,7 +342,7 @@ describe('produce first, certify later workflow', () => {
       expectAtOrJustAfter(ob(overdue, PIR).overdueAt, issuedAtMs + 15 * D);
       expect(overdue.status).toBe('provisional');
       expect(ob(overdue, MDR).status).toBe('pending');
-      expect(overdue.escalations).toEqual([{ at: ob(overdue, PIR).overdueAt, taskId: `obligation:${PIR}`, action: 'supervisor', level: 1 }]);
+      expect(overdue.escalations).toEqual([{ at: ob(overdue, PIR).overdueAt, taskId: `verify:${PIR}`, action: 'supervisor', level: 1 }]);
       const [overdueRow] = ofKind(await c.outbox(), 'obligation-overdue');
       expect(overdueRow).toMatchObject({
         key: `${c.caseId}:obligation:${PIR}:overdue`,
@@ -472,7 +472,7 @@ describe('produce first, certify later workflow', () => {
         expect(ob(v, PL).status).toBe('overdue');
         return v;
       });
-      expect(both.escalations.map((e) => e.taskId)).toEqual([`obligation:${PIR}`, `obligation:${PL}`]);
+      expect(both.escalations.map((e) => e.taskId)).toEqual([`verify:${PIR}`, `verify:${PL}`]);
 
       // Day 31: the report is verified, but the licence is still overdue: no reinstatement.
       await c.advanceTo(issuedAtMs + 31 * D);
