@@ -146,30 +146,41 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
   }
 
   async function payPrepayment(at: number): Promise<void> {
-    paying = true;
-    const record = await activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee });
-    paying = false;
+    const record = await whilePaying(() => activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee }));
     payments.push(record);
     c.status = 'prepaid';
     c.rt.touch();
     openAssessment(at);
   }
 
-  async function settle(assessed: Money, by: Actor, comment: string | null): Promise<void> {
+  /**
+   * Runs a payment step with withdrawal held off; a step that fails for good (a payment refused as
+   * non-retryable) lets the claim be withdrawn again instead of blocking it for ever.
+   */
+  async function whilePaying<T>(step: () => Promise<T>): Promise<T> {
     paying = true;
+    try {
+      return await step();
+    } finally {
+      paying = false;
+    }
+  }
+
+  async function settle(assessed: Money, by: Actor, comment: string | null): Promise<void> {
     const prepaid = money(payments.find((p) => p.purpose === 'prepayment')?.amount.amount ?? 0);
     const remainder = money(assessed.amount - prepaid.amount);
     let recovery: RecoveryRecord | null = null;
-    if (remainder.amount > 0) {
-      payments.push(await activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee }));
-    } else if (remainder.amount < 0) {
-      recovery = await activities.recordRecovery({
-        caseId: c.caseId,
-        amount: money(-remainder.amount),
-        reason: `assessed ${formatMoney(assessed)} is below the prepaid ${formatMoney(prepaid)}${comment ? `: ${comment}` : ''}`,
-      });
-    }
-    paying = false;
+    await whilePaying(async () => {
+      if (remainder.amount > 0) {
+        payments.push(await activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee }));
+      } else if (remainder.amount < 0) {
+        recovery = await activities.recordRecovery({
+          caseId: c.caseId,
+          amount: money(-remainder.amount),
+          reason: `assessed ${formatMoney(assessed)} is below the prepaid ${formatMoney(prepaid)}${comment ? `: ${comment}` : ''}`,
+        });
+      }
+    });
     settlement = { assessed, prepaid, remainder, recovery };
     await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
   }

@@ -8,7 +8,8 @@
  * left open on the time-skipping server stops time skipping for the tests after it.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -627,6 +628,33 @@ describe('claim with prepayment: paid exactly once', () => {
         expect(await c.ledger()).toHaveLength(1);
       },
       { payments: faulty },
+    );
+  });
+
+  it('a payment refused for good fails the decision, and the claim can still be withdrawn', async () => {
+    const refusing: PaymentsAdapter = {
+      async pay() {
+        throw ApplicationFailure.nonRetryable('the bank refused the payee account', 'PaymentRefused');
+      },
+    };
+    await withClaim(
+      async (c) => {
+        await accept(c);
+        const failed = await c.decide(propose(6_000_000)).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(failed).toBeInstanceOf(WorkflowUpdateFailedError);
+        expect(((failed as WorkflowUpdateFailedError).cause as ActivityFailure).cause).toMatchObject({ type: 'PaymentRefused' });
+        const after = await c.view();
+        expect(after.payments).toEqual([]);
+        expect(await c.ledger()).toEqual([]);
+        // Nothing is being paid any more: withdrawal is not held off for ever.
+        const withdrawn = await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'the bank account is closed', actor: applicantActor }] });
+        expect(withdrawn.status).toBe('withdrawn');
+        await c.handle.result();
+      },
+      { payments: refusing },
     );
   });
 
