@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ENCODING } from '../../infra/payload-codec.js';
 import { dataConverterFor, HISTORY_TEST_KEYS, randomKeyEntry } from '../support/payload-keys.js';
@@ -52,6 +53,15 @@ for (const set of sets) {
     });
   });
 }
+
+test('negative control: a workflow whose commands changed fails to replay with a determinism error', async () => {
+  const changed = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./changed/workflows.ts', import.meta.url)),
+    logger: new DefaultLogger('ERROR'),
+  });
+  const history = historyFromJSON(JSON.parse(readFileSync(path.join(ROOT, 'one-stop', 'rejected.json'), 'utf8')));
+  await expect(Worker.runReplayHistory({ workflowBundle: changed, dataConverter }, history, 'rejected (changed workflow)')).rejects.toThrow(DeterminismViolationError);
+});
 
 test('an encrypted history does not replay without its key (the codec is really in the path)', async () => {
   const file = path.join(ROOT, 'one-stop', 'rejected.encrypted.json');
