@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
-import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES } from '../common/types.js';
+import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES, type CaseView, type TaskView } from '../common/types.js';
 import { Money, Slug, Text } from '../templates/schema.js';
 
 /** Template versions are PostgreSQL integers. */
@@ -343,3 +343,18 @@ export const TemplateSummarySchema = z
 export const HealthSchema = z
   .object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) })
   .meta({ id: 'Health' });
+
+// ---- the contract and the view, tied -------------------------------------------------------
+// The case view is built by the workflow (common/types.ts) and published by these schemas. These
+// compile-time checks fail the build when a field is added to one and not the other, or when their
+// types stop fitting each other, so the contract cannot silently miss part of the view.
+type KeysMatch<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : { onlyInFirst: Exclude<keyof A, keyof B>; onlyInSecond: Exclude<keyof B, keyof A> };
+type Fits<A, B> = [A] extends [B] ? true : false;
+type CaseOut = z.infer<typeof CaseSchema>;
+type TaskOut = z.infer<typeof TaskSchema>;
+export const VIEW_MATCHES_CONTRACT: {
+  caseKeys: KeysMatch<CaseView, CaseOut>;
+  taskKeys: KeysMatch<TaskView, TaskOut>;
+  viewFitsContract: Fits<CaseView, CaseOut>;
+  taskFitsContract: Fits<TaskView, TaskOut>;
+} = { caseKeys: true, taskKeys: true, viewFitsContract: true, taskFitsContract: true };
