@@ -2,23 +2,15 @@
  * Key-SME list routes (admin): list, add or update one, remove one, import many (a JSON array or a
  * CSV file, all or nothing), and one entry's change log. Supervisors and auditors may read.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { getKeySme, importKeySmes, keySmeHistory, listKeySmes, removeKeySme, upsertKeySme, type KeySmeInput } from '../../db/key-smes.js';
 import type { Pool } from '../../db/pool.js';
+import { csvRows, KeySmeName, KeySmeReason, KeySmeRow, MAX_IMPORT_ROWS, tooMany, validateRows } from '../key-sme-import.js';
 import { badRequest, notFound, Problem } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CreditCode } from '../schemas.js';
-import { Text } from '../../templates/schema.js';
 
-export const MAX_IMPORT_ROWS = 10_000;
-const CSV_COLUMNS = ['creditCode', 'name', 'reason'] as const;
-
-const Name = Text(200, 'is required');
-const Reason = Text(2000, 'is required');
-
-const KeySmeBody = z.strictObject({ name: Name, reason: Reason }).meta({ id: 'KeySmeEntry' });
-const KeySmeRow = z.strictObject({ creditCode: CreditCode, name: Name, reason: Reason }).meta({ id: 'KeySmeRow' });
+const KeySmeBody = z.strictObject({ name: KeySmeName, reason: KeySmeReason }).meta({ id: 'KeySmeEntry' });
 const CreditCodeParam = z.strictObject({ creditCode: CreditCode });
 
 /** What the import route accepts before it looks at the rows: a JSON array, or the text of a CSV file. */
@@ -56,81 +48,6 @@ const ImportResultSchema = z
     total: z.number().int().meta({ description: 'entries on the list after the import' }),
   })
   .meta({ id: 'KeySmeImportResult' });
-
-type RowError = { path: string; message: string };
-
-/** One message for all of a row's zod issues: `creditCode: check character does not match; name: is required`. */
-function rowMessage(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
-/** Validates every row and reports each bad one (with `where(i)` naming it); duplicates count as bad. */
-function validateRows(raw: { value: unknown; where: string; error?: string }[]): { rows: KeySmeInput[]; errors: RowError[] } {
-  const rows: KeySmeInput[] = [];
-  const errors: RowError[] = [];
-  const seen = new Map<string, string>();
-  for (const { value, where, error } of raw) {
-    if (error) {
-      errors.push({ path: where, message: error });
-      continue;
-    }
-    const r = KeySmeRow.safeParse(value);
-    if (!r.success) {
-      errors.push({ path: where, message: rowMessage(r.error) });
-      continue;
-    }
-    const first = seen.get(r.data.creditCode);
-    if (first) {
-      errors.push({ path: where, message: `creditCode: ${r.data.creditCode} is repeated (first at ${first})` });
-      continue;
-    }
-    seen.set(r.data.creditCode, where);
-    rows.push(r.data);
-  }
-  return { rows, errors };
-}
-
-const tooMany = (n: number) => badRequest(`at most ${MAX_IMPORT_ROWS} rows may be imported at once; this has ${n}; nothing was imported`);
-
-/** The records of a CSV file, each with the line it starts on (the header is line 1). */
-function csvRecords(text: string): { record: string[]; line: number }[] {
-  let parsed: { record: string[]; info: { lines: number; empty_lines: number } }[];
-  try {
-    parsed = parseCsv(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof parsed;
-  } catch (err) {
-    const line = (err as { lines?: unknown }).lines;
-    const message = err instanceof Error ? err.message : 'unreadable CSV';
-    throw badRequest(`the CSV file cannot be read: ${message}; nothing was imported`, [{ path: typeof line === 'number' ? `line ${line}` : 'body', message }]);
-  }
-  // info.lines is the line a record ends on; it starts after the previous one and any blank lines.
-  let prevEnd = 0;
-  let prevEmpty = 0;
-  return parsed.map(({ record, info }) => {
-    const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-    prevEnd = info.lines;
-    prevEmpty = info.empty_lines;
-    return { record, line };
-  });
-}
-
-function csvRows(text: string): { value: unknown; where: string; error?: string }[] {
-  const records = csvRecords(text);
-  const header = records.shift();
-  const expected = CSV_COLUMNS.join(',');
-  if (!header) throw badRequest(`the CSV file is empty; it needs the header ${expected} and at least one row`);
-  const index = CSV_COLUMNS.map((c) => header.record.indexOf(c));
-  if (header.record.length !== CSV_COLUMNS.length || index.some((i) => i < 0)) {
-    const message = `the header must name the columns ${expected} (found ${header.record.join(',')})`;
-    throw badRequest(`${message}; nothing was imported`, [{ path: `line ${header.line}`, message }]);
-  }
-  if (records.length > MAX_IMPORT_ROWS) throw tooMany(records.length);
-  return records.map(({ record, line }) => {
-    const where = `line ${line}`;
-    if (record.length !== CSV_COLUMNS.length) return { value: undefined, where, error: `expected ${CSV_COLUMNS.length} fields (${expected}), found ${record.length}` };
-    const value = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, record[index[i] as number]]));
-    return { value, where };
-  });
-}
 
 export function keySmeRoutes(routes: Routes, pool: Pool): void {
   routes.add({
