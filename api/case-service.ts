@@ -4,9 +4,9 @@
  * in the workflow; this layer checks only who may knock, and translates Temporal's answers.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { Actor, CaseView, ClaimDetails, ProduceFirstDetails } from '../common/types.js';
+import type { Actor, CaseKind, CaseView, ClaimDetails, ProduceFirstDetails } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
 import { getCaseProjection } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
@@ -20,7 +20,6 @@ import {
   releaseTaskUpdate,
   type AssignInput,
   type CommentInput,
-  type TaskWorkInput,
   decideUpdate,
   fileCertificateUpdate,
   getCaseQuery,
@@ -45,6 +44,11 @@ export interface CaseServiceDeps {
   /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_TTL); default 24 hours. */
   idempotencyTtlMs?: number;
 }
+
+/** Updates that only some processes have (every other update is answered by every process). */
+const PROCESSES_OF_UPDATE: Partial<Record<string, readonly CaseKind[]>> = {
+  [fileCertificateUpdate.name]: ['produce-first-certify-later'],
+};
 
 /** Update actions whose relation the API checks (decisions are judged by the workflow: task and four eyes). */
 type OnBehalfAction = 'POST /v1/cases/:caseId/supplements' | 'POST /v1/cases/:caseId/certificates' | 'POST /v1/cases/:caseId/withdraw';
@@ -170,55 +174,54 @@ export class CaseService {
   }
 
   async decide(actor: Actor, caseId: string, input: DecisionInput, idem?: Idempotency): Promise<CaseView> {
-    const view = await this.visibleForUpdate(actor, caseId);
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(decideUpdate, { args: [input], updateId }), idem);
+    return this.send(await this.visibleForUpdate(actor, caseId), actor, decideUpdate, input, idem);
   }
 
   async supplement(actor: Actor, caseId: string, input: Omit<SupplementInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/supplements', actor, caseId);
-    const args: [SupplementInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(supplementUpdate, { args, updateId }), idem);
+    return this.send(view, actor, supplementUpdate, { ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
   }
 
   async fileCertificate(actor: Actor, caseId: string, input: Omit<CertificateInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/certificates', actor, caseId);
-    if (view.kind !== 'produce-first-certify-later') {
-      throw conflict(`case ${caseId} is a ${view.kind} case; certificates are filed only on produce-first-certify-later cases`);
-    }
-    const args: [CertificateInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(fileCertificateUpdate, { args, updateId }), idem);
+    return this.send(view, actor, fileCertificateUpdate, { ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
   }
 
   async withdraw(actor: Actor, caseId: string, input: Omit<WithdrawInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/withdraw', actor, caseId);
-    const args: [WithdrawInput] = [{ ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(withdrawUpdate, { args, updateId }), idem);
+    return this.send(view, actor, withdrawUpdate, { ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
   }
 
   /** Task work (claim, release, assign) and comments: the workflow judges department and holder. */
   async claimTask(actor: Actor, caseId: string, taskId: string, idem?: Idempotency): Promise<CaseView> {
-    const view = await this.visibleForUpdate(actor, caseId);
-    const args: [TaskWorkInput] = [{ taskId, actor }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(claimTaskUpdate, { args, updateId }), idem);
+    return this.send(await this.visibleForUpdate(actor, caseId), actor, claimTaskUpdate, { taskId, actor }, idem);
   }
 
   async releaseTask(actor: Actor, caseId: string, taskId: string, idem?: Idempotency): Promise<CaseView> {
-    const view = await this.visibleForUpdate(actor, caseId);
-    const args: [TaskWorkInput] = [{ taskId, actor }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(releaseTaskUpdate, { args, updateId }), idem);
+    return this.send(await this.visibleForUpdate(actor, caseId), actor, releaseTaskUpdate, { taskId, actor }, idem);
   }
 
   async assignTask(actor: Actor, caseId: string, taskId: string, assignee: AssignInput['assignee'], idem?: Idempotency): Promise<CaseView> {
-    const view = await this.visibleForUpdate(actor, caseId);
-    const args: [AssignInput] = [{ taskId, actor, assignee }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(assignTaskUpdate, { args, updateId }), idem);
+    return this.send(await this.visibleForUpdate(actor, caseId), actor, assignTaskUpdate, { taskId, actor, assignee }, idem);
   }
 
   async comment(actor: Actor, caseId: string, input: Omit<CommentInput, 'actor'>, idem?: Idempotency): Promise<CaseView> {
     const view = await this.visibleForUpdate(actor, caseId);
     if (!permits('POST /v1/cases/:caseId/comments', actor, caseFacts(view))) throw forbidden('comments are written by the departments on the case and by auditors');
-    const args: [CommentInput] = [{ ...input, actor }];
-    return this.update(view, actor, (updateId) => this.handle(caseId).executeUpdate(addCommentUpdate, { args, updateId }), idem);
+    return this.send(view, actor, addCommentUpdate, { ...input, actor }, idem);
+  }
+
+  /**
+   * Sends one update to the case's workflow: every write route comes through here. A process that
+   * does not have the step (a certificate for a one-stop case) is refused with 409 naming the process,
+   * before anything is sent.
+   */
+  private send<I>(view: CaseView, actor: Actor, update: UpdateDefinition<CaseView, [I]>, input: I, idem?: Idempotency): Promise<CaseView> {
+    const kinds = PROCESSES_OF_UPDATE[update.name];
+    if (kinds && !kinds.includes(view.kind)) {
+      return Promise.reject(conflict(`case ${view.caseId} is a ${view.kind} case; only ${kinds.join(', ')} cases take ${update.name}`));
+    }
+    return this.update(view, actor, (updateId) => this.handle(view.caseId).executeUpdate(update, { args: [input], updateId }), idem);
   }
 
   /**
