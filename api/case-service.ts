@@ -4,9 +4,10 @@
  * in the workflow; this layer checks only who may knock, and translates Temporal's answers.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { Actor, CaseKind, CaseView, ClaimDetails, ProduceFirstDetails } from '../common/types.js';
+import type { Actor, CaseKind, CaseView } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
 import { getCaseProjection } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
@@ -35,7 +36,8 @@ import {
 import { canRead, caseFacts, permits } from './access-policy.js';
 import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
-import { ClaimDetailsBody, ProduceFirstDetailsBody, type OpenCaseBody } from './schemas.js';
+import { caseDetails, CaseDetailsRefusal } from '../templates/case-details.js';
+import type { OpenCaseBody } from './schemas.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -86,7 +88,7 @@ export class CaseService {
     if (!stored) {
       throw notFound(`no template ${body.templateId}${body.templateVersion ? ` version ${body.templateVersion}` : ''}`);
     }
-    const details = detailsFor(stored.body, body.details);
+    const details = detailsOf(stored.body, body.details);
     let caseId = `case-${randomUUID()}`;
     let replayed = false;
     if (idempotencyKey) {
@@ -271,43 +273,18 @@ export class CaseService {
   }
 }
 
-/**
- * The process-specific part of an opening: one-stop details are free-form; produce-first details
- * are validated, and `missing` must name obligations of the template (default: all of them).
- */
-function detailsFor(template: Template, raw: Record<string, unknown>): Record<string, unknown> {
-  if (template.kind === 'claim-prepayment') return claimDetails(template, raw);
-  if (template.kind !== 'produce-first-certify-later') return raw;
-  const parsed = ProduceFirstDetailsBody.safeParse(raw);
-  if (!parsed.success) throw fromZod(parsed.error, 'body.details');
-  const known = template.obligations.map((o) => o.qualification);
-  const missing = parsed.data.missing ?? known;
-  const unknown = missing.map((q, i) => ({ q, i })).filter(({ q }) => !known.includes(q));
-  if (unknown.length) {
-    throw badRequest(
-      `unknown qualification(s) ${unknown.map((u) => u.q).join(', ')}; this template's obligations are ${known.join(', ')}`,
-      unknown.map(({ q, i }) => ({ path: `body.details.missing.${i}`, message: `not an obligation of this template: ${q}` })),
-    );
-  }
-  const details: ProduceFirstDetails = { ...parsed.data, missing: [...new Set(missing)] };
-  return details as unknown as Record<string, unknown>;
-}
-
-/** Claims: validated details in the policy's currency (the template's threshold currency). */
-function claimDetails(template: Extract<Template, { kind: 'claim-prepayment' }>, raw: Record<string, unknown>): Record<string, unknown> {
-  const parsed = ClaimDetailsBody.safeParse(raw);
-  if (!parsed.success) throw fromZod(parsed.error, 'body.details');
-  const expected = template.prepayment.approvalThreshold.currency;
-  if (parsed.data.claimedAmount.currency !== expected) {
-    throw badRequest(`claims under ${template.id} are in ${expected}`, [
-      { path: 'body.details.claimedAmount.currency', message: `expected ${expected}, got ${parsed.data.claimedAmount.currency}` },
-    ]);
-  }
-  const details: ClaimDetails = parsed.data;
-  return details as unknown as Record<string, unknown>;
-}
-
 /** The workflow has no handler for the update (its process does not have this step). */
 function isUnknownUpdate(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'ReferenceError';
+}
+
+/** The process-specific details of an opening (templates/case-details.ts), refusals as 400. */
+function detailsOf(template: Template, raw: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return caseDetails(template, raw);
+  } catch (err) {
+    if (err instanceof z.ZodError) throw fromZod(err, 'body.details');
+    if (err instanceof CaseDetailsRefusal) throw badRequest(err.message, err.errors.map((e) => ({ path: `body.details.${e.path}`, message: e.message })));
+    throw err;
+  }
 }
