@@ -5,22 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.js';
+import { withTransaction } from '../db/transaction.js';
+import { canonicalJson } from '../common/canonical-json.js';
 
 /** The chain starts from this value (a case's first event links to it). */
 export const GENESIS = '0'.repeat(64);
-
-/** JSON with object keys sorted: the same event always hashes the same, whatever jsonb did to key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export const linkHash = (prev: string, event: unknown): string => createHash('sha256').update(prev).update(canonicalJson(event)).digest('hex');
 
@@ -31,14 +20,9 @@ interface JsonEvent {
 /** Archives `history` (proto JSON, as historyToJSON writes it) of a closed case; a second call changes nothing. */
 export async function archiveHistory(pool: Pool, caseId: string, history: { events?: JsonEvent[] }): Promise<{ events: number; headHash: string }> {
   const events = history.events ?? [];
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const done = await client.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1 FOR UPDATE', [caseId]);
-    if (done.rows[0]) {
-      await client.query('COMMIT');
-      return { events: done.rows[0].events, headHash: done.rows[0].head_hash };
-    }
+    if (done.rows[0]) return { events: done.rows[0].events, headHash: done.rows[0].head_hash };
     let prev = GENESIS;
     for (const event of events) {
       const hash = linkHash(prev, event);
@@ -52,14 +36,8 @@ export async function archiveHistory(pool: Pool, caseId: string, history: { even
       prev = hash;
     }
     await client.query('INSERT INTO archived_cases (case_id, events, head_hash) VALUES ($1, $2, $3)', [caseId, events.length, prev]);
-    await client.query('COMMIT');
     return { events: events.length, headHash: prev };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The archived history in Temporal's JSON form, or undefined when the case is not archived. */

@@ -1,15 +1,14 @@
 /** The cases projection: written by the workflow's activity, read by lists and by reads of closed cases. */
 import type { CaseView } from '../common/types.js';
 import type { Pool } from './pool.js';
+import { withTransaction } from './transaction.js';
 
 /**
  * Writes `view` (the case row and its tasks) unless a newer write (higher seq) of the same case
  * already landed; one transaction, so the inbox never sees tasks of another version of the case.
  */
 export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: number): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     const written = await client.query(
       `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
                           opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
@@ -42,13 +41,7 @@ export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: numb
     );
     // Tasks are only ever added to a case, never removed: an upsert per task keeps the set whole.
     if (written.rowCount) await client.query(UPSERT_TASKS, [view.caseId, JSON.stringify(view.tasks), view.templateId, view.title, view.applicant.name, view.priority, view.sla.breached, view.sla.paused, view.openedAt]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 const UPSERT_TASKS = `

@@ -4,6 +4,7 @@
  * made it and when, in the same statement or transaction as the change itself.
  */
 import type { Pool } from './pool.js';
+import { withTransaction } from './transaction.js';
 
 export interface KeySmeInput {
   creditCode: string;
@@ -125,9 +126,7 @@ export async function removeKeySme(pool: Pool, creditCode: string, by: string): 
  */
 export async function importKeySmes(pool: Pool, rows: readonly KeySmeInput[], by: string): Promise<{ added: number; updated: number; total: number }> {
   if (new Set(rows.map((r) => r.creditCode)).size !== rows.length) throw new Error('importKeySmes: credit codes must be distinct');
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const { rows: counts } = await client.query<{ added: number; updated: number }>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS t(credit_code, name, reason)
@@ -143,15 +142,9 @@ export async function importKeySmes(pool: Pool, rows: readonly KeySmeInput[], by
       [rows.map((r) => r.creditCode), rows.map((r) => r.name), rows.map((r) => r.reason), by],
     );
     const { rows: total } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM key_smes');
-    await client.query('COMMIT');
     const c = counts[0] as { added: number; updated: number };
     return { added: c.added, updated: c.updated, total: (total[0] as { n: number }).n };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Every change to one credit code's entry, oldest first (kept after the entry is removed). */

@@ -1,6 +1,7 @@
 /** The notification outbox: written once per key by workflows, delivered by the sender. */
 import type { NotificationInput } from '../common/notifications.js';
 import type { Pool } from './pool.js';
+import { withTransaction } from './transaction.js';
 
 export async function enqueueNotification(pool: Pool, n: NotificationInput): Promise<void> {
   await pool.query(
@@ -41,19 +42,14 @@ export async function notificationsOfCase(pool: Pool, caseId: string): Promise<O
 export async function deliverPending(pool: Pool, send: (row: OutboxRow) => Promise<void>, batch = 50): Promise<number> {
   let delivered = 0;
   for (let i = 0; i < batch; i++) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    const found = await withTransaction(pool, async (client) => {
       const { rows } = await client.query(
         `SELECT id::text, key, case_id AS "caseId", kind, task_id AS "taskId", action, recipient_dept AS "recipientDept",
                 recipient_role AS "recipientRole", message, event_at AS "eventAt", sent_at AS "sentAt"
          FROM notifications WHERE sent_at IS NULL AND attempts < 10 ORDER BY notifications.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
       const row = rows[0];
-      if (!row) {
-        await client.query('COMMIT');
-        return delivered;
-      }
+      if (!row) return false;
       try {
         await send({ ...row, eventAt: new Date(row.eventAt).toISOString() });
         await client.query('UPDATE notifications SET sent_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
@@ -61,13 +57,9 @@ export async function deliverPending(pool: Pool, send: (row: OutboxRow) => Promi
       } catch (err) {
         await client.query('UPDATE notifications SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, String(err)]);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+      return true;
+    });
+    if (!found) return delivered;
   }
   return delivered;
 }

@@ -1,5 +1,7 @@
 /** Template versions in PostgreSQL: deploy (next version, immutable), read latest or a given version. */
 import type { Pool } from './pool.js';
+import { withTransaction } from './transaction.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import type { Template } from '../templates/schema.js';
 
 export interface StoredTemplate {
@@ -37,9 +39,7 @@ const toStored = (r: Row): StoredTemplate => ({
  * transaction-scoped advisory lock, so versions never collide or skip.
  */
 export async function deployTemplate(pool: Pool, t: Template, deployedBy: string): Promise<StoredTemplate> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('template:' || $1))", [t.id]);
     const { rows } = await client.query<Row>(
       `INSERT INTO templates (id, version, kind, title, body, deployed_by)
@@ -47,14 +47,8 @@ export async function deployTemplate(pool: Pool, t: Template, deployedBy: string
        RETURNING *`,
       [t.id, t.kind, t.title, JSON.stringify(t), deployedBy],
     );
-    await client.query('COMMIT');
     return toStored(rows[0] as Row);
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function getTemplate(pool: Pool, id: string, version?: number): Promise<StoredTemplate | undefined> {
@@ -78,16 +72,7 @@ export async function listTemplates(pool: Pool): Promise<{ id: string; version: 
  */
 export async function seedTemplate(pool: Pool, t: Template): Promise<{ version: number; deployed: boolean }> {
   const latest = await getTemplate(pool, t.id);
-  if (latest && JSON.stringify(canonical(latest.body)) === JSON.stringify(canonical(t))) return { version: latest.version, deployed: false };
+  if (latest && canonicalJson(latest.body) === canonicalJson(t)) return { version: latest.version, deployed: false };
   const stored = await deployTemplate(pool, t, 'system:seed');
   return { version: stored.version, deployed: true };
-}
-
-/** JSON with object keys sorted, so jsonb's key reordering does not look like a change. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  }
-  return value;
 }
