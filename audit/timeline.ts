@@ -10,11 +10,16 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
 import type { Actor, CaseView, ClaimDetails, Money, ProduceFirstDetails } from '../common/types.js';
+import { ACTIVITY } from '../activities/index.js';
 import {
   addCommentUpdate,
   assignTaskUpdate,
   claimTaskUpdate,
+  decideUpdate,
+  fileCertificateUpdate,
   releaseTaskUpdate,
+  supplementUpdate,
+  withdrawUpdate,
   type AssignInput,
   type CertificateInput,
   type CommentInput,
@@ -106,13 +111,13 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const s = e.activityTaskScheduledEventAttributes;
         const name = s?.activityType?.name;
-        if (name === 'pay') {
+        if (name === ACTIVITY.pay) {
           const p = decode<{ purpose: string; amount: Money; payee: { creditCode: string; name: string } }>(s?.input?.payloads?.[0]);
           if (p) out.push({ at, type: 'payment', actor: SYSTEM, details: { purpose: p.purpose, amount: p.amount, payee: p.payee } });
-        } else if (name === 'recordRecovery') {
+        } else if (name === ACTIVITY.recordRecovery) {
           const r = decode<{ amount: Money; reason: string }>(s?.input?.payloads?.[0]);
           if (r) out.push({ at, type: 'recovery', actor: SYSTEM, details: { amount: r.amount, reason: r.reason } });
-        } else if (name === 'notify') {
+        } else if (name === ACTIVITY.notify) {
           const n = decode<NotificationInput>(s?.input?.payloads?.[0]);
           const entry = n && notificationEntry(n);
           if (entry) out.push(entry);
@@ -167,7 +172,7 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
 }
 
 function updateEntries(name: string, at: string, arg: unknown, result: CaseView | undefined): TimelineEntry[] {
-  if (name === 'decide') {
+  if (name === decideUpdate.name) {
     const d = arg as DecisionInput;
     const entries: TimelineEntry[] = [
       {
@@ -186,7 +191,7 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
     if (d.outcome === 'request-info') entries.push({ at, type: 'clock-stopped', actor: who(d.actor), taskId: d.taskId, details: { reason: 'request-info' } });
     return entries;
   }
-  if (name === 'supplement') {
+  if (name === supplementUpdate.name) {
     const s = arg as SupplementInput;
     const last = result?.supplements[result.supplements.length - 1];
     return [
@@ -194,7 +199,7 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
       { at, type: 'clock-resumed', actor: who(s.actor), details: { stoppedMs: last?.pausedMs ?? null, deadlineAt: result?.sla.deadlineAt ?? null } },
     ];
   }
-  if (name === 'fileCertificate') {
+  if (name === fileCertificateUpdate.name) {
     const f = arg as CertificateInput;
     return [
       {
@@ -206,7 +211,7 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
       },
     ];
   }
-  if (name === 'withdraw') {
+  if (name === withdrawUpdate.name) {
     const w = arg as WithdrawInput;
     return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason, ...onBehalf(w) } }];
   }
