@@ -21,7 +21,7 @@ import { getCaseProjection } from '../../db/cases.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { ClaimTemplate } from '../../templates/schema.js';
-import type { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
+import { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
 import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
@@ -106,7 +106,7 @@ async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: 
   }
   const caseId = `case-${randomUUID()}`;
   await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start<typeof claimPrepaymentWorkflow>('claimPrepaymentWorkflow', {
+    const handle: Handle = await env.client.workflow.start(claimPrepaymentWorkflow, {
       taskQueue,
       workflowId: caseId,
       args: [
