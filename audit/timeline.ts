@@ -9,7 +9,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
-import type { Actor, CaseView, ClaimDetails, Money, ProduceFirstDetails } from '../common/types.js';
+import { SYSTEM_ACTOR, type Actor, type CaseView, type ClaimDetails, type Money, type ProduceFirstDetails } from '../common/types.js';
 import { ACTIVITY } from '../activities/index.js';
 import {
   addCommentUpdate,
@@ -19,6 +19,7 @@ import {
   fileCertificateUpdate,
   releaseTaskUpdate,
   supplementUpdate,
+  verifyTaskId,
   withdrawUpdate,
   type AssignInput,
   type CertificateInput,
@@ -45,7 +46,7 @@ const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? default
 
 const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(a.dept ? { dept: a.dept } : {}) });
 
-const SYSTEM = { sub: 'system', name: 'OneStop engine', roles: [] as string[] };
+const SYSTEM = who(SYSTEM_ACTOR);
 
 /**
  * Milliseconds of a history timestamp. `seconds` is a Long when the history comes from the client and
@@ -206,7 +207,7 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
         at,
         type: 'certificate-filed',
         actor: who(f.actor),
-        taskId: `verify:${f.qualification}`,
+        taskId: verifyTaskId(f.qualification),
         details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef, ...onBehalf(f) },
       },
     ];

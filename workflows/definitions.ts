@@ -58,6 +58,9 @@ export interface CertificateInput extends OnBehalf {
   actor: Actor;
 }
 
+/** Produce first: the verification task of a qualification (`verify:<qualification>`), in the case and in its timeline. */
+export const verifyTaskId = (qualification: string): string => `verify:${qualification}`;
+
 /** Task work: take a task, give it back, or (a supervisor) hand it to an officer. */
 export interface TaskWorkInput {
   taskId: string;
