@@ -54,3 +54,15 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;
+
+/**
+ * Activity type names, as the workflows schedule them and the recorded history names them (the
+ * auditor's timeline reads them), each checked against the factory's keys.
+ */
+export const ACTIVITY = {
+  pay: 'pay',
+  recordRecovery: 'recordRecovery',
+  notify: 'notify',
+  projectCase: 'projectCase',
+  issueNumber: 'issueNumber',
+} as const satisfies { [K in keyof CaseActivities]: K };

@@ -9,12 +9,18 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
 import proto, { type temporal } from '@temporalio/proto';
 import type { NotificationInput } from '../common/notifications.js';
-import type { Actor, CaseView, ClaimDetails, Money, ProduceFirstDetails } from '../common/types.js';
+import { SYSTEM_ACTOR, type Actor, type CaseView, type ClaimDetails, type Money, type ProduceFirstDetails } from '../common/types.js';
+import { ACTIVITY } from '../activities/index.js';
 import {
   addCommentUpdate,
   assignTaskUpdate,
   claimTaskUpdate,
+  decideUpdate,
+  fileCertificateUpdate,
   releaseTaskUpdate,
+  supplementUpdate,
+  verifyTaskId,
+  withdrawUpdate,
   type AssignInput,
   type CertificateInput,
   type CommentInput,
@@ -40,7 +46,7 @@ const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? default
 
 const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(a.dept ? { dept: a.dept } : {}) });
 
-const SYSTEM = { sub: 'system', name: 'OneStop engine', roles: [] as string[] };
+const SYSTEM = who(SYSTEM_ACTOR);
 
 /**
  * Milliseconds of a history timestamp. `seconds` is a Long when the history comes from the client and
@@ -106,13 +112,13 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const s = e.activityTaskScheduledEventAttributes;
         const name = s?.activityType?.name;
-        if (name === 'pay') {
+        if (name === ACTIVITY.pay) {
           const p = decode<{ purpose: string; amount: Money; payee: { creditCode: string; name: string } }>(s?.input?.payloads?.[0]);
           if (p) out.push({ at, type: 'payment', actor: SYSTEM, details: { purpose: p.purpose, amount: p.amount, payee: p.payee } });
-        } else if (name === 'recordRecovery') {
+        } else if (name === ACTIVITY.recordRecovery) {
           const r = decode<{ amount: Money; reason: string }>(s?.input?.payloads?.[0]);
           if (r) out.push({ at, type: 'recovery', actor: SYSTEM, details: { amount: r.amount, reason: r.reason } });
-        } else if (name === 'notify') {
+        } else if (name === ACTIVITY.notify) {
           const n = decode<NotificationInput>(s?.input?.payloads?.[0]);
           const entry = n && notificationEntry(n);
           if (entry) out.push(entry);
@@ -167,7 +173,7 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
 }
 
 function updateEntries(name: string, at: string, arg: unknown, result: CaseView | undefined): TimelineEntry[] {
-  if (name === 'decide') {
+  if (name === decideUpdate.name) {
     const d = arg as DecisionInput;
     const entries: TimelineEntry[] = [
       {
@@ -186,7 +192,7 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
     if (d.outcome === 'request-info') entries.push({ at, type: 'clock-stopped', actor: who(d.actor), taskId: d.taskId, details: { reason: 'request-info' } });
     return entries;
   }
-  if (name === 'supplement') {
+  if (name === supplementUpdate.name) {
     const s = arg as SupplementInput;
     const last = result?.supplements[result.supplements.length - 1];
     return [
@@ -194,19 +200,19 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
       { at, type: 'clock-resumed', actor: who(s.actor), details: { stoppedMs: last?.pausedMs ?? null, deadlineAt: result?.sla.deadlineAt ?? null } },
     ];
   }
-  if (name === 'fileCertificate') {
+  if (name === fileCertificateUpdate.name) {
     const f = arg as CertificateInput;
     return [
       {
         at,
         type: 'certificate-filed',
         actor: who(f.actor),
-        taskId: `verify:${f.qualification}`,
+        taskId: verifyTaskId(f.qualification),
         details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef, ...onBehalf(f) },
       },
     ];
   }
-  if (name === 'withdraw') {
+  if (name === withdrawUpdate.name) {
     const w = arg as WithdrawInput;
     return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason, ...onBehalf(w) } }];
   }

@@ -30,14 +30,33 @@ export const CASE_SEARCH_ATTRIBUTES = [
   OpenDeptsKey,
 ] as const;
 
-/** The names the Temporal CLI's `--search-attribute NAME=Type` flag takes. */
-export const CLI_TYPE_NAMES: Record<string, 'Keyword' | 'Bool' | 'Datetime' | 'KeywordList'> = {
-  [SearchAttributeType.KEYWORD]: 'Keyword',
-  [SearchAttributeType.BOOL]: 'Bool',
-  [SearchAttributeType.DATETIME]: 'Datetime',
-  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-};
+/**
+ * Every search-attribute type, defined once: the SDK's name (the key; the server's enum is
+ * `INDEXED_VALUE_TYPE_<key>`) and the name the Temporal CLI's `--search-attribute NAME=Type` flag takes.
+ */
+export const CLI_TYPE_NAMES = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+} as const satisfies Record<SearchAttributeType, string>;
 
-export function searchAttributesForCli(): Record<string, 'Keyword' | 'Bool' | 'Datetime' | 'KeywordList'> {
-  return Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((k) => [k.name, CLI_TYPE_NAMES[k.type] ?? 'Keyword']));
+export type SearchAttributeTypeName = (typeof CLI_TYPE_NAMES)[SearchAttributeType];
+
+/** The SDK type of a CLI type name (undefined for a name the CLI does not know). */
+export function typeOfCliName(name: string): SearchAttributeType | undefined {
+  return (Object.keys(CLI_TYPE_NAMES) as SearchAttributeType[]).find((t) => CLI_TYPE_NAMES[t] === name);
+}
+
+/** The engine's search attributes, name to type. */
+export function caseSearchAttributes(): Record<string, SearchAttributeType> {
+  return Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type]));
+}
+
+/** The engine's search attributes as the dev server launcher takes them (CLI type names). */
+export function searchAttributesForCli(): Record<string, SearchAttributeTypeName> {
+  return Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((k) => [k.name, CLI_TYPE_NAMES[k.type]]));
 }

@@ -8,13 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-// @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
-import proto from '@temporalio/proto';
+import type { SearchAttributeType } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { typeOfCliName, type SearchAttributeTypeName } from '../common/search-attributes.js';
 import { devServerExecutable, resolveTemporalCli, type EphemeralServerExecutable } from './binaries.js';
 import { getFreePort } from './ports.js';
+import { registerSearchAttributes } from './search-attributes.js';
 
-export type SearchAttributeTypeName = 'Keyword' | 'Bool' | 'Datetime' | 'Int' | 'Double' | 'Text' | 'KeywordList';
+export type { SearchAttributeTypeName };
 
 export interface DevServerOptions {
   /** sqlite file for persistence; in-memory when omitted. */
@@ -47,17 +48,6 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
-const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
-  Text: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  Double: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-  Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
-
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 10_000;
 
@@ -82,7 +72,7 @@ class Tail {
 function searchAttributeArgs(attrs: Record<string, SearchAttributeTypeName>): string[] {
   return Object.entries(attrs).flatMap(([name, type]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid search attribute name: ${name}`);
-    if (!(type in INDEXED_VALUE_TYPE)) throw new Error(`invalid search attribute type for ${name}: ${String(type)}`);
+    if (!typeOfCliName(type)) throw new Error(`invalid search attribute type for ${name}: ${String(type)}`);
     return ['--search-attribute', `${name}=${type}`];
   });
 }
@@ -161,27 +151,9 @@ async function reconcileSearchAttributes(
   wanted: Record<string, SearchAttributeTypeName>,
   logger?: Logger,
 ): Promise<void> {
-  if (Object.keys(wanted).length === 0) return;
-  const res = await conn.operatorService.listSearchAttributes({ namespace });
-  const existing: Record<string, number> = { ...(res.customAttributes ?? {}) };
-  const missing: Record<string, number> = {};
-  const mismatched: string[] = [];
-  for (const [name, type] of Object.entries(wanted)) {
-    const want = INDEXED_VALUE_TYPE[type];
-    const have = existing[name];
-    if (have === undefined) missing[name] = want;
-    else if (have !== want) mismatched.push(`${name} (wanted ${type}, server has type #${have})`);
-  }
-  if (mismatched.length > 0) {
-    throw new Error(
-      `search attributes with a different type already exist in namespace ${namespace}: ${mismatched.join(', ')}. ` +
-        'Delete the dev db file or rename the attribute.',
-    );
-  }
-  if (Object.keys(missing).length > 0) {
-    logger?.info({ namespace, searchAttributes: Object.keys(missing) }, 'registering missing search attributes');
-    await conn.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-  }
+  // Every name was checked by searchAttributeArgs before the server started.
+  const types = Object.fromEntries(Object.entries(wanted).map(([name, type]) => [name, typeOfCliName(type) as SearchAttributeType]));
+  await registerSearchAttributes(conn, namespace, types, logger);
 }
 
 /** Starts a Temporal dev server; see DevServerOptions. */

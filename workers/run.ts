@@ -24,7 +24,7 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool,
-    bundlePath: config.WORKFLOW_BUNDLE_PATH,
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     dataConverter,
   });
   const stopSender = startNotificationSender(pool, logChannel(logger.child({ component: 'notifications' })), logger, config.NOTIFY_INTERVAL_MS);

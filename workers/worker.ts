@@ -1,8 +1,12 @@
-/** The case worker: runs the case workflows and their activities on one task queue. */
+/**
+ * The case worker: runs the case workflows and their activities on one task queue. The one factory
+ * of case workers: the worker process, the API test stack and the workflow tests all build theirs here.
+ */
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import type { PaymentsAdapter } from '../activities/payments.js';
 import type { Pool } from '../db/pool.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -12,8 +16,13 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   pool: Pool;
-  /** A prebuilt bundle (npm run build); without it the workflows are bundled at start-up. */
-  bundlePath?: string;
+  /**
+   * The workflow code: a bundle built in this process (tests) or a prebuilt bundle file
+   * (`{ codePath }`, npm run build); without it the workflows are bundled at start-up.
+   */
+  workflowBundle?: WorkflowBundleOption;
+  /** Where payments go; the local PostgreSQL ledger by default. */
+  payments?: PaymentsAdapter;
   /** The encrypting data converter (infra/payload-codec.ts); the same on every client and worker. */
   dataConverter: DataConverter;
 }
@@ -24,7 +33,7 @@ export async function createCaseWorker(o: CaseWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     dataConverter: o.dataConverter,
-    activities: createActivities({ pool: o.pool }),
-    ...(o.bundlePath ? { workflowBundle: { codePath: o.bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ pool: o.pool, ...(o.payments ? { payments: o.payments } : {}) }),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

@@ -3,8 +3,10 @@
  * the tests (so a renamed update cannot silently drift between them).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Applicant, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
+import type { Actor, Applicant, CaseKind, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
+// Types only: the API imports this file and must not load workflow code.
+import type * as workflows from './index.js';
 
 /** What the API hands a new case workflow; everything is already validated. */
 export interface OpenCaseInput<T = Template> {
@@ -56,6 +58,9 @@ export interface CertificateInput extends OnBehalf {
   actor: Actor;
 }
 
+/** Produce first: the verification task of a qualification (`verify:<qualification>`), in the case and in its timeline. */
+export const verifyTaskId = (qualification: string): string => `verify:${qualification}`;
+
 /** Task work: take a task, give it back, or (a supervisor) hand it to an officer. */
 export interface TaskWorkInput {
   taskId: string;
@@ -83,9 +88,19 @@ export const releaseTaskUpdate = defineUpdate<CaseView, [TaskWorkInput]>('releas
 export const assignTaskUpdate = defineUpdate<CaseView, [AssignInput]>('assignTask');
 export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
 
-/** Workflow type names, as the API starts them and the worker registers them. */
+type Workflows = typeof workflows;
+
+/** The names of the registered workflows (workflows/index.ts) whose input takes a template of kind K. */
+type WorkflowFor<K extends CaseKind> = {
+  [W in keyof Workflows]: Parameters<Workflows[W]>[0] extends OpenCaseInput<infer T> ? (T extends { kind: K } ? W : never) : never;
+}[keyof Workflows];
+
+/**
+ * Workflow type names, as the API starts them and the worker registers them: each the name of the
+ * exported workflow function that interprets that kind (checked against workflows/index.ts).
+ */
 export const WORKFLOW_TYPES = {
   'one-stop-approval': 'oneStopApprovalWorkflow',
   'produce-first-certify-later': 'produceFirstWorkflow',
   'claim-prepayment': 'claimPrepaymentWorkflow',
-} as const;
+} as const satisfies { [K in CaseKind]: WorkflowFor<K> };

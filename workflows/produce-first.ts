@@ -20,7 +20,7 @@ import {
   type SuspensionView,
 } from '../common/types.js';
 import type { ProduceFirstTemplate } from '../templates/schema.js';
-import { fileCertificateUpdate, type CertificateInput, type OpenCaseInput } from './definitions.js';
+import { fileCertificateUpdate, verifyTaskId, type CertificateInput, type OpenCaseInput } from './definitions.js';
 import { assertFourEyes } from './lib/actors.js';
 import { activities } from './lib/case-runtime.js';
 import { CaseCore } from './lib/case-core.js';
@@ -29,7 +29,6 @@ import type { TaskState } from './lib/tasks.js';
 import { iso, now } from './lib/time.js';
 
 const ELIGIBILITY = 'eligibility';
-const verifyTaskId = (qualification: string) => `verify:${qualification}`;
 
 interface ObligationState {
   qualification: string;

@@ -9,16 +9,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
-import { createActivities } from '../../activities/index.js';
 import { decodeHistoryJson } from '../../audit/decoded-history.js';
 import type { Actor } from '../../common/types.js';
 import { resolveTemporalCli } from '../../infra/binaries.js';
 import { ENCODING, KEY_ID_METADATA } from '../../infra/payload-codec.js';
 import { decideUpdate, getCaseQuery } from '../../workflows/definitions.js';
 import { archiveClosedCases } from '../../workers/archiver.js';
+import { createCaseWorker } from '../../workers/worker.js';
 import { applicant, opener, staff } from '../support/fixtures.js';
 import { codecFor, dataConverterFor, randomKeyEntry } from '../support/payload-keys.js';
 import { api, startStack, tokenFor, type Stack } from '../support/stack.js';
@@ -231,13 +231,13 @@ test('key rotation: a case started with key A is read and decided with [B, A], i
   const rotated = dataConverterFor(`${KEY_B},${KEY_A}`);
   const [nativeConnection, connection, workflowBundle] = await Promise.all([NativeConnection.connect({ address: stack.address }), Connection.connect({ address: stack.address }), bundle()]);
   const client = new Client({ connection, namespace: stack.namespace, dataConverter: rotated });
-  const worker = await Worker.create({
+  const worker = await createCaseWorker({
     connection: nativeConnection,
     namespace: stack.namespace,
     taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
+    pool: stack.db.pool,
     dataConverter: rotated,
-    activities: createActivities({ pool: stack.db.pool }),
   });
   try {
     await worker.runUntil(async () => {

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { TimeSkippingWorkflowClient } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
@@ -31,14 +32,14 @@ import {
   withdrawUpdate,
   type OpenCaseInput,
 } from '../../workflows/definitions.js';
-import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
+import { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
-import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { dataConverterFor, HISTORY_TEST_KEYS } from '../support/payload-keys.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
 import { ClaimTemplate, ProduceFirstTemplate, type OneStopTemplate } from '../../templates/schema.js';
-import type { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
+import { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FORCE = process.argv.includes('--force');
@@ -263,7 +264,7 @@ const clients = {
 type Variant = keyof typeof clients;
 const VARIANTS: Variant[] = ['plain', 'encrypted'];
 
-async function record(dir: string, name: string, workflowType: string, input: OpenCaseInput, drive: (h: any) => Promise<void>, variant: Variant): Promise<void> {
+async function record(dir: string, name: string, workflow: Workflow, input: OpenCaseInput, drive: (h: any) => Promise<void>, variant: Variant): Promise<void> {
   const out = path.join(HERE, dir, `${name}${variant === 'encrypted' ? '.encrypted' : ''}.json`);
   if (existsSync(out) && !FORCE) {
     console.log(`kept ${path.relative(process.cwd(), out)} (recorded earlier; histories are never rewritten)`);
@@ -279,7 +280,7 @@ async function record(dir: string, name: string, workflowType: string, input: Op
     ...(variant === 'encrypted' ? { dataConverter: historyDataConverter } : {}),
   });
   await worker.runUntil(async () => {
-    const h = await clients[variant].start(workflowType, { taskQueue, workflowId: input.caseId, args: [input] });
+    const h = await clients[variant].start(workflow, { taskQueue, workflowId: input.caseId, args: [input] });
     await drive(h);
     await h.result();
     writeFileSync(out, historyToJSON(await h.fetchHistory()));
@@ -291,19 +292,19 @@ try {
   for (const s of scenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const input: OpenCaseInput<OneStopTemplate> = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: { product: 'masks' }, openedBy: opener, priority: false, ...s.input };
-    await record('one-stop', s.name, 'oneStopApprovalWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
+    await record('one-stop', s.name, oneStopApprovalWorkflow, input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
   for (const s of claimScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const details = { policyNumber: 'PL-2020-0001', claimedAmount: cny(s.claimed), loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' }, evidence: [{ name: 'notice', ref: 'doc://notice' }] };
     const input: OpenCaseInput<ClaimTemplate> = { caseId, template: claimTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
-    await record('claim-prepayment', s.name, 'claimPrepaymentWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
+    await record('claim-prepayment', s.name, claimPrepaymentWorkflow, input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
   for (const s of pfScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const details = { pledge: { signedBy: 'Zhang Wei', text: 'We will obtain every certificate in time.' }, products: [{ name: 'medical masks' }], missing: s.missing ?? pfTemplate.obligations.map((o) => o.qualification) };
     const input: OpenCaseInput<ProduceFirstTemplate> = { caseId, template: pfTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
-    await record('produce-first', s.name, 'produceFirstWorkflow', input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
+    await record('produce-first', s.name, produceFirstWorkflow, input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
 } finally {
   await env.teardown();

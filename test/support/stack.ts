@@ -5,10 +5,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
-import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/app.js';
 import { searchAttributesForCli } from '../../common/search-attributes.js';
 import type { Actor } from '../../common/types.js';
@@ -18,6 +17,7 @@ import { dataConverterFromConfig } from '../../infra/temporal-connection.js';
 import { startDevServer, type DevServer } from '../../infra/temporal-dev-server.js';
 import { seedBuiltinTemplates } from '../../templates/builtin.js';
 import { startArchiver } from '../../workers/archiver.js';
+import { createCaseWorker } from '../../workers/worker.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.js';
@@ -73,13 +73,13 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
-    worker = await Worker.create({
+    worker = await createCaseWorker({
       connection: nativeConnection,
       namespace: server.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle,
+      pool: db.pool,
       dataConverter,
-      activities: createActivities({ pool: db.pool }),
     });
     running = worker.run();
   };

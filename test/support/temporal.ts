@@ -1,13 +1,13 @@
 /** Temporal for tests: the time-skipping server (resolved binary, never a download when installed) and one bundle per file. */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { PaymentsAdapter } from '../../activities/payments.js';
 import type { Pool } from '../../db/pool.js';
 import { testServerExecutable } from '../../infra/binaries.js';
 import { ensureSearchAttributes } from '../../infra/search-attributes.js';
 import { pino } from 'pino';
-import { WORKFLOWS_PATH } from '../../workers/worker.js';
+import { createCaseWorker, WORKFLOWS_PATH } from '../../workers/worker.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { decodeHistory } from '../../audit/decoded-history.js';
 import { testDataConverter } from './payload-keys.js';
@@ -40,16 +40,17 @@ export function bundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
 }
 
-/** A worker on its own task queue with the real activities over `pool`. */
-export async function caseWorker(env: TestWorkflowEnvironment, workflowBundle: WorkflowBundleWithSourceMap, pool: Pool) {
+/** A worker on its own task queue with the real activities over `pool` (and `payments`, if given). */
+export async function caseWorker(env: TestWorkflowEnvironment, workflowBundle: WorkflowBundleWithSourceMap, pool: Pool, payments?: PaymentsAdapter) {
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
+  const worker = await createCaseWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
+    pool,
+    ...(payments ? { payments } : {}),
     dataConverter: testDataConverter,
-    activities: createActivities({ pool }),
   });
   return { worker, taskQueue };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { timelineFromHistory } from '../../audit/timeline.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { Actor, CaseView } from '../../common/types.js';
-import type { DecisionInput, OpenCaseInput, SupplementInput } from '../../workflows/definitions.js';
+import { WORKFLOW_TYPES, type DecisionInput, type OpenCaseInput, type SupplementInput } from '../../workflows/definitions.js';
 import { OneStopTemplate } from '../../templates/schema.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -125,7 +125,7 @@ const finalView = caseView({
 const history: temporal.api.history.v1.IHistory = {
   events: [
     ev(T0, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, {
-      workflowExecutionStartedEventAttributes: { workflowType: { name: 'oneStopApprovalWorkflow' }, input: enc(openInput) },
+      workflowExecutionStartedEventAttributes: { workflowType: { name: WORKFLOW_TYPES['one-stop-approval'] }, input: enc(openInput) },
     }),
     ev(T0 + 10, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, { workflowTaskScheduledEventAttributes: {} }),
     ev(T0 + 2 * H, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, {}),

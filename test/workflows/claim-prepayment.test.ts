@@ -11,9 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
 import { ledgerPayments, type PaymentsAdapter } from '../../activities/payments.js';
 import { timelineFromHistory } from '../../audit/timeline.js';
 import type { Actor, CaseView, ClaimDetails, Money } from '../../common/types.js';
@@ -21,12 +20,11 @@ import { getCaseProjection } from '../../db/cases.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { ClaimTemplate } from '../../templates/schema.js';
-import type { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
+import { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
 import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
-import { testDataConverter } from '../support/payload-keys.js';
 import { bundle, caseWorker, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
@@ -89,24 +87,10 @@ interface CaseCtx {
  * otherwise settled at the prepaid amount (a prepaid claim cannot be withdrawn).
  */
 async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: number; payments?: PaymentsAdapter } = {}): Promise<void> {
-  let worker: Worker;
-  let taskQueue: string;
-  if (opts.payments) {
-    taskQueue = `test-${randomUUID()}`;
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle,
-      dataConverter: testDataConverter,
-      activities: createActivities({ pool: db.pool, payments: opts.payments }),
-    });
-  } else {
-    ({ worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool));
-  }
+  const { worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool, opts.payments);
   const caseId = `case-${randomUUID()}`;
   await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start<typeof claimPrepaymentWorkflow>('claimPrepaymentWorkflow', {
+    const handle: Handle = await env.client.workflow.start(claimPrepaymentWorkflow, {
       taskQueue,
       workflowId: caseId,
       args: [

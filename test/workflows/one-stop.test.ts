@@ -14,7 +14,7 @@ import { getCaseProjection } from '../../db/cases.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import type { OneStopTemplate } from '../../templates/schema.js';
 import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
-import type { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
@@ -67,7 +67,7 @@ async function withCase(template: OneStopTemplate, body: (c: CaseCtx) => Promise
   const { worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool);
   const caseId = `case-${randomUUID()}`;
   await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start<typeof oneStopApprovalWorkflow>('oneStopApprovalWorkflow', {
+    const handle: Handle = await env.client.workflow.start(oneStopApprovalWorkflow, {
       taskQueue,
       workflowId: caseId,
       args: [{ caseId, template, templateVersion: 1, applicant, details: { capacity: '2 million masks/day' }, openedBy: opener, priority: false }],

@@ -26,7 +26,7 @@ import {
   type CertificateInput,
   type DecisionInput,
 } from '../../workflows/definitions.js';
-import type { produceFirstWorkflow } from '../../workflows/produce-first.js';
+import { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { expectRefused } from '../support/case-assertions.js';
@@ -80,7 +80,7 @@ async function withCase(missing: string[], body: (c: CaseCtx) => Promise<void>, 
   const { worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool);
   const caseId = `case-${randomUUID()}`;
   await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start<typeof produceFirstWorkflow>('produceFirstWorkflow', {
+    const handle: Handle = await env.client.workflow.start(produceFirstWorkflow, {
       taskQueue,
       workflowId: caseId,
       args: [
