@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.js';
-import { withTransaction } from '../db/transaction.js';
+import { readArchive, writeArchive, type ArchiveHead, type ArchiveLink } from '../db/history-archive.js';
 import { canonicalJson } from '../common/canonical-json.js';
 
 /** The chain starts from this value (a case's first event links to it). */
@@ -18,34 +18,22 @@ interface JsonEvent {
 }
 
 /** Archives `history` (proto JSON, as historyToJSON writes it) of a closed case; a second call changes nothing. */
-export async function archiveHistory(pool: Pool, caseId: string, history: { events?: JsonEvent[] }): Promise<{ events: number; headHash: string }> {
+export async function archiveHistory(pool: Pool, caseId: string, history: { events?: JsonEvent[] }): Promise<ArchiveHead> {
   const events = history.events ?? [];
-  return withTransaction(pool, async (client) => {
-    const done = await client.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1 FOR UPDATE', [caseId]);
-    if (done.rows[0]) return { events: done.rows[0].events, headHash: done.rows[0].head_hash };
-    let prev = GENESIS;
-    for (const event of events) {
-      const hash = linkHash(prev, event);
-      await client.query('INSERT INTO history_archive (case_id, event_id, event, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)', [
-        caseId,
-        Number(event.eventId),
-        JSON.stringify(event),
-        prev,
-        hash,
-      ]);
-      prev = hash;
-    }
-    await client.query('INSERT INTO archived_cases (case_id, events, head_hash) VALUES ($1, $2, $3)', [caseId, events.length, prev]);
-    return { events: events.length, headHash: prev };
-  });
+  const links: ArchiveLink[] = [];
+  let prev = GENESIS;
+  for (const event of events) {
+    const hash = linkHash(prev, event);
+    links.push({ eventId: Number(event.eventId), event, prevHash: prev, hash });
+    prev = hash;
+  }
+  return writeArchive(pool, caseId, links, { events: events.length, headHash: prev });
 }
 
 /** The archived history in Temporal's JSON form, or undefined when the case is not archived. */
 export async function archivedHistory(pool: Pool, caseId: string): Promise<{ events: unknown[] } | undefined> {
-  const head = await pool.query('SELECT 1 FROM archived_cases WHERE case_id = $1', [caseId]);
-  if (!head.rowCount) return undefined;
-  const { rows } = await pool.query<{ event: unknown }>('SELECT event FROM history_archive WHERE case_id = $1 ORDER BY event_id', [caseId]);
-  return { events: rows.map((r) => r.event) };
+  const kept = await readArchive(pool, caseId);
+  return kept && { events: kept.links.map((l) => l.event) };
 }
 
 export interface Verification {
@@ -62,30 +50,16 @@ export interface Verification {
  * last must equal the head recorded when the case was archived (so a truncated chain fails too).
  */
 export async function verifyArchive(pool: Pool, caseId: string): Promise<Verification> {
-  const head = await pool.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1', [caseId]);
-  const recorded = head.rows[0];
-  if (!recorded) return { archived: false, valid: false, entries: 0, headHash: null, brokenAt: null };
-  const { rows } = await pool.query<{ event_id: string; event: unknown; prev_hash: string; hash: string }>(
-    'SELECT event_id, event, prev_hash, hash FROM history_archive WHERE case_id = $1 ORDER BY event_id',
-    [caseId],
-  );
+  const kept = await readArchive(pool, caseId);
+  if (!kept) return { archived: false, valid: false, entries: 0, headHash: null, brokenAt: null };
+  const { head, links } = kept;
   let prev = GENESIS;
-  for (const r of rows) {
-    if (r.prev_hash !== prev || linkHash(prev, r.event) !== r.hash) {
-      return { archived: true, valid: false, entries: rows.length, headHash: recorded.head_hash, brokenAt: Number(r.event_id) };
+  for (const l of links) {
+    if (l.prevHash !== prev || linkHash(prev, l.event) !== l.hash) {
+      return { archived: true, valid: false, entries: links.length, headHash: head.headHash, brokenAt: l.eventId };
     }
-    prev = r.hash;
+    prev = l.hash;
   }
-  const valid = rows.length === recorded.events && prev === recorded.head_hash;
-  return { archived: true, valid, entries: rows.length, headHash: recorded.head_hash, brokenAt: valid ? null : Number(rows[rows.length - 1]?.event_id ?? 0) };
-}
-
-/** Closed cases not archived yet (oldest first). */
-export async function casesToArchive(pool: Pool, limit: number): Promise<string[]> {
-  const { rows } = await pool.query<{ case_id: string }>(
-    `SELECT c.case_id FROM cases c LEFT JOIN archived_cases a ON a.case_id = c.case_id
-     WHERE c.closed_at IS NOT NULL AND a.case_id IS NULL ORDER BY c.closed_at LIMIT $1`,
-    [limit],
-  );
-  return rows.map((r) => r.case_id);
+  const valid = links.length === head.events && prev === head.headHash;
+  return { archived: true, valid, entries: links.length, headHash: head.headHash, brokenAt: valid ? null : (links[links.length - 1]?.eventId ?? 0) };
 }

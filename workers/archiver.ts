@@ -7,8 +7,10 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
-import { archiveHistory, casesToArchive } from '../audit/archive.js';
+import { archiveHistory } from '../audit/archive.js';
+import { casesToArchive } from '../db/history-archive.js';
 import type { Pool } from '../db/pool.js';
+import { startPoller } from './poller.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 const CLOSING = new Set<number>([
@@ -36,15 +38,5 @@ export async function archiveClosedCases(pool: Pool, client: Client, logger: Log
 
 /** Archives every `intervalMs` until stopped; returns the stop function. */
 export function startArchiver(pool: Pool, client: Client, logger: Logger, intervalMs: number): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped) return;
-    running = running.then(() => archiveClosedCases(pool, client, logger)).catch((err) => logger.warn({ err }, 'archiving failed; will retry'));
-  }, intervalMs);
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startPoller('archiving', intervalMs, () => archiveClosedCases(pool, client, logger), logger);
 }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { deliverPending, type OutboxRow } from '../db/notifications.js';
 import type { Pool } from '../db/pool.js';
+import { startPoller } from './poller.js';
 
 export interface NotificationChannel {
   send(n: OutboxRow): Promise<void>;
@@ -19,21 +20,5 @@ export const logChannel = (logger: Logger): NotificationChannel => ({
 
 /** Polls the outbox every `intervalMs` until stopped; returns the stop function. */
 export function startNotificationSender(pool: Pool, channel: NotificationChannel, logger: Logger, intervalMs: number): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      await deliverPending(pool, (n) => channel.send(n));
-    } catch (err) {
-      logger.warn({ err }, 'notification delivery failed; will retry');
-    }
-  };
-  const timer = setInterval(() => {
-    if (!stopped) running = running.then(tick);
-  }, intervalMs);
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startPoller('notification delivery', intervalMs, () => deliverPending(pool, (n) => channel.send(n)), logger);
 }
