@@ -13,6 +13,7 @@ import { authenticate, createAuthenticator } from './auth.js';
 import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
 import { refuseNulInUrl, verifyJson, verifyText } from './body-guard.js';
 import { CaseService } from './case-service.js';
+import { HistoryService } from './history-service.js';
 import { codecCors, codecCorsOrigins } from './codec-cors.js';
 import { localUiCodecAccess } from './local-ui-access.js';
 import { problemHandler } from './problem.js';
@@ -96,7 +97,7 @@ export function createApp({
   keySmeRoutes(routes, pool);
   const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
   caseRoutes(routes, cases, pool, client);
-  auditRoutes(routes, cases, pool, client);
+  auditRoutes(routes, cases, new HistoryService({ client, pool }), pool);
   taskRoutes(routes, cases, pool);
   codecRoutes(routes, client);
   sessionRoutes(routes, config, auth);

@@ -7,30 +7,21 @@
  * to the access log before the answer leaves, with the status answered; refused reads (401, 403,
  * 404) are not logged: they disclose nothing of the case.
  */
-import type { Client } from '@temporalio/client';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { temporal } from '@temporalio/proto';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { archivedHistory, verifyArchive } from '../../audit/archive.js';
-import { decodeHistoryJson } from '../../audit/decoded-history.js';
+import { verifyArchive } from '../../audit/archive.js';
 import { timelineFromHistory } from '../../audit/timeline.js';
 import { listAccess, recordAccess, type AccessAction } from '../../db/access-log.js';
 import type { Pool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import type { CaseService } from '../case-service.js';
+import type { HistoryService } from '../history-service.js';
 import { badRequest, conflict } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
 
-/** Waits for `p` at most `ms` (its outcome, success or failure, is not needed). */
-async function within(ms: number, p: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
 
-type IHistory = temporal.api.history.v1.IHistory;
 
 const ACTIONS = ['timeline', 'raw-history', 'verify'] as const;
 
@@ -60,29 +51,9 @@ const AccessEntrySchema = z
   })
   .meta({ id: 'AccessEntry' });
 
-export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, client: Client): void {
-  // The client's own codecs: what the API decodes with is what its client encodes with.
-  const codecs = client.options.loadedDataConverter.payloadCodecs;
-
+export function auditRoutes(routes: Routes, cases: CaseService, histories: HistoryService, pool: Pool): void {
   const logRead = (req: Request, actor: Actor, caseId: string, action: AccessAction, status = 200) =>
     recordAccess(pool, { caseId, action, actor, status, requestId: req.id === undefined ? undefined : String(req.id) });
-
-  /** The history Temporal holds; a case that has just closed is given a moment to finish first. */
-  async function temporalHistory(caseId: string, closed: boolean): Promise<IHistory> {
-    const handle = client.workflow.getHandle(caseId);
-    // A case that has just closed finishes its workflow a moment after the closing decision
-    // answered; wait for that (briefly) so the history a reader gets ends with the outcome.
-    if (closed) await within(5000, handle.result());
-    return handle.fetchHistory();
-  }
-
-  /** The case's history in proto JSON, payloads decoded: from the archive once archived, else from Temporal. */
-  async function readableHistory(caseId: string, closed: boolean): Promise<{ json: { events: unknown[] }; source: 'archive' | 'temporal' }> {
-    // Once archived, the archive is the record (Temporal may have dropped it after retention).
-    const kept = await archivedHistory(pool, caseId);
-    const json = kept ?? (JSON.parse(historyToJSON(await temporalHistory(caseId, closed))) as { events: unknown[] });
-    return { json: await decodeHistoryJson(json, codecs), source: kept ? 'archive' : 'temporal' };
-  }
 
   routes.add({
     method: 'get',
@@ -93,7 +64,7 @@ export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, clie
     responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params, req }) => {
       const view = await cases.get(actor, params.caseId); // 404 for an unknown case
-      const { json, source } = await readableHistory(params.caseId, view.closedAt !== null);
+      const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
       const timeline = timelineFromHistory(historyFromJSON(json));
       await logRead(req, actor, params.caseId, 'timeline');
       return { body: timeline, headers: { 'X-History-Source': source } };
@@ -110,7 +81,7 @@ export function auditRoutes(routes: Routes, cases: CaseService, pool: Pool, clie
     responses: { 200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) }, 404: { description: 'Unknown case' } },
     handler: async ({ actor, params, req }) => {
       const view = await cases.get(actor, params.caseId);
-      const { json, source } = await readableHistory(params.caseId, view.closedAt !== null);
+      const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
       await logRead(req, actor, params.caseId, 'raw-history');
       return { body: json, headers: { 'X-History-Source': source } };
     },
