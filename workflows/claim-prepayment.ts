@@ -11,7 +11,6 @@ import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecor
 import type { ClaimTemplate } from '../templates/schema.js';
 import type { DecisionInput, OpenCaseInput } from './definitions.js';
 import { assertFourEyes } from './lib/actors.js';
-import { activities } from './lib/case-runtime.js';
 import { CaseCore } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
 import type { TaskState } from './lib/tasks.js';
@@ -146,10 +145,10 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
   }
 
   async function payPrepayment(at: number): Promise<void> {
-    const record = await whilePaying(() => activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee }));
+    const record = await whilePaying(() => c.activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee }));
     payments.push(record);
     c.status = 'prepaid';
-    c.rt.touch();
+    c.touch();
     openAssessment(at);
   }
 
@@ -172,9 +171,9 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     let recovery: RecoveryRecord | null = null;
     await whilePaying(async () => {
       if (remainder.amount > 0) {
-        payments.push(await activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee }));
+        payments.push(await c.activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee }));
       } else if (remainder.amount < 0) {
-        recovery = await activities.recordRecovery({
+        recovery = await c.activities.recordRecovery({
           caseId: c.caseId,
           amount: money(-remainder.amount),
           reason: `assessed ${formatMoney(assessed)} is below the prepaid ${formatMoney(prepaid)}${comment ? `: ${comment}` : ''}`,

@@ -22,7 +22,6 @@ import {
 import type { ProduceFirstTemplate } from '../templates/schema.js';
 import { fileCertificateUpdate, verifyTaskId, type CertificateInput, type OpenCaseInput } from './definitions.js';
 import { assertFourEyes } from './lib/actors.js';
-import { activities } from './lib/case-runtime.js';
 import { CaseCore } from './lib/case-core.js';
 import { conflict, invalid, notFound } from './lib/refusals.js';
 import type { TaskState } from './lib/tasks.js';
@@ -146,10 +145,10 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     permit = { number: null, issuedAtMs: at };
     c.deadlines.cancel('eligibility:');
     for (const o of obligations) scheduleObligation(o, at);
-    permit.number = await activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
+    permit.number = await c.activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
     // The list projection must show the number too (it may have been published while it was
     // being issued). Cases started before this change replay without the extra publication.
-    if (patched('permit-number-published')) c.rt.touch();
+    if (patched('permit-number-published')) c.touch();
     await c.notify(
       'permit-issued',
       'permit',
@@ -173,7 +172,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     if (o.status === 'verified') return;
     const at = now();
     o.remindersSent.push({ at: iso(at), before });
-    c.rt.touch();
+    c.touch();
     await c.notify(
       'obligation-reminder',
       `obligation:${o.qualification}:reminder:${i}`,
@@ -189,7 +188,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     if (o.status === 'pending') o.status = 'overdue';
     // Recorded under the verification task's id, as the notification names it (the task may open later).
     c.escalations.push({ at: iso(at), taskId: verifyTaskId(o.qualification), action: 'supervisor', level: 1 });
-    c.rt.touch();
+    c.touch();
     await c.notify(
       'obligation-overdue',
       `obligation:${o.qualification}:overdue`,
@@ -211,7 +210,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
     c.status = 'suspended';
     suspensions.push({ atMs: at, reason, revokeAtMs: at + revokeAfterMs, reinstatedAtMs: null });
     c.deadlines.add('revocation', at + revokeAfterMs, at, onRevocationDue);
-    c.rt.touch();
+    c.touch();
     await c.notify(
       'suspended',
       `suspended:${suspensions.length}`,
@@ -293,7 +292,7 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
       const task = c.task(spec.taskId);
       if (task) c.reopenTask(task, at);
       else c.openTask(spec, at);
-      c.rt.touch();
+      c.touch();
       return c.view();
     },
     { validator: (f) => void validateFiling(f) },

@@ -76,7 +76,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   readonly tasks: TaskState[] = [];
   readonly escalations: EscalationRecord[] = [];
   readonly supplements: SupplementRecord[] = [];
-  readonly rt: CaseRuntime;
+  private readonly rt: CaseRuntime;
   readonly work: TaskWork;
 
   constructor(
@@ -91,6 +91,14 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   get closed(): boolean {
     return this.closedAtMs !== null;
+  }
+
+  /** The activities a process may call (payments, formal numbers); notifications go through notify(). */
+  readonly activities = { pay: activities.pay, recordRecovery: activities.recordRecovery, issueNumber: activities.issueNumber };
+
+  /** Marks the case changed, so the main loop publishes it (search attributes and projection). */
+  touch(): void {
+    this.rt.touch();
   }
 
   get clock() {
