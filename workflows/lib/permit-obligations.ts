@@ -1,0 +1,319 @@
+/**
+ * Produce first, certify later: the provisional permit and the obligations under it. Issued when
+ * eligibility is approved; each missing qualification is an obligation due a period after the permit,
+ * verified by its department once the certificate is filed. Reminders come before each due date; a
+ * due date passed unverified makes the obligation overdue and escalates it; after the grace period
+ * the permit is suspended; verifying every overdue obligation reinstates it; a suspension that lasts
+ * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
+ * The workflow (produce-first.ts) wires this to its case; the logic lives here.
+ */
+import { patched } from '@temporalio/workflow';
+import { durationMs } from '../../common/duration.js';
+import {
+  SYSTEM_ACTOR,
+  type Actor,
+  type CaseView,
+  type FilingRecord,
+  type ObligationStatus,
+  type ObligationView,
+  type ProduceFirstDetails,
+  type SuspensionView,
+} from '../../common/types.js';
+import type { ProduceFirstTemplate } from '../../templates/schema.js';
+import { verifyTaskId, type CertificateInput, type DecisionInput } from '../definitions.js';
+import { assertFourEyes } from './actors.js';
+import type { CaseCore } from './case-core.js';
+import { conflict, invalid, notFound } from './refusals.js';
+import type { TaskState } from './tasks.js';
+import { iso, now } from './time.js';
+
+export const ELIGIBILITY = 'eligibility';
+
+export interface ObligationState {
+  qualification: string;
+  dept: string;
+  title: string;
+  due: string;
+  dueMs: number;
+  status: ObligationStatus;
+  dueAtMs: number | null;
+  overdueAtMs: number | null;
+  remindersSent: { at: string; before: string }[];
+  rejectionReason: string | null;
+  filings: FilingRecord[];
+}
+
+export interface SuspensionState {
+  atMs: number;
+  reason: string;
+  revokeAtMs: number;
+  reinstatedAtMs: number | null;
+}
+
+
+export class PermitObligations {
+  readonly obligations: ObligationState[];
+  readonly suspensions: SuspensionState[] = [];
+  permit: { number: string | null; issuedAtMs: number } | null = null;
+  private readonly eligibilitySlaMs: number;
+  private readonly graceMs: number;
+  private readonly revokeAfterMs: number;
+  private readonly verificationSlaMs: number;
+  private c!: CaseCore<ProduceFirstTemplate>;
+
+  constructor(
+    private readonly template: ProduceFirstTemplate,
+    private readonly details: ProduceFirstDetails,
+  ) {
+    this.eligibilitySlaMs = durationMs(template.eligibility.sla);
+    this.graceMs = durationMs(template.grace);
+    this.revokeAfterMs = durationMs(template.revokeAfter);
+    this.verificationSlaMs = durationMs(template.verificationSla);
+    this.obligations = template.obligations
+      .filter((o) => details.missing.includes(o.qualification))
+      .map((o) => ({
+        ...o,
+        dueMs: durationMs(o.due),
+        status: 'pending',
+        dueAtMs: null,
+        overdueAtMs: null,
+        remindersSent: [],
+        rejectionReason: null,
+        filings: [],
+      }));
+  }
+
+  /** Opens the eligibility task and its deadline on the case this runs on. */
+  start(c: CaseCore<ProduceFirstTemplate>): void {
+    this.c = c;
+    const { template } = this;
+    c.openTask({ taskId: ELIGIBILITY, dept: template.eligibility.dept, title: template.eligibility.title, slaMs: this.eligibilitySlaMs }, c.openedAtMs);
+    c.deadlines.add('eligibility:deadline', c.openedAtMs + this.eligibilitySlaMs, c.openedAtMs, () => this.onEligibilityDeadline());
+  }
+
+  /** Before the permit: the eligibility deadline. After: the next date that can change the permit. */
+  deadlineMs(at: number): number {
+    const { c, permit } = this;
+    if (!permit) return c.clock.shifted(c.openedAtMs + this.eligibilitySlaMs, 0, at);
+    const next: number[] = [];
+    for (const o of this.obligations) {
+      if (o.status === 'verified' || o.dueAtMs === null) continue;
+      next.push(o.dueAtMs > at ? o.dueAtMs : o.dueAtMs + this.graceMs);
+    }
+    const open = this.suspensions[this.suspensions.length - 1];
+    if (c.status === 'suspended' && open) next.push(open.revokeAtMs);
+    const future = next.filter((t) => t >= at);
+    if (future.length) return Math.min(...future);
+    return next.length ? Math.max(...next) : permit.issuedAtMs;
+  }
+
+  view(): Partial<CaseView> {
+    const { details, permit } = this;
+    return {
+      pledge: { signedBy: details.pledge.signedBy, text: details.pledge.text, signedAt: iso(this.c.openedAtMs) },
+      permit: permit && { number: permit.number, issuedAt: iso(permit.issuedAtMs) },
+      obligations: this.obligations.map(obligationView),
+      suspensions: this.suspensions.map(suspensionView),
+    };
+  }
+
+  validateDecision(d: DecisionInput, task: TaskState): void {
+    if (task.taskId === ELIGIBILITY) return;
+    if (d.outcome === 'request-info') invalid('a certificate is verified or rejected; reject it with the reason so that the enterprise files it again');
+    const filing = this.obligations.find((o) => verifyTaskId(o.qualification) === task.taskId)?.filings.at(-1);
+    if (filing) assertFourEyes(d.actor, [{ sub: filing.filedBy, role: 'person who filed this certificate' }]);
+  }
+
+  async onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {
+    const { c } = this;
+    if (task.taskId === ELIGIBILITY) {
+      if (d.outcome === 'request-info') c.awaitSupplement(at);
+      else if (d.outcome === 'reject') await c.close('rejected', d.actor, [{ taskId: task.taskId, reason: d.comment ?? '' }]);
+      else await this.issuePermit(at);
+    } else {
+      await this.onVerification(d.actor, d.outcome === 'approve', d.comment ?? null, task, at);
+    }
+  }
+
+  /** A certificate filed: the obligation awaits verification, and its verification task opens (again). */
+  fileCertificate(f: CertificateInput): CaseView {
+    const { c } = this;
+    const at = now();
+    const o = this.validateFiling(f);
+    o.filings.push({
+      number: f.number,
+      issuer: f.issuer,
+      issuedAt: f.issuedAt,
+      documentRef: f.documentRef,
+      filedAt: iso(at),
+      filedBy: f.actor.sub,
+      outcome: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      reason: null,
+    });
+    o.status = 'submitted';
+    const spec = { taskId: verifyTaskId(o.qualification), dept: o.dept, title: `Verify: ${o.title}`, slaMs: this.verificationSlaMs };
+    const task = c.task(spec.taskId);
+    if (task) c.reopenTask(task, at);
+    else c.openTask(spec, at);
+    c.touch();
+    return c.view();
+  }
+
+  validateFiling(f: CertificateInput): ObligationState {
+    const { c, obligations } = this;
+    c.assertOpen();
+    c.assertApplicantOrOpeningDept(f.actor, 'filing a certificate');
+    const o = obligations.find((x) => x.qualification === f.qualification);
+    if (!o) return notFound(`no obligation ${f.qualification} on this case; its obligations are ${obligations.map((x) => x.qualification).join(', ')}`);
+    if (c.status !== 'provisional' && c.status !== 'suspended') conflict(`certificates are filed under a provisional permit; case ${c.caseId} is ${c.status}`);
+    if (o.status === 'verified') conflict(`${o.qualification} is already verified`);
+    if (o.status === 'submitted') conflict(`a certificate for ${o.qualification} is already awaiting verification`);
+    return o;
+  }
+
+  private async onEligibilityDeadline(): Promise<void> {
+    if (!this.permit) await this.c.breach('breach', `eligibility of case ${this.c.caseId} not decided within ${this.template.eligibility.sla}`);
+  }
+
+  /** Eligibility approved: the provisional permit, and every obligation's clock starts. */
+  private async issuePermit(at: number): Promise<void> {
+    const { c, obligations } = this;
+    c.status = 'provisional';
+    const permit: { number: string | null; issuedAtMs: number } = { number: null, issuedAtMs: at };
+    this.permit = permit;
+    c.deadlines.cancel('eligibility:');
+    for (const o of obligations) this.scheduleObligation(o, at);
+    permit.number = await c.activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
+    // The list projection must show the number too (it may have been published while it was
+    // being issued). Cases started before this change replay without the extra publication.
+    if (patched('permit-number-published')) c.touch();
+    await c.notify(
+      'permit-issued',
+      'permit',
+      { recipient: { dept: null, role: 'applicant' }, message: `provisional permit ${permit.number} issued for case ${c.caseId}; ${obligations.length} certificate(s) due` },
+      at,
+    );
+  }
+
+  private scheduleObligation(o: ObligationState, at: number): void {
+    const { c } = this;
+    const dueAt = at + o.dueMs;
+    o.dueAtMs = dueAt;
+    this.template.reminders.forEach((before, i) => {
+      const when = dueAt - durationMs(before);
+      if (when > at) c.deadlines.add(`obligation:${o.qualification}:reminder:${i}`, when, at, () => this.remind(o, before, i));
+    });
+    c.deadlines.add(`obligation:${o.qualification}:due`, dueAt, at, () => this.onDue(o));
+    c.deadlines.add(`obligation:${o.qualification}:grace`, dueAt + this.graceMs, at, () => this.onGraceOver(o));
+  }
+  private async remind(o: ObligationState, before: string, i: number): Promise<void> {
+    if (o.status === 'verified') return;
+    const at = now();
+    o.remindersSent.push({ at: iso(at), before });
+    this.c.touch();
+    await this.c.notify(
+      'obligation-reminder',
+      `obligation:${o.qualification}:reminder:${i}`,
+      { taskId: verifyTaskId(o.qualification), recipient: { dept: null, role: 'applicant' }, message: `${o.title} is due in ${before} (${iso(o.dueAtMs as number)})` },
+      at,
+    );
+  }
+
+  private async onDue(o: ObligationState): Promise<void> {
+    if (o.status === 'verified') return;
+    const at = now();
+    o.overdueAtMs = at;
+    if (o.status === 'pending') o.status = 'overdue';
+    // Recorded under the verification task's id, as the notification names it (the task may open later).
+    this.c.escalations.push({ at: iso(at), taskId: verifyTaskId(o.qualification), action: 'supervisor', level: 1 });
+    this.c.touch();
+    await this.c.notify(
+      'obligation-overdue',
+      `obligation:${o.qualification}:overdue`,
+      {
+        taskId: verifyTaskId(o.qualification),
+        action: 'supervisor',
+        level: 1,
+        recipient: { dept: o.dept, role: 'supervisor' },
+        message: `${o.title} of case ${this.c.caseId} is overdue (due ${iso(o.dueAtMs as number)}); the permit is suspended after ${this.template.grace}`,
+      },
+      at,
+    );
+  }
+
+  private async onGraceOver(o: ObligationState): Promise<void> {
+    if (o.status === 'verified' || this.c.status === 'suspended') return;
+    const at = now();
+    const reason = `${o.title} not verified within ${o.due} and the ${this.template.grace} grace period`;
+    this.c.status = 'suspended';
+    this.suspensions.push({ atMs: at, reason, revokeAtMs: at + this.revokeAfterMs, reinstatedAtMs: null });
+    this.c.deadlines.add('revocation', at + this.revokeAfterMs, at, () => this.onRevocationDue());
+    this.c.touch();
+    await this.c.notify(
+      'suspended',
+      `suspended:${this.suspensions.length}`,
+      { recipient: { dept: null, role: 'applicant' }, message: `provisional permit ${this.permit?.number} is suspended: production must stop. ${reason}` },
+      at,
+    );
+  }
+
+  private async onRevocationDue(): Promise<void> {
+    if (this.c.status !== 'suspended') return;
+    const reason = this.suspensions[this.suspensions.length - 1]?.reason ?? 'suspension not lifted';
+    await this.c.close('revoked', SYSTEM_ACTOR, [{ taskId: null, reason: `revoked after ${this.template.revokeAfter} of suspension: ${reason}` }]);
+  }
+
+  private async onVerification(actor: Actor, verified: boolean, comment: string | null, task: TaskState, at: number): Promise<void> {
+    const o = this.obligations.find((x) => verifyTaskId(x.qualification) === task.taskId) as ObligationState;
+    const filing = o.filings[o.filings.length - 1] as FilingRecord;
+    filing.outcome = verified ? 'verified' : 'rejected';
+    filing.decidedBy = actor.sub;
+    filing.decidedAt = iso(at);
+    filing.reason = comment;
+    if (!verified) {
+      o.status = o.overdueAtMs === null ? 'pending' : 'overdue';
+      o.rejectionReason = comment;
+      return;
+    }
+    o.status = 'verified';
+    o.rejectionReason = null;
+    this.c.deadlines.cancel(`obligation:${o.qualification}:`);
+    if (this.obligations.every((x) => x.status === 'verified')) {
+      await this.c.close('certified', actor, [], { number: { purpose: 'licence', prefix: 'PFL' } });
+      return;
+    }
+    const open = this.suspensions[this.suspensions.length - 1];
+    if (this.c.status === 'suspended' && open && this.obligations.every((x) => x.overdueAtMs === null || x.status === 'verified')) {
+      this.c.status = 'provisional';
+      open.reinstatedAtMs = at;
+      this.c.deadlines.cancel('revocation');
+      await this.c.notify(
+        'reinstated',
+        `reinstated:${this.suspensions.length}`,
+        { recipient: { dept: null, role: 'applicant' }, message: `provisional permit ${this.permit?.number} is reinstated: every overdue certificate is verified` },
+        at,
+      );
+    }
+  }
+}
+
+function obligationView(o: ObligationState): ObligationView {
+  return {
+    qualification: o.qualification,
+    dept: o.dept,
+    title: o.title,
+    due: o.due,
+    status: o.status,
+    dueAt: o.dueAtMs === null ? null : iso(o.dueAtMs),
+    overdueAt: o.overdueAtMs === null ? null : iso(o.overdueAtMs),
+    remindersSent: [...o.remindersSent],
+    rejectionReason: o.rejectionReason,
+    filings: o.filings.map((f) => ({ ...f })),
+  };
+}
+
+function suspensionView(s: SuspensionState): SuspensionView {
+  return { at: iso(s.atMs), reason: s.reason, revokeAt: iso(s.revokeAtMs), reinstatedAt: s.reinstatedAtMs === null ? null : iso(s.reinstatedAtMs) };
+}
