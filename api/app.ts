@@ -105,7 +105,10 @@ export function createApp({
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'OneStop API', version: '1.0.0', description:
+    info: {
+      title: 'OneStop API',
+      version: '1.0.0',
+      description:
         'One-stop government approvals on Temporal. Besides what each schema says: no string (JSON value or key, CSV, path or query) may contain NUL (U+0000), which PostgreSQL text cannot hold (400); JSON nests at most 32 levels (400); bodies are at most 1 MB (413), UTF-8 (415).',
     },
     servers: [{ url: '/' }],

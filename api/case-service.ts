@@ -209,7 +209,8 @@ export class CaseService {
 
   async comment(actor: Actor, caseId: string, input: Omit<CommentInput, 'actor'>, idem?: Idempotency): Promise<CaseView> {
     const view = await this.visibleForUpdate(actor, caseId);
-    if (!permits('POST /v1/cases/:caseId/comments', actor, caseFacts(view))) throw forbidden('comments are written by the departments on the case and by auditors');
+    if (!permits('POST /v1/cases/:caseId/comments', actor, caseFacts(view)))
+      throw forbidden('comments are written by the departments on the case and by auditors');
     return this.send(view, actor, addCommentUpdate, { ...input, actor }, idem);
   }
 
@@ -284,7 +285,11 @@ function detailsOf(template: Template, raw: Record<string, unknown>): Record<str
     return caseDetails(template, raw);
   } catch (err) {
     if (err instanceof z.ZodError) throw fromZod(err, 'body.details');
-    if (err instanceof CaseDetailsRefusal) throw badRequest(err.message, err.errors.map((e) => ({ path: `body.details.${e.path}`, message: e.message })));
+    if (err instanceof CaseDetailsRefusal)
+      throw badRequest(
+        err.message,
+        err.errors.map((e) => ({ path: `body.details.${e.path}`, message: e.message })),
+      );
     throw err;
   }
 }

@@ -11,7 +11,10 @@ export const IdempotencyHeader = z.object({ 'idempotency-key': IdempotencyKey.op
 export function idempotencyKey(raw: string | string[] | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const r = IdempotencyKey.safeParse(raw);
-  if (!r.success) throw badRequest('the Idempotency-Key header must be printable ASCII, at most 200 characters', [{ path: 'header.Idempotency-Key', message: r.error.issues[0]?.message ?? 'invalid' }]);
+  if (!r.success)
+    throw badRequest('the Idempotency-Key header must be printable ASCII, at most 200 characters', [
+      { path: 'header.Idempotency-Key', message: r.error.issues[0]?.message ?? 'invalid' },
+    ]);
   return r.data;
 }
 

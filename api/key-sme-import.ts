@@ -85,7 +85,8 @@ export function csvRows(text: string): { value: unknown; where: string; error?: 
   if (records.length > MAX_IMPORT_ROWS) throw tooMany(records.length);
   return records.map(({ record, line }) => {
     const where = `line ${line}`;
-    if (record.length !== CSV_COLUMNS.length) return { value: undefined, where, error: `expected ${CSV_COLUMNS.length} fields (${expected}), found ${record.length}` };
+    if (record.length !== CSV_COLUMNS.length)
+      return { value: undefined, where, error: `expected ${CSV_COLUMNS.length} fields (${expected}), found ${record.length}` };
     const value = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, record[index[i] as number]]));
     return { value, where };
   });

@@ -23,5 +23,8 @@ const pool = createPool(config.DATABASE_URL, 10, config.DATABASE_STATEMENT_TIMEO
 await seedBuiltinTemplates(pool, logger);
 const api = await startApi(config, config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, logger, auth);
 exitHook((done) => {
-  api.stop().then(() => pool.end()).finally(done);
+  api
+    .stop()
+    .then(() => pool.end())
+    .finally(done);
 });

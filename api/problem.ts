@@ -47,7 +47,14 @@ export class Problem extends Error {
 
   body(instance?: string): ProblemBody {
     const [slug, title] = TITLES[this.status] ?? ['error', 'Error'];
-    return { type: `https://onestop.dev/problems/${slug}`, title, status: this.status, detail: this.detail, instance, ...(this.errors ? { errors: this.errors } : {}) };
+    return {
+      type: `https://onestop.dev/problems/${slug}`,
+      title,
+      status: this.status,
+      detail: this.detail,
+      instance,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
   }
 }
 

@@ -113,13 +113,24 @@ function limiter(pool: Pool, logger: Logger, { name, limit, per, what }: Limiter
     legacyHeaders: false,
     store: new PostgresStore(pool, name, sweeps, logger),
     keyGenerator: (req) => (per === 'subject' && req.actor ? `sub:${req.actor.sub}` : ipKeyGenerator(req.ip ?? 'unknown')),
-    handler: (_req, _res, next) => next(new Problem(429, `more than ${limit} ${what} a minute ${per === 'subject' ? 'by this caller' : 'from this address'}; retry after the time in Retry-After`)),
+    handler: (_req, _res, next) =>
+      next(
+        new Problem(
+          429,
+          `more than ${limit} ${what} a minute ${per === 'subject' ? 'by this caller' : 'from this address'}; retry after the time in Retry-After`,
+        ),
+      ),
   });
 }
 
 export function createLimiters(pool: Pool, config: Config, logger: Logger): Limiters {
   return {
-    address: limiter(pool, logger, { name: 'address', limit: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, per: 'address', what: 'requests without a valid token' }, true),
+    address: limiter(
+      pool,
+      logger,
+      { name: 'address', limit: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, per: 'address', what: 'requests without a valid token' },
+      true,
+    ),
     subject: limiter(pool, logger, { name: 'subject', limit: config.RATE_LIMIT_PER_MINUTE, per: 'subject', what: 'requests' }),
     route: {
       open: limiter(pool, logger, { name: 'open', limit: config.RATE_LIMIT_OPEN_PER_MINUTE, per: 'subject', what: 'case openings' }),

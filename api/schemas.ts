@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
-import { CASE_KINDS, CASE_STATUSES, DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES, type CaseView, type TaskView } from '../common/types.js';
+import {
+  CASE_KINDS,
+  CASE_STATUSES,
+  DECISION_OUTCOMES,
+  ESCALATION_ACTIONS,
+  OBLIGATION_STATUSES,
+  TASK_STATUSES,
+  type CaseView,
+  type TaskView,
+} from '../common/types.js';
 import { Money, Slug, Text } from '../templates/schema.js';
 
 /** Template versions are PostgreSQL integers. */
@@ -79,9 +88,7 @@ export const DecisionBody = z
   .meta({ id: 'Decision' });
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
-export const SupplementBody = z
-  .strictObject({ documents: z.array(Document).min(1).max(50), note: Text(4000).optional() })
-  .meta({ id: 'Supplement' });
+export const SupplementBody = z.strictObject({ documents: z.array(Document).min(1).max(50), note: Text(4000).optional() }).meta({ id: 'Supplement' });
 
 export const WithdrawBody = z.strictObject({ reason: Text(2000) }).meta({ id: 'Withdrawal' });
 
@@ -101,7 +108,10 @@ const IsoInstant = z.iso.datetime({ offset: true }).meta({ description: 'an ISO 
 export const CaseCursorParam = z
   .string()
   .regex(/^[01]\.(?:0|[1-9][0-9]{0,12})\.case-[0-9a-f-]{36}$/, 'a cursor: the nextCursor of the previous page')
-  .meta({ description: "the previous page's `nextCursor`: `<priority 0|1>.<deadline in epoch ms>.<case id>`", example: '1.1580515200000.case-00000000-0000-4000-8000-000000000000' });
+  .meta({
+    description: "the previous page's `nextCursor`: `<priority 0|1>.<deadline in epoch ms>.<case id>`",
+    example: '1.1580515200000.case-00000000-0000-4000-8000-000000000000',
+  });
 
 export const ListCasesQuery = z.strictObject({
   status: z.enum(CASE_STATUSES).optional(),
@@ -172,7 +182,11 @@ export const TaskSchema = z
     requestedDocuments: z.array(z.string()),
     escalationLevel: z.number().int(),
     slaMs: z.number().int().meta({ description: "the task's SLA length in milliseconds" }),
-    remainingMs: z.number().int().nullable().meta({ description: 'time left on an open task (constant while the clock is stopped); null once decided or cancelled' }),
+    remainingMs: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'time left on an open task (constant while the clock is stopped); null once decided or cancelled' }),
     assignee: z.string().nullable().meta({ description: 'the officer who holds the task (claimed or assigned)' }),
     assigneeName: z.string().nullable(),
   })
@@ -254,7 +268,13 @@ export const CaseSchema = z
     suspensions: z.array(z.object({ at: Iso, reason: z.string(), revokeAt: Iso, reinstatedAt: Iso.nullable() })).optional(),
     acceptedAt: Iso.nullable().optional(),
     prepayment: z
-      .object({ cap: MoneyOut, proposed: z.union([MoneyOut, z.null()]), proposedBy: z.string().nullable(), approvedBy: z.string().nullable(), declined: z.boolean() })
+      .object({
+        cap: MoneyOut,
+        proposed: z.union([MoneyOut, z.null()]),
+        proposedBy: z.string().nullable(),
+        approvedBy: z.string().nullable(),
+        declined: z.boolean(),
+      })
       .optional(),
     payments: z
       .array(
@@ -329,7 +349,9 @@ export const HealthSchema = z
 // The case view is built by the workflow (common/types.ts) and published by these schemas. These
 // compile-time checks fail the build when a field is added to one and not the other, or when their
 // types stop fitting each other, so the contract cannot silently miss part of the view.
-type KeysMatch<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : { onlyInFirst: Exclude<keyof A, keyof B>; onlyInSecond: Exclude<keyof B, keyof A> };
+type KeysMatch<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : { onlyInFirst: Exclude<keyof A, keyof B>; onlyInSecond: Exclude<keyof B, keyof A> };
 type Fits<A, B> = [A] extends [B] ? true : false;
 type CaseOut = z.infer<typeof CaseSchema>;
 type TaskOut = z.infer<typeof TaskSchema>;

@@ -51,10 +51,7 @@ export async function startApi(config: Config, address: string, pool: Pool, logg
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   logger.info({ host, port }, `API listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
   if (auth.mode === 'secret' && auth.development) {
-    logger.warn(
-      { host },
-      'using the PUBLIC development token secret: listening on 127.0.0.1 only; set AUTH_JWT_SECRET or AUTH_JWKS_URL to serve anyone else',
-    );
+    logger.warn({ host }, 'using the PUBLIC development token secret: listening on 127.0.0.1 only; set AUTH_JWT_SECRET or AUTH_JWKS_URL to serve anyone else');
   }
   return {
     host,

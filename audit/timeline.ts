@@ -166,7 +166,15 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
   if (t.kind === 'one-stop-approval') return { ...common, sla: t.sla, tasks: t.departments.map((d) => d.dept) };
   if (t.kind === 'claim-prepayment') {
     const claim = input.details as unknown as ClaimDetails;
-    return { ...common, sla: t.acknowledge.sla, tasks: ['acknowledge'], policyNumber: claim.policyNumber, claimedAmount: claim.claimedAmount, loss: claim.loss, evidence: claim.evidence };
+    return {
+      ...common,
+      sla: t.acknowledge.sla,
+      tasks: ['acknowledge'],
+      policyNumber: claim.policyNumber,
+      claimedAmount: claim.claimedAmount,
+      loss: claim.loss,
+      evidence: claim.evidence,
+    };
   }
   const d = input.details as unknown as ProduceFirstDetails;
   return { ...common, sla: t.eligibility.sla, tasks: ['eligibility'], pledge: d.pledge, products: d.products, missing: d.missing };

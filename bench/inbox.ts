@@ -133,11 +133,15 @@ try {
   );
   const open = (await db.pool.query(`SELECT count(*)::int AS n FROM case_tasks WHERE status = 'open' AND dept = 'health'`)).rows[0].n;
 
-  console.log(`\ninbox: ${open} open tasks of one department (${TASKS} cases, ${(await db.pool.query(`SELECT count(*)::int AS n FROM case_tasks WHERE status = 'open'`)).rows[0].n} open tasks in all), seeded through the projection in ${(seedMs / 1000).toFixed(1)} s`);
+  console.log(
+    `\ninbox: ${open} open tasks of one department (${TASKS} cases, ${(await db.pool.query(`SELECT count(*)::int AS n FROM case_tasks WHERE status = 'open'`)).rows[0].n} open tasks in all), seeded through the projection in ${(seedMs / 1000).toFixed(1)} s`,
+  );
   console.log(`GET /v1/tasks through HTTP, ${ROUNDS} rounds each:            p50        p99`);
   console.log(`  engine   first page (limit 50)                         ${first.p50.toFixed(1).padStart(6)} ms ${first.p99.toFixed(1).padStart(7)} ms`);
   console.log(`  engine   page 41 (cursor)                              ${deep.p50.toFixed(1).padStart(6)} ms ${deep.p99.toFixed(1).padStart(7)} ms`);
-  console.log(`  engine   assignee=none                                 ${unassigned.p50.toFixed(1).padStart(6)} ms ${unassigned.p99.toFixed(1).padStart(7)} ms`);
+  console.log(
+    `  engine   assignee=none                                 ${unassigned.p50.toFixed(1).padStart(6)} ms ${unassigned.p99.toFixed(1).padStart(7)} ms`,
+  );
   console.log(`the query alone (no HTTP, token or rate limit):`);
   console.log(`  engine   case_tasks projection, first page             ${engineSql.p50.toFixed(1).padStart(6)} ms ${engineSql.p99.toFixed(1).padStart(7)} ms`);
   console.log(`  baseline the same page from the case views' JSON       ${baseline.p50.toFixed(1).padStart(6)} ms ${baseline.p99.toFixed(1).padStart(7)} ms`);

@@ -16,8 +16,7 @@ export function parseDuration(text: string): number | undefined {
   const m = PATTERN.exec(text);
   if (!m || text === 'P' || text.endsWith('T')) return undefined;
   const [, w, d, h, min, s] = m;
-  const ms =
-    Number(w ?? 0) * 7 * DAY + Number(d ?? 0) * DAY + Number(h ?? 0) * HOUR + Number(min ?? 0) * MINUTE + Number(s ?? 0) * SECOND;
+  const ms = Number(w ?? 0) * 7 * DAY + Number(d ?? 0) * DAY + Number(h ?? 0) * HOUR + Number(min ?? 0) * MINUTE + Number(s ?? 0) * SECOND;
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 

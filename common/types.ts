@@ -33,7 +33,16 @@ export type TaskOutcome = DecisionOutcome | 'deemed-approved';
 
 export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn'] as const;
 export const CLAIM_STATUSES = ['in-review', 'awaiting-supplement', 'accepted', 'prepaid', 'settled', 'rejected', 'withdrawn'] as const;
-export const PRODUCE_FIRST_STATUSES = ['in-review', 'awaiting-supplement', 'provisional', 'suspended', 'certified', 'revoked', 'rejected', 'withdrawn'] as const;
+export const PRODUCE_FIRST_STATUSES = [
+  'in-review',
+  'awaiting-supplement',
+  'provisional',
+  'suspended',
+  'certified',
+  'revoked',
+  'rejected',
+  'withdrawn',
+] as const;
 export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES, ...CLAIM_STATUSES])] as const;
 export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number] | (typeof CLAIM_STATUSES)[number];
 /** Statuses in which a case is closed for good (its workflow has completed). */

@@ -40,7 +40,18 @@ export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: numb
       ],
     );
     // Tasks are only ever added to a case, never removed: an upsert per task keeps the set whole.
-    if (written.rowCount) await client.query(UPSERT_TASKS, [view.caseId, JSON.stringify(view.tasks), view.templateId, view.title, view.applicant.name, view.priority, view.sla.breached, view.sla.paused, view.openedAt]);
+    if (written.rowCount)
+      await client.query(UPSERT_TASKS, [
+        view.caseId,
+        JSON.stringify(view.tasks),
+        view.templateId,
+        view.title,
+        view.applicant.name,
+        view.priority,
+        view.sla.breached,
+        view.sla.paused,
+        view.openedAt,
+      ]);
   });
 }
 

@@ -20,7 +20,9 @@ export interface ArchiveHead {
  */
 export async function writeArchive(pool: Pool, caseId: string, links: readonly ArchiveLink[], head: ArchiveHead): Promise<ArchiveHead> {
   return withTransaction(pool, async (client) => {
-    const done = await client.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1 FOR UPDATE', [caseId]);
+    const done = await client.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1 FOR UPDATE', [
+      caseId,
+    ]);
     if (done.rows[0]) return { events: done.rows[0].events, headHash: done.rows[0].head_hash };
     for (const l of links) {
       await client.query('INSERT INTO history_archive (case_id, event_id, event, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)', [

@@ -51,7 +51,9 @@ export async function payOnce(pool: Pool, req: PaymentRequest): Promise<PaymentR
   const row = inserted.rows[0] ?? (await paymentOf(pool, req.caseId, req.purpose));
   if (!row) throw new Error(`payment ${id} neither written nor found`);
   if (Number(row.amount) !== req.amount.amount || row.currency !== req.amount.currency) {
-    throw new PaymentConflictError(`${req.caseId}/${req.purpose} was already paid ${row.amount} ${row.currency}; refusing to pay ${req.amount.amount} ${req.amount.currency}`);
+    throw new PaymentConflictError(
+      `${req.caseId}/${req.purpose} was already paid ${row.amount} ${row.currency}; refusing to pay ${req.amount.amount} ${req.amount.currency}`,
+    );
   }
   return toRecord(row);
 }

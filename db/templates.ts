@@ -60,9 +60,7 @@ export async function getTemplate(pool: Pool, id: string, version?: number): Pro
 
 /** The latest version of every template. */
 export async function listTemplates(pool: Pool): Promise<{ id: string; version: number; kind: string; title: string }[]> {
-  const { rows } = await pool.query(
-    'SELECT DISTINCT ON (id) id, version, kind, title FROM templates ORDER BY id, version DESC',
-  );
+  const { rows } = await pool.query('SELECT DISTINCT ON (id) id, version, kind, title FROM templates ORDER BY id, version DESC');
   return rows;
 }
 

@@ -21,8 +21,7 @@ export class AuthConfigError extends Error {
   override name = 'AuthConfigError';
 }
 
-export const AUTH_CONFIG_HELP =
-  'set AUTH_JWT_SECRET (an HS256 secret of at least 32 bytes) or AUTH_JWKS_URL with AUTH_ISSUER and AUTH_AUDIENCE';
+export const AUTH_CONFIG_HELP = 'set AUTH_JWT_SECRET (an HS256 secret of at least 32 bytes) or AUTH_JWKS_URL with AUTH_ISSUER and AUTH_AUDIENCE';
 
 export function resolveAuth(config: Config, opts: { allowDevelopmentSecret: boolean }): AuthSettings {
   const maxTokenAgeSeconds = Math.floor(durationMs(config.AUTH_MAX_TOKEN_AGE) / 1000);

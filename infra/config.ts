@@ -74,7 +74,10 @@ const Env = z.object({
    */
   CODEC_CORS_ORIGIN: z
     .string()
-    .refine((v) => v.split(',').every((o) => URL.canParse(o.trim()) && new URL(o.trim()).origin === o.trim()), 'comma-separated origins, e.g. https://temporal-ui.example.org')
+    .refine(
+      (v) => v.split(',').every((o) => URL.canParse(o.trim()) && new URL(o.trim()).origin === o.trim()),
+      'comma-separated origins, e.g. https://temporal-ui.example.org',
+    )
     .optional(),
 });
 
@@ -91,10 +94,16 @@ const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 function trustProxy(v: string, ctx: z.RefinementCtx): false | number | string[] {
   if (v === 'false') return false;
   if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((a) => !PROXY_RANGES.includes(a) && !isIP(a.replace(/\/\d+$/, '')));
   if (bad.length || !list.length) {
-    ctx.addIssue({ code: 'custom', message: `a hop count, or addresses, subnets or ${PROXY_RANGES.join('/')} separated by commas (not: ${bad.join(', ') || v})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `a hop count, or addresses, subnets or ${PROXY_RANGES.join('/')} separated by commas (not: ${bad.join(', ') || v})`,
+    });
     return z.NEVER;
   }
   return list;
@@ -118,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Read and checked now, so a bad key stops the process at start-up, not at its first case.
     configuredPayloadKeys(parsed.data);
   } catch (err) {
-    throw new Error(`invalid environment:\n  ${(err as Error).message}`);
+    throw new Error(`invalid environment:\n  ${(err as Error).message}`, { cause: err });
   }
   return parsed.data;
 }

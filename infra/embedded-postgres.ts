@@ -31,7 +31,6 @@ const HOST = '127.0.0.1';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-
 function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -64,10 +63,7 @@ function clearStalePidFile(dataDir: string, log?: Logger): void {
   const alive = Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
   const ours = alive ? isPostmasterFor(pid, dataDir) : false;
   if (alive && ours !== false) {
-    throw new Error(
-      `postgres (pid ${pid}) is still running on ${dataDir}, probably left over from a previous run. ` +
-        `Stop it (kill ${pid}) and retry.`,
-    );
+    throw new Error(`postgres (pid ${pid}) is still running on ${dataDir}, probably left over from a previous run. ` + `Stop it (kill ${pid}) and retry.`);
   }
   log?.warn({ pidFile, stalePid: pid }, 'removing stale postmaster.pid');
   rmSync(pidFile, { force: true });
@@ -211,7 +207,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     await stop().catch(() => undefined); // don't leave a half-started postmaster behind
     const reason = err instanceof Error ? err.message : 'postgres exited during startup';
-    throw new Error(`embedded postgres failed to start on port ${port} (${dataDir}): ${reason}\n${tail.join('\n')}`);
+    throw new Error(`embedded postgres failed to start on port ${port} (${dataDir}): ${reason}\n${tail.join('\n')}`, { cause: err });
   }
 
   let url: string;

@@ -58,7 +58,7 @@ export function configuredPayloadKeys(settings: PayloadKeySettings): PayloadKey[
     try {
       text = readFileSync(settings.PAYLOAD_KEYS_FILE, 'utf8');
     } catch (err) {
-      throw new Error(`PAYLOAD_KEYS_FILE: cannot read ${settings.PAYLOAD_KEYS_FILE}: ${(err as Error).message}`);
+      throw new Error(`PAYLOAD_KEYS_FILE: cannot read ${settings.PAYLOAD_KEYS_FILE}: ${(err as Error).message}`, { cause: err });
     }
     return parsePayloadKeys(text, `PAYLOAD_KEYS_FILE (${settings.PAYLOAD_KEYS_FILE})`);
   }

@@ -61,6 +61,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     await registerSearchAttributes(connection, namespace, wanted, logger);
   } catch (err) {
     // Temporal Cloud registers attributes through its own control plane; say what is needed.
-    logger.warn({ err, needed: Object.entries(wanted).map(([name, type]) => `${name}:${type}`) }, 'could not register search attributes; register them on the namespace');
+    logger.warn(
+      { err, needed: Object.entries(wanted).map(([name, type]) => `${name}:${type}`) },
+      'could not register search attributes; register them on the namespace',
+    );
   }
 }

@@ -51,7 +51,6 @@ export interface DevServer {
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 10_000;
 
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Keeps the last N lines of the server output for error messages. */
@@ -112,12 +111,7 @@ async function normalize(opts: DevServerOptions): Promise<Normalized> {
  * Waits until the frontend answers and `namespace` is registered.
  * Returns an open Connection (caller closes it). Aborts early if `exited()` reports a dead process.
  */
-async function waitUntilReady(
-  address: string,
-  namespace: string,
-  timeoutMs: number,
-  exited: () => string | undefined,
-): Promise<Connection> {
+async function waitUntilReady(address: string, namespace: string, timeoutMs: number, exited: () => string | undefined): Promise<Connection> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   while (Date.now() < deadline) {
@@ -145,12 +139,7 @@ async function waitUntilReady(
  * reused db file newly added attributes would be silently missing. Add whatever is missing here;
  * a type mismatch is an error because workflows would fail at runtime anyway.
  */
-async function reconcileSearchAttributes(
-  conn: Connection,
-  namespace: string,
-  wanted: Record<string, SearchAttributeTypeName>,
-  logger?: Logger,
-): Promise<void> {
+async function reconcileSearchAttributes(conn: Connection, namespace: string, wanted: Record<string, SearchAttributeTypeName>, logger?: Logger): Promise<void> {
   // Every name was checked by searchAttributeArgs before the server started.
   const types = Object.fromEntries(Object.entries(wanted).map(([name, type]) => [name, typeOfCliName(type) as SearchAttributeType]));
   await registerSearchAttributes(conn, namespace, types, logger);
@@ -229,9 +218,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let conn: Connection | undefined;
   try {
     conn = await waitUntilReady(address, namespace, opts.startTimeoutMs, () =>
-      exitInfo === undefined
-        ? undefined
-        : `temporal dev server exited early (${exitInfo}); output tail:\n${tail.toString()}`,
+      exitInfo === undefined ? undefined : `temporal dev server exited early (${exitInfo}); output tail:\n${tail.toString()}`,
     );
     await reconcileSearchAttributes(conn, namespace, opts.searchAttributes, log);
   } catch (err) {
@@ -258,10 +245,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
  * Fallback through @temporalio/testing (by default it downloads and caches the CLI on first use).
  * Exported with an explicit executable so this path can be tested even when a CLI is installed.
  */
-export async function startViaSdk(
-  options: DevServerOptions,
-  executable: EphemeralServerExecutable = devServerExecutable(),
-): Promise<DevServer> {
+export async function startViaSdk(options: DevServerOptions, executable: EphemeralServerExecutable = devServerExecutable()): Promise<DevServer> {
   const opts = await normalize(options);
   const { namespace, port, uiPort, dbFile } = opts;
   // Dynamic import: devDependency with a native addon; only load it when actually needed.
@@ -277,12 +261,7 @@ export async function startViaSdk(
       ...(uiPort === false ? { ui: false } : { ui: true, uiPort }),
       log: { format: 'pretty', level: 'warn' },
       // Raw CLI args: same behaviour as the spawn path and no SearchAttributeKey mapping needed.
-      extraArgs: [
-        ...searchAttributeArgs(opts.searchAttributes),
-        ...(dbFile ? SQLITE_PRAGMA_ARGS : []),
-        ...uiCodecArgs(opts),
-        ...(opts.extraArgs ?? []),
-      ],
+      extraArgs: [...searchAttributeArgs(opts.searchAttributes), ...(dbFile ? SQLITE_PRAGMA_ARGS : []), ...uiCodecArgs(opts), ...(opts.extraArgs ?? [])],
     },
   });
   const address = env.address;

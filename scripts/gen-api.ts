@@ -22,7 +22,14 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const config = loadConfig({});
   // Never connected: the document is built from the route declarations alone.
   const pool = createPool('postgres://127.0.0.1:1/unused', 1);
-  const app = createApp({ client: new Client(), pool, logger: pino({ level: 'silent' }), config, auth: resolveAuth(config, { allowDevelopmentSecret: true }), webDir: false });
+  const app = createApp({
+    client: new Client(),
+    pool,
+    logger: pino({ level: 'silent' }),
+    config,
+    auth: resolveAuth(config, { allowDevelopmentSecret: true }),
+    webDir: false,
+  });
   await pool.end();
   return app.locals.openapi as Record<string, unknown>;
 }

@@ -19,12 +19,17 @@ const { values } = parseArgs({
 });
 
 function fail(message: string): never {
-  console.error(`token: ${message}\nusage: npm run token -- --sub alice --name "Alice Li" --roles caseworker[,supervisor] [--dept health] [--org CREDITCODE] [--hours 12]`);
+  console.error(
+    `token: ${message}\nusage: npm run token -- --sub alice --name "Alice Li" --roles caseworker[,supervisor] [--dept health] [--org CREDITCODE] [--hours 12]`,
+  );
   process.exit(2);
 }
 
 if (!values.sub) fail('--sub is required');
-const roles = (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+const roles = (values.roles ?? '')
+  .split(',')
+  .map((r) => r.trim())
+  .filter(Boolean);
 if (!roles.length) fail('--roles is required');
 const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
 if (unknown.length) fail(`unknown role(s) ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);

@@ -12,7 +12,10 @@ import { Money, Slug, Text, type ClaimTemplate, type ProduceFirstTemplate, type 
 export const ProduceFirstDetailsBody = z
   .strictObject({
     pledge: z.strictObject({ signedBy: Text(200), text: Text(20_000) }),
-    products: z.array(z.strictObject({ name: Text(200), description: Text(2000).optional() })).min(1).max(100),
+    products: z
+      .array(z.strictObject({ name: Text(200), description: Text(2000).optional() }))
+      .min(1)
+      .max(100),
     missing: z.array(Slug).min(1).max(50).optional().meta({ description: 'qualification ids the enterprise lacks; default every obligation of the template' }),
   })
   .meta({ id: 'ProduceFirstDetails' });
@@ -23,7 +26,10 @@ export const ClaimDetailsBody = z
     policyNumber: Text(100),
     claimedAmount: Money.refine((m) => m.amount > 0, { message: 'the claimed amount must be positive', path: ['amount'] }),
     loss: z.strictObject({ description: Text(10_000), occurredAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]) }),
-    evidence: z.array(z.strictObject({ name: Text(200), ref: Text(500) })).max(100).default([]),
+    evidence: z
+      .array(z.strictObject({ name: Text(200), ref: Text(500) }))
+      .max(100)
+      .default([]),
   })
   .meta({ id: 'ClaimDetails' });
 

@@ -36,7 +36,10 @@ const MAX_DURATION_MS = 36_525 * 24 * 3600_000; // 100 years
 
 export const IsoDuration = z
   .string()
-  .regex(/^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/, { error: 'an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)', abort: true })
+  .regex(/^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$/, {
+    error: 'an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)',
+    abort: true,
+  })
   .refine((s) => {
     const ms = parseDuration(s);
     return ms !== undefined && ms > 0 && ms <= MAX_DURATION_MS;
@@ -110,13 +113,14 @@ export const ProduceFirstTemplate = z
     reminders: z.array(IsoDuration).max(10).default(['P7D', 'P1D']).describe('reminders this long before each due date'),
     grace: IsoDuration.describe('after a due date passes unverified, how long until the permit is suspended'),
     revokeAfter: IsoDuration.describe('how long a suspension may last before the permit is revoked'),
-    verificationSla: IsoDuration.default('P3D').describe("SLA of each verification task (its escalation ladder runs on it)"),
+    verificationSla: IsoDuration.default('P3D').describe('SLA of each verification task (its escalation ladder runs on it)'),
     escalation: EscalationLadder,
   })
   .superRefine((t, ctx) => {
     const seen = new Set<string>();
     t.obligations.forEach((o, i) => {
-      if (seen.has(o.qualification)) ctx.addIssue({ code: 'custom', path: ['obligations', i, 'qualification'], message: `qualification ${o.qualification} appears twice` });
+      if (seen.has(o.qualification))
+        ctx.addIssue({ code: 'custom', path: ['obligations', i, 'qualification'], message: `qualification ${o.qualification} appears twice` });
       seen.add(o.qualification);
     });
     const shortest = Math.min(...t.obligations.map((o) => ms(o.due)));

@@ -134,8 +134,6 @@ describe('temporal dev server', () => {
     }
 
     // A conflicting type for an existing attribute is reported, and the server is not left running.
-    await expect(
-      startDevServer({ dbFile, namespace, uiPort: false, searchAttributes: { CaseStatus: 'Text' } }),
-    ).rejects.toThrow(/CaseStatus \(wanted Text/);
+    await expect(startDevServer({ dbFile, namespace, uiPort: false, searchAttributes: { CaseStatus: 'Text' } })).rejects.toThrow(/CaseStatus \(wanted Text/);
   });
 });

@@ -29,6 +29,9 @@ await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 await client.close();
 const worker = await runWorker(config, address, pool, logger);
 exitHook((done) => {
-  worker.stop().then(() => pool.end()).finally(done);
+  worker
+    .stop()
+    .then(() => pool.end())
+    .finally(done);
 });
 await worker.done;

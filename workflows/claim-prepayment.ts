@@ -14,7 +14,7 @@ import { assertFourEyes } from './lib/actors.js';
 import { CaseCore } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
 import type { TaskState } from './lib/tasks.js';
-import { iso, now } from './lib/time.js';
+import { iso } from './lib/time.js';
 
 const ACKNOWLEDGE = 'acknowledge';
 const PREPAYMENT = 'prepayment';
@@ -60,7 +60,10 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     statusAfterSupplement: () => (acceptedAtMs === null ? 'in-review' : payments.length ? 'prepaid' : 'accepted'),
   });
 
-  c.openTask({ taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', slaMs: durationMs(template.acknowledge.sla) }, c.openedAtMs);
+  c.openTask(
+    { taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', slaMs: durationMs(template.acknowledge.sla) },
+    c.openedAtMs,
+  );
   c.deadlines.add('acknowledge:deadline', c.openedAtMs + durationMs(template.acknowledge.sla), c.openedAtMs, () =>
     acceptedAtMs === null ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${template.acknowledge.sla}`) : undefined,
   );
@@ -74,7 +77,9 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
       if (task.taskId === PREPAYMENT) {
         if (d.amount.amount <= 0) invalid('approve a positive prepayment, or reject to pay no advance');
         if (d.amount.amount > cap.amount) {
-          conflict(`the prepayment ${formatMoney(d.amount)} exceeds the cap of ${formatMoney(cap)} (${template.prepayment.maxRatio} of the claimed ${formatMoney(claim.claimedAmount)})`);
+          conflict(
+            `the prepayment ${formatMoney(d.amount)} exceeds the cap of ${formatMoney(cap)} (${template.prepayment.maxRatio} of the claimed ${formatMoney(claim.claimedAmount)})`,
+          );
         }
       }
       if (task.taskId === ASSESSMENT && d.amount.amount > claim.claimedAmount.amount) {
@@ -98,7 +103,12 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
         proposed = d.amount as Money;
         proposedBy = d.actor;
         if (proposed.amount > template.prepayment.approvalThreshold.amount) {
-          const spec = { taskId: APPROVAL, dept: template.prepayment.approverDept, title: `Approve a prepayment of ${formatMoney(proposed)}`, slaMs: remainingPrepaymentMs(at) };
+          const spec = {
+            taskId: APPROVAL,
+            dept: template.prepayment.approverDept,
+            title: `Approve a prepayment of ${formatMoney(proposed)}`,
+            slaMs: remainingPrepaymentMs(at),
+          };
           // After a refused approval the same task opens again (task ids are unique on a case).
           const refused = c.task(APPROVAL);
           if (refused) c.reopenTask(Object.assign(refused, spec), at);
@@ -133,7 +143,9 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     acceptedMark = c.clock.pausedMs(at);
     c.openTask({ taskId: PREPAYMENT, dept: template.prepayment.dept, title: 'Propose the prepayment', slaMs: durationMs(template.prepayment.sla) }, at);
     c.deadlines.add('prepayment:deadline', at + durationMs(template.prepayment.sla), at, () =>
-      payments.length || declined ? undefined : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${template.prepayment.sla} of acceptance`),
+      payments.length || declined
+        ? undefined
+        : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${template.prepayment.sla} of acceptance`),
     );
     c.deadlines.add('settlement:deadline', at + durationMs(template.settlement.sla), at, () =>
       c.breach('breach:settlement', `claim ${c.caseId} not settled within ${template.settlement.sla} of acceptance`),

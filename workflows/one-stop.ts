@@ -58,7 +58,11 @@ export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTempla
       await c.notify(
         'deemed-approved',
         `deemed:${task.taskId}`,
-        { taskId: task.taskId, recipient: { dept: task.dept, role: 'caseworker' }, message: `task "${task.title}" on case ${c.caseId} was deemed approved at the deadline` },
+        {
+          taskId: task.taskId,
+          recipient: { dept: task.dept, role: 'caseworker' },
+          message: `task "${task.title}" on case ${c.caseId} was deemed approved at the deadline`,
+        },
         at,
       );
     }

@@ -21,8 +21,6 @@ import { badRequest, conflict } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
 
-
-
 const ACTIONS = ['timeline', 'raw-history', 'verify'] as const;
 
 const AccessQuery = z.strictObject({
@@ -78,7 +76,10 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
     summary: 'The recorded Temporal history as JSON, payloads decoded (from the archive once the case is archived)',
     tag: 'audit',
     params: CaseIdParam,
-    responses: { 200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) }, 404: { description: 'Unknown case' } },
+    responses: {
+      200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) },
+      404: { description: 'Unknown case' },
+    },
     handler: async ({ actor, params, req }) => {
       const view = await cases.get(actor, params.caseId);
       const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
@@ -121,7 +122,10 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
     tag: 'audit',
     query: AccessQuery,
     responses: {
-      200: { description: 'A page of the access log', schema: z.object({ items: z.array(AccessEntrySchema), nextCursor: z.string().nullable() }).meta({ id: 'AccessLog' }) },
+      200: {
+        description: 'A page of the access log',
+        schema: z.object({ items: z.array(AccessEntrySchema), nextCursor: z.string().nullable() }).meta({ id: 'AccessLog' }),
+      },
     },
     handler: async ({ query }) => {
       const from = query.from ? new Date(query.from) : undefined;

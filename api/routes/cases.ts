@@ -1,5 +1,4 @@
 /** Case routes: open, list, read, decide, supplement, withdraw (the history routes are in ./audit.ts). */
-import { z } from 'zod';
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
 import { listScope } from '../access-policy.js';
@@ -133,5 +132,4 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       body: await cases.withdraw(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
     }),
   });
-
 }

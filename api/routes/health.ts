@@ -26,10 +26,7 @@ export function healthRoutes(routes: Routes, pool: Pool, client: Client): void {
     public: true,
     responses: { 200: { description: 'All up', schema: HealthSchema }, 503: { description: 'A dependency is down', schema: HealthSchema } },
     handler: async () => {
-      const [temporal, database] = await Promise.all([
-        probe(() => client.workflowService.getSystemInfo({})),
-        probe(() => pool.query('SELECT 1')),
-      ]);
+      const [temporal, database] = await Promise.all([probe(() => client.workflowService.getSystemInfo({})), probe(() => pool.query('SELECT 1'))]);
       const ok = temporal === 'up' && database === 'up';
       return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal, database } };
     },

@@ -3,7 +3,7 @@
  * CSV file, all or nothing), and one entry's change log. Supervisors and auditors may read.
  */
 import { z } from 'zod';
-import { getKeySme, importKeySmes, keySmeHistory, listKeySmes, removeKeySme, upsertKeySme, type KeySmeInput } from '../../db/key-smes.js';
+import { getKeySme, importKeySmes, keySmeHistory, listKeySmes, removeKeySme, upsertKeySme } from '../../db/key-smes.js';
 import type { Pool } from '../../db/pool.js';
 import { csvRows, KeySmeName, KeySmeReason, KeySmeRow, MAX_IMPORT_ROWS, tooMany, validateRows } from '../key-sme-import.js';
 import { badRequest, notFound, Problem } from '../problem.js';

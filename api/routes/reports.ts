@@ -88,7 +88,13 @@ export function reportRoutes(routes: Routes, pool: Pool): void {
           breaches: breaches.rows[0] ?? { open: 0, total: 0 },
           weekStart: (week.rows[0]?.week_start ?? new Date()).toISOString(),
           escalationsThisWeek: { total: escalations.rows.reduce((n, r) => n + r.count, 0), byAction: escalations.rows },
-          timeToDecision: ttd.rows.map((r) => ({ dept: r.dept, decided: r.decided, medianMs: Math.round(r.median_ms), p90Ms: Math.round(r.p90_ms), averageMs: Math.round(r.average_ms) })),
+          timeToDecision: ttd.rows.map((r) => ({
+            dept: r.dept,
+            decided: r.decided,
+            medianMs: Math.round(r.median_ms),
+            p90Ms: Math.round(r.p90_ms),
+            averageMs: Math.round(r.average_ms),
+          })),
         },
       };
     },

@@ -18,7 +18,10 @@ export const DEV_TOKEN_MAX_SECONDS = 12 * 3600;
 
 // The project's rule for free text (not empty, not blank), so its OpenAPI pattern says so too.
 const Name = Text(200);
-const Key = z.string().trim().regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'letters, digits and . _ : @ -');
+const Key = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'letters, digits and . _ : @ -');
 
 export const DevTokenBody = z
   .strictObject({
@@ -34,7 +37,7 @@ export const SessionConfigSchema = z
   .object({
     mode: z.enum(['development', 'oidc']),
     issuer: z.string().optional().meta({ description: 'the OpenID provider (AUTH_ISSUER); absent when not configured' }),
-    clientId: z.string().optional().meta({ description: 'the web app\'s OIDC client id (OIDC_CLIENT_ID)' }),
+    clientId: z.string().optional().meta({ description: "the web app's OIDC client id (OIDC_CLIENT_ID)" }),
     scopes: z.string().optional().meta({ description: 'space-separated scopes to ask for (OIDC_SCOPES)' }),
   })
   .meta({ id: 'SessionConfig' });
@@ -83,7 +86,11 @@ export function sessionRoutes(routes: Routes, config: Config, auth: AuthSettings
       if (body.dept) claims.dept = body.dept;
       if (body.org) claims.org = body.org;
       const now = Math.floor(Date.now() / 1000);
-      let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(body.sub).setIssuedAt(now).setExpirationTime(now + lifetime);
+      let jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(body.sub)
+        .setIssuedAt(now)
+        .setExpirationTime(now + lifetime);
       if (auth.issuer) jwt = jwt.setIssuer(auth.issuer);
       if (auth.audience) jwt = jwt.setAudience(auth.audience);
       return { body: { token: await jwt.sign(key), expiresAt: new Date((now + lifetime) * 1000).toISOString() } };

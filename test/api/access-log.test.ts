@@ -58,7 +58,11 @@ test('every answered read is logged with who, what, which case and the status; r
     ['audrey', 'raw-history', 200],
     ['audrey', 'timeline', 200],
   ]);
-  expect(forCase.items[0]).toMatchObject({ caseId, actor: { sub: 'sam', name: 'Sam Supervisor', roles: ['supervisor'], dept: 'health' }, requestId: expect.any(String) });
+  expect(forCase.items[0]).toMatchObject({
+    caseId,
+    actor: { sub: 'sam', name: 'Sam Supervisor', roles: ['supervisor'], dept: 'health' },
+    requestId: expect.any(String),
+  });
   expect(forCase.items[3].actor).toEqual({ sub: 'audrey', name: 'Audrey Auditor', roles: ['auditor'] });
   for (const e of forCase.items) {
     expect(new Date(e.at).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
@@ -67,7 +71,8 @@ test('every answered read is logged with who, what, which case and the status; r
   expect(forCase.nextCursor).toBeNull();
 
   // Once archived, verification is answered 200 and logged as such.
-  for (const t of tasks) expect((await call('POST', `/v1/cases/${caseId}/tasks/${t.taskId}/decision`, { as: staff(t.dept), body: { outcome: 'approve' } })).status).toBe(200);
+  for (const t of tasks)
+    expect((await call('POST', `/v1/cases/${caseId}/tasks/${t.taskId}/decision`, { as: staff(t.dept), body: { outcome: 'approve' } })).status).toBe(200);
   await stack.client.workflow.getHandle(caseId).result();
   await vi.waitFor(
     async () => {
@@ -107,7 +112,16 @@ test('filters (case, reader, action, time window), pagination newest first; audi
 
   for (const who of [supervisor, staff('health'), opener]) expect((await call('GET', '/v1/audit/access', { as: who })).status).toBe(403);
   expect((await call('GET', '/v1/audit/access')).status).toBe(401);
-  for (const q of ['?from=yesterday', '?caseId=nope', '?limit=0', '?action=delete', '?cursor=%%%', '?cursor=bm9wZQ', '?surprise=1', `?from=${iso(at)}&to=${iso(at - 1000)}`]) {
+  for (const q of [
+    '?from=yesterday',
+    '?caseId=nope',
+    '?limit=0',
+    '?action=delete',
+    '?cursor=%%%',
+    '?cursor=bm9wZQ',
+    '?surprise=1',
+    `?from=${iso(at)}&to=${iso(at - 1000)}`,
+  ]) {
     const r = await call('GET', `/v1/audit/access${q}`, { as: auditor });
     expect(r.status, q).toBe(400);
   }

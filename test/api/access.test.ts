@@ -27,8 +27,10 @@ async function refused(p: Promise<{ status: number; body: any }>, status: number
   expect(r.body.detail).toMatch(detail);
 }
 
-const open = (as: Actor, templateId: string, details: Record<string, unknown> = {}) => ok(call('POST', '/v1/cases', { as, body: { templateId, applicant, details } }), 201);
-const decide = (caseId: string, taskId: string, as: Actor, body: Record<string, unknown>) => call('POST', `/v1/cases/${caseId}/tasks/${taskId}/decision`, { as, body });
+const open = (as: Actor, templateId: string, details: Record<string, unknown> = {}) =>
+  ok(call('POST', '/v1/cases', { as, body: { templateId, applicant, details } }), 201);
+const decide = (caseId: string, taskId: string, as: Actor, body: Record<string, unknown>) =>
+  call('POST', `/v1/cases/${caseId}/tasks/${taskId}/decision`, { as, body });
 const timeline = async (caseId: string) => ok(call('GET', `/v1/cases/${caseId}/history`, { as: auditor }));
 
 beforeAll(async () => {
@@ -74,7 +76,11 @@ describe('four eyes', () => {
       }),
     );
     expect(filed.obligations[0].filings[0].filedBy).toBe('mr-filer');
-    await refused(decide(c.caseId, 'verify:product-inspection-report', filer, { outcome: 'approve' }), 403, /four eyes: you are the person who filed this certificate/);
+    await refused(
+      decide(c.caseId, 'verify:product-inspection-report', filer, { outcome: 'approve' }),
+      403,
+      /four eyes: you are the person who filed this certificate/,
+    );
     const verified = await ok(decide(c.caseId, 'verify:product-inspection-report', person('mr-verifier', 'market-regulation'), { outcome: 'approve' }));
     expect(verified.status).toBe('certified');
 
@@ -87,7 +93,9 @@ describe('four eyes', () => {
     const asker = person('h-asker', 'health');
     await ok(decide(c.caseId, 'health', asker, { outcome: 'request-info', requestedDocuments: ['floor plan'] }));
     const filer = person('h-filer', 'health');
-    const resumed = await ok(call('POST', `/v1/cases/${c.caseId}/supplements`, { as: filer, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }));
+    const resumed = await ok(
+      call('POST', `/v1/cases/${c.caseId}/supplements`, { as: filer, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }),
+    );
     expect(resumed.status).toBe('in-review');
     await refused(decide(c.caseId, 'health', filer, { outcome: 'approve' }), 403, /four eyes: you are the person who filed the supplement/);
     // Other tasks were not asked, so the filer's department colleagues and the filer elsewhere are unaffected.

@@ -93,10 +93,16 @@ describe('a case from opening to approval through the API alone', () => {
     expect(asked.status).toBe(200);
     expect(asked.body).toMatchObject({ status: 'awaiting-supplement', sla: { paused: true } });
 
-    const early = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: { ...applicantActor, org: '91110000600037341L' }, body: { documents: [{ name: 'plan', ref: 'doc://1' }] } });
+    const early = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
+      as: { ...applicantActor, org: '91110000600037341L' },
+      body: { documents: [{ name: 'plan', ref: 'doc://1' }] },
+    });
     expectProblem(early, 404); // another enterprise cannot tell the case exists
 
-    const filed = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: applicantActor, body: { documents: [{ name: 'floor plan', ref: 'doc://plan-v2' }], note: 'attached' } });
+    const filed = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
+      as: applicantActor,
+      body: { documents: [{ name: 'floor plan', ref: 'doc://plan-v2' }], note: 'attached' },
+    });
     expect(filed.status, JSON.stringify(filed.body)).toBe(200);
     expect(filed.body.status).toBe('in-review');
     expect(filed.body.sla.paused).toBe(false);

@@ -74,7 +74,12 @@ test('raw history, archive, verification, tampering; archived cases read from th
 
   const verified = await call('GET', `/v1/cases/${caseId}/audit/verify`, { as: auditor });
   expect(verified.status).toBe(200);
-  expect(verified.body).toMatchObject({ valid: true, entries: fromTemporal.body.events.length, headHash: expect.stringMatching(/^[0-9a-f]{64}$/), brokenAt: null });
+  expect(verified.body).toMatchObject({
+    valid: true,
+    entries: fromTemporal.body.events.length,
+    headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    brokenAt: null,
+  });
 
   const fromArchive = await call('GET', `/v1/cases/${caseId}/history/raw`, { as: auditor });
   expect(fromArchive.headers.get('x-history-source')).toBe('archive');
@@ -99,7 +104,9 @@ test('raw history, archive, verification, tampering; archived cases read from th
   const other = await approvedCase();
   await archive(other);
   const { rows: kept } = await stack.db.pool.query('SELECT count(*)::int AS n FROM history_archive WHERE case_id = $1', [other]);
-  await stack.db.pool.query('DELETE FROM history_archive WHERE case_id = $1 AND event_id = (SELECT max(event_id) FROM history_archive WHERE case_id = $1)', [other]);
+  await stack.db.pool.query('DELETE FROM history_archive WHERE case_id = $1 AND event_id = (SELECT max(event_id) FROM history_archive WHERE case_id = $1)', [
+    other,
+  ]);
   const cut = await call('GET', `/v1/cases/${other}/audit/verify`, { as: auditor });
   expect(cut.body.valid).toBe(false);
   expect(cut.body.entries).toBe(kept[0].n - 1);

@@ -56,7 +56,9 @@ describe('settings', () => {
   test('production refuses to run without a secret or a JWKS; development falls back to loopback only', () => {
     expect(() => resolveAuth(loadConfig({}), { allowDevelopmentSecret: false })).toThrow(AuthConfigError);
     expect(() => resolveAuth(loadConfig({}), { allowDevelopmentSecret: false })).toThrow(/AUTH_JWT_SECRET.*AUTH_JWKS_URL.*AUTH_ISSUER.*AUTH_AUDIENCE/);
-    expect(() => resolveAuth(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks' }), { allowDevelopmentSecret: false })).toThrow(/AUTH_ISSUER and AUTH_AUDIENCE/);
+    expect(() => resolveAuth(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks' }), { allowDevelopmentSecret: false })).toThrow(
+      /AUTH_ISSUER and AUTH_AUDIENCE/,
+    );
     expect(() => loadConfig({ AUTH_JWT_SECRET: 'too-short-a-secret' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 bytes/);
 
     const dev = resolveAuth(loadConfig({ HOST: '0.0.0.0' }), { allowDevelopmentSecret: true });

@@ -127,10 +127,17 @@ const pledge = { signedBy: 'Zhang Wei', text: 'We pledge to file every certifica
 async function provisional(): Promise<Fixture> {
   const r = await call('POST', '/v1/cases', {
     as: opener,
-    body: { templateId: 'produce-first-epidemic-supplies', applicant, details: { pledge, products: [{ name: 'protective suits' }], missing: ['production-licence'] } },
+    body: {
+      templateId: 'produce-first-epidemic-supplies',
+      applicant,
+      details: { pledge, products: [{ name: 'protective suits' }], missing: ['production-licence'] },
+    },
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
-  const permit = await call('POST', `/v1/cases/${r.body.caseId}/tasks/eligibility/decision`, { as: staff('caseworker', 'industry-it').actor, body: { outcome: 'approve' } });
+  const permit = await call('POST', `/v1/cases/${r.body.caseId}/tasks/eligibility/decision`, {
+    as: staff('caseworker', 'industry-it').actor,
+    body: { outcome: 'approve' },
+  });
   expect(permit.status, JSON.stringify(permit.body)).toBe(200);
   opened.add(r.body.caseId);
   return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ['industry-it'] } };
@@ -195,7 +202,11 @@ const ROUTES: RouteCase[] = [
   { key: 'GET /v1/key-smes', attempt: () => ({ path: '/v1/key-smes' }), allowed: 200 },
   { key: 'GET /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}` }), allowed: 200 },
   { key: 'GET /v1/key-smes/:creditCode/history', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}/history` }), allowed: 200 },
-  { key: 'PUT /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}`, body: { name: 'Other', reason: `matrix ${++keySmeSerial}` } }), allowed: 200 },
+  {
+    key: 'PUT /v1/key-smes/:creditCode',
+    attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}`, body: { name: 'Other', reason: `matrix ${++keySmeSerial}` } }),
+    allowed: 200,
+  },
   { key: 'DELETE /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${LISTED_TO_REMOVE}` }), allowed: 204 },
   {
     key: 'POST /v1/key-smes/import',
@@ -204,7 +215,7 @@ const ROUTES: RouteCase[] = [
   },
   {
     key: 'POST /v1/cases',
-    attempt: (_f, p) => ({
+    attempt: () => ({
       path: '/v1/cases',
       // Applicants open for the enterprise of their token; another enterprise's is refused.
       body: { templateId: 'mask-line-fast-track', applicant, details: {} },
@@ -356,7 +367,9 @@ describe.each(ROUTES)('$key', (route) => {
         const listed = r.body.items.some((c: any) => c.caseId === shared!.caseId);
         expect(listed).toBe(admits('GET /v1/cases', p, shared!.shape));
         for (const c of r.body.items) {
-          expect(admits('GET /v1/cases/:caseId', p, { creditCode: c.applicant.creditCode, openingDept: c.openedByDept, taskDepts: c.tasks.map((t: any) => t.dept) })).toBe(true);
+          expect(
+            admits('GET /v1/cases/:caseId', p, { creditCode: c.applicant.creditCode, openingDept: c.openedByDept, taskDepts: c.tasks.map((t: any) => t.dept) }),
+          ).toBe(true);
         }
       }
       if (route.key === 'POST /v1/cases') opened.add(r.body.caseId);
@@ -377,9 +390,19 @@ describe('tokens that never pass', () => {
   const tokens: Record<string, () => Promise<string>> = {
     'no token': async () => '',
     'an expired token': () =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(secret),
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('audrey')
+        .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+        .sign(secret),
     'a token signed with another key': () =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')),
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('audrey')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')),
     'an unsigned token (alg none)': async () => new UnsecuredJWT(claims).setSubject('audrey').setIssuedAt().setExpirationTime('1h').encode(),
     'a token without exp': () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setIssuedAt().sign(secret),
     'a token without iat': () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('audrey').setExpirationTime('1h').sign(secret),

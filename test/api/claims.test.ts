@@ -56,7 +56,9 @@ async function ok(p: Promise<{ status: number; body: any }>) {
 }
 
 async function ledger(caseId: string): Promise<{ purpose: string; amount: number; currency: string }[]> {
-  const { rows } = await stack.db.pool.query('SELECT purpose, amount::int AS amount, currency FROM payments WHERE case_id = $1 ORDER BY paid_at, purpose', [caseId]);
+  const { rows } = await stack.db.pool.query('SELECT purpose, amount::int AS amount, currency FROM payments WHERE case_id = $1 ORDER BY paid_at, purpose', [
+    caseId,
+  ]);
   return rows;
 }
 
@@ -104,7 +106,11 @@ describe('opening a claim', () => {
     expectProblem(mismatch, 400, /in CNY/);
     expect(mismatch.body.errors).toEqual([{ path: 'body.details.claimedAmount.currency', message: 'expected CNY, got USD' }]);
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ insurer: 'PICC' })) }), 400, /Unrecognized key/);
-    expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: 100, currency: 'CNY', fx: 1 } })) }), 400, /Unrecognized key/);
+    expectProblem(
+      await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: 100, currency: 'CNY', fx: 1 } })) }),
+      400,
+      /Unrecognized key/,
+    );
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: '100', currency: 'CNY' } })) }), 400);
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: 0, currency: 'CNY' } })) }), 400, /positive/);
     const { policyNumber: _p, ...noPolicy } = details();
@@ -139,7 +145,11 @@ describe('deciding a claim', () => {
 
     const overCap = await decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve', amount: cny(25_000_001) });
     expectProblem(overCap, 409, 'cap of 250000.00 CNY');
-    expectProblem(await decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve', amount: { amount: 1_000_000, currency: 'USD' } }), 400, /the claim is in CNY/);
+    expectProblem(
+      await decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve', amount: { amount: 1_000_000, currency: 'USD' } }),
+      400,
+      /the claim is in CNY/,
+    );
     expectProblem(await decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve', amount: { amount: 100.5, currency: 'CNY' } }), 400, /integer/);
     expectProblem(await decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve', amount: { amount: -1, currency: 'CNY' } }), 400, /not negative/);
     expectProblem(await decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve' }), 400, /needs an amount/);
@@ -171,7 +181,9 @@ describe('deciding a claim', () => {
     ]);
     expect(task(prepaid, 'assessment').status).toBe('open');
 
-    const settled = await ok(decide(c.caseId, 'assessment', adjuster, { outcome: 'approve', amount: cny(32_000_000), comment: 'assessed on the adjuster report' }));
+    const settled = await ok(
+      decide(c.caseId, 'assessment', adjuster, { outcome: 'approve', amount: cny(32_000_000), comment: 'assessed on the adjuster report' }),
+    );
     expect(settled.status).toBe('settled');
     expect(settled.closedAt).toEqual(expect.any(String));
     expect(settled.settlement).toEqual({ assessed: cny(32_000_000), prepaid: cny(20_000_000), remainder: cny(12_000_000), recovery: null });
@@ -192,7 +204,11 @@ describe('deciding a claim', () => {
     expectProblem(await decide(c.caseId, 'assessment', adjuster, { outcome: 'approve', amount: cny(1) }), 409, /closed/);
 
     const history = await ok(call('GET', `/v1/cases/${c.caseId}/history`, { as: auditor }));
-    expect(history[0]).toMatchObject({ type: 'case-opened', actor: { sub: 'alice' }, details: { policyNumber: 'PL-2020-000123', claimedAmount: cny(CLAIMED) } });
+    expect(history[0]).toMatchObject({
+      type: 'case-opened',
+      actor: { sub: 'alice' },
+      details: { policyNumber: 'PL-2020-000123', claimedAmount: cny(CLAIMED) },
+    });
     const decisions = history.filter((e: any) => e.type === 'decision');
     expect(decisions.map((e: any) => [e.taskId, e.actor.sub, e.details.outcome, e.details.amount ?? null])).toEqual([
       ['acknowledge', desk.sub, 'approve', null],

@@ -23,8 +23,7 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-const param = (path: string, method: string, name: string) =>
-  doc.paths[path][method].parameters.find((p: { name: string }) => p.name === name).schema;
+const param = (path: string, method: string, name: string) => doc.paths[path][method].parameters.find((p: { name: string }) => p.name === name).schema;
 
 async function openCase(): Promise<string> {
   const r = await call('POST', '/v1/cases', { as: opener, body: { templateId: 'epidemic-supplies-project', applicant, details: {} } });

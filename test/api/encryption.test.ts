@@ -104,7 +104,18 @@ test('Temporal (as the temporal CLI shows it) holds no contact or pledge in clea
   expect(payloadsIn(JSON.parse(described)).some((p) => p.text.includes(applicant.creditCode))).toBe(true);
 
   // The same CLI through the API's codec endpoint, with an auditor's token, shows them decoded.
-  const decoded = await temporal('workflow', 'show', '--workflow-id', caseId, '--output', 'json', '--codec-endpoint', `${stack.baseUrl}/codec`, '--codec-auth', `Bearer ${await tokenFor(auditor)}`);
+  const decoded = await temporal(
+    'workflow',
+    'show',
+    '--workflow-id',
+    caseId,
+    '--output',
+    'json',
+    '--codec-endpoint',
+    `${stack.baseUrl}/codec`,
+    '--codec-auth',
+    `Bearer ${await tokenFor(auditor)}`,
+  );
   expect(decoded).not.toContain(ENCRYPTED_B64);
   const start = JSON.parse(decoded).events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
   expect(JSON.parse(decodedJson(start)).applicant.contact).toEqual(applicant.contact);
@@ -119,7 +130,10 @@ test('timeline and raw history show auditors decoded data; the archive keeps the
   const opened = await openCase('mask-line-fast-track', {});
   const caseId: string = opened.caseId;
   for (const t of opened.tasks) {
-    const r = await call('POST', `/v1/cases/${caseId}/tasks/${t.taskId}/decision`, { as: staff(t.dept), body: { outcome: 'approve', comment: `checked by ${t.dept}` } });
+    const r = await call('POST', `/v1/cases/${caseId}/tasks/${t.taskId}/decision`, {
+      as: staff(t.dept),
+      body: { outcome: 'approve', comment: `checked by ${t.dept}` },
+    });
     expect(r.status).toBe(200);
   }
   await stack.client.workflow.getHandle(caseId).result();
@@ -147,7 +161,9 @@ test('timeline and raw history show auditors decoded data; the archive keeps the
     },
     { timeout: 15_000, interval: 200 },
   );
-  const { rows } = await stack.db.pool.query<{ event: string }>('SELECT event::text AS event FROM history_archive WHERE case_id = $1 ORDER BY event_id', [caseId]);
+  const { rows } = await stack.db.pool.query<{ event: string }>('SELECT event::text AS event FROM history_archive WHERE case_id = $1 ORDER BY event_id', [
+    caseId,
+  ]);
   expectNoPersonalDataInClear({ events: rows.map((r) => JSON.parse(r.event)) });
   expect(rows.map((r) => r.event).join('\n')).not.toContain('checked by health');
 
@@ -163,8 +179,12 @@ test('timeline and raw history show auditors decoded data; the archive keeps the
 });
 
 describe('codec endpoint (Temporal codec-server protocol)', () => {
-  const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify({ phone: applicant.contact.phone })).toString('base64') };
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}, as: Actor | null = auditor) => call('POST', path, { as: as ?? undefined, body, headers });
+  const plain = {
+    metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+    data: Buffer.from(JSON.stringify({ phone: applicant.contact.phone })).toString('base64'),
+  };
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}, as: Actor | null = auditor) =>
+    call('POST', path, { as: as ?? undefined, body, headers });
 
   test('an auditor encodes and decodes (round trip); the ciphertext names its key; plain payloads decode as they are', async () => {
     const enc = await post('/codec/encode', { payloads: [plain] }, { 'x-namespace': stack.namespace });
@@ -187,7 +207,10 @@ describe('codec endpoint (Temporal codec-server protocol)', () => {
     expect((await post('/codec/encode', { payloads: [plain] }, {}, supervisor)).status).toBe(403);
     expect((await post('/codec/decode', { payloads: [{ data: 'not base64!' }] })).status).toBe(400);
     const [foreign] = await codecFor(KEY_B).encode([{ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('{}') }]);
-    const wire = { metadata: Object.fromEntries(Object.entries(foreign?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v as Uint8Array).toString('base64')])), data: Buffer.from(foreign?.data ?? []).toString('base64') };
+    const wire = {
+      metadata: Object.fromEntries(Object.entries(foreign?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v as Uint8Array).toString('base64')])),
+      data: Buffer.from(foreign?.data ?? []).toString('base64'),
+    };
     const unknownKey = await post('/codec/decode', { payloads: [plain, wire] });
     expect(unknownKey.status).toBe(400);
     expect(unknownKey.body.detail).toMatch(/payloads\[1\]: payload encrypted with key "key-b", which is not among the configured keys/);
@@ -206,7 +229,10 @@ describe('codec endpoint (Temporal codec-server protocol)', () => {
     expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
     expect(pre.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/).sort()).toEqual(['authorization', 'content-type', 'x-namespace']);
-    const foreign = await fetch(`${stack.baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const foreign = await fetch(`${stack.baseUrl}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const ok = await post('/codec/decode', { payloads: [plain] }, { origin: UI_ORIGIN });
@@ -229,7 +255,11 @@ test('key rotation: a case started with key A is read and decided with [B, A], i
   await stack.stopWorker();
 
   const rotated = dataConverterFor(`${KEY_B},${KEY_A}`);
-  const [nativeConnection, connection, workflowBundle] = await Promise.all([NativeConnection.connect({ address: stack.address }), Connection.connect({ address: stack.address }), bundle()]);
+  const [nativeConnection, connection, workflowBundle] = await Promise.all([
+    NativeConnection.connect({ address: stack.address }),
+    Connection.connect({ address: stack.address }),
+    bundle(),
+  ]);
   const client = new Client({ connection, namespace: stack.namespace, dataConverter: rotated });
   const worker = await createCaseWorker({
     connection: nativeConnection,
@@ -246,7 +276,9 @@ test('key rotation: a case started with key A is read and decided with [B, A], i
       const view = await handle.query(getCaseQuery);
       expect(view.applicant.name).toBe(applicant.name);
       const task = opened.tasks[0];
-      const decided = await handle.executeUpdate(decideUpdate, { args: [{ taskId: task.taskId, outcome: 'approve', comment: 'rotated', actor: staff(task.dept) }] });
+      const decided = await handle.executeUpdate(decideUpdate, {
+        args: [{ taskId: task.taskId, outcome: 'approve', comment: 'rotated', actor: staff(task.dept) }],
+      });
       expect(decided.tasks.find((t) => t.taskId === task.taskId)?.outcome).toBe('approve');
     });
     const history = JSON.parse(historyToJSON(await client.workflow.getHandle(caseId).fetchHistory()));

@@ -158,7 +158,13 @@ describe('imports', () => {
   test('a CSV file: BOM, CRLF, a quoted comma, a blank trailing line', async () => {
     const r = await call('POST', '/v1/key-smes/import', {
       as: admin,
-      ...csv('\uFEFFcreditCode,name,reason', `${code(3)},"Three, Inc.",test kits`, `${code(4)},"Four ""Quality"" Ltd",thermometers`, `${code(5)},Five,"masks, gowns"`, ''),
+      ...csv(
+        '\uFEFFcreditCode,name,reason',
+        `${code(3)},"Three, Inc.",test kits`,
+        `${code(4)},"Four ""Quality"" Ltd",thermometers`,
+        `${code(5)},Five,"masks, gowns"`,
+        '',
+      ),
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ added: 2, updated: 1 });
@@ -249,13 +255,18 @@ describe('imports', () => {
     expectProblem(await call('POST', '/v1/key-smes/import', { as: admin, body: [] }), 400, /no rows/);
     expectProblem(await call('POST', '/v1/key-smes/import', { as: admin, ...csv('creditCode,name,reason') }), 400, /no rows/);
     expectProblem(await call('POST', '/v1/key-smes/import', { as: admin, body: { creditCode: code(16), name: 'x', reason: 'y' } }), 400);
-    expectProblem(await call('POST', '/v1/key-smes/import', { as: admin, raw: `creditCode,name,reason\n${code(16)},x,y`, headers: { 'content-type': 'text/plain' } }), 415);
+    expectProblem(
+      await call('POST', '/v1/key-smes/import', { as: admin, raw: `creditCode,name,reason\n${code(16)},x,y`, headers: { 'content-type': 'text/plain' } }),
+      415,
+    );
     expect((await listed()).map((e) => e.creditCode)).not.toContain(code(16));
   });
 
   test('the OpenAPI document describes the routes and the CSV body', async () => {
     const doc = (await call('GET', '/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/key-smes', '/v1/key-smes/{creditCode}', '/v1/key-smes/{creditCode}/history', '/v1/key-smes/import']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/key-smes', '/v1/key-smes/{creditCode}', '/v1/key-smes/{creditCode}/history', '/v1/key-smes/import']),
+    );
     expect(Object.keys(doc.paths['/v1/key-smes/import'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
     expect(Object.keys(doc.paths['/v1/key-smes/{creditCode}'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
   });
@@ -276,7 +287,9 @@ describe('the effect on cases', () => {
     const normal = await openCase(applicant);
     expect(normal.priority).toBe(false);
 
-    expect((await call('PUT', `/v1/key-smes/${priorityApplicant.creditCode}`, { as: admin, body: { name: 'Shenzhen Key SME', reason: 'mask exports' } })).status).toBe(201);
+    expect(
+      (await call('PUT', `/v1/key-smes/${priorityApplicant.creditCode}`, { as: admin, body: { name: 'Shenzhen Key SME', reason: 'mask exports' } })).status,
+    ).toBe(201);
     const urgent = await openCase(priorityApplicant);
     expect(urgent.priority).toBe(true);
 

@@ -215,7 +215,11 @@ describe('Idempotency-Key on updates: scoped to the caller and the route', () =>
     const c = await openCase();
     await decide(c.caseId, 'health', staff('health'), { outcome: 'request-info', requestedDocuments: ['floor plan'] });
     const key = { 'Idempotency-Key': 'alice-1' };
-    const supplement = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: opener, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] }, headers: key });
+    const supplement = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
+      as: opener,
+      body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] },
+      headers: key,
+    });
     expect(supplement.status, JSON.stringify(supplement.body)).toBe(200);
     expect(supplement.body.status).toBe('in-review');
     const withdrawn = await call('POST', `/v1/cases/${c.caseId}/withdraw`, { as: opener, body: { reason: 'line moved' }, headers: key });

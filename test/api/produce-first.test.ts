@@ -114,7 +114,14 @@ describe('opening a produce-first case', () => {
 
   test('201 with the pledge and only the missing obligations; every obligation when `missing` is omitted', async () => {
     const one = await openCase(details({ missing: [PIR, PIR] }));
-    expect(one).toMatchObject({ templateId: TEMPLATE, kind: 'produce-first-certify-later', status: 'in-review', permit: null, suspensions: [], openedBy: 'alice' });
+    expect(one).toMatchObject({
+      templateId: TEMPLATE,
+      kind: 'produce-first-certify-later',
+      status: 'in-review',
+      permit: null,
+      suspensions: [],
+      openedBy: 'alice',
+    });
     expect(one.pledge).toEqual({ ...pledge, signedAt: one.openedAt });
     expect(one.details.missing).toEqual([PIR]);
     expect(one.obligations).toEqual([
@@ -155,7 +162,9 @@ describe('a produce-first case from the pledge to the licence', () => {
     // Eligibility asks for a document: the clock stops until the supplement.
     const asked = await ok(decide(id, 'eligibility', staff('industry-it'), { outcome: 'request-info', requestedDocuments: ['capacity statement'] }));
     expect(asked).toMatchObject({ status: 'awaiting-supplement', sla: { paused: true } });
-    const resumed = await ok(call('POST', `/v1/cases/${id}/supplements`, { as: applicantActor, body: { documents: [{ name: 'capacity statement', ref: 'doc://cap' }] } }));
+    const resumed = await ok(
+      call('POST', `/v1/cases/${id}/supplements`, { as: applicantActor, body: { documents: [{ name: 'capacity statement', ref: 'doc://cap' }] } }),
+    );
     expect(resumed.status).toBe('in-review');
 
     // Eligibility approved: the provisional permit, and every due date counted from it.
@@ -178,7 +187,9 @@ describe('a produce-first case from the pledge to the licence', () => {
     // Filing a certificate: submitted, and its verification task opens for its department.
     const filed = await ok(file(id, certificate(PIR, { number: 'SJ-1' })));
     expect(ob(filed, PIR)).toMatchObject({ status: 'submitted' });
-    expect(ob(filed, PIR).filings).toEqual([expect.objectContaining({ number: 'SJ-1', filedBy: 'acme-user', outcome: 'pending', issuedAt: '2020-03-01T08:00:00Z' })]);
+    expect(ob(filed, PIR).filings).toEqual([
+      expect.objectContaining({ number: 'SJ-1', filedBy: 'acme-user', outcome: 'pending', issuedAt: '2020-03-01T08:00:00Z' }),
+    ]);
     expect(task(filed, `verify:${PIR}`)).toMatchObject({ dept: 'market-regulation', status: 'open' });
 
     // Refusals on filing.
@@ -199,7 +210,11 @@ describe('a produce-first case from the pledge to the licence', () => {
     // A department with no task on the case cannot tell that it exists.
     expectProblem(await decide(id, `verify:${PIR}`, staff('drug-administration'), { outcome: 'approve' }), 404);
     expectProblem(await decide(id, `verify:${PIR}`, { ...opener, dept: 'market-regulation' }, { outcome: 'approve' }), 403, /four eyes/);
-    expectProblem(await decide(id, `verify:${PIR}`, staff('market-regulation'), { outcome: 'request-info', requestedDocuments: ['x'] }), 400, /verified or rejected/);
+    expectProblem(
+      await decide(id, `verify:${PIR}`, staff('market-regulation'), { outcome: 'request-info', requestedDocuments: ['x'] }),
+      400,
+      /verified or rejected/,
+    );
     expectProblem(await decide(id, `verify:${PL}`, staff('market-regulation'), { outcome: 'approve' }), 404, /no task verify:production-licence/);
     const unchanged = await getCase(id);
     expect(ob(unchanged, PIR).status).toBe('submitted');
@@ -224,7 +239,9 @@ describe('a produce-first case from the pledge to the licence', () => {
 
     // The other two, filed by a caseworker and by the enterprise; the last verification certifies.
     await ok(file(id, certificate(PL), staff('service-centre', 'bob')));
-    expect(ob(await ok(decide(id, `verify:${PL}`, staff('market-regulation', 'mr-chief', ['supervisor']), { outcome: 'approve' })), PL).status).toBe('verified');
+    expect(ob(await ok(decide(id, `verify:${PL}`, staff('market-regulation', 'mr-chief', ['supervisor']), { outcome: 'approve' })), PL).status).toBe(
+      'verified',
+    );
     await ok(file(id, certificate(MDR)));
     const certified = await ok(decide(id, `verify%3a${MDR}`, staff('drug-administration'), { outcome: 'approve', comment: 'registration confirmed' }));
     expect(certified.status).toBe('certified');
@@ -234,7 +251,10 @@ describe('a produce-first case from the pledge to the licence', () => {
     expect(licence).toMatch(/^PFL-\d{4}-\d{6}$/);
     expect(certified.obligations.every((o: any) => o.status === 'verified')).toBe(true);
 
-    const read = await waitFor(() => getCase(id), (v) => v.status === 'certified' && v.decision?.number === licence);
+    const read = await waitFor(
+      () => getCase(id),
+      (v) => v.status === 'certified' && v.decision?.number === licence,
+    );
     expect(read.permit).toEqual(permitted.permit);
     expectProblem(await file(id, certificate(PIR)), 409, /closed/);
     await waitFor(
@@ -266,7 +286,14 @@ describe('a produce-first case from the pledge to the licence', () => {
     ]);
     expect(entries[0].details).toMatchObject({ kind: 'produce-first-certify-later', pledge, missing: ALL, tasks: ['eligibility'] });
     expect(entries.find((e) => e.type === 'permit-issued').details.message).toContain(permitted.permit.number);
-    expect(entries.filter((e) => e.type === 'decision').map((e) => e.details.outcome)).toEqual(['request-info', 'approve', 'reject', 'approve', 'approve', 'approve']);
+    expect(entries.filter((e) => e.type === 'decision').map((e) => e.details.outcome)).toEqual([
+      'request-info',
+      'approve',
+      'reject',
+      'approve',
+      'approve',
+      'approve',
+    ]);
     expect(entries.find((e) => e.type === 'decision' && e.details.outcome === 'reject').details.comment).toBe(reason);
     expect(entries.find((e) => e.type === 'certificate-filed').details).toEqual({
       qualification: PIR,
@@ -281,8 +308,15 @@ describe('a produce-first case from the pledge to the licence', () => {
   test('eligibility rejected: the case is rejected and closed, certificates get 409', async () => {
     const c = await openCase(details({ missing: [PIR] }));
     const rejected = await ok(decide(c.caseId, 'eligibility', staff('industry-it'), { outcome: 'reject', comment: 'no clean room' }));
-    expect(rejected).toMatchObject({ status: 'rejected', permit: null, decision: { status: 'rejected', number: null, reasons: [{ taskId: 'eligibility', reason: 'no clean room' }] } });
-    await waitFor(() => getCase(c.caseId), (v) => v.status === 'rejected' && v.closedAt !== null);
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      permit: null,
+      decision: { status: 'rejected', number: null, reasons: [{ taskId: 'eligibility', reason: 'no clean room' }] },
+    });
+    await waitFor(
+      () => getCase(c.caseId),
+      (v) => v.status === 'rejected' && v.closedAt !== null,
+    );
     expectProblem(await file(c.caseId, certificate(PIR)), 409, /closed/);
     expectProblem(await decide(c.caseId, 'eligibility', staff('industry-it'), { outcome: 'approve' }), 409, /closed/);
   });
@@ -312,14 +346,22 @@ describe('the deadlines of a produce-first case, in seconds', () => {
     await approveEligibility(b.caseId);
 
     // Both: reminded, overdue, then suspended.
-    const suspended = await waitFor(() => getCase(a.caseId), (v) => v.status === 'suspended');
+    const suspended = await waitFor(
+      () => getCase(a.caseId),
+      (v) => v.status === 'suspended',
+    );
     const hygiene = ob(suspended, 'hygiene-certificate');
     expect(hygiene.status).toBe('overdue');
     expect(hygiene.remindersSent.map((r: any) => r.before)).toEqual(['PT1S']);
     expect(Date.parse(hygiene.overdueAt)).toBeGreaterThanOrEqual(Date.parse(hygiene.dueAt));
     expect(suspended.escalations).toEqual([expect.objectContaining({ taskId: 'verify:hygiene-certificate', action: 'supervisor', level: 1 })]);
     expect(suspended.suspensions).toEqual([
-      { at: expect.any(String), reason: 'Hygiene certificate not verified within PT3S and the PT2S grace period', revokeAt: expect.any(String), reinstatedAt: null },
+      {
+        at: expect.any(String),
+        reason: 'Hygiene certificate not verified within PT3S and the PT2S grace period',
+        revokeAt: expect.any(String),
+        reinstatedAt: null,
+      },
     ]);
     expect(Date.parse(suspended.suspensions[0].revokeAt) - Date.parse(suspended.suspensions[0].at)).toBe(8000);
     expect(ob(suspended, 'fire-inspection').status).toBe('pending');
@@ -337,10 +379,19 @@ describe('the deadlines of a produce-first case, in seconds', () => {
     expect(reinstated.suspensions[0].reinstatedAt).toEqual(expect.any(String));
 
     // B: never verified: revoked revokeAfter after its suspension, closed.
-    const revoked = await waitFor(() => getCase(b.caseId), (v) => v.status === 'revoked', 30_000);
+    const revoked = await waitFor(
+      () => getCase(b.caseId),
+      (v) => v.status === 'revoked',
+      30_000,
+    );
     expect(revoked.closedAt).toEqual(expect.any(String));
     expect(Date.parse(revoked.closedAt)).toBeGreaterThanOrEqual(Date.parse(revoked.suspensions[0].revokeAt));
-    expect(revoked.decision).toMatchObject({ status: 'revoked', by: 'system', number: null, reasons: [{ taskId: null, reason: expect.stringMatching(/^revoked after PT8S of suspension/) }] });
+    expect(revoked.decision).toMatchObject({
+      status: 'revoked',
+      by: 'system',
+      number: null,
+      reasons: [{ taskId: null, reason: expect.stringMatching(/^revoked after PT8S of suspension/) }],
+    });
     expect(ob(revoked, 'hygiene-certificate').status).toBe('overdue');
     expectProblem(await file(b.caseId, certificate('hygiene-certificate')), 409, /closed \(revoked\)/);
 
@@ -356,7 +407,15 @@ describe('the deadlines of a produce-first case, in seconds', () => {
     const system = history.filter((e) => e.actor?.sub === 'system').map((e) => e.type);
     expect(system).toEqual(['permit-issued', 'obligation-reminder', 'obligation-overdue', 'suspended', 'reinstated']);
     const bHistory = (await call('GET', `/v1/cases/${b.caseId}/history`, { as: auditor })).body as any[];
-    expect(bHistory.map((e) => e.type)).toEqual(['case-opened', 'decision', 'permit-issued', 'obligation-reminder', 'obligation-overdue', 'suspended', 'case-closed']);
+    expect(bHistory.map((e) => e.type)).toEqual([
+      'case-opened',
+      'decision',
+      'permit-issued',
+      'obligation-reminder',
+      'obligation-overdue',
+      'suspended',
+      'case-closed',
+    ]);
     expect(bHistory[bHistory.length - 1].details).toMatchObject({ status: 'revoked' });
   });
 });

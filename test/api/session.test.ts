@@ -93,7 +93,7 @@ describe('sign-in', () => {
 });
 
 describe('the web app at /', () => {
-  test('index.html for the app\'s paths; files; API paths keep their problems', async () => {
+  test("index.html for the app's paths; files; API paths keep their problems", async () => {
     for (const p of ['/', '/inbox', '/cases/case-123', '/audit?status=approved']) {
       const r = await fetch(prodUrl + p);
       expect(r.status, p).toBe(200);
@@ -128,14 +128,23 @@ async function as(actor: Actor): Promise<{ token: string }> {
 describe('dashboard', () => {
   test('figures from the projection, scoped like the case list', async () => {
     const auditor: Actor = { sub: 'audrey', name: 'Audrey', roles: ['auditor'] };
-    const opened = await dev('POST', '/v1/cases', { ...(await as(opener)), body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'masks' } } });
+    const opened = await dev('POST', '/v1/cases', {
+      ...(await as(opener)),
+      body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'masks' } },
+    });
     expect(opened.status).toBe(201);
     const caseId = opened.body.caseId as string;
     const decided = await dev('POST', `/v1/cases/${caseId}/tasks/health/decision`, { ...(await as(staff('health'))), body: { outcome: 'approve' } });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    await expect.poll(async () => (await stack.db.pool.query('SELECT seq FROM cases WHERE case_id = $1 AND view->>\'status\' = $2', [caseId, decided.body.status])).rowCount).toBe(1);
     await expect
-      .poll(async () => (await dev('GET', '/v1/reports/dashboard', { ...(await as(auditor)) })).body.timeToDecision.find((d: any) => d.dept === 'health')?.decided)
+      .poll(
+        async () => (await stack.db.pool.query("SELECT seq FROM cases WHERE case_id = $1 AND view->>'status' = $2", [caseId, decided.body.status])).rowCount,
+      )
+      .toBe(1);
+    await expect
+      .poll(
+        async () => (await dev('GET', '/v1/reports/dashboard', { ...(await as(auditor)) })).body.timeToDecision.find((d: any) => d.dept === 'health')?.decided,
+      )
       .toBe(1);
     const all = (await dev('GET', '/v1/reports/dashboard', { ...(await as(auditor)) })).body;
     expect(all.scope).toEqual({ dept: null });

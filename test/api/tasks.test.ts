@@ -38,7 +38,16 @@ async function deployTemplate(id: string, healthSla: string, caseSla = 'PT48H') 
   await ok(
     call('POST', '/v1/templates', {
       as: admin,
-      body: { id, title: `Inbox ${id}`, kind: 'one-stop-approval', sla: caseSla, departments: [{ dept: 'health', title: 'Hygiene', sla: healthSla }, { dept: 'ecology', title: 'Filing' }] },
+      body: {
+        id,
+        title: `Inbox ${id}`,
+        kind: 'one-stop-approval',
+        sla: caseSla,
+        departments: [
+          { dept: 'health', title: 'Hygiene', sla: healthSla },
+          { dept: 'ecology', title: 'Filing' },
+        ],
+      },
     }),
     201,
   );
@@ -49,7 +58,8 @@ async function open(templateId: string, who = applicant): Promise<string> {
 }
 
 const task = (view: any, taskId = 'health') => view.tasks.find((t: any) => t.taskId === taskId);
-const decide = (caseId: string, as: Actor, body: Record<string, unknown>, taskId = 'health') => call('POST', `/v1/cases/${caseId}/tasks/${taskId}/decision`, { as, body });
+const decide = (caseId: string, as: Actor, body: Record<string, unknown>, taskId = 'health') =>
+  call('POST', `/v1/cases/${caseId}/tasks/${taskId}/decision`, { as, body });
 const inbox = (as: Actor, query = '') => call('GET', `/v1/tasks${query}`, { as });
 /** The health inbox once every case named is projected, keeping only those cases' tasks. */
 async function healthInbox(caseIds: string[], query = '') {
@@ -86,7 +96,20 @@ describe('the inbox', () => {
     const items = await healthInbox([ordinary, twoHours, oneHourPaused, priority]);
     expect(items.map((t) => t.caseId)).toEqual([priority, oneHourPaused, twoHours, ordinary]);
     const paused = items.find((t) => t.caseId === oneHourPaused);
-    expect(paused).toMatchObject({ taskId: 'health', dept: 'health', title: 'Hygiene', paused: true, assignee: null, priority: false, slaMs: 3600_000, templateId: 'inbox-one-hour', caseTitle: 'Inbox inbox-one-hour', applicantName: applicant.name, escalationLevel: 0, breached: false });
+    expect(paused).toMatchObject({
+      taskId: 'health',
+      dept: 'health',
+      title: 'Hygiene',
+      paused: true,
+      assignee: null,
+      priority: false,
+      slaMs: 3600_000,
+      templateId: 'inbox-one-hour',
+      caseTitle: 'Inbox inbox-one-hour',
+      applicantName: applicant.name,
+      escalationLevel: 0,
+      breached: false,
+    });
     expect(paused.remainingMs).toBeGreaterThan(3500_000);
     expect(paused.remainingMs).toBeLessThanOrEqual(3600_000);
     const running = items.find((t) => t.caseId === twoHours);
@@ -116,7 +139,10 @@ describe('the inbox', () => {
     expect(await only(`?dueBefore=${encodeURIComponent(new Date(Date.now() + 3 * 3600_000).toISOString())}`)).toEqual([oneHourPaused, twoHours]);
 
     await ok(call('POST', `/v1/cases/${twoHours}/tasks/health/claim`, { as: hu }));
-    await waitFor(() => only('?assignee=me'), (v) => v.length === 1);
+    await waitFor(
+      () => only('?assignee=me'),
+      (v) => v.length === 1,
+    );
     expect(await only('?assignee=me')).toEqual([twoHours]);
     expect(await only('?assignee=hu')).toEqual([twoHours]);
     expect(await only('?assignee=none')).toEqual([priority, oneHourPaused, ordinary]);
@@ -232,18 +258,26 @@ describe('the case list', () => {
     await ok(decide(decided, hu, { outcome: 'approve' }));
     const pending = await open('mask-line-fast-track');
     const list = async (query: string) =>
-      (await ok(call('GET', `/v1/cases?limit=200&${query}`, { as: auditor }))).items.map((c: any) => c.caseId).filter((c: string) => [decided, pending].includes(c));
-    await waitFor(() => list('dept=health'), (v) => v.length === 1);
+      (await ok(call('GET', `/v1/cases?limit=200&${query}`, { as: auditor }))).items
+        .map((c: any) => c.caseId)
+        .filter((c: string) => [decided, pending].includes(c));
+    await waitFor(
+      () => list('dept=health'),
+      (v) => v.length === 1,
+    );
     expect(await list('dept=health')).toEqual([pending]);
     expect((await list('involves=health')).sort()).toEqual([decided, pending].sort());
     expect((await list('dept=ecology')).sort()).toEqual([decided, pending].sort());
   });
 
-  test("auditors search by applicant (code or part of the name) and by opening date", async () => {
+  test('auditors search by applicant (code or part of the name) and by opening date', async () => {
     const before = new Date(Date.now() - 1000).toISOString();
     const id = await open('mask-line-fast-track', { ...applicant, name: 'Zhejiang Searchable Gowns Ltd' });
     const list = async (query: string) => (await ok(call('GET', `/v1/cases?limit=200&${query}`, { as: auditor }))).items.map((c: any) => c.caseId);
-    await waitFor(() => list('applicant=searchable%20gowns'), (v) => v.includes(id));
+    await waitFor(
+      () => list('applicant=searchable%20gowns'),
+      (v) => v.includes(id),
+    );
     expect(await list(`applicant=${applicant.creditCode}`)).toContain(id);
     expect(await list('applicant=no-such-name')).not.toContain(id);
     expect(await list(`openedAfter=${encodeURIComponent(before)}`)).toContain(id);

@@ -14,7 +14,15 @@ function runEntry(entry: string, env: Record<string, string>): Promise<{ code: n
     const p = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: ROOT,
       // Token verification is configured, so the key check is what stops them.
-      env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_JWT_SECRET: 'a-test-secret-that-is-at-least-32-bytes', PAYLOAD_KEYS: '', PAYLOAD_KEYS_FILE: '', ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        AUTH_JWT_SECRET: 'a-test-secret-that-is-at-least-32-bytes',
+        PAYLOAD_KEYS: '',
+        PAYLOAD_KEYS_FILE: '',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -25,7 +25,16 @@ import { startStack, UNLIMITED, type Stack } from '../support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts', 'web');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let stack: Stack;
 let context: BrowserContext;
@@ -35,7 +44,9 @@ let caseId: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: run 'npm run setup:tools' as root (it runs apt-get install chromium), or 'sudo apt-get install chromium', or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: run 'npm run setup:tools' as root (it runs apt-get install chromium), or 'sudo apt-get install chromium', or set CHROMIUM_PATH`,
+    );
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureWebBuilt({ ifStale: true });
@@ -85,7 +96,11 @@ async function signIn(at: string, who: { user: string; name: string; roles: stri
 }
 
 async function devToken(who: { sub: string; name: string; roles: string[]; dept?: string; org?: string }): Promise<string> {
-  const r = await fetch(`${stack.baseUrl}/v1/session/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  const r = await fetch(`${stack.baseUrl}/v1/session/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(who),
+  });
   return ((await r.json()) as { token: string }).token;
 }
 
@@ -109,12 +124,16 @@ async function openCase(forApplicant: { creditCode: string; name: string; contac
 /** A key SME (priority) enterprise: another valid credit code (GB 32100-2015). */
 const KEY_SME = (() => {
   const first17 = '91110108MA0000042';
-  return { creditCode: first17 + creditCodeCheckChar(first17), name: 'Beijing Masks Ltd.', contact: { name: 'Wang Fang', phone: '+86 10 6666 0000', email: 'wang@masks.example' } };
+  return {
+    creditCode: first17 + creditCodeCheckChar(first17),
+    name: 'Beijing Masks Ltd.',
+    contact: { name: 'Wang Fang', phone: '+86 10 6666 0000', email: 'wang@masks.example' },
+  };
 })();
 
 const taskCard = (taskId: string) => page.locator(`li.task[data-task="${taskId}"]`);
 
-test('a caseworker\'s and an auditor\'s day in the browser', async () => {
+test("a caseworker's and an auditor's day in the browser", async () => {
   // The sign-in page, before anyone is signed in.
   await page.goto(stack.baseUrl + '/');
   await expect.poll(() => page.getByRole('button', { name: 'Sign in', exact: true }).isVisible()).toBe(true);
@@ -192,7 +211,8 @@ test('a caseworker\'s and an auditor\'s day in the browser', async () => {
   const actors = await page.locator('table.timeline td.actor').allTextContents();
   for (const name of ['Alice Li', 'Hu Min', 'Zhang Wei', 'Ma Jun', 'Chen Jie']) expect(actors.join('\n')).toContain(name);
   const types = await page.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
-  for (const type of ['case-opened', 'task-claimed', 'clock-stopped', 'supplement-filed', 'clock-resumed', 'decision', 'case-closed']) expect(types).toContain(type);
+  for (const type of ['case-opened', 'task-claimed', 'clock-stopped', 'supplement-filed', 'clock-resumed', 'decision', 'case-closed'])
+    expect(types).toContain(type);
   await expect
     .poll(
       async () => {
@@ -228,7 +248,9 @@ test('admin: a bad template shows its schema errors inline; a bad CSV shows ever
   await page.getByLabel('Deploy a template version (JSON)').fill(JSON.stringify({ id: 'bad template', kind: 'one-stop-approval' }));
   await page.getByRole('button', { name: 'Deploy', exact: true }).click();
   await expect.poll(() => page.locator('.templates .problem .errors li').count()).toBeGreaterThan(1);
-  await page.getByLabel('Import CSV (creditCode,name,reason)').fill('creditCode,name,reason\n91350100M000100Y43,Acme,masks\nnot-a-code,Bad,x\n91350100M000100Y43,Acme again,dup\n');
+  await page
+    .getByLabel('Import CSV (creditCode,name,reason)')
+    .fill('creditCode,name,reason\n91350100M000100Y43,Acme,masks\nnot-a-code,Bad,x\n91350100M000100Y43,Acme again,dup\n');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect.poll(() => page.locator('.key-smes .problem .errors li').count()).toBe(2);
   const lines = await page.locator('.key-smes .problem .errors li').allTextContents();
@@ -292,7 +314,7 @@ test('production sign-in: OpenID Connect authorization code with PKCE; the acces
   }
 });
 
-test("a supervisor assigns a task from the inbox; the officer then holds it", async () => {
+test('a supervisor assigns a task from the inbox; the officer then holds it', async () => {
   const id = await openCase(applicant, { product: 'isolation gowns' });
   page = await context.newPage();
   await signIn('/inbox', { user: 'chief', name: 'Chief Wang', roles: 'supervisor', department: 'health' });

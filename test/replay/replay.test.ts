@@ -19,7 +19,12 @@ import { bundle, quietRuntime } from '../support/temporal.js';
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'histories');
 const sets = readdirSync(ROOT, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .map((d) => ({ name: d.name, files: readdirSync(path.join(ROOT, d.name)).filter((f) => f.endsWith('.json')).sort() }));
+  .map((d) => ({
+    name: d.name,
+    files: readdirSync(path.join(ROOT, d.name))
+      .filter((f) => f.endsWith('.json'))
+      .sort(),
+  }));
 
 const dataConverter = dataConverterFor(HISTORY_TEST_KEYS);
 const ENCRYPTED_B64 = Buffer.from(ENCODING).toString('base64');
@@ -60,7 +65,9 @@ test('negative control: a workflow whose commands changed fails to replay with a
     logger: new DefaultLogger('ERROR'),
   });
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(ROOT, 'one-stop', 'rejected.json'), 'utf8')));
-  await expect(Worker.runReplayHistory({ workflowBundle: changed, dataConverter }, history, 'rejected (changed workflow)')).rejects.toThrow(DeterminismViolationError);
+  await expect(Worker.runReplayHistory({ workflowBundle: changed, dataConverter }, history, 'rejected (changed workflow)')).rejects.toThrow(
+    DeterminismViolationError,
+  );
 });
 
 test('an encrypted history does not replay without its key (the codec is really in the path)', async () => {

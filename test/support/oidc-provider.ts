@@ -73,7 +73,14 @@ export async function startOidcProvider(user: Actor, clientId: string, audience 
       if (user.dept) claims.dept = user.dept;
       if (user.org) claims.org = user.org;
       const sign = (extra: Record<string, unknown>, aud: string) =>
-        new SignJWT({ ...claims, ...extra }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience(aud).setSubject(user.sub).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+        new SignJWT({ ...claims, ...extra })
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setIssuer(issuer)
+          .setAudience(aud)
+          .setSubject(user.sub)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(privateKey);
       return json(200, {
         access_token: await sign({}, audience),
         id_token: await sign(grant.nonce ? { nonce: grant.nonce } : {}, clientId),

@@ -68,13 +68,17 @@ export class OpenApiConformance {
     }
     const responses = this.doc.paths[found.template]?.[m]?.responses ?? {};
     const declared = responses[String(answer.status)] ?? responses.default;
-    if (!declared) throw new Error(`${where}: status ${answer.status} is not declared for ${method.toUpperCase()} ${found.template} (declared: ${Object.keys(responses).join(', ')})`);
+    if (!declared)
+      throw new Error(
+        `${where}: status ${answer.status} is not declared for ${method.toUpperCase()} ${found.template} (declared: ${Object.keys(responses).join(', ')})`,
+      );
     if (!declared.content) {
       if (answer.body !== undefined && answer.body !== '') throw new Error(`${where}: a body where none is declared`);
       return;
     }
     const media = (answer.contentType ?? '').split(';')[0]?.trim() ?? '';
-    if (!(media in declared.content)) throw new Error(`${where}: media type ${media || '(none)'} is not declared (${Object.keys(declared.content).join(', ')})`);
+    if (!(media in declared.content))
+      throw new Error(`${where}: media type ${media || '(none)'} is not declared (${Object.keys(declared.content).join(', ')})`);
     const ref = `openapi.json#/${pointer('paths', found.template, m, 'responses', String(answer.status) in responses ? String(answer.status) : 'default', 'content', media, 'schema')}`;
     const validate = this.ajv.getSchema(ref);
     if (!validate) throw new Error(`${where}: no schema at ${ref}`);

@@ -127,7 +127,12 @@ export async function tokenFor(actor: Actor, secret = TEST_SECRET): Promise<stri
   const claims: Record<string, unknown> = { name: actor.name, roles: actor.roles };
   if (actor.dept) claims.dept = actor.dept;
   if (actor.org) claims.org = actor.org;
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(actor.sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(actor.sub)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
 }
 
 /**

@@ -39,6 +39,8 @@ describe('limit settings', () => {
     const server = createServer();
     applyServerTimeouts(server, { HTTP_HEADERS_TIMEOUT_MS: 2_000, HTTP_REQUEST_TIMEOUT_MS: 7_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 1_000 });
     expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout]).toEqual([2_000, 7_000, 1_000]);
-    expect(() => applyServerTimeouts(server, { HTTP_HEADERS_TIMEOUT_MS: 9_000, HTTP_REQUEST_TIMEOUT_MS: 7_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 1_000 })).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
+    expect(() => applyServerTimeouts(server, { HTTP_HEADERS_TIMEOUT_MS: 9_000, HTTP_REQUEST_TIMEOUT_MS: 7_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 1_000 })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS/,
+    );
   });
 });

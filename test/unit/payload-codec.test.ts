@@ -8,7 +8,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { decodeHistoryJson } from '../../audit/decoded-history.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
-import { AesGcmPayloadCodec, ENCODING, KEY_ID_METADATA, PayloadDecryptionError } from '../../infra/payload-codec.js';
+import { ENCODING, KEY_ID_METADATA, PayloadDecryptionError } from '../../infra/payload-codec.js';
 import { payloadToJson } from '../../infra/payload-json.js';
 import { configuredPayloadKeys, ensureLocalPayloadKeyFile, parsePayloadKeys, requirePayloadKeys } from '../../infra/payload-keys.js';
 import { codecFor, randomKeyEntry } from '../support/payload-keys.js';
@@ -50,7 +50,9 @@ describe('AesGcmPayloadCodec', () => {
     const [read] = await codecFor(`${B},${A}`).decode([byA as Payload]);
     expect(defaultPayloadConverter.fromPayload(read as Payload)).toEqual(secret);
     const [byB] = await codecFor(`${B},${A}`).encode([plain()]);
-    const err = await codecFor(A).decode([byB as Payload]).catch((e: unknown) => e);
+    const err = await codecFor(A)
+      .decode([byB as Payload])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PayloadDecryptionError);
     expect((err as Error).message).toMatch(/key "b", which is not among the configured keys \(a\)/);
   });
@@ -81,7 +83,9 @@ describe('key list', () => {
   });
 
   test('loadConfig stops on a bad key, naming PAYLOAD_KEYS or PAYLOAD_KEYS_FILE', () => {
-    expect(() => loadConfig({ PAYLOAD_KEYS: `k1:${Buffer.alloc(31).toString('base64')}` })).toThrow(/invalid environment:\n {2}PAYLOAD_KEYS: key "k1" is 31 bytes/);
+    expect(() => loadConfig({ PAYLOAD_KEYS: `k1:${Buffer.alloc(31).toString('base64')}` })).toThrow(
+      /invalid environment:\n {2}PAYLOAD_KEYS: key "k1" is 31 bytes/,
+    );
     const file = path.join(tempDir(), 'keys');
     writeFileSync(file, 'k1:AAAA\n');
     expect(() => loadConfig({ PAYLOAD_KEYS_FILE: file })).toThrow(/PAYLOAD_KEYS_FILE \(.*\): key "k1" is 3 bytes/);
@@ -114,7 +118,10 @@ test('decodeHistoryJson decodes encrypted payloads wherever they are and leaves 
   const sa = payloadToJson(defaultPayloadConverter.toPayload('in-review'));
   const history = {
     events: [
-      { eventId: '1', workflowExecutionStartedEventAttributes: { input: { payloads: [payloadToJson(enc1)] }, searchAttributes: { indexedFields: { CaseStatus: sa } } } },
+      {
+        eventId: '1',
+        workflowExecutionStartedEventAttributes: { input: { payloads: [payloadToJson(enc1)] }, searchAttributes: { indexedFields: { CaseStatus: sa } } },
+      },
       { eventId: '2', workflowExecutionCompletedEventAttributes: { result: { payloads: [payloadToJson(enc2)] } } },
     ],
   };

@@ -35,7 +35,13 @@ describe('fromZod', () => {
 
   it('caps the detail length', () => {
     const many = z.array(z.string());
-    const p = fromZod(zodError(many, Array.from({ length: 500 }, (_, i) => i)), 'body');
+    const p = fromZod(
+      zodError(
+        many,
+        Array.from({ length: 500 }, (_, i) => i),
+      ),
+      'body',
+    );
     expect(p.errors).toHaveLength(500);
     expect(p.detail.length).toBeLessThanOrEqual(1000);
   });

@@ -122,14 +122,40 @@ describe('refusals', () => {
   });
 
   it('a department sla longer than the case sla', () => {
-    const is = issues({ ...base(), sla: 'PT48H', departments: [{ dept: 'health', title: 'H' }, { dept: 'ecology', title: 'E', sla: 'P3D' }] });
+    const is = issues({
+      ...base(),
+      sla: 'PT48H',
+      departments: [
+        { dept: 'health', title: 'H' },
+        { dept: 'ecology', title: 'E', sla: 'P3D' },
+      ],
+    });
     expect(is).toEqual([expect.objectContaining({ path: ['departments', 1, 'sla'], code: 'custom' })]);
   });
 
   it.each([
-    [[{ at: 0.5, action: 'reminder' }, { at: 0.5, action: 'supervisor' }], 'equal'],
-    [[{ at: 0.75, action: 'reminder' }, { at: 0.5, action: 'supervisor' }], 'decreasing'],
-    [[{ at: 0.25, action: 'reminder' }, { at: 0.75, action: 'supervisor' }, { at: 0.5, action: 'command-center' }], 'decreasing later'],
+    [
+      [
+        { at: 0.5, action: 'reminder' },
+        { at: 0.5, action: 'supervisor' },
+      ],
+      'equal',
+    ],
+    [
+      [
+        { at: 0.75, action: 'reminder' },
+        { at: 0.5, action: 'supervisor' },
+      ],
+      'decreasing',
+    ],
+    [
+      [
+        { at: 0.25, action: 'reminder' },
+        { at: 0.75, action: 'supervisor' },
+        { at: 0.5, action: 'command-center' },
+      ],
+      'decreasing later',
+    ],
   ])('a non-increasing ladder (%j, %s)', (escalation) => {
     const is = issues({ ...base(), escalation });
     expect(is).toEqual([expect.objectContaining({ path: ['escalation'], code: 'custom' })]);
@@ -144,7 +170,15 @@ describe('refusals', () => {
   });
 
   it('an unknown action', () => {
-    expect(paths({ ...base(), escalation: [{ at: 0.5, action: 'reminder' }, { at: 1, action: 'sms' }] })).toEqual([['escalation', 1, 'action']]);
+    expect(
+      paths({
+        ...base(),
+        escalation: [
+          { at: 0.5, action: 'reminder' },
+          { at: 1, action: 'sms' },
+        ],
+      }),
+    ).toEqual([['escalation', 1, 'action']]);
   });
 
   it('an unknown onDeadline', () => {
@@ -183,7 +217,10 @@ describe('refusals', () => {
     const p = paths({
       ...base(),
       id: 'Bad Id',
-      escalation: [{ at: 0, action: 'reminder' }, { at: 0.5, action: 'nope' }],
+      escalation: [
+        { at: 0, action: 'reminder' },
+        { at: 0.5, action: 'nope' },
+      ],
     });
     expect(p).toEqual(expect.arrayContaining([['id'], ['escalation', 0, 'at'], ['escalation', 1, 'action']]));
   });

@@ -93,7 +93,13 @@ const scheduledActivity = (ms: number, name: string, input: unknown) =>
   });
 
 const H = 3600_000;
-const decision: DecisionInput = { taskId: 'health', outcome: 'request-info', comment: 'need the floor plan', requestedDocuments: ['floor-plan'], actor: health };
+const decision: DecisionInput = {
+  taskId: 'health',
+  outcome: 'request-info',
+  comment: 'need the floor plan',
+  requestedDocuments: ['floor-plan'],
+  actor: health,
+};
 const supplement: SupplementInput = { documents: [{ name: 'floor-plan', ref: 'doc://floor-plan-v2' }], note: 'attached', actor: applicantActor };
 const escalation: NotificationInput = {
   key: 'case-1:escalation:market-regulation:1',
@@ -106,7 +112,16 @@ const escalation: NotificationInput = {
   at: iso(T0 + 12 * H),
   message: 'Business licence is at 50% of its SLA',
 };
-const closedNotice: NotificationInput = { ...escalation, key: 'case-1:closed', kind: 'case-closed', taskId: null, action: null, level: null, recipient: { dept: null, role: 'applicant' }, message: 'closed' };
+const closedNotice: NotificationInput = {
+  ...escalation,
+  key: 'case-1:closed',
+  kind: 'case-closed',
+  taskId: null,
+  action: null,
+  level: null,
+  recipient: { dept: null, role: 'applicant' },
+  message: 'closed',
+};
 const afterSupplement = caseView({
   sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null },
   supplements: [{ at: iso(T0 + 4 * H), by: 'acme-user', byName: 'Zhang Wei', documents: supplement.documents, note: 'attached', pausedMs: 2 * H }],
@@ -117,8 +132,44 @@ const finalView = caseView({
   sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null },
   decision: { status: 'rejected', number: null, at: iso(T0 + 20 * H), by: 'hong', reasons: [{ taskId: 'health', reason: 'unsafe' }], followUps: [] },
   tasks: [
-    { taskId: 'market-regulation', dept: 'market-regulation', title: 'Business licence', status: 'cancelled', openedAt: iso(T0), dueAt: iso(T0 + 26 * H), outcome: null, decidedBy: null, decidedByName: null, decidedAt: null, comment: null, requestedDocuments: [], escalationLevel: 1, slaMs: 24 * H, remainingMs: null, assignee: null, assigneeName: null },
-    { taskId: 'health', dept: 'health', title: 'Hygiene permit', status: 'decided', openedAt: iso(T0), dueAt: iso(T0 + 50 * H), outcome: 'reject', decidedBy: 'hong', decidedByName: 'Officer Hong', decidedAt: iso(T0 + 20 * H), comment: 'unsafe', requestedDocuments: [], escalationLevel: 0, slaMs: 48 * H, remainingMs: null, assignee: null, assigneeName: null },
+    {
+      taskId: 'market-regulation',
+      dept: 'market-regulation',
+      title: 'Business licence',
+      status: 'cancelled',
+      openedAt: iso(T0),
+      dueAt: iso(T0 + 26 * H),
+      outcome: null,
+      decidedBy: null,
+      decidedByName: null,
+      decidedAt: null,
+      comment: null,
+      requestedDocuments: [],
+      escalationLevel: 1,
+      slaMs: 24 * H,
+      remainingMs: null,
+      assignee: null,
+      assigneeName: null,
+    },
+    {
+      taskId: 'health',
+      dept: 'health',
+      title: 'Hygiene permit',
+      status: 'decided',
+      openedAt: iso(T0),
+      dueAt: iso(T0 + 50 * H),
+      outcome: 'reject',
+      decidedBy: 'hong',
+      decidedByName: 'Officer Hong',
+      decidedAt: iso(T0 + 20 * H),
+      comment: 'unsafe',
+      requestedDocuments: [],
+      escalationLevel: 0,
+      slaMs: 48 * H,
+      remainingMs: null,
+      assignee: null,
+      assigneeName: null,
+    },
   ],
 });
 

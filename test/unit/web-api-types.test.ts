@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { generateApiTypes, SCHEMA_FILE } from '../../scripts/gen-api.js';
 
-test('web/src/api/schema.d.ts matches the API\'s /openapi.json (run `npm run gen:api`)', async () => {
+test("web/src/api/schema.d.ts matches the API's /openapi.json (run `npm run gen:api`)", async () => {
   const committed = readFileSync(SCHEMA_FILE, 'utf8');
   expect(committed === (await generateApiTypes()), 'web/src/api/schema.d.ts is stale: run `npm run gen:api`').toBe(true);
 });

@@ -14,7 +14,7 @@ test('amber under a quarter of the SLA, red once overdue or breached', () => {
   expect(slaLevel(40 * H, 48 * H, true)).toBe('red');
 });
 
-test('the countdown runs from the server\'s answer, and stands still while the clock is stopped', () => {
+test("the countdown runs from the server's answer, and stands still while the clock is stopped", () => {
   expect(leftNow(10 * H, 1000, 1000 + H, false)).toBe(9 * H);
   expect(leftNow(10 * H, 1000, 1000 + H, true)).toBe(10 * H);
 });

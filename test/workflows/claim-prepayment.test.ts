@@ -235,7 +235,11 @@ describe('claim with prepayment: deadlines and escalations', () => {
       expect((await c.view()).escalations).toEqual(at24.escalations);
       expect(await c.outbox()).toHaveLength(4);
       const rejected = await c.decide({ taskId: 'acknowledge', outcome: 'reject', comment: 'the policy excludes epidemics', actor: desk });
-      expect(rejected).toMatchObject({ status: 'rejected', payments: [], decision: { status: 'rejected', by: desk.sub, reasons: [{ taskId: 'acknowledge', reason: 'the policy excludes epidemics' }] } });
+      expect(rejected).toMatchObject({
+        status: 'rejected',
+        payments: [],
+        decision: { status: 'rejected', by: desk.sub, reasons: [{ taskId: 'acknowledge', reason: 'the policy excludes epidemics' }] },
+      });
       expect(await c.handle.result()).toEqual(rejected);
       expect(await c.ledger()).toEqual([]);
     });
@@ -401,7 +405,14 @@ describe('claim with prepayment: paying and settling', () => {
         },
       ]);
       expect(await c.ledger()).toEqual([
-        { payment_id: `pay-${c.caseId}-prepayment`, purpose: 'prepayment', amount: THRESHOLD, currency: 'CNY', payee_code: applicant.creditCode, payee_name: applicant.name },
+        {
+          payment_id: `pay-${c.caseId}-prepayment`,
+          purpose: 'prepayment',
+          amount: THRESHOLD,
+          currency: 'CNY',
+          payee_code: applicant.creditCode,
+          payee_name: applicant.name,
+        },
       ]);
       const projected = await eventually(async () => {
         const p = await getCaseProjection(db.pool, c.caseId);
@@ -493,7 +504,9 @@ describe('claim with prepayment: paying and settling', () => {
       expect(settled.payments).toHaveLength(1);
       await c.handle.result();
       expect((await c.ledger()).map((r) => r.purpose)).toEqual(['prepayment']);
-      expect(await c.recoveries()).toEqual([{ recovery_id: `rec-${c.caseId}`, amount: 3_000_000, currency: 'CNY', reason: settled.settlement?.recovery?.reason }]);
+      expect(await c.recoveries()).toEqual([
+        { recovery_id: `rec-${c.caseId}`, amount: 3_000_000, currency: 'CNY', reason: settled.settlement?.recovery?.reason },
+      ]);
 
       const timeline = timelineFromHistory(await readableHistory(c.handle));
       expect(timeline.filter((e) => e.type === 'decision').map((e) => [e.taskId, e.actor?.sub, e.details.outcome])).toEqual([
@@ -591,7 +604,14 @@ describe('claim with prepayment: paid exactly once', () => {
         expect(paid.status).toBe('prepaid');
         const rows = await c.ledger();
         expect(rows).toEqual([
-          { payment_id: `pay-${c.caseId}-prepayment`, purpose: 'prepayment', amount: 6_000_000, currency: 'CNY', payee_code: applicant.creditCode, payee_name: applicant.name },
+          {
+            payment_id: `pay-${c.caseId}-prepayment`,
+            purpose: 'prepayment',
+            amount: 6_000_000,
+            currency: 'CNY',
+            payee_code: applicant.creditCode,
+            payee_name: applicant.name,
+          },
         ]);
         expect(paid.payments).toHaveLength(1);
         expect(paid.payments?.[0]).toMatchObject({ paymentId: rows[0]?.payment_id, purpose: 'prepayment', amount: cny(6_000_000) });

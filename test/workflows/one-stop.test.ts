@@ -312,7 +312,14 @@ describe('one-stop approval workflow', () => {
       expect(P).toBeLessThanOrEqual(supplement.after - request.before);
       expect(Math.abs(P - 5 * H)).toBeLessThan(SLACK);
       expect(resumed.supplements).toEqual([
-        { at: expect.any(String), by: 'acme-user', byName: 'Zhang Wei', documents: [{ name: 'water-test-report', ref: 'doc://water-1' }], note: 'attached', pausedMs: P },
+        {
+          at: expect.any(String),
+          by: 'acme-user',
+          byName: 'Zhang Wei',
+          documents: [{ name: 'water-test-report', ref: 'doc://water-1' }],
+          note: 'attached',
+          pausedMs: P,
+        },
       ]);
       expect(Date.parse(resumed.supplements[0]!.at) - pausedAt).toBe(P);
       expectWithin(resumed.supplements[0]!.at, supplement);
@@ -526,7 +533,12 @@ describe('one-stop approval workflow', () => {
       await c.advanceTo(3 * H);
       const withdrawn = await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'project moved to another site', actor: applicantActor }] });
       expect(withdrawn.status).toBe('withdrawn');
-      expect(withdrawn.decision).toMatchObject({ status: 'withdrawn', by: 'acme-user', number: null, reasons: [{ taskId: null, reason: 'project moved to another site' }] });
+      expect(withdrawn.decision).toMatchObject({
+        status: 'withdrawn',
+        by: 'acme-user',
+        number: null,
+        reasons: [{ taskId: null, reason: 'project moved to another site' }],
+      });
       expect(withdrawn.tasks.map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
       expect(withdrawn.sla.paused).toBe(false);
       expect(withdrawn.sla.pausedMs).toBe(Date.parse(withdrawn.closedAt as string) - Date.parse(task(withdrawn, 'health').decidedAt as string));

@@ -59,8 +59,15 @@ afterAll(async () => {
 
 type Handle = WorkflowHandle<typeof produceFirstWorkflow>;
 
-const pledge = { signedBy: 'Zhang Wei, legal representative', text: 'We pledge to obtain every missing qualification within the periods set and to stop production if suspended.' };
-const detailsWith = (missing: string[]): ProduceFirstDetails => ({ pledge, products: [{ name: 'medical protective suits', description: 'GB 19082' }], missing });
+const pledge = {
+  signedBy: 'Zhang Wei, legal representative',
+  text: 'We pledge to obtain every missing qualification within the periods set and to stop production if suspended.',
+};
+const detailsWith = (missing: string[]): ProduceFirstDetails => ({
+  pledge,
+  products: [{ name: 'medical protective suits', description: 'GB 19082' }],
+  missing,
+});
 
 interface CaseCtx {
   caseId: string;
@@ -198,9 +205,19 @@ describe('produce first, certify later workflow', () => {
   it('lives 60 days to certification: permit, due dates, reminders at due−P7D and due−P1D, none once verified, licence number', async () => {
     await withCase([PIR, PL, MDR], async (c) => {
       const start = await c.view();
-      expect(start).toMatchObject({ caseId: c.caseId, kind: 'produce-first-certify-later', status: 'in-review', permit: null, suspensions: [], closedAt: null, decision: null });
+      expect(start).toMatchObject({
+        caseId: c.caseId,
+        kind: 'produce-first-certify-later',
+        status: 'in-review',
+        permit: null,
+        suspensions: [],
+        closedAt: null,
+        decision: null,
+      });
       expect(start.pledge).toEqual({ ...pledge, signedAt: start.openedAt });
-      expect(start.tasks.map((t) => [t.taskId, t.dept, t.status, t.dueAt])).toEqual([['eligibility', 'industry-it', 'open', new Date(c.openedAtMs + 24 * H).toISOString()]]);
+      expect(start.tasks.map((t) => [t.taskId, t.dept, t.status, t.dueAt])).toEqual([
+        ['eligibility', 'industry-it', 'open', new Date(c.openedAtMs + 24 * H).toISOString()],
+      ]);
       expect(start.sla.deadlineAt).toBe(new Date(c.openedAtMs + 24 * H).toISOString());
       expect(start.obligations?.map((o) => [o.qualification, o.dept, o.due, o.status, o.dueAt])).toEqual([
         [PL, 'market-regulation', 'P30D', 'pending', null],
@@ -241,9 +258,7 @@ describe('produce first, certify later workflow', () => {
       await c.advanceTo(issuedAtMs + 9 * D);
       const filed = await c.file(PIR, applicantActor, 'SJ-2020-0311');
       expect(ob(filed, PIR)).toMatchObject({ status: 'submitted', rejectionReason: null });
-      expect(ob(filed, PIR).filings).toEqual([
-        expect.objectContaining({ number: 'SJ-2020-0311', filedBy: 'acme-user', outcome: 'pending', decidedBy: null }),
-      ]);
+      expect(ob(filed, PIR).filings).toEqual([expect.objectContaining({ number: 'SJ-2020-0311', filedBy: 'acme-user', outcome: 'pending', decidedBy: null })]);
       expect(task(filed, `verify:${PIR}`)).toMatchObject({ dept: 'market-regulation', status: 'open', title: 'Verify: Product inspection report' });
       const verified = await c.decide(verify(PIR, 'market-regulation'));
       expect(ob(verified, PIR)).toMatchObject({ status: 'verified' });
@@ -311,7 +326,15 @@ describe('produce first, certify later workflow', () => {
         { purpose: 'provisional-permit', number: certified.permit?.number },
       ]);
       const rows = await c.outbox();
-      expect(rows.map((r) => r.kind)).toEqual(['permit-issued', 'obligation-reminder', 'obligation-reminder', 'obligation-reminder', 'obligation-reminder', 'obligation-reminder', 'case-closed']);
+      expect(rows.map((r) => r.kind)).toEqual([
+        'permit-issued',
+        'obligation-reminder',
+        'obligation-reminder',
+        'obligation-reminder',
+        'obligation-reminder',
+        'obligation-reminder',
+        'case-closed',
+      ]);
       expect(ofKind(rows, 'case-closed')[0]?.message).toBe(`case ${c.caseId} is certified (licence ${licence})`);
       expect((await getCaseProjection(db.pool, c.caseId))?.status).toBe('certified');
     });
@@ -372,11 +395,15 @@ describe('produce first, certify later workflow', () => {
       const [suspendedRow] = ofKind(await c.outbox(), 'suspended');
       expect(suspendedRow).toMatchObject({ recipientRole: 'applicant', eventAt: s?.at });
       expect(suspendedRow?.message).toContain(`${permitNumber} is suspended: production must stop`);
-      expect((await eventually(async () => {
-        const p = await getCaseProjection(db.pool, c.caseId);
-        expect(p?.status).toBe('suspended');
-        return p as CaseView;
-      })).suspensions).toEqual(suspended.suspensions);
+      expect(
+        (
+          await eventually(async () => {
+            const p = await getCaseProjection(db.pool, c.caseId);
+            expect(p?.status).toBe('suspended');
+            return p as CaseView;
+          })
+        ).suspensions,
+      ).toEqual(suspended.suspensions);
 
       // Day 23: filed while suspended; the first filing is rejected (back to overdue, with the reason).
       await c.advanceTo(issuedAtMs + 23 * D);
@@ -558,7 +585,11 @@ describe('produce first, certify later workflow', () => {
       );
       await expectRefused(c.decide(verify(PIR, 'drug-administration')), 'Forbidden', /belongs to department market-regulation/);
       await expectRefused(c.decide(verify(PIR, 'market-regulation', 'approve', undefined, { ...opener, dept: 'market-regulation' })), 'Forbidden', /four eyes/);
-      await expectRefused(c.decide({ taskId: `verify:${PIR}`, outcome: 'reject', comment: '  ', actor: staff('market-regulation') }), 'InvalidRequest', /comment/);
+      await expectRefused(
+        c.decide({ taskId: `verify:${PIR}`, outcome: 'reject', comment: '  ', actor: staff('market-regulation') }),
+        'InvalidRequest',
+        /comment/,
+      );
       const untouched = await c.view();
       expect(ob(untouched, PIR)).toMatchObject({ status: 'submitted', rejectionReason: null });
       expect(task(untouched, `verify:${PIR}`).status).toBe('open');
@@ -638,7 +669,9 @@ describe('produce first, certify later workflow', () => {
       expect(idle.sla.breached).toBe(false);
       expect(await c.outbox()).toEqual([]);
 
-      const resumed = await c.handle.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'capacity statement', ref: 'doc://capacity' }], actor: applicantActor }] });
+      const resumed = await c.handle.executeUpdate(supplementUpdate, {
+        args: [{ documents: [{ name: 'capacity statement', ref: 'doc://capacity' }], actor: applicantActor }],
+      });
       const P = resumed.sla.pausedMs;
       expect(P).toBeGreaterThanOrEqual(28 * H);
       expect(P).toBeLessThanOrEqual(28 * H + SLACK);

@@ -27,7 +27,7 @@ const en = {
   rolesHint: 'comma-separated: applicant, caseworker, supervisor, auditor, admin',
   department: 'Department',
   organisation: 'Organisation',
-  organisationHint: 'the enterprise\'s credit code (applicants)',
+  organisationHint: "the enterprise's credit code (applicants)",
   signIn: 'Sign in',
   loading: 'Loading…',
   error: 'Error',

@@ -25,7 +25,18 @@ export function useLocation(): { path: string; query: URLSearchParams } {
 export function onLinkClick(e: MouseEvent): void {
   const a = (e.target as HTMLElement).closest('a');
   // In-page anchors (the skip link) keep the browser's behaviour: scroll and move focus there.
-  if (!a || a.getAttribute('href')?.startsWith('#') || a.target || a.hasAttribute('download') || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (
+    !a ||
+    a.getAttribute('href')?.startsWith('#') ||
+    a.target ||
+    a.hasAttribute('download') ||
+    e.button !== 0 ||
+    e.metaKey ||
+    e.ctrlKey ||
+    e.shiftKey ||
+    e.altKey
+  )
+    return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || /^\/(v1|codec|openapi\.json|healthz)/.test(url.pathname)) return;
   e.preventDefault();

@@ -18,7 +18,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data?: T
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps are the load's inputs; `n` is bumped by reload().
   }, [...deps, n]);
   const reload = useCallback(() => setN((x) => x + 1), []);
   return { ...state, reload };
@@ -81,7 +81,19 @@ export function useNow(): number {
  * Time left on a task's SLA, counting down live from the server's `remainingMs` (frozen while the
  * clock is stopped): amber under 25 % of the SLA, red once breached.
  */
-export function Countdown({ remainingMs, slaMs, paused, breached, fetchedAt }: { remainingMs: number; slaMs: number; paused: boolean; breached?: boolean; fetchedAt: number }) {
+export function Countdown({
+  remainingMs,
+  slaMs,
+  paused,
+  breached,
+  fetchedAt,
+}: {
+  remainingMs: number;
+  slaMs: number;
+  paused: boolean;
+  breached?: boolean;
+  fetchedAt: number;
+}) {
   const now = useNow();
   const left = leftNow(remainingMs, fetchedAt, now, paused);
   const level = slaLevel(left, slaMs, breached);
@@ -104,7 +116,15 @@ export const Time = ({ iso }: { iso: string | null | undefined }) => (iso ? <tim
 
 let fieldSerial = 0;
 /** A labelled control: the label names it exactly (for screen readers and tests), the hint describes it. */
-export function Field({ label, hint, render }: { label: string; hint?: string; render: (a: { id: string; 'aria-describedby'?: string }) => ComponentChildren }) {
+export function Field({
+  label,
+  hint,
+  render,
+}: {
+  label: string;
+  hint?: string;
+  render: (a: { id: string; 'aria-describedby'?: string }) => ComponentChildren;
+}) {
   const [id] = useState(() => `f${++fieldSerial}`);
   return (
     <div class="field">

@@ -203,7 +203,10 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     await this.notify(
       'case-closed',
       'closed',
-      { recipient: { dept: null, role: 'applicant' }, message: `case ${this.caseId} is ${final}${decision.number ? ` (${opts.number?.purpose} ${decision.number})` : ''}` },
+      {
+        recipient: { dept: null, role: 'applicant' },
+        message: `case ${this.caseId} is ${final}${decision.number ? ` (${opts.number?.purpose} ${decision.number})` : ''}`,
+      },
       at,
     );
   }
@@ -276,7 +279,10 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
           this.assertOpen();
           const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
           // Checked here only (validators do not run on replay): histories recorded before this rule keep replaying.
-          assertFourEyes(d.actor, task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })));
+          assertFourEyes(
+            d.actor,
+            task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })),
+          );
           this.work.checkHolder(task, d.actor);
           if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
           if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');

@@ -50,7 +50,6 @@ export interface SuspensionState {
   reinstatedAtMs: number | null;
 }
 
-
 export class PermitObligations {
   readonly obligations: ObligationState[];
   readonly suspensions: SuspensionState[] = [];
@@ -192,7 +191,10 @@ export class PermitObligations {
     await c.notify(
       'permit-issued',
       'permit',
-      { recipient: { dept: null, role: 'applicant' }, message: `provisional permit ${permit.number} issued for case ${c.caseId}; ${obligations.length} certificate(s) due` },
+      {
+        recipient: { dept: null, role: 'applicant' },
+        message: `provisional permit ${permit.number} issued for case ${c.caseId}; ${obligations.length} certificate(s) due`,
+      },
       at,
     );
   }
@@ -216,7 +218,11 @@ export class PermitObligations {
     await this.c.notify(
       'obligation-reminder',
       `obligation:${o.qualification}:reminder:${i}`,
-      { taskId: verifyTaskId(o.qualification), recipient: { dept: null, role: 'applicant' }, message: `${o.title} is due in ${before} (${iso(o.dueAtMs as number)})` },
+      {
+        taskId: verifyTaskId(o.qualification),
+        recipient: { dept: null, role: 'applicant' },
+        message: `${o.title} is due in ${before} (${iso(o.dueAtMs as number)})`,
+      },
       at,
     );
   }
@@ -292,7 +298,10 @@ export class PermitObligations {
       await this.c.notify(
         'reinstated',
         `reinstated:${this.suspensions.length}`,
-        { recipient: { dept: null, role: 'applicant' }, message: `provisional permit ${this.permit?.number} is reinstated: every overdue certificate is verified` },
+        {
+          recipient: { dept: null, role: 'applicant' },
+          message: `provisional permit ${this.permit?.number} is reinstated: every overdue certificate is verified`,
+        },
         at,
       );
     }

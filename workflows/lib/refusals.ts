@@ -5,9 +5,11 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { REFUSAL } from '../../common/errors.js';
 
-const refuse = (type: string) => (message: string): never => {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
-};
+const refuse =
+  (type: string) =>
+  (message: string): never => {
+    throw ApplicationFailure.create({ type, message, nonRetryable: true });
+  };
 
 export const forbidden = refuse(REFUSAL.forbidden);
 export const conflict = refuse(REFUSAL.conflict);

@@ -62,9 +62,7 @@ export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor,
   if (task.status === 'cancelled') conflict(`task ${taskId} was cancelled`);
   if (task.status === 'decided') {
     conflict(
-      task.outcome === 'request-info'
-        ? `task ${taskId} is waiting for the applicant's supplement`
-        : `task ${taskId} was already decided (${task.outcome})`,
+      task.outcome === 'request-info' ? `task ${taskId} is waiting for the applicant's supplement` : `task ${taskId} was already decided (${task.outcome})`,
     );
   }
   return task;

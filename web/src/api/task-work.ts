@@ -30,7 +30,8 @@ export async function listTasks(q: InboxQuery): Promise<{ items: InboxItem[]; ne
 const task = (caseId: string, taskId: string) => ({ params: { path: { caseId, taskId } } });
 
 export const claimTask = (caseId: string, taskId: string): Promise<CaseView> => ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/claim', task(caseId, taskId)));
-export const releaseTask = (caseId: string, taskId: string): Promise<CaseView> => ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/release', task(caseId, taskId)));
+export const releaseTask = (caseId: string, taskId: string): Promise<CaseView> =>
+  ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/release', task(caseId, taskId)));
 export const assignTask = (caseId: string, taskId: string, assignee: string, assigneeName?: string): Promise<CaseView> =>
   ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/assign', { ...task(caseId, taskId), body: { assignee, ...(assigneeName ? { assigneeName } : {}) } }));
 export const addComment = (caseId: string, text: string, taskId?: string): Promise<CaseView> =>

@@ -76,7 +76,17 @@ function Templates({ admin }: { admin: boolean }) {
         <form class="stack" onSubmit={(e) => void deploy(e)}>
           <Field
             label={t('deployTemplate')}
-            render={(a) => <textarea {...a} class="code" rows={10} required value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} spellcheck={false} />}
+            render={(a) => (
+              <textarea
+                {...a}
+                class="code"
+                rows={10}
+                required
+                value={text}
+                onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+                spellcheck={false}
+              />
+            )}
           />
           <ProblemView error={error} />
           {deployed && (
@@ -151,7 +161,12 @@ function KeySmes({ admin }: { admin: boolean }) {
       {admin && (
         <form class="stack" onSubmit={(e) => void submit(e)}>
           <Field label={t('csvFile')} render={(a) => <input {...a} type="file" accept=".csv,text/csv" onChange={(e) => void readFile(e)} />} />
-          <Field label={t('importCsv')} render={(a) => <textarea {...a} class="code" rows={6} required value={csv} onInput={(e) => setCsv((e.target as HTMLTextAreaElement).value)} spellcheck={false} />} />
+          <Field
+            label={t('importCsv')}
+            render={(a) => (
+              <textarea {...a} class="code" rows={6} required value={csv} onInput={(e) => setCsv((e.target as HTMLTextAreaElement).value)} spellcheck={false} />
+            )}
+          />
           <ProblemView error={error} />
           {error instanceof ApiProblem && error.status === 400 && <p class="muted">{error.problem.errors?.length ?? 0} ✘</p>}
           {result && (

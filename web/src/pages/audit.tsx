@@ -54,7 +54,20 @@ function Search() {
           render={(a) => (
             <select {...a} name="status" value={query.get('status') ?? ''}>
               <option value="">{t('any')}</option>
-              {['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn', 'provisional', 'suspended', 'certified', 'revoked', 'accepted', 'prepaid', 'settled'].map((s) => (
+              {[
+                'in-review',
+                'awaiting-supplement',
+                'approved',
+                'rejected',
+                'withdrawn',
+                'provisional',
+                'suspended',
+                'certified',
+                'revoked',
+                'accepted',
+                'prepaid',
+                'settled',
+              ].map((s) => (
                 <option key={s} value={s}>
                   {s}
                 </option>
@@ -75,7 +88,10 @@ function Search() {
           )}
         />
         <Field label={t('openedAfter')} render={(a) => <input {...a} type="datetime-local" name="openedAfter" value={localOf(query.get('openedAfter'))} />} />
-        <Field label={t('openedBefore')} render={(a) => <input {...a} type="datetime-local" name="openedBefore" value={localOf(query.get('openedBefore'))} />} />
+        <Field
+          label={t('openedBefore')}
+          render={(a) => <input {...a} type="datetime-local" name="openedBefore" value={localOf(query.get('openedBefore'))} />}
+        />
         <button type="submit" class="primary">
           {t('search')}
         </button>
@@ -183,7 +199,11 @@ function Timeline({ caseId, actor }: { caseId: string; actor: Actor }) {
                     <td data-label={t('actor')} class="actor">
                       {e.actor ? (
                         <>
-                          {e.actor.name} <span class="muted">({e.actor.sub}{e.actor.dept ? ` · ${e.actor.dept}` : ''})</span>
+                          {e.actor.name}{' '}
+                          <span class="muted">
+                            ({e.actor.sub}
+                            {e.actor.dept ? ` · ${e.actor.dept}` : ''})
+                          </span>
                         </>
                       ) : (
                         '—'

@@ -183,9 +183,9 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
   const slaMs = task.slaMs ?? Date.parse(task.dueAt) - Date.parse(task.openedAt);
   const caseId = view.caseId;
   const decide = (body: Schemas['Decision']) =>
-    act(async () => (await ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/decision', { params: { path: { caseId, taskId: task.taskId } }, body }))) as CaseView).then(
-      (done) => done && setMode(undefined),
-    );
+    act(
+      async () => (await ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/decision', { params: { path: { caseId, taskId: task.taskId } }, body }))) as CaseView,
+    ).then((done) => done && setMode(undefined));
 
   return (
     <li class={`task card status-${task.status}`} data-task={task.taskId}>
@@ -282,7 +282,10 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
             void decide({ outcome: 'reject', comment: text.trim() });
           }}
         >
-          <Field label={t('rejectReason')} render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />} />
+          <Field
+            label={t('rejectReason')}
+            render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
+          />
           <div class="actions">
             <button type="submit" class="danger">
               {t('confirmReject')}
@@ -305,7 +308,10 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
             void decide({ outcome: 'request-info', requestedDocuments, ...(comment ? { comment } : {}) });
           }}
         >
-          <Field label={t('documentsRequested')} render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />} />
+          <Field
+            label={t('documentsRequested')}
+            render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
+          />
           <div class="actions">
             <button type="submit" class="primary">
               {t('confirmRequest')}
@@ -355,12 +361,18 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
               .map((l) => l.split('|').map((p) => p.trim()))
               .filter(([name]) => name)
               .map(([name, ref]) => ({ name: name!, ref: ref || name! }));
-            void act(async () => (await ok(api.POST('/v1/cases/{caseId}/supplements', { params: { path: { caseId } }, body: { documents, ...(note ? { note } : {}) } }))) as CaseView).then(
-              (done) => done && setMode(undefined),
-            );
+            void act(
+              async () =>
+                (await ok(
+                  api.POST('/v1/cases/{caseId}/supplements', { params: { path: { caseId } }, body: { documents, ...(note ? { note } : {}) } }),
+                )) as CaseView,
+            ).then((done) => done && setMode(undefined));
           }}
         >
-          <Field label={t('supplementDocs')} render={(a) => <textarea {...a} required rows={4} value={docs} onInput={(e) => setDocs((e.target as HTMLTextAreaElement).value)} />} />
+          <Field
+            label={t('supplementDocs')}
+            render={(a) => <textarea {...a} required rows={4} value={docs} onInput={(e) => setDocs((e.target as HTMLTextAreaElement).value)} />}
+          />
           <Field label={t('note')} render={(a) => <input {...a} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />} />
           <div class="actions">
             <button type="submit" class="primary">
@@ -377,10 +389,15 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
           class="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            void act(async () => (await ok(api.POST('/v1/cases/{caseId}/withdraw', { params: { path: { caseId } }, body: { reason: reason.trim() } }))) as CaseView);
+            void act(
+              async () => (await ok(api.POST('/v1/cases/{caseId}/withdraw', { params: { path: { caseId } }, body: { reason: reason.trim() } }))) as CaseView,
+            );
           }}
         >
-          <Field label={t('withdrawReason')} render={(a) => <textarea {...a} required rows={2} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />} />
+          <Field
+            label={t('withdrawReason')}
+            render={(a) => <textarea {...a} required rows={2} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />}
+          />
           <div class="actions">
             <button type="submit" class="danger">
               {t('confirmWithdraw')}

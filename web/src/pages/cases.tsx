@@ -20,7 +20,10 @@ export function CasesPage({ actor }: { actor: Actor }) {
           if (id.trim()) navigate(`/cases/${encodeURIComponent(id.trim())}`);
         }}
       >
-        <Field label={t('case')} render={(a) => <input {...a} required placeholder="case-…" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} size={44} />} />
+        <Field
+          label={t('case')}
+          render={(a) => <input {...a} required placeholder="case-…" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} size={44} />}
+        />
         <button type="submit">{t('open')}</button>
       </form>
       {canList && <CaseList />}

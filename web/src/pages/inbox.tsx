@@ -77,7 +77,10 @@ export function InboxPage({ actor }: { actor: Actor }) {
   return (
     <section>
       <h1>
-        {t('inboxTitle')} <small class="muted">{t('inboxOf')} {actor.dept ?? '—'}</small>
+        {t('inboxTitle')}{' '}
+        <small class="muted">
+          {t('inboxOf')} {actor.dept ?? '—'}
+        </small>
       </h1>
       <form class="filters" onSubmit={apply} aria-label="filters">
         <Field
@@ -130,54 +133,68 @@ export function InboxPage({ actor }: { actor: Actor }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {[...list.data!.items, ...(more?.items ?? [])].map((listed) => ({ ...listed, ...held[`${listed.caseId}/${listed.taskId}`] })).map((i) => (
-                    <tr key={`${i.caseId}/${i.taskId}`} data-case={i.caseId} data-task={i.taskId}>
-                      <td data-label={t('case')}>
-                        {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
-                        <div class="muted">{i.applicantName}</div>
-                      </td>
-                      <td data-label={t('task')}>
-                        {i.title}
-                        {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
-                      </td>
-                      <td data-label={t('remaining')}>
-                        <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />
-                      </td>
-                      <td data-label={t('due')}>
-                        <Time iso={i.dueAt} />
-                      </td>
-                      <td data-label={t('assignee')}>{i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span>}</td>
-                      <td data-label={t('actions')}>
-                        <div class="actions">
-                          {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
-                            <button type="button" onClick={() => void run(() => claimTask(i.caseId, i.taskId))} aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}>
-                              {t('claim')}
-                            </button>
+                  {[...list.data!.items, ...(more?.items ?? [])]
+                    .map((listed) => ({ ...listed, ...held[`${listed.caseId}/${listed.taskId}`] }))
+                    .map((i) => (
+                      <tr key={`${i.caseId}/${i.taskId}`} data-case={i.caseId} data-task={i.taskId}>
+                        <td data-label={t('case')}>
+                          {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
+                          <div class="muted">{i.applicantName}</div>
+                        </td>
+                        <td data-label={t('task')}>
+                          {i.title}
+                          {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
+                        </td>
+                        <td data-label={t('remaining')}>
+                          <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />
+                        </td>
+                        <td data-label={t('due')}>
+                          <Time iso={i.dueAt} />
+                        </td>
+                        <td data-label={t('assignee')}>{i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span>}</td>
+                        <td data-label={t('actions')}>
+                          <div class="actions">
+                            {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
+                              <button
+                                type="button"
+                                onClick={() => void run(() => claimTask(i.caseId, i.taskId))}
+                                aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}
+                              >
+                                {t('claim')}
+                              </button>
+                            )}
+                            {i.assignee && (i.assignee === actor.sub || supervisor) && (
+                              <button
+                                type="button"
+                                onClick={() => void run(() => releaseTask(i.caseId, i.taskId))}
+                                aria-label={`${t('release')}: ${i.caseTitle} — ${i.title}`}
+                              >
+                                {t('release')}
+                              </button>
+                            )}
+                            {supervisor && (
+                              <button
+                                type="button"
+                                aria-expanded={assigning === i.caseId + i.taskId}
+                                onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}
+                              >
+                                {t('assign')}
+                              </button>
+                            )}
+                          </div>
+                          {assigning === i.caseId + i.taskId && (
+                            <AssignForm
+                              item={i}
+                              onDone={(c) => {
+                                remember(c);
+                                setAssigning(undefined);
+                                list.reload();
+                              }}
+                            />
                           )}
-                          {i.assignee && (i.assignee === actor.sub || supervisor) && (
-                            <button type="button" onClick={() => void run(() => releaseTask(i.caseId, i.taskId))} aria-label={`${t('release')}: ${i.caseTitle} — ${i.title}`}>
-                              {t('release')}
-                            </button>
-                          )}
-                          {supervisor && (
-                            <button type="button" aria-expanded={assigning === i.caseId + i.taskId} onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}>
-                              {t('assign')}
-                            </button>
-                          )}
-                        </div>
-                        {assigning === i.caseId + i.taskId && (
-                          <AssignForm
-                            item={i}
-                            onDone={(c) => {
-                              remember(c);
-                              setAssigning(undefined);
-                              list.reload();
-                            }}
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  ))}
+                        </td>
+                      </tr>
+                    ))}
                 </tbody>
               </table>
               {(more ? more.nextCursor : list.data!.nextCursor) && (
