@@ -7,7 +7,6 @@
  * is suspended; verifying every overdue obligation reinstates it; a suspension that lasts
  * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
  */
-import { setHandler } from '@temporalio/workflow';
 import type { CaseView, ProduceFirstDetails } from '../common/types.js';
 import type { ProduceFirstTemplate } from '../templates/schema.js';
 import { fileCertificateUpdate, type OpenCaseInput } from './definitions.js';
@@ -25,7 +24,11 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
   permit.start(c);
 
   c.registerHandlers();
-  setHandler(fileCertificateUpdate, (f) => permit.fileCertificate(f), { validator: (f) => void permit.validateFiling(f) });
+  c.onUpdate(
+    fileCertificateUpdate,
+    (f) => permit.fileCertificate(f),
+    (f) => void permit.validateFiling(f),
+  );
 
   await c.run();
   return c.view();

@@ -73,6 +73,18 @@ const approve = (h: Handle, dept: string) => h.executeUpdate(decideUpdate, { arg
 
 const scenarios: Scenario[] = [
   {
+    // Recorded after the `publish-after-every-update` patch: every update marks the case changed.
+    name: 'published-after-every-update',
+    input: {},
+    drive: async (h, sleep) => {
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') }] });
+      await h.executeUpdate(addCommentUpdate, { args: [{ text: 'asked for the floor plan', taskId: 'health', actor: staff('health') }] });
+      await sleep(HOUR);
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'floor plan', ref: 'doc://plan' }], actor: applicantActor }] });
+      for (const d of ['market-regulation', 'health', 'ecology']) await approve(h, d);
+    },
+  },
+  {
     name: 'task-work-claim-assign-comment',
     input: {},
     drive: async (h, sleep) => {
@@ -151,6 +163,16 @@ const file = (h: PfHandle, q: string) => h.executeUpdate(fileCertificateUpdate, 
 
 const pfScenarios: PfScenario[] = [
   {
+    // Recorded after the `publish-after-every-update` patch.
+    name: 'published-after-every-update',
+    missing: ['production-licence'],
+    drive: async (h) => {
+      await eligible(h);
+      await file(h, 'production-licence');
+      await verify(h, 'production-licence', 'market-regulation');
+    },
+  },
+  {
     name: 'certified-after-suspension-and-reinstatement',
     drive: async (h, sleep) => {
       await eligible(h);
@@ -210,6 +232,16 @@ const claimDecide = (h: ClaimHandle, taskId: string, dept: string, outcome: 'app
   });
 
 const claimScenarios: ClaimScenario[] = [
+  {
+    // Recorded after the `publish-after-every-update` patch.
+    name: 'published-after-every-update',
+    claimed: 8_000_000,
+    drive: async (h) => {
+      await claimDecide(h, 'acknowledge', 'claims-desk', 'approve');
+      await claimDecide(h, 'prepayment', 'claims-adjusting', 'approve', 4_000_000);
+      await claimDecide(h, 'assessment', 'claims-adjusting', 'approve', 7_000_000);
+    },
+  },
   {
     name: 'prepaid-with-approval-then-recovery',
     claimed: 50_000_000,

@@ -6,8 +6,8 @@
  * A process workflow creates a CaseCore, adds its tasks and deadlines, says what a decision means
  * for it (`onDecision`), and runs.
  */
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { setHandler } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import { patched, setHandler } from '@temporalio/workflow';
 import type { NotificationInput, NotificationKind } from '../../common/notifications.js';
 import {
   ApplicantCodeKey,
@@ -61,6 +61,9 @@ export interface CaseCoreHooks {
   /** Status after the supplement resumes the clock (default `in-review`). */
   statusAfterSupplement?: () => CaseStatus;
 }
+
+/** Patch id: every accepted update marks the case changed (see onUpdate). */
+const PUBLISH_AFTER_EVERY_UPDATE = 'publish-after-every-update';
 
 export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
   Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
@@ -262,7 +265,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     setHandler(getCaseQuery, () => this.view());
     this.registerTaskWork();
 
-    setHandler(
+    this.onUpdate(
       decideUpdate,
       async (d) => {
         const at = now();
@@ -274,24 +277,22 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         await this.hooks.onDecision(d, task, at);
         return this.view();
       },
-      {
-        validator: (d) => {
-          this.assertOpen();
-          const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
-          // Checked here only (validators do not run on replay): histories recorded before this rule keep replaying.
-          assertFourEyes(
-            d.actor,
-            task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })),
-          );
-          this.work.checkHolder(task, d.actor);
-          if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
-          if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
-          this.hooks.validateDecision?.(d, task);
-        },
+      (d) => {
+        this.assertOpen();
+        const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
+        // Checked here only (validators do not run on replay): histories recorded before this rule keep replaying.
+        assertFourEyes(
+          d.actor,
+          task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })),
+        );
+        this.work.checkHolder(task, d.actor);
+        if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
+        if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
+        this.hooks.validateDecision?.(d, task);
       },
     );
 
-    setHandler(
+    this.onUpdate(
       supplementUpdate,
       (s) => {
         const at = now();
@@ -302,28 +303,42 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         this.rt.touch();
         return this.view();
       },
-      {
-        validator: (s) => {
-          this.assertOpen();
-          this.assertApplicantOrOpeningDept(s.actor, 'filing a supplement');
-          if (this.status !== 'awaiting-supplement') conflict(`case ${this.caseId} is not waiting for a supplement (${this.status})`);
-        },
+      (s) => {
+        this.assertOpen();
+        this.assertApplicantOrOpeningDept(s.actor, 'filing a supplement');
+        if (this.status !== 'awaiting-supplement') conflict(`case ${this.caseId} is not waiting for a supplement (${this.status})`);
       },
     );
 
-    setHandler(
+    this.onUpdate(
       withdrawUpdate,
       async (w) => {
         await this.close('withdrawn', w.actor, [{ taskId: null, reason: w.reason }]);
         return this.view();
       },
-      {
-        validator: (w) => {
-          this.assertOpen();
-          this.assertApplicantOrOpeningDept(w.actor, 'withdrawing a case');
-          this.hooks.validateWithdraw?.();
-        },
+      (w) => {
+        this.assertOpen();
+        this.assertApplicantOrOpeningDept(w.actor, 'withdrawing a case');
+        this.hooks.validateWithdraw?.();
       },
+    );
+  }
+
+  /**
+   * Registers an update of the case. Every accepted update marks the case changed as its handler
+   * starts, so the main loop publishes the case (search attributes, projection) once the handler has
+   * finished, whatever the handler does or forgets. Marking it at the start, synchronously, adds no
+   * promise turn, so the order of commands is otherwise unchanged; cases started before this existed
+   * replay without it (`patched`).
+   */
+  onUpdate<I>(update: UpdateDefinition<CaseView, [I]>, handler: (input: I) => CaseView | Promise<CaseView>, validator: (input: I) => void): void {
+    setHandler(
+      update,
+      (input: I) => {
+        if (patched(PUBLISH_AFTER_EVERY_UPDATE)) this.rt.touch();
+        return handler(input);
+      },
+      { validator },
     );
   }
 
@@ -339,10 +354,26 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       return this.view();
     };
     const w = this.work;
-    setHandler(claimTaskUpdate, (i) => change(() => w.applyClaim(i)), { validator: (i) => refuse(() => w.checkClaim(i)) });
-    setHandler(releaseTaskUpdate, (i) => change(() => w.applyRelease(i)), { validator: (i) => refuse(() => w.checkRelease(i)) });
-    setHandler(assignTaskUpdate, (i) => change(() => w.applyAssign(i)), { validator: (i) => refuse(() => w.checkAssign(i)) });
-    setHandler(addCommentUpdate, (i) => change(() => w.applyComment(i, now())), { validator: (i) => refuse(() => w.checkComment(i)) });
+    this.onUpdate(
+      claimTaskUpdate,
+      (i) => change(() => w.applyClaim(i)),
+      (i) => refuse(() => w.checkClaim(i)),
+    );
+    this.onUpdate(
+      releaseTaskUpdate,
+      (i) => change(() => w.applyRelease(i)),
+      (i) => refuse(() => w.checkRelease(i)),
+    );
+    this.onUpdate(
+      assignTaskUpdate,
+      (i) => change(() => w.applyAssign(i)),
+      (i) => refuse(() => w.checkAssign(i)),
+    );
+    this.onUpdate(
+      addCommentUpdate,
+      (i) => change(() => w.applyComment(i, now())),
+      (i) => refuse(() => w.checkComment(i)),
+    );
   }
 
   /** Runs the case until it closes (see CaseRuntime.run). */
