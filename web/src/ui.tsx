@@ -134,3 +134,17 @@ export function Field({
     </div>
   );
 }
+
+/** The buttons under an inline form: its submit (labelled for what it does) and Cancel. */
+export function FormActions({ submit, kind, onCancel }: { submit: string; kind: 'primary' | 'danger'; onCancel: () => void }) {
+  return (
+    <div class="actions">
+      <button type="submit" class={kind}>
+        {submit}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t('cancel')}
+      </button>
+    </div>
+  );
+}

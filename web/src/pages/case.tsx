@@ -8,7 +8,7 @@ import { addComment, claimTask, releaseTask } from '../api/task-work';
 import type { CaseView, Task } from '../api/types';
 import { t } from '../i18n';
 import { hasRole, type Actor } from '../session';
-import { Countdown, Field, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
+import { Countdown, Field, FormActions, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
 import { AssignForm } from './inbox';
 
 const OPEN_STATUSES = new Set(['in-review', 'awaiting-supplement', 'provisional', 'suspended', 'accepted', 'prepaid']);
@@ -286,14 +286,7 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
             label={t('rejectReason')}
             render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
           />
-          <div class="actions">
-            <button type="submit" class="danger">
-              {t('confirmReject')}
-            </button>
-            <button type="button" onClick={() => setMode(undefined)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions submit={t('confirmReject')} kind="danger" onCancel={() => setMode(undefined)} />
         </form>
       )}
       {mode === 'request-info' && (
@@ -312,14 +305,7 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
             label={t('documentsRequested')}
             render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
           />
-          <div class="actions">
-            <button type="submit" class="primary">
-              {t('confirmRequest')}
-            </button>
-            <button type="button" onClick={() => setMode(undefined)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions submit={t('confirmRequest')} kind="primary" onCancel={() => setMode(undefined)} />
         </form>
       )}
     </li>
@@ -374,14 +360,7 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
             render={(a) => <textarea {...a} required rows={4} value={docs} onInput={(e) => setDocs((e.target as HTMLTextAreaElement).value)} />}
           />
           <Field label={t('note')} render={(a) => <input {...a} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />} />
-          <div class="actions">
-            <button type="submit" class="primary">
-              {t('send')}
-            </button>
-            <button type="button" onClick={() => setMode(undefined)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions submit={t('send')} kind="primary" onCancel={() => setMode(undefined)} />
         </form>
       )}
       {mode === 'withdraw' && (
@@ -398,14 +377,7 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
             label={t('withdrawReason')}
             render={(a) => <textarea {...a} required rows={2} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />}
           />
-          <div class="actions">
-            <button type="submit" class="danger">
-              {t('confirmWithdraw')}
-            </button>
-            <button type="button" onClick={() => setMode(undefined)}>
-              {t('cancel')}
-            </button>
-          </div>
+          <FormActions submit={t('confirmWithdraw')} kind="danger" onCancel={() => setMode(undefined)} />
         </form>
       )}
     </section>
