@@ -8,7 +8,7 @@
  * left open on the time-skipping server stops time skipping for the tests after it.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -17,15 +17,16 @@ import { ledgerPayments, type PaymentsAdapter } from '../../activities/payments.
 import { timelineFromHistory } from '../../audit/timeline.js';
 import type { Actor, CaseView, ClaimDetails, Money } from '../../common/types.js';
 import { getCaseProjection } from '../../db/cases.js';
-import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
+import type { OutboxRow } from '../../db/notifications.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { ClaimTemplate } from '../../templates/schema.js';
 import { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
-import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
+import { withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
+import { applicant, applicantActor, staff } from '../support/fixtures.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
-import { bundle, caseWorker, readableHistory, timeSkippingEnv } from '../support/temporal.js';
+import { withCase, type CaseContext } from '../support/case-harness.js';
+import { bundle, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
 let env: TestWorkflowEnvironment;
@@ -44,8 +45,6 @@ afterAll(async () => {
   await env?.teardown();
   await db?.drop();
 });
-
-type Handle = WorkflowHandle<typeof claimPrepaymentWorkflow>;
 
 const cny = (amount: number): Money => ({ amount, currency: 'CNY' });
 /** 500000.00 CNY claimed: the cap is 250000.00 CNY, the approval threshold 100000.00 CNY. */
@@ -67,87 +66,46 @@ const claim = (claimed = CLAIMED): ClaimDetails => ({
   evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
 });
 
-interface CaseCtx {
-  caseId: string;
-  handle: Handle;
-  openedAtMs: number;
-  view(): Promise<CaseView>;
-  /** Moves the test server's clock to the absolute instant `ms` (never backwards). */
-  advanceTo(ms: number): Promise<void>;
-  decide(d: DecisionInput, updateId?: string): Promise<CaseView>;
-  timed<T>(fn: () => Promise<T>): Promise<{ value: T; before: number; after: number }>;
-  outbox(): Promise<OutboxRow[]>;
+interface CaseCtx extends CaseContext<typeof claimPrepaymentWorkflow> {
   ledger(): Promise<{ purpose: string; amount: number; currency: string; payee_code: string; payee_name: string; payment_id: string }[]>;
   recoveries(): Promise<{ recovery_id: string; amount: number; currency: string; reason: string }[]>;
 }
 
 /**
- * Opens a claim on a worker of its own (real activities; `payments` replaces the ledger adapter),
- * runs `body`, and then closes the case if it is still open: withdrawn when nothing was paid,
- * otherwise settled at the prepaid amount (a prepaid claim cannot be withdrawn).
+ * Opens a claim through the shared harness (`payments` replaces the ledger adapter), runs `body`,
+ * and then closes the case if it is still open: withdrawn when nothing was paid, otherwise settled
+ * at the prepaid amount (a prepaid claim cannot be withdrawn).
  */
-async function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: number; payments?: PaymentsAdapter } = {}): Promise<void> {
-  const { worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool, opts.payments);
-  const caseId = `case-${randomUUID()}`;
-  await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start(claimPrepaymentWorkflow, {
-      taskQueue,
-      workflowId: caseId,
-      args: [
-        {
-          caseId,
-          template: builtin,
-          templateVersion: 1,
-          applicant,
-          details: claim(opts.claimed) as unknown as Record<string, unknown>,
-          openedBy: opener,
-          priority: false,
-        },
-      ],
-    });
-    try {
-      const opened = await handle.query(getCaseQuery);
-      await body({
-        caseId,
-        handle,
-        openedAtMs: Date.parse(opened.openedAt),
-        view: () => handle.query(getCaseQuery),
-        async advanceTo(ms) {
-          const delta = ms - (await env.currentTimeMs());
-          if (delta > 0) await env.sleep(delta);
-        },
-        decide: (d, updateId) => handle.executeUpdate(decideUpdate, { args: [d], ...(updateId ? { updateId } : {}) }),
-        async timed(fn) {
-          const before = await env.currentTimeMs();
-          const value = await fn();
-          return { value, before, after: await env.currentTimeMs() };
-        },
-        outbox: () => notificationsOfCase(db.pool, caseId),
+function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: number; payments?: PaymentsAdapter } = {}): Promise<void> {
+  return withCase(
+    { env, workflowBundle, pool: db.pool },
+    claimPrepaymentWorkflow,
+    {
+      template: builtin,
+      details: claim(opts.claimed) as unknown as Record<string, unknown>,
+      ...(opts.payments ? { payments: opts.payments } : {}),
+      async close(c) {
+        const prepaid = (await c.view()).payments?.find((p) => p.purpose === 'prepayment');
+        if (!prepaid) await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] });
+        else await c.decide({ taskId: 'assessment', outcome: 'approve', amount: prepaid.amount, actor: adjuster2 });
+      },
+    },
+    (c) =>
+      body({
+        ...c,
         async ledger() {
           const { rows } = await db.pool.query(
             'SELECT payment_id, purpose, amount::int AS amount, currency, payee_code, payee_name FROM payments WHERE case_id = $1 ORDER BY paid_at, purpose',
-            [caseId],
+            [c.caseId],
           );
           return rows;
         },
         async recoveries() {
-          const { rows } = await db.pool.query('SELECT recovery_id, amount::int AS amount, currency, reason FROM recoveries WHERE case_id = $1', [caseId]);
+          const { rows } = await db.pool.query('SELECT recovery_id, amount::int AS amount, currency, reason FROM recoveries WHERE case_id = $1', [c.caseId]);
           return rows;
         },
-      });
-    } finally {
-      if ((await handle.describe()).status.name === 'RUNNING') {
-        const v = await handle.query(getCaseQuery);
-        const prepaid = v.payments?.find((p) => p.purpose === 'prepayment');
-        if (!prepaid) {
-          await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] });
-        } else {
-          await handle.executeUpdate(decideUpdate, { args: [{ taskId: 'assessment', outcome: 'approve', amount: prepaid.amount, actor: adjuster2 }] });
-        }
-        await handle.result();
-      }
-    }
-  });
+      }),
+  );
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -5,20 +5,21 @@
  * projection and `issued_numbers`.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Actor, CaseView } from '../../common/types.js';
 import { getCaseProjection } from '../../db/cases.js';
-import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
+import type { OutboxRow } from '../../db/notifications.js';
 import type { OneStopTemplate } from '../../templates/schema.js';
-import { decideUpdate, getCaseQuery, supplementUpdate, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
+import { supplementUpdate, withdrawUpdate, type DecisionInput } from '../../workflows/definitions.js';
 import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
+import { applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
-import { bundle, caseWorker, timeSkippingEnv } from '../support/temporal.js';
+import { withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
+import { bundle, timeSkippingEnv } from '../support/temporal.js';
 import { eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
 
 /**
@@ -41,66 +42,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Handle = WorkflowHandle<typeof oneStopApprovalWorkflow>;
-
-interface CaseCtx {
-  caseId: string;
-  handle: Handle;
-  openedAtMs: number;
+/** The harness's case, with times counted from the opening (this file reads them so). */
+interface CaseCtx extends Omit<CaseContext<typeof oneStopApprovalWorkflow>, 'advanceTo'> {
   /** ISO time `offsetMs` after the case opened. */
   at(offsetMs: number): string;
-  view(): Promise<CaseView>;
   /** Moves the test server's clock to `offsetMs` after opening (never backwards). */
   advanceTo(offsetMs: number): Promise<void>;
-  decide(d: DecisionInput, updateId?: string): Promise<CaseView>;
-  /** Runs `fn` and returns its value with the server's clock read before and after it. */
-  timed<T>(fn: () => Promise<T>): Promise<{ value: T; before: number; after: number }>;
-  outbox(): Promise<OutboxRow[]>;
 }
 
-/**
- * Opens a case on a worker of its own, runs `body`, and then closes the case if it is still open.
- * It is closed by a withdrawal, not terminated: the time-skipping test server keeps the timers of a
- * terminated run and then no longer skips time for later tests (observed with the bundled server).
- */
-async function withCase(template: OneStopTemplate, body: (c: CaseCtx) => Promise<void>): Promise<void> {
-  const { worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool);
-  const caseId = `case-${randomUUID()}`;
-  await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start(oneStopApprovalWorkflow, {
-      taskQueue,
-      workflowId: caseId,
-      args: [{ caseId, template, templateVersion: 1, applicant, details: { capacity: '2 million masks/day' }, openedBy: opener, priority: false }],
-    });
-    try {
-      const opened = await handle.query(getCaseQuery);
-      const openedAtMs = Date.parse(opened.openedAt);
-      await body({
-        caseId,
-        handle,
-        openedAtMs,
-        at: (offset) => new Date(openedAtMs + offset).toISOString(),
-        view: () => handle.query(getCaseQuery),
-        async advanceTo(offset) {
-          const delta = openedAtMs + offset - (await env.currentTimeMs());
-          if (delta > 0) await env.sleep(delta);
-        },
-        decide: (d, updateId) => handle.executeUpdate(decideUpdate, { args: [d], ...(updateId ? { updateId } : {}) }),
-        async timed(fn) {
-          const before = await env.currentTimeMs();
-          const value = await fn();
-          return { value, before, after: await env.currentTimeMs() };
-        },
-        outbox: () => notificationsOfCase(db.pool, caseId),
-      });
-    } finally {
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') {
-        await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] }).catch(() => undefined);
-        await handle.result();
-      }
-    }
-  });
+function withCase(template: OneStopTemplate, body: (c: CaseCtx) => Promise<void>): Promise<void> {
+  return withCaseOf({ env, workflowBundle, pool: db.pool }, oneStopApprovalWorkflow, { template, details: { capacity: '2 million masks/day' } }, (c) =>
+    body({ ...c, at: (offset) => new Date(c.openedAtMs + offset).toISOString(), advanceTo: (offset) => c.advanceTo(c.openedAtMs + offset) }),
+  );
 }
 
 const task = (v: CaseView, taskId: string) => {

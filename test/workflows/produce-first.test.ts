@@ -6,31 +6,22 @@
  * P30D of suspension. Time only moves through `env.sleep`; every case is closed before its test ends
  * (a run left open on the time-skipping server stops time skipping for the tests after it).
  */
-import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { timelineFromHistory, type TimelineEntry } from '../../audit/timeline.js';
 import type { Actor, CaseView, ObligationView, ProduceFirstDetails } from '../../common/types.js';
 import { getCaseProjection } from '../../db/cases.js';
-import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
+import type { OutboxRow } from '../../db/notifications.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { ProduceFirstTemplate } from '../../templates/schema.js';
-import {
-  decideUpdate,
-  fileCertificateUpdate,
-  getCaseQuery,
-  supplementUpdate,
-  withdrawUpdate,
-  type CertificateInput,
-  type DecisionInput,
-} from '../../workflows/definitions.js';
+import { fileCertificateUpdate, supplementUpdate, type CertificateInput, type DecisionInput } from '../../workflows/definitions.js';
 import { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
-import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
+import { applicantActor, opener, staff } from '../support/fixtures.js';
 import { expectRefused } from '../support/case-assertions.js';
-import { bundle, caseWorker, readableHistory, timeSkippingEnv } from '../support/temporal.js';
+import { withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
+import { bundle, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter as expectNear, H, MIN } from '../support/time-assertions.js';
 
 /** How late (workflow time) a timer may fire or an update land after the instant the test aimed at. */
@@ -57,8 +48,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Handle = WorkflowHandle<typeof produceFirstWorkflow>;
-
 const pledge = {
   signedBy: 'Zhang Wei, legal representative',
   text: 'We pledge to obtain every missing qualification within the periods set and to stop production if suspended.',
@@ -69,69 +58,22 @@ const detailsWith = (missing: string[]): ProduceFirstDetails => ({
   missing,
 });
 
-interface CaseCtx {
-  caseId: string;
-  handle: Handle;
-  openedAtMs: number;
-  view(): Promise<CaseView>;
-  /** Moves the test server's clock to the absolute instant `ms` (never backwards). */
-  advanceTo(ms: number): Promise<void>;
-  decide(d: DecisionInput): Promise<CaseView>;
+interface CaseCtx extends CaseContext<typeof produceFirstWorkflow> {
   file(qualification: string, actor?: Actor, number?: string): Promise<CaseView>;
-  outbox(): Promise<OutboxRow[]>;
   timeline(): Promise<TimelineEntry[]>;
 }
 
-/** Opens a case on a worker of its own, runs `body`, and withdraws the case if it is still open (and waits for it to complete). */
-async function withCase(missing: string[], body: (c: CaseCtx) => Promise<void>, template: ProduceFirstTemplate = builtin): Promise<void> {
-  const { worker, taskQueue } = await caseWorker(env, workflowBundle, db.pool);
-  const caseId = `case-${randomUUID()}`;
-  await worker.runUntil(async () => {
-    const handle: Handle = await env.client.workflow.start(produceFirstWorkflow, {
-      taskQueue,
-      workflowId: caseId,
-      args: [
-        {
-          caseId,
-          template,
-          templateVersion: 1,
-          applicant,
-          details: detailsWith(missing) as unknown as Record<string, unknown>,
-          openedBy: opener,
-          priority: false,
-        },
-      ],
-    });
-    try {
-      const opened = await handle.query(getCaseQuery);
-      await body({
-        caseId,
-        handle,
-        openedAtMs: Date.parse(opened.openedAt),
-        view: () => handle.query(getCaseQuery),
-        async advanceTo(ms) {
-          const delta = ms - (await env.currentTimeMs());
-          if (delta > 0) await env.sleep(delta);
-        },
-        decide: (d) => handle.executeUpdate(decideUpdate, { args: [d] }),
-        file: (qualification, actor = applicantActor, number = `CERT-${qualification}`) =>
-          handle.executeUpdate(fileCertificateUpdate, { args: [certificate(qualification, actor, number)] }),
-        outbox: () => notificationsOfCase(db.pool, caseId),
-        timeline: async () => timelineFromHistory(await readableHistory(handle)),
-      });
-    } finally {
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') {
-        // Withdrawn, then awaited to completion (the run publishes once more after the update returns).
-        const withdrawn = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] }).then(
-          () => true,
-          () => false,
-        );
-        if (withdrawn) await handle.result();
-        else await handle.terminate('test finished');
-      }
-    }
-  });
+/** A produce-first case lacking `missing`, through the shared harness, with filing and the timeline. */
+function withCase(missing: string[], body: (c: CaseCtx) => Promise<void>, template: ProduceFirstTemplate = builtin): Promise<void> {
+  const details = detailsWith(missing) as unknown as Record<string, unknown>;
+  return withCaseOf({ env, workflowBundle, pool: db.pool }, produceFirstWorkflow, { template, details }, (c) =>
+    body({
+      ...c,
+      file: (qualification, actor = applicantActor, number = `CERT-${qualification}`) =>
+        c.handle.executeUpdate(fileCertificateUpdate, { args: [certificate(qualification, actor, number)] }),
+      timeline: async () => timelineFromHistory(await readableHistory(c.handle)),
+    }),
+  );
 }
 
 const certificate = (qualification: string, actor: Actor, number: string): CertificateInput => ({
@@ -673,7 +615,13 @@ describe('produce first, certify later workflow', () => {
         args: [{ documents: [{ name: 'capacity statement', ref: 'doc://capacity' }], actor: applicantActor }],
       });
       const P = resumed.sla.pausedMs;
-      expect(P).toBeGreaterThanOrEqual(28 * H);
+      // Exactly from the request to the supplement, each of which may land a little after its aim.
+      const askedAt = Date.parse(task(asked, 'eligibility').decidedAt as string);
+      const suppliedAt = Date.parse(resumed.supplements.at(-1)?.at as string);
+      expect(askedAt).toBeGreaterThanOrEqual(c.openedAtMs + 2 * H);
+      expect(suppliedAt).toBeGreaterThanOrEqual(c.openedAtMs + 30 * H);
+      expect(P).toBe(suppliedAt - askedAt);
+      expect(P).toBeGreaterThanOrEqual(28 * H - SLACK);
       expect(P).toBeLessThanOrEqual(28 * H + SLACK);
       expect(resumed.status).toBe('in-review');
       expect(resumed.sla.paused).toBe(false);

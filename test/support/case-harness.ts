@@ -1,0 +1,99 @@
+/**
+ * The one harness of the workflow tests: opens a case of any process on a worker of its own (real
+ * activities and PostgreSQL, on the time-skipping server), hands the test a context, and closes the
+ * case afterwards if it is still open. It is closed through the process (withdrawn, or whatever
+ * `close` does), not terminated: the time-skipping server keeps the timers of a terminated run and
+ * then no longer skips time for later tests.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { PaymentsAdapter } from '../../activities/payments.js';
+import type { CaseView } from '../../common/types.js';
+import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
+import type { Pool } from '../../db/pool.js';
+import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput, type OpenCaseInput } from '../../workflows/definitions.js';
+import { applicant, applicantActor, opener } from './fixtures.js';
+import { caseWorker } from './temporal.js';
+
+/** A case workflow function (the three processes share this signature). */
+type CaseWorkflow = (input: OpenCaseInput<never>) => Promise<CaseView>;
+
+export interface HarnessDeps {
+  env: TestWorkflowEnvironment;
+  workflowBundle: WorkflowBundleWithSourceMap;
+  pool: Pool;
+}
+
+export interface CaseContext<W extends CaseWorkflow> {
+  caseId: string;
+  handle: WorkflowHandle<W>;
+  openedAtMs: number;
+  view(): Promise<CaseView>;
+  /** Moves the test server's clock to the absolute instant `ms` (never backwards). */
+  advanceTo(ms: number): Promise<void>;
+  decide(d: DecisionInput, updateId?: string): Promise<CaseView>;
+  /** Runs `fn` and returns its value with the server's clock read before and after it. */
+  timed<T>(fn: () => Promise<T>): Promise<{ value: T; before: number; after: number }>;
+  outbox(): Promise<OutboxRow[]>;
+}
+
+export interface CaseOptions<W extends CaseWorkflow> {
+  template: Parameters<W>[0]['template'];
+  details: Record<string, unknown>;
+  /** Replaces the PostgreSQL ledger as the payments adapter of this case's worker. */
+  payments?: PaymentsAdapter;
+  /** Closes a case the test left open (default: the applicant withdraws it). */
+  close?: (c: CaseContext<W>) => Promise<void>;
+}
+
+const withdraw = async <W extends CaseWorkflow>(c: CaseContext<W>) => {
+  await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] });
+};
+
+export async function withCase<W extends CaseWorkflow>(
+  deps: HarnessDeps,
+  workflow: W,
+  opts: CaseOptions<W>,
+  body: (c: CaseContext<W>) => Promise<void>,
+): Promise<void> {
+  const { env, workflowBundle, pool } = deps;
+  const { worker, taskQueue } = await caseWorker(env, workflowBundle, pool, opts.payments);
+  const caseId = `case-${randomUUID()}`;
+  await worker.runUntil(async () => {
+    const input = { caseId, template: opts.template, templateVersion: 1, applicant, details: opts.details, openedBy: opener, priority: false };
+    const handle = (await env.client.workflow.start(workflow, { taskQueue, workflowId: caseId, args: [input] as Parameters<W> })) as WorkflowHandle<W>;
+    const opened = await handle.query(getCaseQuery);
+    const c: CaseContext<W> = {
+      caseId,
+      handle,
+      openedAtMs: Date.parse(opened.openedAt),
+      view: () => handle.query(getCaseQuery),
+      async advanceTo(ms) {
+        const delta = ms - (await env.currentTimeMs());
+        if (delta > 0) await env.sleep(delta);
+      },
+      decide: (d, updateId) => handle.executeUpdate(decideUpdate, { args: [d], ...(updateId ? { updateId } : {}) }),
+      async timed(fn) {
+        const before = await env.currentTimeMs();
+        const value = await fn();
+        return { value, before, after: await env.currentTimeMs() };
+      },
+      outbox: () => notificationsOfCase(pool, caseId),
+    };
+    try {
+      await body(c);
+    } finally {
+      if ((await handle.describe()).status.name === 'RUNNING') {
+        // Closed, then awaited to completion (the run publishes once more after the update returns).
+        const closed = await (opts.close ?? withdraw)(c).then(
+          () => true,
+          () => false,
+        );
+        if (closed) await handle.result();
+        else await handle.terminate('test finished'); // the last resort: see the caveat above
+      }
+    }
+  });
+}
