@@ -12,6 +12,7 @@ import {
   OBLIGATION_STATUSES,
   TASK_STATUSES,
   type CaseView,
+  type InboxTask,
   type TaskView,
 } from '../common/types.js';
 import { Money, Slug, Text } from '../templates/schema.js';
@@ -355,9 +356,12 @@ type KeysMatch<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ex
 type Fits<A, B> = [A] extends [B] ? true : false;
 type CaseOut = z.infer<typeof CaseSchema>;
 type TaskOut = z.infer<typeof TaskSchema>;
+type InboxOut = z.infer<typeof InboxTaskSchema>;
 export const VIEW_MATCHES_CONTRACT: {
   caseKeys: KeysMatch<CaseView, CaseOut>;
   taskKeys: KeysMatch<TaskView, TaskOut>;
   viewFitsContract: Fits<CaseView, CaseOut>;
   taskFitsContract: Fits<TaskView, TaskOut>;
-} = { caseKeys: true, taskKeys: true, viewFitsContract: true, taskFitsContract: true };
+  inboxKeys: KeysMatch<InboxTask, InboxOut>;
+  inboxFitsContract: Fits<InboxTask, InboxOut>;
+} = { caseKeys: true, taskKeys: true, viewFitsContract: true, taskFitsContract: true, inboxKeys: true, inboxFitsContract: true };

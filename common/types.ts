@@ -278,3 +278,24 @@ export interface CaseView {
   payments?: PaymentRecord[];
   settlement?: SettlementView | null;
 }
+
+/** One open task as the inbox lists it (db/tasks.ts reads it from the case_tasks projection). */
+export interface InboxTask {
+  caseId: string;
+  taskId: string;
+  title: string;
+  dept: string;
+  dueAt: string;
+  remainingMs: number;
+  paused: boolean;
+  escalationLevel: number;
+  assignee: string | null;
+  assigneeName: string | null;
+  caseTitle: string;
+  applicantName: string;
+  priority: boolean;
+  breached: boolean;
+  templateId: string;
+  openedAt: string;
+  slaMs: number;
+}

@@ -1,4 +1,5 @@
 /** The inbox: open tasks from the case_tasks projection (written with each case's view). */
+import type { InboxTask } from '../common/types.js';
 import type { Pool } from './pool.js';
 
 export interface TaskFilter {
@@ -25,26 +26,6 @@ export interface TaskCursor {
   sortAt: string;
   caseId: string;
   taskId: string;
-}
-
-export interface InboxTask {
-  caseId: string;
-  taskId: string;
-  title: string;
-  dept: string;
-  dueAt: string;
-  remainingMs: number;
-  paused: boolean;
-  escalationLevel: number;
-  assignee: string | null;
-  assigneeName: string | null;
-  caseTitle: string;
-  applicantName: string;
-  priority: boolean;
-  breached: boolean;
-  templateId: string;
-  openedAt: string;
-  slaMs: number;
 }
 
 interface Row {
