@@ -17,6 +17,8 @@ export function present(actor: Actor, view: CaseView, now = Date.now()): CaseVie
       slaMs: t.slaMs ?? Date.parse(t.dueAt) - Date.parse(t.openedAt),
       assignee: t.assignee ?? null,
       assigneeName: t.assigneeName ?? null,
+      // Views projected before it existed lack it; it is not derivable from them.
+      decidedNetMs: t.decidedNetMs ?? null,
     })),
   };
 }

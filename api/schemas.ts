@@ -179,6 +179,11 @@ export const TaskSchema = z
     decidedBy: z.string().nullable(),
     decidedByName: z.string().nullable(),
     decidedAt: Iso.nullable(),
+    decidedNetMs: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "time from the task's opening to its decision, with the case's clock stops taken out; null until decided" }),
     comment: z.string().nullable(),
     requestedDocuments: z.array(z.string()),
     escalationLevel: z.number().int(),

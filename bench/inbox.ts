@@ -38,6 +38,7 @@ function synthetic(i: number, now: number): CaseView {
     status,
     openedAt: new Date(openedAt).toISOString(),
     dueAt: new Date(openedAt + slaH * HOUR).toISOString(),
+    decidedNetMs: null,
     outcome: null,
     decidedBy: null,
     decidedByName: null,

@@ -180,6 +180,8 @@ export interface TaskView {
   decidedBy: string | null;
   decidedByName: string | null;
   decidedAt: string | null;
+  /** Time from the task's opening to its decision with the case's clock stops taken out; null until decided. */
+  decidedNetMs: number | null;
   comment: string | null;
   /** Documents asked for by the latest `request-info`. */
   requestedDocuments: string[];

@@ -54,7 +54,7 @@ export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTempla
     await c.breach('breach', `case ${c.caseId} passed its ${template.sla} deadline undecided (${template.onDeadline})`);
     if (template.onDeadline !== 'deem-approved') return;
     for (const task of c.tasks.filter((t) => t.status === 'open')) {
-      decideTask(task, 'deemed-approved', SYSTEM_ACTOR, at, `no decision within ${template.sla}: deemed approved`);
+      decideTask(task, c.clock, 'deemed-approved', SYSTEM_ACTOR, at, `no decision within ${template.sla}: deemed approved`);
       await c.notify(
         'deemed-approved',
         `deemed:${task.taskId}`,

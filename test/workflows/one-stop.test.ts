@@ -305,6 +305,9 @@ describe('one-stop approval workflow', () => {
       // The reopened health task can now be approved; it then gets no steps.
       const approved = await c.decide(approve('health'));
       expect(task(approved, 'health')).toMatchObject({ status: 'decided', outcome: 'approve', decidedBy: 'health-officer' });
+      // Its time to decision leaves out the stop: from opening to decision, less P.
+      const health = task(approved, 'health');
+      expect(health.decidedNetMs).toBe(Date.parse(health.decidedAt as string) - Date.parse(health.openedAt) - P);
 
       // Market regulation's supervisor step at 18 h + P, then at 24 h + P its command-centre step and
       // ecology's reminder; health, decided, gets nothing.

@@ -270,7 +270,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       async (d) => {
         const at = now();
         const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
-        decideTask(task, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
+        decideTask(task, this.clock, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
         this.rt.touch();
         // A request-info keeps the ladder: it resumes with the clock when the task reopens.
         if (d.outcome !== 'request-info') this.deadlines.cancel(escalationKey(task.taskId));

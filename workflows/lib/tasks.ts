@@ -20,6 +20,8 @@ export interface TaskState {
   outcome: TaskOutcome | null;
   decidedBy: Actor | null;
   decidedAtMs: number | null;
+  /** Time from opening to the decision with the case's clock stops taken out (wall time). */
+  netMs: number | null;
   comment: string | null;
   requestedDocuments: string[];
   escalationLevel: number;
@@ -40,6 +42,7 @@ export function openTask(spec: { taskId: string; dept: string; title: string; sl
     outcome: null,
     decidedBy: null,
     decidedAtMs: null,
+    netMs: null,
     comment: null,
     requestedDocuments: [],
     escalationLevel: 0,
@@ -68,11 +71,20 @@ export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor,
   return task;
 }
 
-export function decideTask(task: TaskState, outcome: TaskOutcome, actor: Actor, at: number, comment?: string, requestedDocuments?: string[]): void {
+export function decideTask(
+  task: TaskState,
+  clock: SlaClock,
+  outcome: TaskOutcome,
+  actor: Actor,
+  at: number,
+  comment?: string,
+  requestedDocuments?: string[],
+): void {
   task.status = 'decided';
   task.outcome = outcome;
   task.decidedBy = actor;
   task.decidedAtMs = at;
+  task.netMs = at - task.openedAtMs - (clock.pausedMs(at) - task.mark);
   task.comment = comment ?? null;
   task.requestedDocuments = requestedDocuments ?? [];
 }
@@ -84,6 +96,7 @@ export function reopenAfterSupplement(task: TaskState, filedBy: string): void {
   task.outcome = null;
   task.decidedBy = null;
   task.decidedAtMs = null;
+  task.netMs = null;
 }
 
 export function cancelTask(task: TaskState): void {
@@ -102,6 +115,7 @@ export function taskView(task: TaskState, clock: SlaClock, at: number): TaskView
     decidedBy: task.decidedBy?.sub ?? null,
     decidedByName: task.decidedBy?.name ?? null,
     decidedAt: task.decidedAtMs === null ? null : iso(task.decidedAtMs),
+    decidedNetMs: task.netMs,
     comment: task.comment,
     requestedDocuments: task.requestedDocuments,
     escalationLevel: task.escalationLevel,

@@ -3567,6 +3567,8 @@ export interface components {
             decidedByName: string | null;
             /** Format: date-time */
             decidedAt: string | null;
+            /** @description time from the task's opening to its decision, with the case's clock stops taken out; null until decided */
+            decidedNetMs: number | null;
             comment: string | null;
             requestedDocuments: string[];
             escalationLevel: number;
