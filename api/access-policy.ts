@@ -41,8 +41,9 @@ export const ACCESS = {
   'POST /v1/key-smes/import': { admin: ANY },
   // An applicant opens only for its own enterprise (checked against the body: 403 otherwise).
   'POST /v1/cases': { caseworker: ANY, applicant: ['own-enterprise'] },
-  // Lists hold only the cases the caller may read (filtered in SQL by the same relations).
-  'GET /v1/cases': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  // Lists hold only the cases the caller may read (filtered in SQL by the same relations): an
+  // applicant's, the cases of its own enterprise.
+  'GET /v1/cases': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'GET /v1/cases/:caseId': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'POST /v1/cases/:caseId/tasks/:taskId/decision': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
   'POST /v1/cases/:caseId/supplements': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
@@ -54,6 +55,9 @@ export const ACCESS = {
   'GET /v1/audit/access': { auditor: ANY },
   // Aggregate figures: a supervisor's cover the cases involving its department (as its list), an auditor's all.
   'GET /v1/reports/dashboard': { supervisor: ANY, auditor: ANY },
+  // SLA figures: an auditor's for every department (or the one it names), a supervisor's for its own
+  // department only (naming another is 403, like another department's inbox: checked by the route).
+  'GET /v1/reports/sla': { supervisor: ANY, auditor: ANY },
   // The Temporal Web UI's codec server: decoded payloads are case contents.
   'POST /codec/decode': { auditor: ANY },
   'POST /codec/encode': { auditor: ANY },
@@ -127,14 +131,21 @@ export function permits(action: Action, actor: Actor, facts?: CaseFacts, taskDep
 export const canRead = (actor: Actor, facts: CaseFacts): boolean => permits('GET /v1/cases/:caseId', actor, facts);
 
 /**
- * What a list may show a caller: everything (auditors), the cases involving its department, or
- * nothing. The SQL filter of `GET /v1/cases` implements exactly this.
+ * What a list may show a caller: everything (auditors), or the cases involving its department
+ * and/or those of its own enterprise (a token may carry both roles: it sees both), or nothing
+ * (`dept` and `org` both null). The SQL filter of `GET /v1/cases` implements exactly this.
  */
-export function listScope(actor: Actor): { all: true } | { dept: string } | { none: true } {
+export type ListScope = { all: true } | { dept: string | null; org: string | null };
+
+export function listScope(actor: Actor): ListScope {
   const rule: Rule = ACCESS['GET /v1/cases'];
+  const admits = (role: Role, relation: Relation) => actor.roles.includes(role) && (rule[role]?.includes(relation) ?? false);
   if (actor.roles.some((r) => rule[r]?.includes('any'))) return { all: true };
-  if (actor.dept && actor.roles.some((r) => isStaff(r) && rule[r] !== undefined)) return { dept: actor.dept };
-  return { none: true };
+  const staffInvolved = actor.roles.some((r) => isStaff(r) && admits(r, 'task-dept') && admits(r, 'opening-dept'));
+  return {
+    dept: staffInvolved && actor.dept ? actor.dept : null,
+    org: admits('applicant', 'own-enterprise') && actor.org ? actor.org : null,
+  };
 }
 
 /** The case as this caller may see it: the contact person and comments only for the departments on it and auditors. */

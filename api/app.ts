@@ -24,7 +24,7 @@ import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
-import { reportRoutes } from './routes/reports.js';
+import { reportRoutes, type Clock } from './routes/reports.js';
 import { isDevelopment, sessionRoutes } from './routes/session.js';
 import { taskRoutes } from './routes/tasks.js';
 import { templateRoutes } from './routes/templates.js';
@@ -39,6 +39,8 @@ export interface AppDeps {
   auth?: AuthSettings;
   /** The built web app served at `/` (default dist/web, when built); `false` serves none. */
   webDir?: string | false;
+  /** The reports' present (default the system clock); tests on the time-skipping server pass its clock. */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -50,6 +52,7 @@ export function createApp({
   config,
   auth = resolveAuth(config, { allowDevelopmentSecret: false }),
   webDir = WEB_DIST,
+  clock,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -101,7 +104,7 @@ export function createApp({
   taskRoutes(routes, cases, pool);
   codecRoutes(routes, client);
   sessionRoutes(routes, config, auth);
-  reportRoutes(routes, pool);
+  reportRoutes(routes, pool, clock);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -25,6 +25,8 @@ export interface Reply {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Another media type than JSON (one the route declares under `also`): `body` is then the text sent. */
+  contentType?: string;
 }
 
 export interface RouteSpec<P, Q, B> {
@@ -48,7 +50,8 @@ export interface RouteSpec<P, Q, B> {
   headers?: z.ZodObject;
   /** A tighter per-caller rate limit of its own, on top of the general one (api/rate-limit.ts). */
   limit?: RouteLimit;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** `also`: further media types the same answer may come as (a CSV of a report), each with its schema. */
+  responses: Record<number, { description: string; schema?: z.ZodType; also?: Record<string, z.ZodType> }>;
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<Reply>;
 }
 
@@ -119,7 +122,12 @@ export class Routes {
       const body = parse(spec.body, req.body, 'body');
       const reply = await spec.handler({ actor, params, query, body, req, res });
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-      res.status(reply.status ?? 200).json(reply.body);
+      if (reply.contentType)
+        res
+          .status(reply.status ?? 200)
+          .type(reply.contentType)
+          .send(String(reply.body));
+      else res.status(reply.status ?? 200).json(reply.body);
     };
     this.router[spec.method](spec.path, ...(spec.path.includes(':') ? [literalFirst] : []), ...this.guard(roles, spec.limit), handler);
     const methods = this.methods.get(spec.path) ?? new Set<string>();
@@ -157,7 +165,8 @@ export class Routes {
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>, roles: readonly Role[] | 'public'): void {
     const responses: RouteConfig['responses'] = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: r.schema } } };
+      const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([media, schema]) => [media, { schema }]));
+      if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: r.schema }, ...also } };
       else if (Number(status) >= 400) responses[status] = { description: r.description, content: { 'application/problem+json': { schema: ProblemSchema } } };
       else responses[status] = { description: r.description };
     }

@@ -7,6 +7,7 @@ import { isValidCreditCode } from '../common/credit-code.js';
 import {
   CASE_KINDS,
   CASE_STATUSES,
+  CLOSED_STATUSES,
   DECISION_OUTCOMES,
   ESCALATION_ACTIONS,
   OBLIGATION_STATUSES,
@@ -232,7 +233,7 @@ export const CaseSchema = z
       .meta({ description: 'internal notes: shown to the departments on the case and auditors (empty for applicants)' }),
     decision: z
       .object({
-        status: z.enum(['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled']),
+        status: z.enum(CLOSED_STATUSES),
         number: z.string().nullable(),
         at: Iso,
         by: z.string(),

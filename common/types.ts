@@ -46,7 +46,8 @@ export const PRODUCE_FIRST_STATUSES = [
 export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES, ...CLAIM_STATUSES])] as const;
 export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number] | (typeof CLAIM_STATUSES)[number];
 /** Statuses in which a case is closed for good (its workflow has completed). */
-export type ClosedStatus = 'approved' | 'rejected' | 'withdrawn' | 'certified' | 'revoked' | 'settled';
+export const CLOSED_STATUSES = ['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled'] as const;
+export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
 
 export const CASE_KINDS = ['one-stop-approval', 'produce-first-certify-later', 'claim-prepayment'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];

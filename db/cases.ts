@@ -55,21 +55,27 @@ export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: numb
   });
 }
 
+/**
+ * `decided_net_ms` is the view's `decidedNetMs`; a view written before tasks carried it gets it
+ * rebuilt from the clock stops recorded in the same view (`task_net_ms`, db/migrations/1764350000000).
+ */
 const UPSERT_TASKS = `
   INSERT INTO case_tasks (case_id, task_id, dept, title, status, outcome, opened_at, due_at, decided_at, sla_ms, remaining_ms,
                           escalation_level, assignee, assignee_name, template_id, case_title, applicant_name, priority, breached,
-                          paused, case_opened_at)
+                          paused, case_opened_at, decided_net_ms)
   SELECT $1, t."taskId", t.dept, t.title, t.status, t.outcome, t."openedAt", t."dueAt", t."decidedAt", COALESCE(t."slaMs", 0),
-         t."remainingMs", t."escalationLevel", t.assignee, t."assigneeName", $3, $4, $5, $6, $7, $8, $9
+         t."remainingMs", t."escalationLevel", t.assignee, t."assigneeName", $3, $4, $5, $6, $7, $8, $9,
+         CASE WHEN t."decidedAt" IS NOT NULL
+              THEN COALESCE(t."decidedNetMs", task_net_ms((SELECT view FROM cases WHERE case_id = $1), t."openedAt", t."decidedAt")) END
   FROM jsonb_to_recordset($2::jsonb) AS t("taskId" text, dept text, title text, status text, outcome text, "openedAt" timestamptz,
        "dueAt" timestamptz, "decidedAt" timestamptz, "slaMs" bigint, "remainingMs" bigint, "escalationLevel" int, assignee text,
-       "assigneeName" text)
+       "assigneeName" text, "decidedNetMs" bigint)
   ON CONFLICT (case_id, task_id) DO UPDATE SET
     dept = EXCLUDED.dept, title = EXCLUDED.title, status = EXCLUDED.status, outcome = EXCLUDED.outcome,
     opened_at = EXCLUDED.opened_at, due_at = EXCLUDED.due_at, decided_at = EXCLUDED.decided_at, sla_ms = EXCLUDED.sla_ms,
     remaining_ms = EXCLUDED.remaining_ms, escalation_level = EXCLUDED.escalation_level, assignee = EXCLUDED.assignee,
     assignee_name = EXCLUDED.assignee_name, case_title = EXCLUDED.case_title, applicant_name = EXCLUDED.applicant_name,
-    priority = EXCLUDED.priority, breached = EXCLUDED.breached, paused = EXCLUDED.paused`;
+    priority = EXCLUDED.priority, breached = EXCLUDED.breached, paused = EXCLUDED.paused, decided_net_ms = EXCLUDED.decided_net_ms`;
 
 export async function getCaseProjection(pool: Pool, caseId: string): Promise<CaseView | undefined> {
   const { rows } = await pool.query<{ view: CaseView }>('SELECT view FROM cases WHERE case_id = $1', [caseId]);
@@ -89,9 +95,11 @@ export interface CaseFilter {
   openedBefore?: string;
   breached?: boolean;
   priority?: boolean;
-  applicantCode?: string;
-  /** Only cases that involve this department: it has or had a task, or it opened the case. */
-  involvingDept?: string;
+  /**
+   * Only the cases a caller may see (api/access-policy.ts `listScope`): those involving `dept` (it
+   * has or had a task, or it opened the case) and those of the enterprise `org`; neither, none.
+   */
+  visibleTo?: { dept: string | null; org: string | null };
   limit: number;
   cursor?: CaseCursor;
 }
@@ -120,10 +128,14 @@ export async function listCases(pool: Pool, f: CaseFilter): Promise<{ items: Cas
   if (f.openedBefore) where.push(`opened_at < ${arg(f.openedBefore)}`);
   if (f.breached !== undefined) where.push(`breached = ${arg(f.breached)}`);
   if (f.priority !== undefined) where.push(`priority = ${arg(f.priority)}`);
-  if (f.applicantCode) where.push(`applicant_code = ${arg(f.applicantCode)}`);
-  if (f.involvingDept !== undefined) {
-    const d = arg(f.involvingDept);
-    where.push(`(depts @> ARRAY[${d}]::text[] OR opened_dept = ${d})`);
+  if (f.visibleTo) {
+    const visible: string[] = [];
+    if (f.visibleTo.dept !== null) {
+      const d = arg(f.visibleTo.dept);
+      visible.push(`depts @> ARRAY[${d}]::text[]`, `opened_dept = ${d}`);
+    }
+    if (f.visibleTo.org !== null) visible.push(`applicant_code = ${arg(f.visibleTo.org)}`);
+    where.push(visible.length ? `(${visible.join(' OR ')})` : 'false');
   }
   if (f.cursor) {
     // Keyset pagination over (priority DESC, deadline_at ASC, case_id ASC).

@@ -8,11 +8,13 @@ schema-valid but wrong, 30 times out of 31. So in a request that schemathesis me
 (positive mode), every credit code in the path or the body gets its right check character before it
 is sent; nothing else is changed, and requests meant to be invalid (negative mode) are left alone.
 
-Likewise a cross-parameter rule: the access log's `from` may not be after its `to` (400); in a
-valid request the two are put in order.
+Likewise cross-parameter rules: the access log's `from` may not be after its `to` (400); in a
+valid request the two are put in order. The SLA report's window [from, to) may not be empty (400),
+`to` being now when it is not given and a date as `to` meaning that whole day (UTC): in a valid
+request an empty window is put in order, or loses its `from` (the last 30 days up to `to`).
 """
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import schemathesis
 
@@ -46,7 +48,9 @@ def before_call(context, case, kwargs):
     if isinstance(case.body, (dict, list)):
         case.body = _fix(case.body)
     query = case.query or {}
-    if isinstance(query.get("from"), str) and isinstance(query.get("to"), str):
+    if case.operation.path == "/v1/reports/sla":
+        case.query = _nonempty_window(query)
+    elif isinstance(query.get("from"), str) and isinstance(query.get("to"), str):
         try:
             if _instant(query["from"]) > _instant(query["to"]):
                 case.query = {**query, "from": query["to"], "to": query["from"]}
@@ -56,6 +60,29 @@ def before_call(context, case, kwargs):
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+
+
+def _bound(text: str, end: bool) -> datetime:
+    """A window bound as the server reads it (api/sla-report.ts): a date is its UTC day, whole as `to`."""
+    if "T" in text:
+        return _instant(text)
+    day = datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return day + timedelta(days=1) if end else day
+
+
+def _nonempty_window(query: dict) -> dict:
+    start, end = query.get("from"), query.get("to")
+    if not isinstance(start, str):
+        return query
+    try:
+        empty = lambda a, b: _bound(a, False) >= (_bound(b, True) if b is not None else datetime.now(timezone.utc))
+        if not empty(start, end):
+            return query
+        if isinstance(end, str) and not empty(end, start):
+            return {**query, "from": end, "to": start}
+    except (ValueError, OverflowError):
+        return query  # outside Python's years 1-9999: the server clamps such bounds itself
+    return {k: v for k, v in query.items() if k != "from"}
 
 
 @schemathesis.hook

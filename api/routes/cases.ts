@@ -49,16 +49,17 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
   routes.add({
     method: 'get',
     path: '/v1/cases',
-    summary: 'List cases: priority first, then the soonest due',
+    summary: "List the cases the caller may see (an applicant: its own enterprise's): priority first, then the soonest due",
     tag: 'cases',
     query: ListCasesQuery,
     responses: { 200: { description: 'A page of cases', schema: CaseListSchema } },
     handler: async ({ actor, query }) => {
       const { cursor, ...filter } = query;
       const scope = listScope(actor);
-      if ('none' in scope) return { body: { items: [], nextCursor: null } };
-      const involvingDept = 'dept' in scope ? scope.dept : undefined;
-      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
+      if (!('all' in scope) && scope.dept === null && scope.org === null) return { body: { items: [], nextCursor: null } };
+      // The scope is one more condition of the same query, so filters and cursors never reach past it.
+      const visibleTo = 'all' in scope ? undefined : scope;
+      const page = await listCases(pool, { ...filter, visibleTo, cursor: cursor ? decodeCursor(cursor) : undefined });
       return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });

@@ -1,13 +1,23 @@
 /**
- * The dashboard (supervisors, auditors): open cases by status and by department, breaches,
- * escalations this week, time to decision per department. Computed from the PostgreSQL projection
- * (`cases`, one jsonb view per case), never from the workflows. A supervisor sees the figures of the
- * cases involving its department (the same scope as its case list); an auditor sees all.
+ * Reports, computed from the PostgreSQL projection, never from the workflows:
+ * - the dashboard (supervisors, auditors): open cases by status and by department, breaches,
+ *   escalations this week, time to decision per department. A supervisor sees the figures of the
+ *   cases involving its department (the same scope as its case list); an auditor sees all;
+ * - the SLA report (api/sla-report.ts, db/sla-report.ts): per department and per template over a
+ *   window, as JSON or CSV. An auditor's covers every department, a supervisor's its own.
  */
 import { z } from 'zod';
+import type { Actor } from '../../common/types.js';
 import type { Pool } from '../../db/pool.js';
+import { slaReport } from '../../db/sla-report.js';
 import { listScope } from '../access-policy.js';
+import { forbidden } from '../problem.js';
 import type { Routes } from '../route.js';
+import { csvFileName, reportWindow, SlaReportQuery, SlaReportSchema, slaReportCsv, type SlaReport } from '../sla-report.js';
+
+/** The present, for windows and for what is past due (the system clock; tests on the time-skipping server pass its clock). */
+export type Clock = () => Promise<Date>;
+export const systemClock: Clock = async () => new Date();
 
 const Iso = z.string().meta({ format: 'date-time' });
 const Count = z.number().int();
@@ -29,7 +39,45 @@ export const DashboardSchema = z
   })
   .meta({ id: 'Dashboard' });
 
-export function reportRoutes(routes: Routes, pool: Pool): void {
+/**
+ * The department an SLA report covers: an auditor's choice (null: all); a supervisor's own, and
+ * only that (its figures are its department's business, as its inbox is).
+ */
+function reportDept(actor: Actor, asked: string | undefined): string | null {
+  if (actor.roles.includes('auditor')) return asked ?? null;
+  if (!actor.dept) throw forbidden("a supervisor's SLA report covers its department, and the token names none");
+  if (asked !== undefined && asked !== actor.dept) throw forbidden(`you supervise ${actor.dept}; the SLA report of ${asked} is not yours to read`);
+  return actor.dept;
+}
+
+export function reportRoutes(routes: Routes, pool: Pool, clock: Clock = systemClock): void {
+  routes.add({
+    method: 'get',
+    path: '/v1/reports/sla',
+    summary: 'SLA report per department and per template over a window (JSON, or CSV with format=csv)',
+    tag: 'reports',
+    query: SlaReportQuery,
+    responses: {
+      200: { description: 'The figures (JSON, or text/csv with `format=csv`)', schema: SlaReportSchema, also: { 'text/csv': z.string() } },
+      403: { description: 'Not a supervisor or auditor, or a supervisor asking for another department' },
+    },
+    handler: async ({ actor, query }) => {
+      const dept = reportDept(actor, query.dept);
+      const now = await clock();
+      const { from, to } = reportWindow(query, now);
+      const templateId = query.templateId ?? null;
+      const figures = await slaReport(pool, { from, to, now, dept, templateId });
+      const report: SlaReport = {
+        generatedAt: now.toISOString(),
+        window: { from: from.toISOString(), to: to.toISOString() },
+        scope: { dept, templateId },
+        ...figures,
+      };
+      if (query.format === 'json') return { body: report };
+      return { body: slaReportCsv(report), contentType: 'text/csv', headers: { 'Content-Disposition': `attachment; filename="${csvFileName(report)}"` } };
+    },
+  });
+
   routes.add({
     method: 'get',
     path: '/v1/reports/dashboard',
@@ -37,9 +85,10 @@ export function reportRoutes(routes: Routes, pool: Pool): void {
     tag: 'reports',
     responses: { 200: { description: 'The figures', schema: DashboardSchema } },
     handler: async ({ actor }) => {
+      // The dashboard's figures are departments' work: an enterprise's own cases do not widen it.
       const scope = listScope(actor);
-      const dept = 'dept' in scope ? scope.dept : null;
-      if ('none' in scope) return { body: empty(dept) };
+      const dept = 'all' in scope ? null : scope.dept;
+      if (!('all' in scope) && dept === null) return { body: empty(dept) };
       // $1: the department the caller is limited to, or null.
       const inScope = `($1::text IS NULL OR depts @> ARRAY[$1::text] OR opened_dept = $1::text)`;
       const args = [dept];

@@ -45,7 +45,7 @@ describe('the access table', () => {
   test('says what the README documents (a change here is a change of the rules)', () => {
     const involved = ['opening-dept', 'task-dept'];
     expect(ACCESS['GET /v1/cases/:caseId']).toEqual({ applicant: ['own-enterprise'], caseworker: involved, supervisor: involved, auditor: ['any'] });
-    expect(ACCESS['GET /v1/cases']).toEqual({ caseworker: involved, supervisor: involved, auditor: ['any'] });
+    expect(ACCESS['GET /v1/cases']).toEqual({ applicant: ['own-enterprise'], caseworker: involved, supervisor: involved, auditor: ['any'] });
     for (const route of ['POST /v1/cases/:caseId/supplements', 'POST /v1/cases/:caseId/certificates', 'POST /v1/cases/:caseId/withdraw'] as const) {
       expect(ACCESS[route]).toEqual({ applicant: ['own-enterprise'], caseworker: ['opening-dept'] });
     }

@@ -74,7 +74,7 @@ function relationsTo(p: Persona, c: CaseShape | undefined): Relation[] {
   return out;
 }
 
-const admits = (key: RouteAction | 'property: applicant.contact', p: Persona, c: CaseShape | undefined): boolean | undefined => {
+const admits = (key: RouteAction | 'property: applicant.contact' | 'property: comments', p: Persona, c: CaseShape | undefined): boolean | undefined => {
   const allowed = (ACCESS[key] as Partial<Record<Role, readonly Relation[]>>)[p.role];
   if (!allowed) return undefined;
   const held = relationsTo(p, c);
@@ -96,13 +96,30 @@ const ONE_STOP_DEPTS = ['market-regulation', 'health', 'ecology'];
 interface Fixture {
   caseId: string;
   shape: CaseShape;
+  /** More cases a list must show or hide (another enterprise's). */
+  others?: Fixture[];
 }
 
-async function openOneStop(): Promise<Fixture> {
-  const r = await call('POST', '/v1/cases', { as: opener, body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'masks' } } });
+async function openOneStop(forApplicant = applicant): Promise<Fixture> {
+  const r = await call('POST', '/v1/cases', {
+    as: opener,
+    body: { templateId: 'mask-line-fast-track', applicant: forApplicant, details: { product: 'masks' } },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   opened.add(r.body.caseId);
-  return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ONE_STOP_DEPTS, decidedDept: 'health' } };
+  return { caseId: r.body.caseId, shape: { creditCode: forApplicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ONE_STOP_DEPTS, decidedDept: 'health' } };
+}
+
+/** A case of the enterprise and one of another enterprise, for the lists. */
+async function twoEnterprises(): Promise<Fixture> {
+  const own = await openOneStop();
+  const other = await openOneStop({ ...applicant, creditCode: OTHER_ENTERPRISE, name: 'Other Enterprise Ltd.' });
+  // A comment on each, so that the lists show whom internal notes reach.
+  for (const f of [own, other]) {
+    const r = await call('POST', `/v1/cases/${f.caseId}/comments`, { as: auditorActor, body: { text: 'internal note' } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  }
+  return { ...own, others: [other] };
 }
 
 async function awaitingSupplement(): Promise<Fixture> {
@@ -190,6 +207,16 @@ let keySmeSerial = 0;
 const ROUTES: RouteCase[] = [
   { key: 'GET /v1/templates', attempt: () => ({ path: '/v1/templates' }), allowed: 200 },
   { key: 'GET /v1/reports/dashboard', attempt: () => ({ path: '/v1/reports/dashboard' }), allowed: 200 },
+  {
+    key: 'GET /v1/reports/sla',
+    attempt: () => ({ path: '/v1/reports/sla' }),
+    allowed: 200,
+    // A supervisor's report is its own department's; an auditor's covers all (test/api/sla-report.test.ts has the figures).
+    check: (body, p) => {
+      expect(body.scope.dept).toBe(p.role === 'supervisor' ? p.actor.dept : null);
+      if (p.role === 'supervisor') expect(body.departments.map((d: any) => d.dept)).toEqual([p.actor.dept]);
+    },
+  },
   { key: 'GET /v1/templates/:id', attempt: () => ({ path: '/v1/templates/mask-line-fast-track' }), allowed: 200 },
   {
     key: 'POST /v1/templates',
@@ -224,7 +251,7 @@ const ROUTES: RouteCase[] = [
   },
   {
     key: 'GET /v1/cases',
-    fixture: openOneStop,
+    fixture: twoEnterprises,
     attempt: () => ({ path: '/v1/cases?limit=200' }),
     allowed: 200,
   },
@@ -363,13 +390,18 @@ describe.each(ROUTES)('$key', (route) => {
     if (want === 'allowed') {
       expect(r.status, JSON.stringify(r.body)).toBe(route.allowed);
       if (route.key === 'GET /v1/cases') {
-        // Lists never show a case its caller may not read.
-        const listed = r.body.items.some((c: any) => c.caseId === shared!.caseId);
-        expect(listed).toBe(admits('GET /v1/cases', p, shared!.shape));
+        // Lists show exactly the cases their caller may read: an applicant its own enterprise's, never another's.
+        for (const f of [shared!, ...(shared!.others ?? [])]) {
+          const listed = r.body.items.some((c: any) => c.caseId === f.caseId);
+          expect(listed, f.shape.creditCode).toBe(admits('GET /v1/cases', p, f.shape));
+        }
         for (const c of r.body.items) {
-          expect(
-            admits('GET /v1/cases/:caseId', p, { creditCode: c.applicant.creditCode, openingDept: c.openedByDept, taskDepts: c.tasks.map((t: any) => t.dept) }),
-          ).toBe(true);
+          const shape = { creditCode: c.applicant.creditCode, openingDept: c.openedByDept, taskDepts: c.tasks.map((t: any) => t.dept) };
+          expect(admits('GET /v1/cases/:caseId', p, shape)).toBe(true);
+          // What each case shows follows the property rules, as on a single read.
+          if (admits('property: applicant.contact', p, shape)) expect(c.applicant.contact).toEqual(applicant.contact);
+          else expect(c.applicant).not.toHaveProperty('contact');
+          if (!admits('property: comments', p, shape)) expect(c.comments).toEqual([]);
         }
       }
       if (route.key === 'POST /v1/cases') opened.add(r.body.caseId);

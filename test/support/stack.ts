@@ -1,6 +1,7 @@
 /**
- * The real stack for API tests: a Temporal dev server (in memory, free port), a fresh PostgreSQL
- * database, a worker with the real activities, and the Express app listening on a free port.
+ * The real stack for API tests: a Temporal dev server (in memory, free port), or the time-skipping
+ * test server when a test needs time to pass, a fresh PostgreSQL database, a worker with the real
+ * activities, and the Express app listening on a free port.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -21,7 +22,7 @@ import { createCaseWorker } from '../../workers/worker.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.js';
-import { bundle, quietRuntime } from './temporal.js';
+import { bundle, quietRuntime, timeSkippingEnv } from './temporal.js';
 
 export const TEST_SECRET = 'test-secret-for-onestop-api-tests';
 
@@ -44,6 +45,8 @@ export interface Stack {
   config: Config;
   /** Stops the worker (as a crash or a deploy would) and starts a fresh one on the same queue. */
   restartWorker(): Promise<void>;
+  /** With `timeSkipping`: the test server's clock, and moving it on (never backwards) to the instant `ms`. */
+  time?: { now(): Promise<number>; advanceTo(ms: number): Promise<void> };
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   teardown(): Promise<void>;
@@ -54,28 +57,32 @@ export interface StackOptions {
   developmentAuth?: boolean;
   /** Run the archiver of closed cases every this many milliseconds (off by default). */
   archiveIntervalMs?: number;
+  /**
+   * Run on the time-skipping test server instead of the dev server: time moves only through
+   * `time.advanceTo`, and the API's reports take their present from the server's clock.
+   */
+  timeSkipping?: boolean;
 }
 
 export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}, options: StackOptions = {}): Promise<Stack> {
   quietRuntime();
-  const [server, db, workflowBundle]: [DevServer, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
-    startDevServer({ uiPort: false, searchAttributes: searchAttributesForCli() }),
+  const [temporal, db, workflowBundle]: [Temporal, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
+    options.timeSkipping ? timeSkippingTemporal() : devServerTemporal(),
     freshDatabase(databaseServerUrl),
     bundle(),
   ]);
   await seedBuiltinTemplates(db.pool);
   const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...UNLIMITED, ...overrides });
   const dataConverter = dataConverterFromConfig(config);
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace, dataConverter });
+  const { nativeConnection, connection } = temporal;
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
     worker = await createCaseWorker({
       connection: nativeConnection,
-      namespace: server.namespace,
+      namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle,
       pool: db.pool,
@@ -91,7 +98,9 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
   await startWorker();
 
   const auth = options.developmentAuth ? resolveAuth({ ...config, AUTH_JWT_SECRET: undefined }, { allowDevelopmentSecret: true }) : undefined;
-  const app = createApp({ client, pool: db.pool, logger: pino({ level: 'silent' }), config, ...(auth ? { auth } : {}) });
+  const time = temporal.time;
+  const clock = time ? async () => new Date(await time.now()) : undefined;
+  const app = createApp({ client, pool: db.pool, logger: pino({ level: 'silent' }), config, ...(auth ? { auth } : {}), ...(clock ? { clock } : {}) });
   const stopArchiver = options.archiveIntervalMs ? startArchiver(db.pool, client, pino({ level: 'silent' }), options.archiveIntervalMs) : async () => {};
   const http: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -101,10 +110,11 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     client,
-    address: server.address,
-    namespace: server.namespace,
+    address: temporal.address,
+    namespace: temporal.namespace,
     db,
     config,
+    ...(time ? { time } : {}),
     stopWorker,
     startWorker,
     async restartWorker() {
@@ -115,11 +125,54 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await stopArchiver();
       await stopWorker();
+      await temporal.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** Where the stack's Temporal runs, and how to stop it. */
+interface Temporal {
+  address: string;
+  namespace: string;
+  nativeConnection: NativeConnection;
+  connection: Connection;
+  time?: Stack['time'];
+  stop(): Promise<void>;
+}
+
+async function devServerTemporal(): Promise<Temporal> {
+  const server: DevServer = await startDevServer({ uiPort: false, searchAttributes: searchAttributesForCli() });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  return {
+    address: server.address,
+    namespace: server.namespace,
+    nativeConnection,
+    connection,
+    async stop() {
       await nativeConnection.close();
       await connection.close();
       await server.stop();
-      await db.drop();
     },
+  };
+}
+
+async function timeSkippingTemporal(): Promise<Temporal> {
+  const env = await timeSkippingEnv();
+  return {
+    address: env.address,
+    namespace: env.namespace ?? 'default',
+    nativeConnection: env.nativeConnection,
+    connection: env.connection,
+    time: {
+      now: () => env.currentTimeMs(),
+      async advanceTo(ms) {
+        const delta = ms - (await env.currentTimeMs());
+        if (delta > 0) await env.sleep(delta);
+      },
+    },
+    stop: () => env.teardown(),
   };
 }
 

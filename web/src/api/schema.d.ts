@@ -1077,8 +1077,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List cases: priority first, then the soonest due
-         * @description Roles: caseworker, supervisor, auditor
+         * List the cases the caller may see (an applicant: its own enterprise's): priority first, then the soonest due
+         * @description Roles: applicant, caseworker, supervisor, auditor
          */
         get: {
             parameters: {
@@ -3218,6 +3218,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA report per department and per template over a window (JSON, or CSV with format=csv)
+         * @description Roles: supervisor, auditor
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the window, inclusive (a date: its 00:00 UTC); default `to` − 30 days */
+                    from?: string;
+                    /** @description end of the window, exclusive (a date: the whole day is in, up to the next 00:00 UTC); default now */
+                    to?: string;
+                    /** @description only this template's cases and their tasks */
+                    templateId?: string;
+                    /** @description only this department's tasks, and only the cases involving it; a supervisor's own department by default, and no other (403) */
+                    dept?: string;
+                    /** @description `csv`: the same figures as `text/csv`, one row per department and per template */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The figures (JSON, or text/csv with `format=csv`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SlaReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input (with the zod issues) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No or bad token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not a supervisor or auditor, or a supervisor asking for another department */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporal or PostgreSQL is unavailable; retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/dashboard": {
         parameters: {
             query?: never;
@@ -3759,6 +3855,82 @@ export interface components {
             roles: ("applicant" | "caseworker" | "supervisor" | "auditor" | "admin")[];
             dept?: string;
             org?: string;
+        };
+        SlaReport: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description [from, to): tasks by decision (breaches by due date), escalations by time, cases by opening */
+            window: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            /** @description the filters the figures are limited to; null for all */
+            scope: {
+                dept: string | null;
+                templateId: string | null;
+            };
+            departments: components["schemas"]["SlaReportDepartment"][];
+            templates: components["schemas"]["SlaReportTemplate"][];
+        };
+        SlaReportDepartment: {
+            dept: string;
+            /** @description tasks whose final decision (approve or reject) by the department falls in the window */
+            decided: number;
+            approved: number;
+            rejected: number;
+            /** @description tasks deemed approved by the engine at the case deadline in the window (not in `decided`) */
+            deemedApproved: number;
+            /** @description decided tasks whose net time to decision is at most their SLA (decided by their due date, clock stops included) */
+            onTime: number;
+            /** @description `onTime` / `decided`; null when nothing was decided */
+            onTimeRate: number | null;
+            /** @description percentiles (linear interpolation) of the decided tasks' time from opening to decision net of clock stops; null when none */
+            decisionNetMs: {
+                p50: number | null;
+                p90: number | null;
+            };
+            escalations: {
+                total: number;
+                /** @description ladder steps reached in the window by the department's tasks, per step (its 1-based level and action); steps with none left out */
+                byLevel: {
+                    level: number;
+                    action: string;
+                    count: number;
+                }[];
+            };
+            /** @description tasks whose due date (as it stood when passed) falls in the window and before now, and that were not decided by it */
+            breaches: {
+                total: number;
+                /** @description decided after the due date */
+                decidedLate: number;
+                /** @description never decided by the department: deemed approved at the case deadline */
+                deemedApproved: number;
+                /** @description past the due date without a decision: open, waiting for a supplement, or cancelled at closing */
+                pastDueUndecided: number;
+            };
+        };
+        SlaReportTemplate: {
+            templateId: string;
+            /** @description cases of the template opened in the window */
+            opened: number;
+            /** @description of those, still open */
+            open: number;
+            /** @description of those, closed (now), in all and by final status */
+            closed: {
+                total: number;
+                approved: number;
+                rejected: number;
+                withdrawn: number;
+                certified: number;
+                revoked: number;
+                settled: number;
+            };
+            /** @description median time from opening to closing of the closed ones (clock stops included); null when none closed */
+            medianDurationMs: number | null;
+            /** @description total time the clocks of those cases were stopped (waiting for supplements), a stop under way counted up to now */
+            stoppedClockMs: number;
         };
         Dashboard: {
             /** Format: date-time */
