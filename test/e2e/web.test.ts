@@ -7,7 +7,7 @@
  * Screenshots of every page (1280 px, and 390 px for the inbox and timeline) go to
  * test-artifacts/web/ (git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -231,10 +231,34 @@ test("a caseworker's and an auditor's day in the browser", async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download raw history (JSON)' }).click()]);
   expect(download.suggestedFilename()).toBe(`${caseId}-history.json`);
 
-  // The dashboard, in Chinese.
+  // The dashboard: its figures and the SLA report of the last 30 days (four charts and two tables).
   await page.getByRole('link', { name: 'Dashboard' }).click();
-  await expect.poll(() => page.locator('.chart canvas').count()).toBe(1);
+  await expect.poll(() => page.locator('.chart canvas').count()).toBe(5);
+  const slaDept = (dept: string) => page.locator(`table.sla-depts tr[data-dept="${dept}"]`);
+  for (const dept of ['ecology', 'health', 'market-regulation']) {
+    await expect.poll(() => slaDept(dept).locator('[data-figure="decided"]').textContent()).toBe('1');
+    expect(await slaDept(dept).locator('[data-figure="onTimeRate"]').textContent()).toBe('100 %');
+    expect(await slaDept(dept).locator('[data-figure="breaches"]').textContent()).toBe('0');
+  }
+  const maskLine = page.locator('table.sla-templates tr[data-template="mask-line-fast-track"]');
+  expect(await maskLine.locator('[data-figure="opened"]').textContent()).toBe('2');
+  expect(await maskLine.locator('[data-figure="closed"]').textContent()).toBe('approved 1');
   await shot('08-dashboard');
+  // The template filter goes into the address; a template without cases shows a row of zeros and no department.
+  await page.getByLabel('Template', { exact: true }).selectOption('epidemic-supplies-project');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('templateId')).toBe('epidemic-supplies-project');
+  await expect.poll(() => page.locator('table.sla-templates tr[data-template="epidemic-supplies-project"] [data-figure="opened"]').textContent()).toBe('0');
+  expect(await page.locator('table.sla-depts tbody tr').count()).toBe(0);
+  // The CSV of what is shown downloads under the window's name.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV', exact: true }).click()]);
+  expect(csv.suggestedFilename()).toMatch(/^sla-report_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.csv$/);
+  const lines = readFileSync(await csv.path(), 'utf8').split('\r\n');
+  expect(lines[0]).toMatch(/^section,from,to,dept,templateId,decided,/);
+  expect(lines[1]).toMatch(/^template,.*,epidemic-supplies-project,/);
+  await page.getByLabel('Template', { exact: true }).selectOption('');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect.poll(() => slaDept('health').count()).toBe(1);
   await page.getByLabel('Language').selectOption('zh-CN');
   await expect.poll(() => page.locator('h1').first().textContent()).toBe('统计看板');
   await shot('09-dashboard-zh');

@@ -59,3 +59,16 @@ export async function rawFetch(path: string, init: RequestInit = {}): Promise<Re
   }
   return res;
 }
+
+/** Fetches `path` with the token and saves the answer as a file: the name its Content-Disposition gives, else `fallbackName`. */
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+  const res = await rawFetch(path);
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = named ?? fallbackName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}

@@ -7,4 +7,5 @@ export type CaseComment = CaseView['comments'][number];
 export type InboxItem = Schemas['InboxTask'];
 export type TimelineEntry = Schemas['TimelineEntry'];
 export type Dashboard = Schemas['Dashboard'];
+export type SlaReport = Schemas['SlaReport'];
 export type TemplateSummary = Schemas['TemplateSummary'];
