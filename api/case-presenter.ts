@@ -17,7 +17,8 @@ export function present(actor: Actor, view: CaseView, now = Date.now()): CaseVie
       slaMs: t.slaMs ?? Date.parse(t.dueAt) - Date.parse(t.openedAt),
       assignee: t.assignee ?? null,
       assigneeName: t.assigneeName ?? null,
-      // Views projected before it existed lack it; it is not derivable from them.
+      // Views projected before it existed lack it: the view shows what the workflow recorded (the SLA
+      // report rebuilds it from the view's clock stops instead: task_net_ms, db/migrations/1764350000000).
       decidedNetMs: t.decidedNetMs ?? null,
     })),
   };

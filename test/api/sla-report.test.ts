@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Actor, CaseView } from '../../common/types.js';
 import { getCaseProjection, upsertCaseProjection } from '../../db/cases.js';
-import { applicant, staff } from '../support/fixtures.js';
+import { applicant, oneStopTemplate, staff } from '../support/fixtures.js';
 import { api, startStack, type Stack } from '../support/stack.js';
 import { H, MIN } from '../support/time-assertions.js';
 import { waitFor } from '../support/wait.js';
@@ -32,23 +32,12 @@ const supervisor = (dept?: string): Actor => ({ sub: `sup-${dept}`, name: `Super
 
 const ESCALATE = 'sla-report-escalate';
 const DEEMED = 'sla-report-deemed';
+/** Market regulation (PT24H), health and ecology in 48 hours, the default ladder; and a 12-hour silence-is-consent template. */
 const TEMPLATES = [
-  {
-    id: ESCALATE,
-    title: 'SLA report: breached cases stay open',
-    kind: 'one-stop-approval',
-    sla: 'PT48H',
-    onDeadline: 'escalate',
-    departments: [
-      { dept: 'market-regulation', title: 'Business licence', sla: 'PT24H' },
-      { dept: 'health', title: 'Hygiene permit' },
-      { dept: 'ecology', title: 'Environmental filing' },
-    ],
-  },
-  {
+  oneStopTemplate({ id: ESCALATE, title: 'SLA report: breached cases stay open', onDeadline: 'escalate' }),
+  oneStopTemplate({
     id: DEEMED,
     title: 'SLA report: silence is consent',
-    kind: 'one-stop-approval',
     sla: 'PT12H',
     onDeadline: 'deem-approved',
     escalation: [{ at: 0.5, action: 'reminder' }],
@@ -56,7 +45,7 @@ const TEMPLATES = [
       { dept: 'health', title: 'Hygiene permit' },
       { dept: 'ecology', title: 'Environmental filing', sla: 'PT6H' },
     ],
-  },
+  }),
 ];
 
 /** The instant the story starts (the test server's clock), and the cases by their part in it. */
