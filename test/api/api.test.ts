@@ -287,7 +287,11 @@ describe('lists, health, OpenAPI, restarts', () => {
     expect(onlyPriority.body.items.map((c: any) => c.caseId)).toEqual([urgent.caseId]);
     const byDept = await call('GET', '/v1/cases?dept=fire-safety', { as: auditor });
     expect(byDept.body.items.every((c: any) => c.tasks.some((t: any) => t.dept === 'fire-safety'))).toBe(true);
-    expectProblem(await call('GET', '/v1/cases', { as: applicantActor }), 403);
+    // An applicant's list holds its own enterprise's cases only (test/api/applicant-cases.test.ts has the rest).
+    const own = await call('GET', '/v1/cases?limit=200', { as: applicantActor });
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((c: any) => c.caseId)).toContain(normal.caseId);
+    expect(own.body.items.every((c: any) => c.applicant.creditCode === applicantActor.org)).toBe(true);
   });
 
   test('healthz reports both dependencies; openapi.json describes the routes', async () => {
