@@ -67,10 +67,25 @@ export function offsetTransitions(timeZone: string, fromMs: number, spanMs: numb
   return out;
 }
 
+/** Recent tables by zone, start day and span: the cases opened on one day share one (probing costs ~10 ms). */
+const recent = new Map<string, PinnedCalendar['offsets']>();
+const RECENT_MAX = 32;
+
+function offsetsFrom(timeZone: string, dayStartMs: number, spanMs: number): PinnedCalendar['offsets'] {
+  const key = `${timeZone}|${dayStartMs}|${spanMs}`;
+  let table = recent.get(key);
+  if (!table) {
+    table = offsetTransitions(timeZone, dayStartMs, spanMs);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+    recent.set(key, table);
+  }
+  return table.map((o) => ({ ...o }));
+}
+
 /**
  * What a case opened at `fromMs` carries: this version of the calendar with the offsets of its time
- * zone for `years` years. Past them the last offset applies (a DST rule then stops being followed;
- * cases running that long should be rare, and the README says so).
+ * zone from the start (UTC midnight) of that day for `years` years. Past them the last offset applies
+ * (a DST rule then stops being followed; cases running that long should be rare, and the README says so).
  */
 export function pinCalendar(calendar: Calendar, version: number, fromMs: number, years = 5): PinnedCalendar {
   return {
@@ -82,6 +97,6 @@ export function pinCalendar(calendar: Calendar, version: number, fromMs: number,
     holidays: [...calendar.holidays],
     workdays: [...calendar.workdays],
     covers: { from: calendar.covers.from, until: calendar.covers.until },
-    offsets: offsetTransitions(calendar.timezone, fromMs, years * YEAR_MS),
+    offsets: offsetsFrom(calendar.timezone, Math.floor(fromMs / DAY_MS) * DAY_MS, years * YEAR_MS),
   };
 }

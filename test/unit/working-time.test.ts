@@ -197,6 +197,18 @@ describe('pinning', () => {
     expect(got).toEqual([expected, new WorkingTime(a).between(start, start + 30 * DAY), cet(2026, 3, 29), true]);
   });
 
+  it('the table starts at the UTC midnight of the opening day; pins share no objects', () => {
+    const noon = Date.UTC(2026, 2, 29, 12);
+    const a = pinCalendar(berlin, 1, noon, 1);
+    expect(a.offsets[0]).toEqual({ fromMs: Date.UTC(2026, 2, 29), offsetMinutes: 60 });
+    expect(a.offsets[1]).toEqual({ fromMs: Date.UTC(2026, 2, 29, 1), offsetMinutes: 120 });
+    a.offsets[1]!.offsetMinutes = 0;
+    a.holidays.push('2026-12-24');
+    const b = pinCalendar(berlin, 1, noon, 1);
+    expect(b.offsets[1]!.offsetMinutes).toBe(120);
+    expect(b.holidays).toEqual([]);
+  });
+
   it('a pinned table is followed even where the host tz database says otherwise (a tzdata update moves nothing)', () => {
     const pinned = pinCalendar(cn, 1, PIN_FROM);
     // Pretend a later tzdata moved Shanghai to +09:00 from July: a case pinned before keeps +08:00.
