@@ -58,7 +58,10 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       const scope = listScope(actor);
       if ('none' in scope) return { body: { items: [], nextCursor: null } };
       const involvingDept = 'dept' in scope ? scope.dept : undefined;
-      const page = await listCases(pool, { ...filter, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
+      // As UTC: PostgreSQL refuses offsets past ±15:59, which RFC 3339 (and so the document) allows up to ±23:59.
+      const utc = (instant?: string) => instant && new Date(instant).toISOString();
+      const opened = { openedAfter: utc(filter.openedAfter), openedBefore: utc(filter.openedBefore) };
+      const page = await listCases(pool, { ...filter, ...opened, involvingDept, cursor: cursor ? decodeCursor(cursor) : undefined });
       return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });
