@@ -23,6 +23,9 @@ const NODE_BUILTINS = [
   'worker_threads',
 ];
 
+// Modules outside workflows/ that workflows import and that must obey the same rules.
+const WORKFLOW_SAFE_COMMON = ['common/working-time.ts', 'common/local-date.ts'];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.tools/', 'test-artifacts/', 'web/src/api/schema.d.ts', 'coverage/'] },
   js.configs.recommended,
@@ -43,7 +46,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', ...WORKFLOW_SAFE_COMMON],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -53,6 +56,18 @@ export default tseslint.config(
         'error',
         { object: 'Date', property: 'now', message: "use now() from workflows/lib/time.ts (the SDK's deterministic clock)" },
         { object: 'Math', property: 'random', message: "randomness in a workflow must come from the SDK's deterministic source" },
+      ],
+    },
+  },
+  {
+    // Working time is pure arithmetic on the case's pinned calendar: the host's tz database (Intl)
+    // or clock would make a replay on another machine, or after a tzdata update, compute otherwise.
+    files: WORKFLOW_SAFE_COMMON,
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'Intl', message: 'working time reads UTC offsets from the pinned calendar, never from Intl' },
+        { name: 'Date', message: 'working time is arithmetic on epoch milliseconds; no Date' },
       ],
     },
   },

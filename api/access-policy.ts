@@ -33,6 +33,10 @@ export const ACCESS = {
   'GET /v1/templates': EVERY_ROLE,
   'GET /v1/templates/:id': EVERY_ROLE,
   'POST /v1/templates': { admin: ANY },
+  // Working-day calendars are public information (published holidays): every role reads them.
+  'GET /v1/calendars': EVERY_ROLE,
+  'GET /v1/calendars/:id': EVERY_ROLE,
+  'POST /v1/calendars': { admin: ANY },
   'GET /v1/key-smes': { supervisor: ANY, auditor: ANY, admin: ANY },
   'GET /v1/key-smes/:creditCode': { supervisor: ANY, auditor: ANY, admin: ANY },
   'GET /v1/key-smes/:creditCode/history': { supervisor: ANY, auditor: ANY, admin: ANY },

@@ -20,6 +20,7 @@ import { problemHandler } from './problem.js';
 import { createLimiters } from './rate-limit.js';
 import { methodNotAllowed, Routes } from './route.js';
 import { auditRoutes } from './routes/audit.js';
+import { calendarRoutes } from './routes/calendars.js';
 import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
@@ -97,6 +98,7 @@ export function createApp({
 
   healthRoutes(routes, pool, client);
   templateRoutes(routes, pool);
+  calendarRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   keySmeRoutes(routes, pool);
   const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
   caseRoutes(routes, cases, pool, client);

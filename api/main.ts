@@ -7,6 +7,7 @@ import { createPool, migrate } from '../db/pool.js';
 import { loadConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { requirePayloadKeys } from '../infra/payload-keys.js';
+import { seedBuiltinCalendars } from '../templates/builtin-calendars.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { authOrExit } from '../infra/require-auth.js';
 import { startApi } from './server.js';
@@ -20,6 +21,7 @@ requirePayloadKeys(config);
 
 await migrate(config.DATABASE_URL, logger);
 const pool = createPool(config.DATABASE_URL, 10, config.DATABASE_STATEMENT_TIMEOUT_MS);
+await seedBuiltinCalendars(pool, logger);
 await seedBuiltinTemplates(pool, logger);
 const api = await startApi(config, config.TEMPORAL_ADDRESS ?? 'localhost:7233', pool, logger, auth);
 exitHook((done) => {

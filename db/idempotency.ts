@@ -3,6 +3,7 @@
  * what the first one recorded (the case it opened, or the case it changed). Keys expire after a TTL,
  * after which the same key is a new request.
  */
+import type pg from 'pg';
 import type { Pool } from './pool.js';
 
 export interface KeyClaim {
@@ -13,7 +14,7 @@ export interface KeyClaim {
   key: string;
   /** A hash of what was asked, to tell a retry from a reuse of the key for something else. */
   requestHash: string;
-  /** The case the request opens or acts on. */
+  /** The case the request opens or acts on (a calendar deploy: the version it made, `calendar:<id>@<version>`). */
   caseId: string;
   /** How long a key is remembered (IDEMPOTENCY_KEY_TTL). */
   ttlMs: number;
@@ -32,9 +33,10 @@ const PURGE_BATCH = 500;
 /**
  * Claims `key`. A key already claimed (and not expired) with the same request returns its case;
  * with a different request it is a mismatch (the client reused a key for something else). An
- * expired claim is taken over as new. Each claim also purges a batch of expired keys.
+ * expired claim is taken over as new. Each claim also purges a batch of expired keys. On a
+ * transaction's client, the claim commits (or rolls back) with what the request did.
  */
-export async function claimIdempotencyKey(pool: Pool, c: KeyClaim): Promise<Claim> {
+export async function claimIdempotencyKey(pool: Pool | pg.PoolClient, c: KeyClaim): Promise<Claim> {
   await pool.query(
     `DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
        SELECT ctid FROM idempotency_keys WHERE created_at <= now() - $1 * interval '1 millisecond' LIMIT ${PURGE_BATCH}))`,

@@ -18,6 +18,7 @@ import { ensureLocalPayloadKeyFile } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js';
 import { connectClient } from '../infra/temporal-connection.js';
+import { seedBuiltinCalendars } from '../templates/builtin-calendars.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { runWorker, type RunningWorker } from '../workers/run.js';
 import { ensureWebBuilt } from './build-web.js';
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   await migrate(databaseUrl, logger);
   const pool: Pool = createPool(databaseUrl, 10, config.DATABASE_STATEMENT_TIMEOUT_MS);
   stops.push(() => pool.end());
+  await seedBuiltinCalendars(pool, logger);
   await seedBuiltinTemplates(pool, logger);
 
   if (config.TEMPORAL_ADDRESS) {

@@ -59,7 +59,10 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
       if (!('all' in scope) && scope.dept === null && scope.org === null) return { body: { items: [], nextCursor: null } };
       // The scope is one more condition of the same query, so filters and cursors never reach past it.
       const visibleTo = 'all' in scope ? undefined : scope;
-      const page = await listCases(pool, { ...filter, visibleTo, cursor: cursor ? decodeCursor(cursor) : undefined });
+      // As UTC: PostgreSQL refuses offsets past ±15:59, which RFC 3339 (and so the document) allows up to ±23:59.
+      const utc = (instant?: string) => instant && new Date(instant).toISOString();
+      const opened = { openedAfter: utc(filter.openedAfter), openedBefore: utc(filter.openedBefore) };
+      const page = await listCases(pool, { ...filter, ...opened, visibleTo, cursor: cursor ? decodeCursor(cursor) : undefined });
       return { body: { items: page.items.map((v) => present(actor, v)), nextCursor: page.next ? encodeCursor(page.next) : null } };
     },
   });

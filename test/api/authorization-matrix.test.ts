@@ -226,6 +226,16 @@ const ROUTES: RouteCase[] = [
     }),
     allowed: 201,
   },
+  { key: 'GET /v1/calendars', attempt: () => ({ path: '/v1/calendars' }), allowed: 200 },
+  { key: 'GET /v1/calendars/:id', attempt: () => ({ path: '/v1/calendars/cn-mainland' }), allowed: 200 },
+  {
+    key: 'POST /v1/calendars',
+    attempt: () => ({
+      path: '/v1/calendars',
+      body: { id: 'matrix-calendar', title: 'Matrix', timezone: 'Asia/Shanghai', covers: { from: '2026-01-01', until: '2026-12-31' }, source: 'the matrix' },
+    }),
+    allowed: 201,
+  },
   { key: 'GET /v1/key-smes', attempt: () => ({ path: '/v1/key-smes' }), allowed: 200 },
   { key: 'GET /v1/key-smes/:creditCode', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}` }), allowed: 200 },
   { key: 'GET /v1/key-smes/:creditCode/history', attempt: () => ({ path: `/v1/key-smes/${OTHER_ENTERPRISE}/history` }), allowed: 200 },

@@ -127,6 +127,13 @@ describe('cursors have a published format, and every value of it is accepted', (
   });
 });
 
+test('instants with any RFC 3339 offset (up to ±23:59) filter the case list, though PostgreSQL takes ±15:59 at most', async () => {
+  for (const instant of ['1303-03-09T00:22:47.8-22:36', '2026-03-09T00:00:00+16:00', '2026-03-09T00:00:00-15:59']) {
+    const q = encodeURIComponent(instant);
+    expect((await call('GET', `/v1/cases?openedBefore=${q}&openedAfter=${q}`, { as: auditor })).status, instant).toBe(200);
+  }
+});
+
 test('the codec endpoint documents base64 with a pattern, and refuses what does not match it', async () => {
   const data = doc.components.schemas.CodecPayloads.properties.payloads.items.properties.data;
   expect(data.pattern).toBeDefined();

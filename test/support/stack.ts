@@ -16,6 +16,7 @@ import { resolveAuth } from '../../infra/auth-settings.js';
 import { loadConfig, type Config } from '../../infra/config.js';
 import { dataConverterFromConfig } from '../../infra/temporal-connection.js';
 import { startDevServer, type DevServer } from '../../infra/temporal-dev-server.js';
+import { seedBuiltinCalendars } from '../../templates/builtin-calendars.js';
 import { seedBuiltinTemplates } from '../../templates/builtin.js';
 import { startArchiver } from '../../workers/archiver.js';
 import { createCaseWorker } from '../../workers/worker.js';
@@ -71,6 +72,7 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
     freshDatabase(databaseServerUrl),
     bundle(),
   ]);
+  await seedBuiltinCalendars(db.pool);
   await seedBuiltinTemplates(db.pool);
   const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, TEMPORAL_TASK_QUEUE: 'api-test', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...UNLIMITED, ...overrides });
   const dataConverter = dataConverterFromConfig(config);

@@ -497,6 +497,291 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List calendars (latest version of each)
+         * @description Roles: applicant, caseworker, supervisor, auditor, admin
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Calendars */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarSummary"][];
+                    };
+                };
+                /** @description Invalid input (with the zod issues) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No or bad token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporal or PostgreSQL is unavailable; retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Deploy a calendar; an existing id gets its next version (honours Idempotency-Key)
+         * @description Roles: admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
+            };
+            responses: {
+                /** @description Deployed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Invalid input (with the zod issues) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No or bad token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused for another request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type or encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporal or PostgreSQL is unavailable; retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a calendar: the latest version, or ?version=N
+         * @description Roles: applicant, caseworker, supervisor, auditor, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The calendar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StoredCalendar"];
+                    };
+                };
+                /** @description Invalid input (with the zod issues) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No or bad token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown calendar or version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporal or PostgreSQL is unavailable; retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/key-smes": {
         parameters: {
             query?: never;
@@ -3430,6 +3715,86 @@ export interface components {
         /** @description the template as deployed, plus `version` */
         StoredTemplate: {
             [key: string]: unknown;
+        };
+        CalendarSummary: {
+            id: string;
+            version: number;
+            title: string;
+            covers: {
+                from: string;
+                until: string;
+            };
+        };
+        /** @description the calendar as deployed, plus its version and who deployed it when */
+        StoredCalendar: {
+            id: string;
+            title: string;
+            timezone: string;
+            weekend: number[];
+            workingHours: {
+                start: string;
+                end: string;
+            }[];
+            holidays: string[];
+            workdays: string[];
+            covers: {
+                from: string;
+                until: string;
+            };
+            source: string;
+            version: number;
+            deployedBy: string;
+            /** Format: date-time */
+            deployedAt: string;
+        };
+        /** @description a working-day calendar, deployed in immutable versions */
+        Calendar: {
+            id: string;
+            title: string;
+            /** @example Asia/Shanghai */
+            timezone: string;
+            /**
+             * @description ISO weekday numbers, 1 = Monday … 7 = Sunday
+             * @default [
+             *       6,
+             *       7
+             *     ]
+             */
+            weekend: number[];
+            /**
+             * @description sorted, non-overlapping; default all day
+             * @default [
+             *       {
+             *         "start": "00:00",
+             *         "end": "24:00"
+             *       }
+             *     ]
+             */
+            workingHours: components["schemas"]["WorkingPeriod"][];
+            /**
+             * @description public holidays (no work), local dates
+             * @default []
+             */
+            holidays: string[];
+            /**
+             * @description make-up working days: weekend days declared working days
+             * @default []
+             */
+            workdays: string[];
+            /** @description the period whose holidays and make-up days are known (both inclusive); outside it only the weekend rule applies */
+            covers: {
+                /** @example 2026-02-16 */
+                from: string;
+                /** @example 2026-02-16 */
+                until: string;
+            };
+            /** @description where the dates come from (the notice, its date and address) */
+            source: string;
+        };
+        /** @description local wall-clock time; `end` is exclusive and may be 24:00 */
+        WorkingPeriod: {
+            start: string;
+            end: string;
         };
         KeySme: {
             creditCode: string;
