@@ -158,7 +158,14 @@ export interface paths {
                         title: string;
                         /** @enum {string} */
                         kind: "one-stop-approval";
-                        sla: string;
+                        /** @description an ISO 8601 duration (wall-clock time, e.g. PT48H) or working time on the template calendar: { "workingDays": n } or { "workingHours": n } */
+                        sla: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
                         /**
                          * @default escalate
                          * @enum {string}
@@ -190,13 +197,43 @@ export interface paths {
                             dept: string;
                             title: string;
                             /** @description the department's own SLA; defaults to the template's */
-                            sla?: string;
+                            sla?: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                         }[];
                         /** @default [] */
                         followUps?: {
                             dept: string;
                             title: string;
                         }[];
+                        /** @description the working-time calendar (GET /v1/calendars) that the template's working durations are counted on */
+                        calendar?: string;
+                        /** @description how long the applicant has to supply information a department asked for; default 10 working days on the calendar, or P14D without one */
+                        supplementWithin?: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
+                        /** @description reminders to the applicant this long before the supplement date; default 2 working days on the calendar, or P2D without one */
+                        supplementReminders?: (string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        })[];
+                        /**
+                         * @description when the supplement date passes: close the case as abandoned, or restart the clocks without the documents
+                         * @default abandon
+                         * @enum {string}
+                         */
+                        onSupplementTimeout?: "abandon" | "resume";
                     } | {
                         id: string;
                         title: string;
@@ -206,7 +243,14 @@ export interface paths {
                             dept: string;
                             /** @default Eligibility for production on a pledge */
                             title?: string;
-                            sla: string;
+                            /** @description an ISO 8601 duration (wall-clock time, e.g. PT48H) or working time on the template calendar: { "workingDays": n } or { "workingHours": n } */
+                            sla: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                         };
                         obligations: {
                             /** @description stable id of the missing qualification; the verification task is `verify:<qualification>` */
@@ -215,7 +259,13 @@ export interface paths {
                             dept: string;
                             title: string;
                             /** @description period from the provisional permit within which the certificate must be verified */
-                            due: string;
+                            due: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                         }[];
                         /**
                          * @description reminders this long before each due date
@@ -224,16 +274,40 @@ export interface paths {
                          *       "P1D"
                          *     ]
                          */
-                        reminders?: string[];
+                        reminders?: (string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        })[];
                         /** @description after a due date passes unverified, how long until the permit is suspended */
-                        grace: string;
+                        grace: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
                         /** @description how long a suspension may last before the permit is revoked */
-                        revokeAfter: string;
+                        revokeAfter: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
                         /**
                          * @description SLA of each verification task (its escalation ladder runs on it)
                          * @default P3D
                          */
-                        verificationSla?: string;
+                        verificationSla?: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
                         /**
                          * @default [
                          *       {
@@ -256,6 +330,30 @@ export interface paths {
                             /** @enum {string} */
                             action: "reminder" | "supervisor" | "command-center";
                         }[];
+                        /** @description the working-time calendar (GET /v1/calendars) that the template's working durations are counted on */
+                        calendar?: string;
+                        /** @description how long the applicant has to supply information a department asked for; default 10 working days on the calendar, or P14D without one */
+                        supplementWithin?: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
+                        /** @description reminders to the applicant this long before the supplement date; default 2 working days on the calendar, or P2D without one */
+                        supplementReminders?: (string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        })[];
+                        /**
+                         * @description when the supplement date passes: close the case as abandoned, or restart the clocks without the documents
+                         * @default abandon
+                         * @enum {string}
+                         */
+                        onSupplementTimeout?: "abandon" | "resume";
                     } | {
                         id: string;
                         title: string;
@@ -264,12 +362,25 @@ export interface paths {
                         /** @description the claims desk accepts or rejects the claim */
                         acknowledge: {
                             dept: string;
-                            sla: string;
+                            /** @description an ISO 8601 duration (wall-clock time, e.g. PT48H) or working time on the template calendar: { "workingDays": n } or { "workingHours": n } */
+                            sla: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                         };
                         prepayment: {
                             dept: string;
                             /** @description from acceptance */
-                            sla: string;
+                            sla: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                             /** @description the advance may not exceed this share of the claimed amount */
                             maxRatio: number;
                             /** @description a proposal above this needs a second approver */
@@ -285,11 +396,24 @@ export interface paths {
                         };
                         assessment: {
                             dept: string;
-                            sla: string;
+                            /** @description an ISO 8601 duration (wall-clock time, e.g. PT48H) or working time on the template calendar: { "workingDays": n } or { "workingHours": n } */
+                            sla: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                         };
                         settlement: {
                             /** @description from acceptance to settlement */
-                            sla: string;
+                            sla: string | {
+                                /** @description working days on the template's calendar; the day the period starts on does not count */
+                                workingDays: number;
+                            } | {
+                                /** @description working hours on the template's calendar, from the moment the period starts */
+                                workingHours: number;
+                            };
                         };
                         /**
                          * @default [
@@ -313,6 +437,30 @@ export interface paths {
                             /** @enum {string} */
                             action: "reminder" | "supervisor" | "command-center";
                         }[];
+                        /** @description the working-time calendar (GET /v1/calendars) that the template's working durations are counted on */
+                        calendar?: string;
+                        /** @description how long the applicant has to supply information a department asked for; default 10 working days on the calendar, or P14D without one */
+                        supplementWithin?: string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        };
+                        /** @description reminders to the applicant this long before the supplement date; default 2 working days on the calendar, or P2D without one */
+                        supplementReminders?: (string | {
+                            /** @description working days on the template's calendar; the day the period starts on does not count */
+                            workingDays: number;
+                        } | {
+                            /** @description working hours on the template's calendar, from the moment the period starts */
+                            workingHours: number;
+                        })[];
+                        /**
+                         * @description when the supplement date passes: close the case as abandoned, or restart the clocks without the documents
+                         * @default abandon
+                         * @enum {string}
+                         */
+                        onSupplementTimeout?: "abandon" | "resume";
                     };
                 };
             };
@@ -329,7 +477,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input (with the zod issues) */
+                /** @description Invalid template, or it names a calendar that is not deployed */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1368,7 +1516,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "in-review" | "awaiting-supplement" | "approved" | "rejected" | "withdrawn" | "provisional" | "suspended" | "certified" | "revoked" | "accepted" | "prepaid" | "settled";
+                    status?: "in-review" | "awaiting-supplement" | "approved" | "rejected" | "withdrawn" | "abandoned" | "provisional" | "suspended" | "certified" | "revoked" | "accepted" | "prepaid" | "settled";
                     templateId?: string;
                     /** @description cases with an open task of this department */
                     dept?: string;
@@ -3751,7 +3899,7 @@ export interface components {
             kind: "one-stop-approval" | "produce-first-certify-later" | "claim-prepayment";
             title: string;
             /** @enum {string} */
-            status: "in-review" | "awaiting-supplement" | "approved" | "rejected" | "withdrawn" | "provisional" | "suspended" | "certified" | "revoked" | "accepted" | "prepaid" | "settled";
+            status: "in-review" | "awaiting-supplement" | "approved" | "rejected" | "withdrawn" | "abandoned" | "provisional" | "suspended" | "certified" | "revoked" | "accepted" | "prepaid" | "settled";
             priority: boolean;
             /** Format: date-time */
             openedAt: string;
@@ -3782,6 +3930,16 @@ export interface components {
                 breached: boolean;
                 /** Format: date-time */
                 breachedAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description while the case waits for a supplement: the date by which the applicant must supply it (the template's supplementWithin)
+                 */
+                supplementDueAt: string | null;
+                /** @description the calendar version the case's working time is counted on, pinned when it opened; null when it counts wall-clock time only */
+                calendar: {
+                    id: string;
+                    version: number;
+                } | null;
             };
             tasks: components["schemas"]["Task"][];
             escalations: {
@@ -3812,7 +3970,7 @@ export interface components {
             }[];
             decision: {
                 /** @enum {string} */
-                status: "approved" | "rejected" | "withdrawn" | "certified" | "revoked" | "settled";
+                status: "approved" | "rejected" | "withdrawn" | "certified" | "revoked" | "settled" | "abandoned";
                 number: string | null;
                 /** Format: date-time */
                 at: string;
