@@ -58,7 +58,7 @@ export interface StackOptions {
 }
 
 export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}, options: StackOptions = {}): Promise<Stack> {
-  quietRuntime();
+  quietRuntime(); // before the dev server, which starts through the SDK's Runtime
   const [server, db, workflowBundle]: [DevServer, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
     startDevServer({ uiPort: false, searchAttributes: searchAttributesForCli() }),
     freshDatabase(databaseServerUrl),
