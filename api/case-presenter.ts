@@ -10,6 +10,8 @@ export function present(actor: Actor, view: CaseView, now = Date.now()): CaseVie
   const seen = viewFor(actor, view);
   return {
     ...seen,
+    // Views projected before supplement dates and calendars existed lack them.
+    sla: { ...seen.sla, supplementDueAt: seen.sla.supplementDueAt ?? null, calendar: seen.sla.calendar ?? null },
     tasks: seen.tasks.map((t) => ({
       ...t,
       remainingMs: t.status !== 'open' ? null : (t.remainingMs ?? Date.parse(t.dueAt) - now),

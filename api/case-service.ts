@@ -13,7 +13,9 @@ import { getCaseProjection } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
+import { latestCalendar } from '../db/calendars.js';
 import { getTemplate } from '../db/templates.js';
+import { pinCalendar } from '../templates/calendar-pin.js';
 import {
   addCommentUpdate,
   assignTaskUpdate,
@@ -104,6 +106,7 @@ export class CaseService {
       replayed = claim.kind === 'repeat';
       caseId = claim.caseId;
     }
+    const calendar = stored.body.calendar ? await this.pinnedCalendar(stored.body.calendar) : undefined;
     const input: OpenCaseInput = {
       caseId,
       template: stored.body,
@@ -112,6 +115,7 @@ export class CaseService {
       details,
       openedBy: actor,
       priority: await isKeySme(this.d.pool, body.applicant.creditCode),
+      ...(calendar ? { calendar } : {}),
     };
     try {
       // USE_EXISTING: a retry after a crash between the key claim and this start converges on one workflow.
@@ -126,6 +130,17 @@ export class CaseService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
     }
     return { view: present(actor, await this.read(caseId)), replayed };
+  }
+
+  /**
+   * The latest version of a template's calendar, pinned into the case: later versions never move
+   * this case's dates. Templates are checked against deployed calendars when deployed, and
+   * calendars are never removed, so a missing one is a server fault, not the caller's.
+   */
+  private async pinnedCalendar(id: string) {
+    const stored = await latestCalendar(this.d.pool, id);
+    if (!stored) throw new Error(`the template names calendar ${id}, which is not deployed`);
+    return pinCalendar(stored.body, stored.version, Date.now());
   }
 
   /** The current case: from the workflow while open, from the projection once closed. */

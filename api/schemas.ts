@@ -222,7 +222,20 @@ export const CaseSchema = z
         .meta({ description: 'the contact person: shown to the departments on the case and to auditors only' }),
     }),
     details: z.record(z.string(), z.unknown()),
-    sla: z.object({ deadlineAt: Iso, paused: z.boolean(), pausedMs: z.number().int(), breached: z.boolean(), breachedAt: Iso.nullable() }),
+    sla: z.object({
+      deadlineAt: Iso,
+      paused: z.boolean(),
+      pausedMs: z.number().int(),
+      breached: z.boolean(),
+      breachedAt: Iso.nullable(),
+      supplementDueAt: Iso.nullable().meta({
+        description: "while the case waits for a supplement: the date by which the applicant must supply it (the template's supplementWithin)",
+      }),
+      calendar: z
+        .object({ id: z.string(), version: z.number().int() })
+        .nullable()
+        .meta({ description: "the calendar version the case's working time is counted on, pinned when it opened; null when it counts wall-clock time only" }),
+    }),
     tasks: z.array(TaskSchema),
     escalations: z.array(z.object({ at: Iso, taskId: z.string(), action: z.enum(ESCALATION_ACTIONS), level: z.number().int() })),
     supplements: z.array(

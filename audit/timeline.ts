@@ -255,9 +255,22 @@ function notificationEntry(n: NotificationInput): TimelineEntry | undefined {
       return { ...base, type: 'deemed-approved', actor: SYSTEM, details: { message: n.message } };
     case 'follow-up':
       return { ...base, type: 'follow-up-notified', actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
+    case 'case-opened':
+    case 'task-decided':
+    case 'info-requested':
+    case 'supplement-reminder':
+    case 'supplement-timeout':
+    case 'prepayment':
+    case 'settlement':
+      // What the applicant was told of its case's progress (the events themselves have entries of their own).
+      return { ...base, type: 'applicant-notified', actor: SYSTEM, details: { kind: n.kind, recipient: n.recipient, message: n.message } };
+    case 'obligation-overdue':
+      if (n.recipient.role === 'applicant') {
+        return { ...base, type: 'applicant-notified', actor: SYSTEM, details: { kind: n.kind, recipient: n.recipient, message: n.message } };
+      }
+      return { ...base, type: n.kind, actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
     case 'permit-issued':
     case 'obligation-reminder':
-    case 'obligation-overdue':
     case 'suspended':
     case 'reinstated':
       return { ...base, type: n.kind, actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };

@@ -26,3 +26,19 @@ export function durationMs(text: string): number {
   if (ms === undefined) throw new TypeError(`not an ISO 8601 duration: ${text}`);
   return ms;
 }
+
+/**
+ * A period in a template: wall-clock time as an ISO 8601 duration (`PT48H`), or working time on the
+ * template's calendar (`{ workingDays: 20 }`, `{ workingHours: 8 }`), as administrative law counts it.
+ */
+export type DurationSpec = string | { workingDays: number } | { workingHours: number };
+
+/** Whether a period is counted in working time (and so needs a calendar). */
+export const isWorkingTime = (d: DurationSpec): d is { workingDays: number } | { workingHours: number } => typeof d !== 'string';
+
+/** A period for people: `PT48H`, `10 working days`, `4 working hours`. */
+export function describeDuration(d: DurationSpec): string {
+  if (typeof d === 'string') return d;
+  if ('workingDays' in d) return `${d.workingDays} working day${d.workingDays === 1 ? '' : 's'}`;
+  return `${d.workingHours} working hour${d.workingHours === 1 ? '' : 's'}`;
+}

@@ -9,7 +9,15 @@ export type NotificationKind =
   | 'obligation-reminder'
   | 'obligation-overdue'
   | 'suspended'
-  | 'reinstated';
+  | 'reinstated'
+  // To the applicant: what happens to its case.
+  | 'case-opened'
+  | 'task-decided'
+  | 'info-requested'
+  | 'supplement-reminder'
+  | 'supplement-timeout'
+  | 'prepayment'
+  | 'settlement';
 
 export interface NotificationInput {
   /** Idempotency key: the same key is written once, however often the activity runs. */

@@ -31,8 +31,8 @@ export const DECISION_OUTCOMES = ['approve', 'reject', 'request-info'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type TaskOutcome = DecisionOutcome | 'deemed-approved';
 
-export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn'] as const;
-export const CLAIM_STATUSES = ['in-review', 'awaiting-supplement', 'accepted', 'prepaid', 'settled', 'rejected', 'withdrawn'] as const;
+export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn', 'abandoned'] as const;
+export const CLAIM_STATUSES = ['in-review', 'awaiting-supplement', 'accepted', 'prepaid', 'settled', 'rejected', 'withdrawn', 'abandoned'] as const;
 export const PRODUCE_FIRST_STATUSES = [
   'in-review',
   'awaiting-supplement',
@@ -42,11 +42,15 @@ export const PRODUCE_FIRST_STATUSES = [
   'revoked',
   'rejected',
   'withdrawn',
+  'abandoned',
 ] as const;
 export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES, ...CLAIM_STATUSES])] as const;
 export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number] | (typeof CLAIM_STATUSES)[number];
-/** Statuses in which a case is closed for good (its workflow has completed). */
-export const CLOSED_STATUSES = ['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled'] as const;
+/**
+ * Statuses in which a case is closed for good (its workflow has completed). `abandoned`: the
+ * applicant did not supply what a department asked for by the date it was told.
+ */
+export const CLOSED_STATUSES = ['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled', 'abandoned'] as const;
 export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
 
 export const CASE_KINDS = ['one-stop-approval', 'produce-first-certify-later', 'claim-prepayment'] as const;
@@ -245,6 +249,10 @@ export interface SlaView {
   pausedMs: number;
   breached: boolean;
   breachedAt: string | null;
+  /** While the case waits for a supplement: the date by which the applicant must supply it (null otherwise). */
+  supplementDueAt: string | null;
+  /** The calendar version the case's working time is counted on, pinned when it opened (null: wall-clock only). */
+  calendar: { id: string; version: number } | null;
 }
 
 export interface CaseView {

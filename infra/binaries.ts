@@ -6,8 +6,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-// Type-only import: @temporalio/testing is a devDependency and must not be loaded at runtime
-// by production code that merely wants a binary path.
+// Type-only: resolving a path must not load the SDK's native bridge.
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 
 export type { EphemeralServerExecutable };

@@ -1,17 +1,32 @@
-// Starts a local Temporal dev server (`temporal server start-dev`) for development and tests.
-//
-// We spawn the CLI ourselves instead of always going through @temporalio/testing because:
-//  - we want the sqlite pragmas (WAL) and a persistent db file for `npm start`,
-//  - @temporalio/testing is a devDependency and pulls in the native worker bridge.
-// The SDK path is only a fallback when no CLI binary is installed (it downloads one).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+/**
+ * Starts a local Temporal dev server (`temporal server start-dev`) for `npm start` and the tests, through
+ * @temporalio/testing's `TestWorkflowEnvironment.createLocal`: the SDK's core spawns the CLI (the one
+ * scripts/setup-tools.sh installs; the SDK's cached download when there is none), waits until it answers
+ * and kills it on `stop()`. On top of that this module adds what `npm start` relies on: the SQLite pragmas
+ * of a persistent file, the Web UI's codec endpoint, search attributes that also reach a namespace an older
+ * db file already holds, a clear error when a port is taken, and no server left behind by an exit.
+ *
+ * What core does differently from a spawner of our own (README, "The Temporal dev server"):
+ * - It instantiates the Temporal `Runtime` if none is installed, so a process that routes the SDK's logs
+ *   into pino (`installTemporalLogger`) must do that before it starts a dev server.
+ * - It copies the server's stdout and stderr to this process's own as they are, not to pino. We ask the
+ *   server for no banner (`--output none`) and no log (JSON lines at warn with LOG_LEVEL=debug).
+ * - It waits a fixed 5 s for the server to answer; a server that exits early (a broken db file) surfaces
+ *   as that timeout, and its reason is the `Error: ...` line it printed on stderr.
+ * - `stop()` kills the server (SIGKILL); SQLite in WAL mode keeps every committed transaction.
+ * - It kills the server only when its handle is dropped, which a process exit skips: an exit hook here does.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import type { SearchAttributeType } from '@temporalio/common';
+import { performance } from 'node:perf_hooks';
+import type { Connection } from '@temporalio/client';
+import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from 'pino';
 import { typeOfCliName, type SearchAttributeTypeName } from '../common/search-attributes.js';
-import { devServerExecutable, resolveTemporalCli, type EphemeralServerExecutable } from './binaries.js';
+import { devServerExecutable } from './binaries.js';
 import { getFreePort } from './ports.js';
 import { registerSearchAttributes } from './search-attributes.js';
 
@@ -31,10 +46,8 @@ export interface DevServerOptions {
   logger?: Logger;
   /** Codec server the Web UI sends encrypted payloads to for display (`--ui-codec-endpoint`). */
   uiCodecEndpoint?: string;
-  /** Extra CLI args (e.g. `--dynamic-config-value`), appended verbatim. */
+  /** Extra CLI args (e.g. `--dynamic-config-value`), appended verbatim (a repeated flag's last value wins). */
   extraArgs?: string[];
-  /** How long to wait for the frontend to answer. Default 60 s. */
-  startTimeoutMs?: number;
 }
 
 export interface DevServer {
@@ -43,249 +56,160 @@ export interface DevServer {
   namespace: string;
   /** Web UI URL when the UI is enabled. */
   uiUrl?: string;
-  /** 'cli' = our own spawned binary, 'sdk' = @temporalio/testing fallback. */
-  via: 'cli' | 'sdk';
   stop(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
-const STOP_GRACE_MS = 10_000;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Keeps the last N lines of the server output for error messages. */
-class Tail {
-  private lines: string[] = [];
-  constructor(private readonly max = 60) {}
-  push(chunk: string): string[] {
-    const lines = chunk.split(/\r?\n/).filter((l) => l.trim() !== '');
-    this.lines.push(...lines);
-    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
-    return lines;
-  }
-  toString(): string {
-    return this.lines.join('\n');
-  }
-}
-
-function searchAttributeArgs(attrs: Record<string, SearchAttributeTypeName>): string[] {
-  return Object.entries(attrs).flatMap(([name, type]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid search attribute name: ${name}`);
-    if (!typeOfCliName(type)) throw new Error(`invalid search attribute type for ${name}: ${String(type)}`);
-    return ['--search-attribute', `${name}=${type}`];
-  });
-}
+/** How long the namespace may take to appear after the frontend answers. */
+const NAMESPACE_WAIT_MS = 10_000;
 
 // WAL lets the server use concurrent readers; synchronous=normal is the usual WAL pairing
-// (durable across app crashes, may lose the last commits on power loss - fine for dev).
+// (durable across process crashes and kills, may lose the last commits on power loss - fine for dev).
 // Note: the CLI forwards any --sqlite-pragma KEY=VALUE to the sqlite DSN unvalidated.
 const SQLITE_PRAGMA_ARGS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 
-function uiCodecArgs(opts: DevServerOptions): string[] {
-  return opts.uiCodecEndpoint && opts.uiPort !== false ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
-}
-
-interface Normalized extends DevServerOptions {
-  namespace: string;
-  port: number;
-  uiPort: number | false;
-  dbFile?: string;
-  startTimeoutMs: number;
-}
-
-async function normalize(opts: DevServerOptions): Promise<Normalized> {
-  const dbFile = opts.dbFile ? path.resolve(opts.dbFile) : undefined;
-  if (dbFile) mkdirSync(path.dirname(dbFile), { recursive: true });
-  const { dbFile: _ignored, ...rest } = opts;
-  return {
-    ...rest,
-    ...(dbFile ? { dbFile } : {}),
-    namespace: opts.namespace ?? 'default',
-    port: opts.port || (await getFreePort()),
-    uiPort: opts.uiPort === false ? false : opts.uiPort || (await getFreePort()),
-    startTimeoutMs: opts.startTimeoutMs ?? 60_000,
-  };
+/** The attributes as the SDK's keys; names and types are checked here, since a bad one only makes the CLI exit. */
+function searchAttributeTypes(attrs: Record<string, SearchAttributeTypeName>): Record<string, SearchAttributeType> {
+  return Object.fromEntries(
+    Object.entries(attrs).map(([name, typeName]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid search attribute name: ${name}`);
+      const type = typeOfCliName(typeName);
+      if (!type) throw new Error(`invalid search attribute type for ${name}: ${String(typeName)}`);
+      return [name, type];
+    }),
+  );
 }
 
 /**
- * Waits until the frontend answers and `namespace` is registered.
- * Returns an open Connection (caller closes it). Aborts early if `exited()` reports a dead process.
+ * Fails unless `port` can be bound. The CLI would exit on a taken port, but core's readiness check would
+ * connect to whatever else listens there (another dev server) and report success.
  */
-async function waitUntilReady(address: string, namespace: string, timeoutMs: number, exited: () => string | undefined): Promise<Connection> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    const why = exited();
-    if (why) throw new Error(why);
-    const conn = Connection.lazy({ address, connectTimeout: 2_000 });
+async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `cannot start the Temporal dev server: its ${what} port ${HOST}:${port} is taken (${err.code ?? err.message}); stop what listens there or choose another port`,
+        ),
+      ),
+    );
+    probe.listen(port, HOST, () => probe.close(() => resolve()));
+  });
+}
+
+/** The frontend can answer slightly before the namespace registry has the namespace. */
+async function waitForNamespace(connection: Connection, namespace: string): Promise<void> {
+  const deadline = performance.now() + NAMESPACE_WAIT_MS;
+  for (;;) {
     try {
-      await conn.ensureConnected();
-      // The frontend can accept calls slightly before the namespace registry is populated.
-      await conn.workflowService.describeNamespace({ namespace });
-      return conn;
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
     } catch (err) {
-      lastErr = err;
-      await conn.close().catch(() => undefined);
-      await sleep(200);
+      if (performance.now() > deadline) throw new Error(`namespace ${namespace} did not appear on the Temporal dev server`, { cause: err });
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const why = exited();
-  if (why) throw new Error(why);
-  throw new Error(`Temporal dev server at ${address} not ready after ${timeoutMs} ms: ${String(lastErr)}`);
 }
 
 /**
- * The CLI registers --search-attribute only on namespaces it creates in that launch, so with a
- * reused db file newly added attributes would be silently missing. Add whatever is missing here;
- * a type mismatch is an error because workflows would fail at runtime anyway.
+ * The pid of this process's child that runs `start-dev` on `port` (core does not say): Linux reads /proc,
+ * elsewhere `ps`; undefined when neither finds it.
  */
-async function reconcileSearchAttributes(conn: Connection, namespace: string, wanted: Record<string, SearchAttributeTypeName>, logger?: Logger): Promise<void> {
-  // Every name was checked by searchAttributeArgs before the server started.
-  const types = Object.fromEntries(Object.entries(wanted).map(([name, type]) => [name, typeOfCliName(type) as SearchAttributeType]));
-  await registerSearchAttributes(conn, namespace, types, logger);
+function serverPid(port: number): number | undefined {
+  const isServer = (ppid: number, args: string[]) => ppid === process.pid && args.includes('start-dev') && args[args.indexOf('--port') + 1] === String(port);
+  if (process.platform === 'linux') {
+    for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); // "pid (comm) state ppid ...", comm may hold spaces
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (isServer(ppid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'))) return Number(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
+  }
+  try {
+    const rows = execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'args='], { encoding: 'utf8' }).split('\n');
+    const row = rows.map((r) => r.trim().split(/\s+/)).find(([, ppid, ...args]) => isServer(Number(ppid), args));
+    return row ? Number(row[0]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a Temporal dev server; see DevServerOptions. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const opts = await normalize(options);
-  const { namespace, port, uiPort, dbFile } = opts;
-  const log = opts.logger?.child({ component: 'temporal-dev-server' });
+  const namespace = options.namespace ?? 'default';
+  const types = searchAttributeTypes(options.searchAttributes);
+  const dbFile = options.dbFile ? path.resolve(options.dbFile) : undefined;
+  if (dbFile) mkdirSync(path.dirname(dbFile), { recursive: true });
+  const port = options.port || (await getFreePort());
+  const uiPort = options.uiPort === false ? false : options.uiPort || (await getFreePort());
+  await assertPortFree(port, 'gRPC');
+  if (uiPort !== false) await assertPortFree(uiPort, 'Web UI');
+  const log = options.logger?.child({ component: 'temporal-dev-server' });
+  const started = performance.now();
 
-  const cli = resolveTemporalCli();
-  if (!cli) {
-    log?.warn('temporal CLI not found (run scripts/setup-tools.sh); falling back to the SDK download');
-    return await startViaSdk(opts, { type: 'cached-download' });
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: devServerExecutable(),
+        ip: HOST,
+        port,
+        namespace,
+        ...(dbFile ? { dbFilename: dbFile } : {}),
+        ...(uiPort === false ? { ui: false } : { ui: true, uiPort }),
+        // The CLI registers these only on a namespace it creates; reconciled below for an older db file.
+        searchAttributes: Object.entries(types).map(([name, type]) => defineSearchAttributeKey(name, type)),
+        // Core copies the server's output to our stdout/stderr as it is. Its log (even at error level it
+        // reports core's first readiness probes as failures) only with LOG_LEVEL=debug, as JSON lines; a
+        // server that cannot start still prints why (`Error: ...`, not a log line).
+        log: { format: 'json', level: log?.isLevelEnabled('debug') ? 'warn' : 'never' },
+        extraArgs: [
+          '--output',
+          'none', // no start-up banner on stdout; start.ts logs the addresses
+          ...(dbFile ? SQLITE_PRAGMA_ARGS : []),
+          ...(options.uiCodecEndpoint && uiPort !== false ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+          ...(options.extraArgs ?? []),
+        ],
+      },
+    });
+  } catch (err) {
+    throw new Error(
+      `the Temporal dev server did not start on ${HOST}:${port}${dbFile ? ` with ${dbFile}` : ''}: ${err instanceof Error ? err.message : String(err)}. ` +
+        'If it exited, it printed why on stderr (`Error: ...`).',
+      { cause: err },
+    );
   }
 
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    HOST,
-    '--port',
-    String(port),
-    '--namespace',
-    namespace,
-    ...searchAttributeArgs(opts.searchAttributes),
-    '--log-level',
-    'warn',
-    ...(dbFile ? ['--db-filename', dbFile, ...SQLITE_PRAGMA_ARGS] : []),
-    ...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]),
-    ...uiCodecArgs(opts),
-    ...(opts.extraArgs ?? []),
-  ];
-  const address = `${HOST}:${port}`;
-  const started = Date.now();
-  log?.debug({ cli, args }, 'spawning temporal dev server');
-
-  const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail = new Tail();
-  const onOutput = (stream: 'stdout' | 'stderr') => (buf: Buffer) => {
-    for (const line of tail.push(buf.toString('utf8'))) log?.debug({ stream }, line);
-  };
-  child.stdout?.on('data', onOutput('stdout'));
-  child.stderr?.on('data', onOutput('stderr'));
-
-  let exitInfo: string | undefined;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = `code ${String(code)}, signal ${String(signal)}`;
-      resolve();
-    });
-    child.once('error', (err) => {
-      exitInfo = `spawn error: ${err.message}`;
-      resolve();
-    });
-  });
-  // Don't leave an orphan server holding the port/db file if this Node process exits without stop().
+  // Don't leave an orphan server holding the port and the db file if this process exits without stop().
+  const pid = serverPid(port);
+  if (pid === undefined) log?.warn({ port }, 'could not find the dev server process: it outlives this process unless stopped');
   const killOnExit = () => {
-    if (exitInfo === undefined) child.kill('SIGKILL');
+    if (pid !== undefined && serverPid(port) === pid) process.kill(pid, 'SIGKILL');
   };
   process.once('exit', killOnExit);
-
-  const stop = async (): Promise<void> => {
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
     process.removeListener('exit', killOnExit);
-    if (exitInfo !== undefined) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      log?.warn('temporal dev server did not exit after SIGTERM, sending SIGKILL');
-      child.kill('SIGKILL');
-    }, STOP_GRACE_MS);
-    await exitPromise;
-    clearTimeout(timer);
+    return (stopped ??= env.teardown());
   };
-
-  let conn: Connection | undefined;
   try {
-    conn = await waitUntilReady(address, namespace, opts.startTimeoutMs, () =>
-      exitInfo === undefined ? undefined : `temporal dev server exited early (${exitInfo}); output tail:\n${tail.toString()}`,
-    );
-    await reconcileSearchAttributes(conn, namespace, opts.searchAttributes, log);
+    await waitForNamespace(env.connection, namespace);
+    await registerSearchAttributes(env.connection, namespace, types, log);
   } catch (err) {
     await stop();
-    if (err instanceof Error && !err.message.includes('output tail')) {
-      err.message += `\nserver output tail:\n${tail.toString()}`;
-    }
     throw err;
-  } finally {
-    await conn?.close().catch(() => undefined);
   }
 
-  log?.info({ address, namespace, dbFile, ms: Date.now() - started }, 'temporal dev server ready');
+  log?.info({ address: env.address, namespace, dbFile, ms: Math.round(performance.now() - started) }, 'temporal dev server ready');
   return {
-    address,
+    address: env.address,
     namespace,
     ...(uiPort === false ? {} : { uiUrl: `http://${HOST}:${uiPort}` }),
-    via: 'cli',
     stop,
-  };
-}
-
-/**
- * Fallback through @temporalio/testing (by default it downloads and caches the CLI on first use).
- * Exported with an explicit executable so this path can be tested even when a CLI is installed.
- */
-export async function startViaSdk(options: DevServerOptions, executable: EphemeralServerExecutable = devServerExecutable()): Promise<DevServer> {
-  const opts = await normalize(options);
-  const { namespace, port, uiPort, dbFile } = opts;
-  // Dynamic import: devDependency with a native addon; only load it when actually needed.
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const log = opts.logger?.child({ component: 'temporal-dev-server' });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable,
-      ip: HOST,
-      port,
-      namespace,
-      ...(dbFile ? { dbFilename: dbFile } : {}),
-      ...(uiPort === false ? { ui: false } : { ui: true, uiPort }),
-      log: { format: 'pretty', level: 'warn' },
-      // Raw CLI args: same behaviour as the spawn path and no SearchAttributeKey mapping needed.
-      extraArgs: [...searchAttributeArgs(opts.searchAttributes), ...(dbFile ? SQLITE_PRAGMA_ARGS : []), ...uiCodecArgs(opts), ...(opts.extraArgs ?? [])],
-    },
-  });
-  const address = env.address;
-  let conn: Connection | undefined;
-  try {
-    conn = await waitUntilReady(address, namespace, opts.startTimeoutMs, () => undefined);
-    await reconcileSearchAttributes(conn, namespace, opts.searchAttributes, log);
-  } catch (err) {
-    await env.teardown();
-    throw err;
-  } finally {
-    await conn?.close().catch(() => undefined);
-  }
-  log?.info({ address, namespace, dbFile }, 'temporal dev server ready (via @temporalio/testing)');
-  let stopped = false;
-  return {
-    address,
-    namespace,
-    ...(uiPort === false ? {} : { uiUrl: `http://${HOST}:${uiPort}` }),
-    via: 'sdk',
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await env.teardown();
-    },
   };
 }

@@ -18,6 +18,7 @@ import { ensureLocalPayloadKeyFile } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js';
 import { connectClient } from '../infra/temporal-connection.js';
+import { installTemporalLogger } from '../infra/temporal-logger.js';
 import { seedBuiltinCalendars } from '../templates/builtin-calendars.js';
 import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { runWorker, type RunningWorker } from '../workers/run.js';
@@ -49,6 +50,8 @@ exitHook((done) => {
 });
 
 async function main(): Promise<void> {
+  // First: the dev server below starts through the SDK's Runtime, which can only be set up before its first use.
+  installTemporalLogger(logger, config.TEMPORAL_LOG_LEVEL);
   const dataDir = path.resolve(config.DATA_DIR);
   if (!config.PAYLOAD_KEYS && !config.PAYLOAD_KEYS_FILE) {
     // Locally a key is made once and kept beside the data it protects; production sets its own.

@@ -4,7 +4,7 @@
  * already-validated object and import only its *types* from this file (zod stays out of the bundle).
  */
 import { z } from 'zod';
-import { parseDuration } from '../common/duration.js';
+import { isWorkingTime, parseDuration, type DurationSpec } from '../common/duration.js';
 import { ESCALATION_ACTIONS } from '../common/types.js';
 
 /** Ids of templates, departments and tasks: readable, URL-safe, stable. */
@@ -45,6 +45,72 @@ export const IsoDuration = z
     return ms !== undefined && ms > 0 && ms <= MAX_DURATION_MS;
   }, 'an ISO 8601 duration greater than zero and at most 100 years, in weeks, days, hours, minutes or seconds (e.g. PT48H, P60D, PT10S)');
 
+/** Working time on the template's calendar: whole working days, or working hours. */
+const WorkingDays = z.strictObject({
+  workingDays: z.number().int().min(1).max(1000).describe("working days on the template's calendar; the day the period starts on does not count"),
+});
+const WorkingHours = z.strictObject({
+  workingHours: z.number().gt(0).max(10_000).describe("working hours on the template's calendar, from the moment the period starts"),
+});
+
+/** A period: wall-clock time (ISO 8601) or working time counted on the template's `calendar`. */
+export const Duration = z.union([IsoDuration, WorkingDays, WorkingHours]).meta({
+  description: 'an ISO 8601 duration (wall-clock time, e.g. PT48H) or working time on the template calendar: { "workingDays": n } or { "workingHours": n }',
+});
+
+/**
+ * The order of two periods when they are counted alike (both wall-clock, both working days, both
+ * working hours); undefined when they are not, since a working day's length depends on the calendar.
+ */
+function compareDurations(a: DurationSpec, b: DurationSpec): number | undefined {
+  if (typeof a === 'string' && typeof b === 'string') return (parseDuration(a) as number) - (parseDuration(b) as number);
+  if (typeof a === 'object' && typeof b === 'object') {
+    if ('workingDays' in a && 'workingDays' in b) return a.workingDays - b.workingDays;
+    if ('workingHours' in a && 'workingHours' in b) return a.workingHours - b.workingHours;
+  }
+  return undefined;
+}
+
+/** What every kind states about time: its calendar, and how long an applicant has to supply information. */
+const TimeRules = {
+  calendar: Slug.optional().describe("the working-time calendar (GET /v1/calendars) that the template's working durations are counted on"),
+  supplementWithin: Duration.optional().describe(
+    'how long the applicant has to supply information a department asked for; default 10 working days on the calendar, or P14D without one',
+  ),
+  supplementReminders: z
+    .array(Duration)
+    .max(5)
+    .optional()
+    .describe('reminders to the applicant this long before the supplement date; default 2 working days on the calendar, or P2D without one'),
+  onSupplementTimeout: z
+    .enum(['abandon', 'resume'])
+    .default('abandon')
+    .describe('when the supplement date passes: close the case as abandoned, or restart the clocks without the documents'),
+};
+
+/** Every period of a template that is counted in working time, with where it is. */
+function workingDurations(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => workingDurations(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  if (isWorkingTime(value as DurationSpec) && ('workingDays' in value || 'workingHours' in value)) return [path];
+  return Object.entries(value).flatMap(([k, v]) => workingDurations(v, [...path, k]));
+}
+
+/** Working time needs a calendar; reminders come before the supplement date. */
+function checkTimeRules(
+  t: { calendar?: string | undefined; supplementWithin?: DurationSpec | undefined; supplementReminders?: DurationSpec[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!t.calendar) {
+    for (const path of workingDurations(t)) ctx.addIssue({ code: 'custom', path, message: 'working time needs the template to name its `calendar`' });
+  }
+  t.supplementReminders?.forEach((r, i) => {
+    const order = compareDurations(r, t.supplementWithin ?? (t.calendar ? { workingDays: 10 } : 'P14D'));
+    if (order !== undefined && order >= 0)
+      ctx.addIssue({ code: 'custom', path: ['supplementReminders', i], message: 'a reminder must come before the supplement date' });
+  });
+}
+
 export const EscalationStep = z.strictObject({
   at: z.number().gt(0).lte(1).describe("fraction of the task's SLA at which the step fires"),
   action: z.enum(ESCALATION_ACTIONS),
@@ -67,7 +133,7 @@ const Title = Text(200);
 export const DepartmentReview = z.strictObject({
   dept: Slug,
   title: Title,
-  sla: IsoDuration.optional().describe("the department's own SLA; defaults to the template's"),
+  sla: Duration.optional().describe("the department's own SLA; defaults to the template's"),
 });
 
 export const FollowUp = z.strictObject({ dept: Slug, title: Title });
@@ -77,30 +143,30 @@ export const OneStopTemplate = z
     id: Slug,
     title: Title,
     kind: z.literal('one-stop-approval'),
-    sla: IsoDuration,
+    sla: Duration,
     onDeadline: z.enum(['escalate', 'deem-approved']).default('escalate'),
     escalation: EscalationLadder,
     departments: z.array(DepartmentReview).min(1).max(50),
     followUps: z.array(FollowUp).max(20).default([]),
+    ...TimeRules,
   })
   .superRefine((t, ctx) => {
+    checkTimeRules(t, ctx);
     const seen = new Set<string>();
     t.departments.forEach((d, i) => {
       if (seen.has(d.dept)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'dept'], message: `department ${d.dept} appears twice` });
       seen.add(d.dept);
-      if (d.sla && (parseDuration(d.sla) as number) > (parseDuration(t.sla) as number)) {
+      if (d.sla && (compareDurations(d.sla, t.sla) ?? 0) > 0) {
         ctx.addIssue({ code: 'custom', path: ['departments', i, 'sla'], message: "a department's SLA cannot exceed the case SLA" });
       }
     });
   });
 
-const ms = (d: string) => parseDuration(d) as number;
-
 export const Obligation = z.strictObject({
   qualification: Slug.describe('stable id of the missing qualification; the verification task is `verify:<qualification>`'),
   dept: Slug.describe('department that verifies the certificate'),
   title: Title,
-  due: IsoDuration.describe('period from the provisional permit within which the certificate must be verified'),
+  due: Duration.describe('period from the provisional permit within which the certificate must be verified'),
 });
 
 export const ProduceFirstTemplate = z
@@ -108,24 +174,26 @@ export const ProduceFirstTemplate = z
     id: Slug,
     title: Title,
     kind: z.literal('produce-first-certify-later'),
-    eligibility: z.strictObject({ dept: Slug, title: Title.default('Eligibility for production on a pledge'), sla: IsoDuration }),
+    eligibility: z.strictObject({ dept: Slug, title: Title.default('Eligibility for production on a pledge'), sla: Duration }),
     obligations: z.array(Obligation).min(1).max(50),
-    reminders: z.array(IsoDuration).max(10).default(['P7D', 'P1D']).describe('reminders this long before each due date'),
-    grace: IsoDuration.describe('after a due date passes unverified, how long until the permit is suspended'),
-    revokeAfter: IsoDuration.describe('how long a suspension may last before the permit is revoked'),
-    verificationSla: IsoDuration.default('P3D').describe('SLA of each verification task (its escalation ladder runs on it)'),
+    reminders: z.array(Duration).max(10).default(['P7D', 'P1D']).describe('reminders this long before each due date'),
+    grace: Duration.describe('after a due date passes unverified, how long until the permit is suspended'),
+    revokeAfter: Duration.describe('how long a suspension may last before the permit is revoked'),
+    verificationSla: Duration.default('P3D').describe('SLA of each verification task (its escalation ladder runs on it)'),
     escalation: EscalationLadder,
+    ...TimeRules,
   })
   .superRefine((t, ctx) => {
+    checkTimeRules(t, ctx);
     const seen = new Set<string>();
     t.obligations.forEach((o, i) => {
       if (seen.has(o.qualification))
         ctx.addIssue({ code: 'custom', path: ['obligations', i, 'qualification'], message: `qualification ${o.qualification} appears twice` });
       seen.add(o.qualification);
     });
-    const shortest = Math.min(...t.obligations.map((o) => ms(o.due)));
     t.reminders.forEach((r, i) => {
-      if (ms(r) >= shortest) ctx.addIssue({ code: 'custom', path: ['reminders', i], message: 'a reminder must come before the shortest due period ends' });
+      if (t.obligations.some((o) => (compareDurations(r, o.due) ?? -1) >= 0))
+        ctx.addIssue({ code: 'custom', path: ['reminders', i], message: 'a reminder must come before the shortest due period ends' });
     });
   });
 
@@ -138,24 +206,27 @@ export const Money = z.strictObject({
   currency: Currency,
 });
 
-const TaskSpec = z.strictObject({ dept: Slug, sla: IsoDuration });
+const TaskSpec = z.strictObject({ dept: Slug, sla: Duration });
 
-export const ClaimTemplate = z.strictObject({
-  id: Slug,
-  title: Title,
-  kind: z.literal('claim-prepayment'),
-  acknowledge: TaskSpec.describe('the claims desk accepts or rejects the claim'),
-  prepayment: z.strictObject({
-    dept: Slug,
-    sla: IsoDuration.describe('from acceptance'),
-    maxRatio: z.number().gt(0).lte(1).describe('the advance may not exceed this share of the claimed amount'),
-    approvalThreshold: Money.describe('a proposal above this needs a second approver'),
-    approverDept: Slug,
-  }),
-  assessment: TaskSpec,
-  settlement: z.strictObject({ sla: IsoDuration.describe('from acceptance to settlement') }),
-  escalation: EscalationLadder,
-});
+export const ClaimTemplate = z
+  .strictObject({
+    id: Slug,
+    title: Title,
+    kind: z.literal('claim-prepayment'),
+    acknowledge: TaskSpec.describe('the claims desk accepts or rejects the claim'),
+    prepayment: z.strictObject({
+      dept: Slug,
+      sla: Duration.describe('from acceptance'),
+      maxRatio: z.number().gt(0).lte(1).describe('the advance may not exceed this share of the claimed amount'),
+      approvalThreshold: Money.describe('a proposal above this needs a second approver'),
+      approverDept: Slug,
+    }),
+    assessment: TaskSpec,
+    settlement: z.strictObject({ sla: Duration.describe('from acceptance to settlement') }),
+    escalation: EscalationLadder,
+    ...TimeRules,
+  })
+  .superRefine(checkTimeRules);
 
 /** Every template kind; later kinds join this union. */
 export const Template = z.discriminatedUnion('kind', [OneStopTemplate, ProduceFirstTemplate, ClaimTemplate]);

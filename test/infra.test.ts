@@ -1,7 +1,8 @@
 // Integration test for the local infrastructure helpers: both servers must persist their state
 // across a stop/start on the same data dir / db file (that is what `npm start` relies on).
 import { chmodSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -9,6 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { devServerExecutable, resolveTemporalCli, resolveTestServer } from '../infra/binaries.js';
 import { ensureDatabase, startEmbeddedPostgres } from '../infra/embedded-postgres.js';
+import { getFreePort } from '../infra/ports.js';
 import { startDevServer } from '../infra/temporal-dev-server.js';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'onestop-infra-'));
@@ -109,7 +111,6 @@ describe('temporal dev server', () => {
 
     const first = await startDevServer({ dbFile, namespace, uiPort: false, searchAttributes });
     try {
-      expect(first.via).toBe('cli');
       expect(first.namespace).toBe(namespace);
       const attrs = await listCustom(first.address);
       expect(attrs).toMatchObject({ CaseStatus: 2, CaseOverdue: 5 }); // IndexedValueType KEYWORD, BOOL
@@ -137,3 +138,55 @@ describe('temporal dev server', () => {
     await expect(startDevServer({ dbFile, namespace, uiPort: false, searchAttributes: { CaseStatus: 'Text' } })).rejects.toThrow(/CaseStatus \(wanted Text/);
   });
 });
+
+describe('temporal dev server failures', () => {
+  it('says which port is taken instead of connecting to whatever listens there', async () => {
+    const squatter = net.createServer();
+    const port = await getFreePort();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(startDevServer({ port, uiPort: false, searchAttributes: {} })).rejects.toThrow(`gRPC port 127.0.0.1:${port} is taken`);
+      await expect(startDevServer({ uiPort: port, searchAttributes: {} })).rejects.toThrow(`Web UI port 127.0.0.1:${port} is taken`);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('reports a server that exits at once (after the SDK waited its 5 s), here on a db file that is not a database', async () => {
+    const dbFile = path.join(tmpRoot, 'not-a-database.db');
+    writeFileSync(dbFile, 'not SQLite: '.repeat(100));
+    const error = await startDevServer({ dbFile, uiPort: false, searchAttributes: {} }).then(
+      () => 'started',
+      (err: Error) => err.message,
+    );
+    expect(error).toMatch(/^the Temporal dev server did not start on 127\.0\.0\.1:\d+ with /);
+    expect(error).toContain(`with ${dbFile}: `);
+    expect(error).toContain('did not start within 5s');
+  });
+
+  it('leaves no server running when the process that started it exits without stopping it', async () => {
+    const port = await getFreePort();
+    const script = `
+      import { startDevServer } from ${JSON.stringify(path.resolve(import.meta.dirname, '../infra/temporal-dev-server.ts'))};
+      await startDevServer({ port: ${port}, uiPort: false, searchAttributes: {} });
+      console.log('started');
+      process.exit(0);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    expect(out).toContain('started');
+    await expect.poll(() => isListening(port), { timeout: 5_000 }).toBe(false);
+  });
+});
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}

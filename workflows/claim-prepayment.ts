@@ -5,14 +5,16 @@
  * the assessed amount then settles the claim: the remainder is paid, or an overpaid advance is
  * recorded for recovery. Money is integer minor units with its currency throughout.
  */
-import { durationMs } from '../common/duration.js';
+import { describeDuration } from '../common/duration.js';
 import { formatMoney, share } from '../common/money.js';
 import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecord, SettlementView } from '../common/types.js';
 import type { ClaimTemplate } from '../templates/schema.js';
 import type { DecisionInput, OpenCaseInput } from './definitions.js';
 import { assertFourEyes } from './lib/actors.js';
-import { CaseCore } from './lib/case-core.js';
+import { patched } from '@temporalio/workflow';
+import { APPLICANT_NOTICES, CaseCore } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
+import type { Span } from './lib/case-time.js';
 import type { TaskState } from './lib/tasks.js';
 import { iso } from './lib/time.js';
 
@@ -31,6 +33,9 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
 
   let acceptedAtMs: number | null = null;
   let acceptedMark = 0;
+  /** From acceptance: the prepayment and settlement periods. */
+  let prepaymentSpan: Span | null = null;
+  let settlementSpan: Span | null = null;
   let proposed: Money | null = null;
   let proposedBy: Actor | null = null;
   let approvedBy: Actor | null = null;
@@ -41,10 +46,7 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
   let settlement: SettlementView | null = null;
 
   const c: CaseCore<ClaimTemplate> = new CaseCore(input, {
-    deadlineMs: (at) =>
-      acceptedAtMs === null
-        ? c.clock.shifted(c.openedAtMs + durationMs(template.acknowledge.sla), 0, at)
-        : c.clock.shifted(acceptedAtMs + durationMs(template.settlement.sla), acceptedMark, at),
+    deadlineMs: (at) => (settlementSpan === null ? c.time.due(acknowledgeSpan, 0, at) : c.time.due(settlementSpan, acceptedMark, at)),
     extraView: () => ({
       acceptedAt: acceptedAtMs === null ? null : iso(acceptedAtMs),
       prepayment: { cap, proposed, proposedBy: proposedBy?.sub ?? null, approvedBy: approvedBy?.sub ?? null, declined },
@@ -60,12 +62,15 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     statusAfterSupplement: () => (acceptedAtMs === null ? 'in-review' : payments.length ? 'prepaid' : 'accepted'),
   });
 
+  const acknowledgeSpan = c.time.spanOf(template.acknowledge.sla, c.openedAtMs);
   c.openTask(
-    { taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', slaMs: durationMs(template.acknowledge.sla) },
+    { taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', sla: c.time.resolve(template.acknowledge.sla) },
     c.openedAtMs,
   );
-  c.deadlines.add('acknowledge:deadline', c.openedAtMs + durationMs(template.acknowledge.sla), c.openedAtMs, () =>
-    acceptedAtMs === null ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${template.acknowledge.sla}`) : undefined,
+  c.deadlines.add('acknowledge:deadline', acknowledgeSpan, c.openedAtMs, () =>
+    acceptedAtMs === null
+      ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${describeDuration(template.acknowledge.sla)}`)
+      : undefined,
   );
 
   function validateDecision(d: DecisionInput, task: TaskState): void {
@@ -107,7 +112,7 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
             taskId: APPROVAL,
             dept: template.prepayment.approverDept,
             title: `Approve a prepayment of ${formatMoney(proposed)}`,
-            slaMs: remainingPrepaymentMs(at),
+            sla: remainingPrepayment(at),
           };
           // After a refused approval the same task opens again (task ids are unique on a case).
           const refused = c.task(APPROVAL);
@@ -132,28 +137,32 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     }
   }
 
-  function remainingPrepaymentMs(at: number): number {
-    const due = c.clock.shifted((acceptedAtMs as number) + durationMs(template.prepayment.sla), acceptedMark, at);
-    return Math.max(60_000, due - at);
+  /** What is left of the prepayment period at `at` (at least a minute), counted as the period is. */
+  function remainingPrepayment(at: number) {
+    const span = prepaymentSpan as Span;
+    const due = c.time.due(span, acceptedMark, at);
+    return { measure: span.measure, budgetMs: Math.max(60_000, c.time.between(span.measure, at, due)), fromNextWorkingDay: false };
   }
 
   function accept(at: number): void {
     c.status = 'accepted';
     acceptedAtMs = at;
     acceptedMark = c.clock.pausedMs(at);
-    c.openTask({ taskId: PREPAYMENT, dept: template.prepayment.dept, title: 'Propose the prepayment', slaMs: durationMs(template.prepayment.sla) }, at);
-    c.deadlines.add('prepayment:deadline', at + durationMs(template.prepayment.sla), at, () =>
+    prepaymentSpan = c.time.spanOf(template.prepayment.sla, at);
+    settlementSpan = c.time.spanOf(template.settlement.sla, at);
+    c.openTask({ taskId: PREPAYMENT, dept: template.prepayment.dept, title: 'Propose the prepayment', sla: c.time.resolve(template.prepayment.sla) }, at);
+    c.deadlines.add('prepayment:deadline', prepaymentSpan, at, () =>
       payments.length || declined
         ? undefined
-        : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${template.prepayment.sla} of acceptance`),
+        : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${describeDuration(template.prepayment.sla)} of acceptance`),
     );
-    c.deadlines.add('settlement:deadline', at + durationMs(template.settlement.sla), at, () =>
-      c.breach('breach:settlement', `claim ${c.caseId} not settled within ${template.settlement.sla} of acceptance`),
+    c.deadlines.add('settlement:deadline', settlementSpan, at, () =>
+      c.breach('breach:settlement', `claim ${c.caseId} not settled within ${describeDuration(template.settlement.sla)} of acceptance`),
     );
   }
 
   function openAssessment(at: number): void {
-    c.openTask({ taskId: ASSESSMENT, dept: template.assessment.dept, title: 'Assess the loss', slaMs: durationMs(template.assessment.sla) }, at);
+    c.openTask({ taskId: ASSESSMENT, dept: template.assessment.dept, title: 'Assess the loss', sla: c.time.resolve(template.assessment.sla) }, at);
   }
 
   async function payPrepayment(at: number): Promise<void> {
@@ -162,6 +171,9 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     c.status = 'prepaid';
     c.touch();
     openAssessment(at);
+    if (patched(APPLICANT_NOTICES)) {
+      await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);
+    }
   }
 
   /**
@@ -193,6 +205,15 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
       }
     });
     settlement = { assessed, prepaid, remainder, recovery };
+    if (patched(APPLICANT_NOTICES)) {
+      const outcome =
+        remainder.amount > 0
+          ? `the remaining ${formatMoney(remainder)} was paid`
+          : remainder.amount < 0
+            ? `${formatMoney(money(-remainder.amount))} of the prepayment is to be recovered`
+            : 'nothing more is due';
+      await c.tellApplicant('settlement', 'settlement', `claim ${c.caseId} is settled at ${formatMoney(assessed)}: ${outcome}`);
+    }
     await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
   }
 

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Applicant, CaseKind, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
+import type { PinnedCalendar } from '../common/working-time.js';
 import type { Template } from '../templates/schema.js';
 // Types only: the API imports this file and must not load workflow code.
 import type * as workflows from './index.js';
@@ -17,6 +18,11 @@ export interface OpenCaseInput<T = Template> {
   details: Record<string, unknown>;
   openedBy: Actor;
   priority: boolean;
+  /**
+   * The calendar version the template's working time is counted on, pinned when the case opened:
+   * a calendar published later never moves this case's due dates, and replay stays deterministic.
+   */
+  calendar?: PinnedCalendar;
 }
 
 export interface DecisionInput {

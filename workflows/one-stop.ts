@@ -3,7 +3,7 @@
  * decided within the template's SLA. Any reject rejects the case; all approvals approve it with a
  * decision number; `request-info` stops every clock until the applicant's supplement arrives.
  */
-import { durationMs } from '../common/duration.js';
+import { describeDuration } from '../common/duration.js';
 import { SYSTEM_ACTOR, type Actor, type CaseView } from '../common/types.js';
 import type { OneStopTemplate } from '../templates/schema.js';
 import type { OpenCaseInput } from './definitions.js';
@@ -15,10 +15,9 @@ const CASE_DEADLINE = 'case:deadline';
 
 export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTemplate>): Promise<CaseView> {
   const { template } = input;
-  const caseSlaMs = durationMs(template.sla);
 
   const c: CaseCore<OneStopTemplate> = new CaseCore(input, {
-    deadlineMs: (at) => c.clock.shifted(c.openedAtMs + caseSlaMs, 0, at),
+    deadlineMs: (at) => c.time.due(caseSpan, 0, at),
     onDecision: async (d, task, at) => {
       if (d.outcome === 'request-info') c.awaitSupplement(at);
       else if (d.outcome === 'reject') await c.close('rejected', d.actor, [{ taskId: task.taskId, reason: d.comment ?? '' }]);
@@ -26,10 +25,11 @@ export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTempla
     },
   });
 
+  const caseSpan = c.time.spanOf(template.sla, c.openedAtMs);
   for (const d of template.departments) {
-    c.openTask({ taskId: d.dept, dept: d.dept, title: d.title, slaMs: d.sla ? durationMs(d.sla) : caseSlaMs }, c.openedAtMs);
+    c.openTask({ taskId: d.dept, dept: d.dept, title: d.title, sla: c.time.resolve(d.sla ?? template.sla) }, c.openedAtMs);
   }
-  c.deadlines.add(CASE_DEADLINE, c.openedAtMs + caseSlaMs, c.openedAtMs, onCaseDeadline);
+  c.deadlines.add(CASE_DEADLINE, caseSpan, c.openedAtMs, onCaseDeadline);
 
   async function closeIfAllApproved(by: Actor): Promise<void> {
     if (!c.tasks.every((t) => t.outcome === 'approve' || t.outcome === 'deemed-approved')) return;
@@ -51,10 +51,10 @@ export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTempla
 
   async function onCaseDeadline(): Promise<void> {
     const at = now();
-    await c.breach('breach', `case ${c.caseId} passed its ${template.sla} deadline undecided (${template.onDeadline})`);
+    await c.breach('breach', `case ${c.caseId} passed its ${describeDuration(template.sla)} deadline undecided (${template.onDeadline})`);
     if (template.onDeadline !== 'deem-approved') return;
     for (const task of c.tasks.filter((t) => t.status === 'open')) {
-      decideTask(task, c.clock, 'deemed-approved', SYSTEM_ACTOR, at, `no decision within ${template.sla}: deemed approved`);
+      decideTask(task, c.time, 'deemed-approved', SYSTEM_ACTOR, at, `no decision within ${describeDuration(template.sla)}: deemed approved`);
       await c.notify(
         'deemed-approved',
         `deemed:${task.taskId}`,

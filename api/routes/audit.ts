@@ -18,6 +18,7 @@ import type { Actor } from '../../common/types.js';
 import type { CaseService } from '../case-service.js';
 import type { HistoryService } from '../history-service.js';
 import { badRequest, conflict } from '../problem.js';
+import type { RouteLimit } from '../rate-limit.js';
 import type { Routes } from '../route.js';
 import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
 
@@ -52,41 +53,48 @@ const AccessEntrySchema = z
 export function auditRoutes(routes: Routes, cases: CaseService, histories: HistoryService, pool: Pool): void {
   const logRead = (req: Request, actor: Actor, caseId: string, action: AccessAction, status = 200) =>
     recordAccess(pool, { caseId, action, actor, status, requestId: req.id === undefined ? undefined : String(req.id) });
+  /** A read of the case's recorded history, decoded, for a reader who may see the case; logged, and saying where it came from. */
+  const historyRoute = (
+    route: { path: string; summary: string; limit?: RouteLimit; action: AccessAction; answer: { description: string; schema: z.ZodType } },
+    body: (json: { events: unknown[] }) => unknown,
+  ) =>
+    routes.add({
+      method: 'get',
+      path: route.path,
+      ...(route.limit ? { limit: route.limit } : {}),
+      summary: route.summary,
+      tag: 'audit',
+      params: CaseIdParam,
+      responses: { 200: route.answer, 404: { description: 'Unknown case' } },
+      handler: async ({ actor, params, req }) => {
+        const view = await cases.get(actor, params.caseId); // 404 for an unknown case
+        const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
+        const answer = body(json);
+        await logRead(req, actor, params.caseId, route.action);
+        return { body: answer, headers: { 'X-History-Source': source } };
+      },
+    });
 
-  routes.add({
-    method: 'get',
-    path: '/v1/cases/:caseId/history',
-    summary: "The auditor's timeline, derived from the recorded workflow history",
-    tag: 'audit',
-    params: CaseIdParam,
-    responses: { 200: { description: 'Timeline', schema: z.array(TimelineEntrySchema) }, 404: { description: 'Unknown case' } },
-    handler: async ({ actor, params, req }) => {
-      const view = await cases.get(actor, params.caseId); // 404 for an unknown case
-      const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
-      const timeline = timelineFromHistory(historyFromJSON(json));
-      await logRead(req, actor, params.caseId, 'timeline');
-      return { body: timeline, headers: { 'X-History-Source': source } };
+  historyRoute(
+    {
+      path: '/v1/cases/:caseId/history',
+      summary: "The auditor's timeline, derived from the recorded workflow history",
+      action: 'timeline',
+      answer: { description: 'Timeline', schema: z.array(TimelineEntrySchema) },
     },
-  });
+    (json) => timelineFromHistory(historyFromJSON(json)),
+  );
 
-  routes.add({
-    method: 'get',
-    path: '/v1/cases/:caseId/history/raw',
-    limit: 'raw-history',
-    summary: 'The recorded Temporal history as JSON, payloads decoded (from the archive once the case is archived)',
-    tag: 'audit',
-    params: CaseIdParam,
-    responses: {
-      200: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) },
-      404: { description: 'Unknown case' },
+  historyRoute(
+    {
+      path: '/v1/cases/:caseId/history/raw',
+      limit: 'raw-history',
+      summary: 'The recorded Temporal history as JSON, payloads decoded (from the archive once the case is archived)',
+      action: 'raw-history',
+      answer: { description: "Temporal's JSON history: { events: [...] }", schema: z.object({ events: z.array(z.record(z.string(), z.unknown())) }) },
     },
-    handler: async ({ actor, params, req }) => {
-      const view = await cases.get(actor, params.caseId);
-      const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
-      await logRead(req, actor, params.caseId, 'raw-history');
-      return { body: json, headers: { 'X-History-Source': source } };
-    },
-  });
+    (json) => json,
+  );
 
   routes.add({
     method: 'get',

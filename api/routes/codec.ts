@@ -26,26 +26,34 @@ export function codecRoutes(routes: Routes, client: Client): void {
   const codecs = client.options.loadedDataConverter.payloadCodecs;
   const namespace = client.options.namespace;
 
-  const checkNamespace = (given: string | string[] | undefined) => {
-    if (typeof given === 'string' && given !== '' && given !== namespace) {
-      throw badRequest(`this codec serves namespace ${namespace}, not ${given}`, [{ path: 'header.X-Namespace', message: 'another namespace' }]);
-    }
-  };
+  /** `POST /codec/<op>`: the payloads of the body, converted, for the one namespace this API serves. */
+  const codecRoute = (op: 'decode' | 'encode', summary: string, answer: string, convert: (payloads: Payload[]) => Promise<Payload[]>) =>
+    routes.add({
+      method: 'post',
+      path: `/codec/${op}`,
+      summary,
+      tag: 'codec',
+      body: CodecBody,
+      headers: NamespaceHeader,
+      responses: { 200: { description: answer, schema: CodecBody } },
+      handler: async ({ body, req }) => {
+        const given = req.headers['x-namespace'];
+        if (typeof given === 'string' && given !== '' && given !== namespace) {
+          throw badRequest(`this codec serves namespace ${namespace}, not ${given}`, [{ path: 'header.X-Namespace', message: 'another namespace' }]);
+        }
+        return { body: { payloads: (await convert(body.payloads.map(payloadFromJson))).map(payloadToJson) } };
+      },
+    });
 
-  routes.add({
-    method: 'post',
-    path: '/codec/decode',
-    summary: 'Decode (decrypt) payloads for the Temporal Web UI or CLI (codec-server protocol)',
-    tag: 'codec',
-    body: CodecBody,
-    headers: NamespaceHeader,
-    responses: { 200: { description: 'The payloads, decoded (payloads that are not encrypted are returned as they are)', schema: CodecBody } },
-    handler: async ({ body, req }) => {
-      checkNamespace(req.headers['x-namespace']);
+  codecRoute(
+    'decode',
+    'Decode (decrypt) payloads for the Temporal Web UI or CLI (codec-server protocol)',
+    'The payloads, decoded (payloads that are not encrypted are returned as they are)',
+    async (payloads) => {
       const out: Payload[] = [];
       // One at a time, so a payload that cannot be decoded is named in the answer.
-      for (const [i, p] of body.payloads.entries()) {
-        let decoded = [payloadFromJson(p)];
+      for (const [i, p] of payloads.entries()) {
+        let decoded = [p];
         try {
           for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
         } catch (err) {
@@ -55,23 +63,17 @@ export function codecRoutes(routes: Routes, client: Client): void {
         }
         out.push(...decoded);
       }
-      return { body: { payloads: out.map(payloadToJson) } };
+      return out;
     },
-  });
+  );
 
-  routes.add({
-    method: 'post',
-    path: '/codec/encode',
-    summary: 'Encode (encrypt) payloads for the Temporal Web UI or CLI (codec-server protocol)',
-    tag: 'codec',
-    body: CodecBody,
-    headers: NamespaceHeader,
-    responses: { 200: { description: 'The payloads, encrypted with the newest key', schema: CodecBody } },
-    handler: async ({ body, req }) => {
-      checkNamespace(req.headers['x-namespace']);
-      let payloads = body.payloads.map(payloadFromJson);
+  codecRoute(
+    'encode',
+    'Encode (encrypt) payloads for the Temporal Web UI or CLI (codec-server protocol)',
+    'The payloads, encrypted with the newest key',
+    async (payloads) => {
       for (const codec of codecs) payloads = await codec.encode(payloads);
-      return { body: { payloads: payloads.map(payloadToJson) } };
+      return payloads;
     },
-  });
+  );
 }

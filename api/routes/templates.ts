@@ -1,9 +1,10 @@
 /** Template routes: list, read (latest or a version), deploy a new immutable version (admin). */
 import { z } from 'zod';
+import { latestCalendar } from '../../db/calendars.js';
 import { deployTemplate, getTemplate, listTemplates } from '../../db/templates.js';
 import type { Pool } from '../../db/pool.js';
 import { Template } from '../../templates/schema.js';
-import { notFound } from '../problem.js';
+import { badRequest, notFound } from '../problem.js';
 import type { Routes } from '../route.js';
 import { TemplateIdParam, TemplateSummarySchema, TemplateVersionQuery } from '../schemas.js';
 
@@ -40,8 +41,16 @@ export function templateRoutes(routes: Routes, pool: Pool): void {
     summary: 'Deploy a template; an existing id gets its next version',
     tag: 'templates',
     body: Template,
-    responses: { 201: { description: 'Deployed', schema: z.object({ id: z.string(), version: z.number().int() }) } },
+    responses: {
+      201: { description: 'Deployed', schema: z.object({ id: z.string(), version: z.number().int() }) },
+      400: { description: 'Invalid template, or it names a calendar that is not deployed' },
+    },
     handler: async ({ body, actor }) => {
+      if (body.calendar && !(await latestCalendar(pool, body.calendar))) {
+        throw badRequest('the template names a calendar that is not deployed', [
+          { path: '/calendar', message: `no calendar ${body.calendar} (GET /v1/calendars lists them)` },
+        ]);
+      }
       const stored = await deployTemplate(pool, body, actor.sub);
       return { status: 201, body: { id: stored.id, version: stored.version }, headers: { Location: `/v1/templates/${stored.id}?version=${stored.version}` } };
     },

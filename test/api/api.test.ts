@@ -92,6 +92,8 @@ describe('a case from opening to approval through the API alone', () => {
     const asked = await decide(c.caseId, 'health', staff('health'), { outcome: 'request-info', requestedDocuments: ['floor plan'], comment: 'need the plan' });
     expect(asked.status).toBe(200);
     expect(asked.body).toMatchObject({ status: 'awaiting-supplement', sla: { paused: true } });
+    // The mask-line template names the built-in calendar: 10 working days to supply the plan.
+    expect(Date.parse(asked.body.sla.supplementDueAt)).toBeGreaterThanOrEqual(Date.now() + 10 * 86_400_000);
 
     const early = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
       as: { ...applicantActor, org: '91110000600037341L' },
@@ -113,8 +115,18 @@ describe('a case from opening to approval through the API alone', () => {
     const again = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: applicantActor, body: { documents: [{ name: 'x', ref: 'doc://x' }] } });
     expectProblem(again, 409, /not waiting/);
 
-    const timeline = (await call('GET', `/v1/cases/${c.caseId}/history`, { as: supervisor })).body.map((e: any) => e.type);
-    expect(timeline).toEqual(['case-opened', 'decision', 'clock-stopped', 'supplement-filed', 'clock-resumed']);
+    const entries = (await call('GET', `/v1/cases/${c.caseId}/history`, { as: supervisor })).body as any[];
+    expect(entries.filter((e) => e.type !== 'applicant-notified').map((e) => e.type)).toEqual([
+      'case-opened',
+      'decision',
+      'clock-stopped',
+      'supplement-filed',
+      'clock-resumed',
+    ]);
+    // What the applicant was told: that the case opened, and what to supply by when.
+    const told = entries.filter((e) => e.type === 'applicant-notified').map((e) => e.details);
+    expect(told.map((d) => d.kind)).toEqual(['case-opened', 'info-requested']);
+    expect(told[1].message).toContain(asked.body.sla.supplementDueAt);
   });
 
   test('a rejection closes the case, cancels the other tasks, and later decisions get 409', async () => {

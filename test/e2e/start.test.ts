@@ -107,7 +107,8 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   expect((await codec({ origin: uiOrigin })).status).toBe(401);
 
   // 130 = ended by SIGINT after a clean shutdown (the convention for Ctrl-C).
-  expect([0, 130]).toContain(await stop(child));
+  const firstExit = await stop(child);
+  expect([0, 130], `npm start ended with ${firstExit}; its output:\n${lastOutput.slice(-3000)}`).toContain(firstExit);
   expect(await portIsFree(temporalPort)).toBe(true);
   expect(await portIsFree(pgPort)).toBe(true);
 
@@ -146,7 +147,8 @@ test('npm start serves a case; Ctrl-C stops everything; a second start finds the
   const final = await call('GET', `/v1/cases/${caseId}`, { as: opener });
   expect(final.body.status).toBe('approved');
   expect(final.body.decision.followUps.map((f: { dept: string }) => f.dept)).toEqual(['natural-resources', 'water-utility', 'power-grid']);
-  expect([0, 130]).toContain(await stop(child));
+  const secondExit = await stop(child);
+  expect([0, 130], `npm start ended with ${secondExit}; its output:\n${lastOutput.slice(-3000)}`).toContain(secondExit);
 });
 
 function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {

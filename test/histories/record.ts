@@ -34,6 +34,8 @@ import {
 } from '../../workflows/definitions.js';
 import { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
+import { loadBuiltinCalendars } from '../../templates/builtin-calendars.js';
+import { pinCalendar } from '../../templates/calendar-pin.js';
 import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { dataConverterFor, HISTORY_TEST_KEYS } from '../support/payload-keys.js';
@@ -68,6 +70,10 @@ type Scenario = { name: string; input: Partial<OpenCaseInput<OneStopTemplate>>; 
 type PfHandle = WorkflowHandle<typeof produceFirstWorkflow>;
 type PfScenario = { name: string; missing?: string[]; drive: (h: PfHandle, sleep: (ms: number) => Promise<void>) => Promise<void> };
 const DAY = 24 * HOUR;
+/** The built-in calendar, pinned as the API pins it when a case opens. */
+const builtinCalendar = loadBuiltinCalendars().find((c) => c.id === 'cn-mainland');
+if (!builtinCalendar) throw new Error('no built-in calendar cn-mainland');
+const cnMainland = pinCalendar(builtinCalendar, 1, Date.now());
 
 const approve = (h: Handle, dept: string) => h.executeUpdate(decideUpdate, { args: [{ taskId: dept, outcome: 'approve', actor: staff(dept) }] });
 
@@ -145,6 +151,30 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Recorded after the `applicant-notices` and `supplement-deadline` patches: told of each step;
+    // no supplement within P14D (no calendar) abandons the case.
+    name: 'applicant-notices-supplement-abandoned',
+    input: {},
+    drive: async (h, sleep) => {
+      await approve(h, 'market-regulation');
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['water test'], actor: staff('health') }] });
+      await sleep(15 * DAY);
+    },
+  },
+  {
+    // Working days on the built-in calendar; the supplement date passes and the clocks restart.
+    name: 'working-days-supplement-resumed',
+    input: {
+      template: oneStopTemplate({ calendar: 'cn-mainland', sla: { workingDays: 3 }, supplementWithin: { workingDays: 2 }, onSupplementTimeout: 'resume' }),
+      calendar: cnMainland,
+    },
+    drive: async (h, sleep) => {
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['water test'], actor: staff('health') }] });
+      await sleep(5 * DAY);
+      for (const d of ['market-regulation', 'health', 'ecology']) await approve(h, d);
+    },
+  },
+  {
     name: 'withdrawn-while-awaiting-supplement',
     input: {},
     drive: async (h) => {
@@ -186,6 +216,11 @@ const pfScenarios: PfScenario[] = [
       await file(h, 'medical-device-registration');
       await verify(h, 'medical-device-registration', 'drug-administration');
     },
+  },
+  {
+    // The same path after the `applicant-notices` patch (and with working-day verification).
+    name: 'applicant-notices-certified-after-suspension',
+    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
   },
   {
     name: 'revoked-after-suspension',
@@ -254,6 +289,12 @@ const claimScenarios: ClaimScenario[] = [
     },
   },
   {
+    // The same path after the `applicant-notices` patch: told of the prepayment and the settlement.
+    name: 'applicant-notices-prepaid-with-approval-then-recovery',
+    claimed: 50_000_000,
+    drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
+  },
+  {
     name: 'prepaid-below-threshold-then-remainder-paid',
     claimed: 8_000_000,
     drive: async (h) => {
@@ -283,6 +324,10 @@ const claimScenarios: ClaimScenario[] = [
     },
   },
 ];
+
+/** The drive of another scenario, to record the same path under later code. */
+const pfDrive = (name: string) => (pfScenarios.find((x) => x.name === name) as PfScenario).drive;
+const claimDrive = (name: string) => (claimScenarios.find((x) => x.name === name) as ClaimScenario).drive;
 
 const env = await timeSkippingEnv();
 const workflowBundle = await bundle();
@@ -329,13 +374,13 @@ try {
   for (const s of claimScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const details = { policyNumber: 'PL-2020-0001', claimedAmount: cny(s.claimed), loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' }, evidence: [{ name: 'notice', ref: 'doc://notice' }] };
-    const input: OpenCaseInput<ClaimTemplate> = { caseId, template: claimTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
+    const input: OpenCaseInput<ClaimTemplate> = { caseId, template: claimTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false, calendar: cnMainland };
     await record('claim-prepayment', s.name, claimPrepaymentWorkflow, input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
   for (const s of pfScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
     const details = { pledge: { signedBy: 'Zhang Wei', text: 'We will obtain every certificate in time.' }, products: [{ name: 'medical masks' }], missing: s.missing ?? pfTemplate.obligations.map((o) => o.qualification) };
-    const input: OpenCaseInput<ProduceFirstTemplate> = { caseId, template: pfTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false };
+    const input: OpenCaseInput<ProduceFirstTemplate> = { caseId, template: pfTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false, calendar: cnMainland };
     await record('produce-first', s.name, produceFirstWorkflow, input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }
 } finally {

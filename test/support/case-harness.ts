@@ -11,11 +11,16 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { PaymentsAdapter } from '../../activities/payments.js';
 import type { CaseView } from '../../common/types.js';
+import type { PinnedCalendar } from '../../common/working-time.js';
+import { loadBuiltinCalendars } from '../../templates/builtin-calendars.js';
+import { pinCalendar } from '../../templates/calendar-pin.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
 import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput, type OpenCaseInput } from '../../workflows/definitions.js';
 import { applicant, applicantActor, opener } from './fixtures.js';
-import { caseWorker } from './temporal.js';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { freshDatabase, type TestDatabase } from './db.js';
+import { bundle, caseWorker, timeSkippingEnv } from './temporal.js';
 
 /** A case workflow function (the three processes share this signature). */
 type CaseWorkflow = (input: OpenCaseInput<never>) => Promise<CaseView>;
@@ -36,7 +41,13 @@ export interface CaseContext<W extends CaseWorkflow> {
   decide(d: DecisionInput, updateId?: string): Promise<CaseView>;
   /** Runs `fn` and returns its value with the server's clock read before and after it. */
   timed<T>(fn: () => Promise<T>): Promise<{ value: T; before: number; after: number }>;
+  /**
+   * The case's outbox without the applicant's progress notices (see `notices`), so that a test of a
+   * ladder or a stop counts what it is about.
+   */
   outbox(): Promise<OutboxRow[]>;
+  /** What the applicant was told of its case's progress (APPLICANT_NOTICES, SUPPLEMENT_DEADLINE). */
+  notices(): Promise<OutboxRow[]>;
 }
 
 export interface CaseOptions<W extends CaseWorkflow> {
@@ -44,6 +55,8 @@ export interface CaseOptions<W extends CaseWorkflow> {
   details: Record<string, unknown>;
   /** Replaces the PostgreSQL ledger as the payments adapter of this case's worker. */
   payments?: PaymentsAdapter;
+  /** The calendar the case pins; by default the built-in one the template names, pinned as the API does. */
+  calendar?: PinnedCalendar;
   /** Closes a case the test left open (default: the applicant withdraws it). */
   close?: (c: CaseContext<W>) => Promise<void>;
 }
@@ -62,7 +75,16 @@ export async function withCase<W extends CaseWorkflow>(
   const { worker, taskQueue } = await caseWorker(env, workflowBundle, pool, opts.payments);
   const caseId = `case-${randomUUID()}`;
   await worker.runUntil(async () => {
-    const input = { caseId, template: opts.template, templateVersion: 1, applicant, details: opts.details, openedBy: opener, priority: false };
+    const input = {
+      caseId,
+      template: opts.template,
+      templateVersion: 1,
+      applicant,
+      details: opts.details,
+      openedBy: opener,
+      priority: false,
+      ...calendarFor(opts),
+    };
     const handle = (await env.client.workflow.start(workflow, { taskQueue, workflowId: caseId, args: [input] as Parameters<W> })) as WorkflowHandle<W>;
     const opened = await handle.query(getCaseQuery);
     const c: CaseContext<W> = {
@@ -80,7 +102,8 @@ export async function withCase<W extends CaseWorkflow>(
         const value = await fn();
         return { value, before, after: await env.currentTimeMs() };
       },
-      outbox: () => notificationsOfCase(pool, caseId),
+      outbox: async () => (await notificationsOfCase(pool, caseId)).filter((r) => !isProgressNotice(r)),
+      notices: async () => (await notificationsOfCase(pool, caseId)).filter(isProgressNotice),
     };
     try {
       await body(c);
@@ -96,4 +119,35 @@ export async function withCase<W extends CaseWorkflow>(
       }
     }
   });
+}
+
+/** Notices that tell the applicant how its case goes (added with APPLICANT_NOTICES and SUPPLEMENT_DEADLINE). */
+const PROGRESS_KINDS = new Set(['case-opened', 'task-decided', 'info-requested', 'supplement-reminder', 'supplement-timeout', 'prepayment', 'settlement']);
+const isProgressNotice = (r: OutboxRow) => PROGRESS_KINDS.has(r.kind) || (r.kind === 'obligation-overdue' && r.recipientRole === 'applicant');
+
+/** The calendar a case of this template pins: the one given, or the built-in one the template names. */
+function calendarFor(opts: { template: { calendar?: string | undefined }; calendar?: PinnedCalendar }): { calendar?: PinnedCalendar } {
+  if (opts.calendar) return { calendar: opts.calendar };
+  const id = opts.template.calendar;
+  if (!id) return {};
+  const builtin = loadBuiltinCalendars().find((c) => c.id === id);
+  if (!builtin) throw new Error(`no built-in calendar ${id}`);
+  return { calendar: pinCalendar(builtin, 1, Date.now()) };
+}
+
+/**
+ * What a workflow test file shares: one time-skipping server, one bundle and one database, made
+ * before its tests and removed after them. Fields are set once `beforeAll` has run.
+ */
+export function caseTestFile(): { env: TestWorkflowEnvironment; workflowBundle: WorkflowBundleWithSourceMap; db: TestDatabase; deps: () => HarnessDeps } {
+  const f = {} as ReturnType<typeof caseTestFile>;
+  f.deps = () => ({ env: f.env, workflowBundle: f.workflowBundle, pool: f.db.pool });
+  beforeAll(async () => {
+    [f.env, f.workflowBundle, f.db] = await Promise.all([timeSkippingEnv(), bundle(), freshDatabase(inject('databaseUrl'))]);
+  });
+  afterAll(async () => {
+    await f.env?.teardown();
+    await f.db?.drop();
+  });
+  return f;
 }

@@ -66,7 +66,7 @@ export interface StackOptions {
 }
 
 export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}, options: StackOptions = {}): Promise<Stack> {
-  quietRuntime();
+  quietRuntime(); // before the dev server, which starts through the SDK's Runtime
   const [temporal, db, workflowBundle]: [Temporal, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
     options.timeSkipping ? timeSkippingTemporal() : devServerTemporal(),
     freshDatabase(databaseServerUrl),

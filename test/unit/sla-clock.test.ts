@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CaseTime } from '../../workflows/lib/case-time.js';
 import { SlaClock } from '../../workflows/lib/clock.js';
 import { Deadlines } from '../../workflows/lib/deadlines.js';
 
@@ -93,10 +94,10 @@ describe('SlaClock', () => {
 describe('Deadlines', () => {
   const setup = () => {
     const clock = new SlaClock();
-    const deadlines = new Deadlines(clock);
+    const deadlines = new Deadlines(clock, new CaseTime(clock, null));
     const fired: string[] = [];
     const add = (key: string, due: number, at = 0, extra?: () => void | Promise<void>) =>
-      deadlines.add(key, due, at, async () => {
+      deadlines.add(key, { measure: 'wall', startMs: due, budgetMs: 0 }, at, async () => {
         fired.push(key);
         await extra?.();
       });

@@ -60,7 +60,7 @@ function caseView(over: Partial<CaseView> = {}): CaseView {
     closedAt: null,
     applicant: { creditCode: openInput.applicant.creditCode, name: openInput.applicant.name },
     details: {},
-    sla: { deadlineAt: iso(T0 + 48 * 3600_000), paused: false, pausedMs: 0, breached: false, breachedAt: null },
+    sla: { deadlineAt: iso(T0 + 48 * 3600_000), paused: false, pausedMs: 0, breached: false, breachedAt: null, supplementDueAt: null, calendar: null },
     tasks: [],
     escalations: [],
     supplements: [],
@@ -123,13 +123,13 @@ const closedNotice: NotificationInput = {
   message: 'closed',
 };
 const afterSupplement = caseView({
-  sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null },
+  sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null, supplementDueAt: null, calendar: null },
   supplements: [{ at: iso(T0 + 4 * H), by: 'acme-user', byName: 'Zhang Wei', documents: supplement.documents, note: 'attached', pausedMs: 2 * H }],
 });
 const finalView = caseView({
   status: 'rejected',
   closedAt: iso(T0 + 20 * H),
-  sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null },
+  sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null, supplementDueAt: null, calendar: null },
   decision: { status: 'rejected', number: null, at: iso(T0 + 20 * H), by: 'hong', reasons: [{ taskId: 'health', reason: 'unsafe' }], followUps: [] },
   tasks: [
     {

@@ -136,7 +136,15 @@ describe('claim with prepayment: deadlines and escalations', () => {
       const start = await c.view();
       expect(start).toMatchObject({ status: 'in-review', kind: 'claim-prepayment', acceptedAt: null, payments: [], settlement: null, escalations: [] });
       expect(start.prepayment).toEqual({ cap: cny(CAP), proposed: null, proposedBy: null, approvedBy: null, declined: false });
-      expect(start.sla).toEqual({ deadlineAt: iso(c.openedAtMs + 24 * H), paused: false, pausedMs: 0, breached: false, breachedAt: null });
+      expect(start.sla).toEqual({
+        deadlineAt: iso(c.openedAtMs + 24 * H),
+        paused: false,
+        pausedMs: 0,
+        breached: false,
+        breachedAt: null,
+        supplementDueAt: null,
+        calendar: { id: 'cn-mainland', version: 1 },
+      });
       expect(start.tasks.map((t) => [t.taskId, t.dept, t.status, t.dueAt])).toEqual([['acknowledge', 'claims-desk', 'open', iso(c.openedAtMs + 24 * H)]]);
 
       await c.advanceTo(c.openedAtMs + 12 * H - MIN);
@@ -409,6 +417,13 @@ describe('claim with prepayment: paying and settling', () => {
         ['settlement', cny(20_000_000)],
       ]);
       expect(timeline[timeline.length - 1]).toMatchObject({ type: 'case-closed', details: { status: 'settled' } });
+
+      // The applicant was told of the advance and of the settlement, with the amounts.
+      const told = (await c.notices()).filter((n) => n.kind === 'prepayment' || n.kind === 'settlement');
+      expect(told.map((n) => [n.kind, n.recipientRole, n.message])).toEqual([
+        ['prepayment', 'applicant', `a prepayment of 100000.00 CNY on claim ${c.caseId} was paid (${s.payments?.[0]?.reference})`],
+        ['settlement', 'applicant', `claim ${c.caseId} is settled at 300000.00 CNY: the remaining 200000.00 CNY was paid`],
+      ]);
     });
   });
 
@@ -476,6 +491,9 @@ describe('claim with prepayment: paying and settling', () => {
         ['assessment', adjuster.sub, 'approve'],
       ]);
       expect(timeline.filter((e) => e.type === 'recovery').map((e) => e.details.amount)).toEqual([cny(3_000_000)]);
+      expect((await c.notices()).find((n) => n.kind === 'settlement')?.message).toBe(
+        `claim ${c.caseId} is settled at 150000.00 CNY: 30000.00 CNY of the prepayment is to be recovered`,
+      );
     });
   });
 

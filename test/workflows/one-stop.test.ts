@@ -71,7 +71,15 @@ describe('one-stop approval workflow', () => {
     await withCase(oneStopTemplate(), async (c) => {
       const start = await c.view();
       expect(start).toMatchObject({ caseId: c.caseId, status: 'in-review', openedBy: 'alice', closedAt: null, decision: null, escalations: [] });
-      expect(start.sla).toEqual({ deadlineAt: c.at(48 * H), paused: false, pausedMs: 0, breached: false, breachedAt: null });
+      expect(start.sla).toEqual({
+        deadlineAt: c.at(48 * H),
+        paused: false,
+        pausedMs: 0,
+        breached: false,
+        breachedAt: null,
+        supplementDueAt: null,
+        calendar: null,
+      });
       expect(start.tasks.map((t) => [t.taskId, t.status, t.dueAt, t.escalationLevel])).toEqual([
         ['market-regulation', 'open', c.at(24 * H), 0],
         ['health', 'open', c.at(48 * H), 0],

@@ -23,6 +23,23 @@ import { expectRefused } from '../support/case-assertions.js';
 import { withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
 import { bundle, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter as expectNear, H, MIN } from '../support/time-assertions.js';
+import { CN_MAINLAND } from '../../templates/calendars/cn-mainland.js';
+
+/**
+ * The end of the `n`th working day after the Shanghai date of `ms` on the built-in calendar, read
+ * from its lists day by day (the day itself does not count).
+ */
+function endOfWorkingDays(ms: number, n: number): string {
+  const local = (t: number) => new Date(t + 8 * H).toISOString().slice(0, 10);
+  let day = Date.parse(`${local(ms)}T00:00:00+08:00`);
+  for (let counted = 0; counted < n;) {
+    day += D;
+    const date = local(day);
+    const weekend = [0, 6].includes(new Date(day + 8 * H).getUTCDay());
+    if (CN_MAINLAND.workdays?.includes(date) || (!weekend && !CN_MAINLAND.holidays?.includes(date))) counted += 1;
+  }
+  return new Date(day + D).toISOString();
+}
 
 /** How late (workflow time) a timer may fire or an update land after the instant the test aimed at. */
 const SLACK = 10_000;
@@ -396,20 +413,26 @@ describe('produce first, certify later workflow', () => {
       const brief = timeline.map((e) => [e.type, e.actor?.sub ?? null, e.taskId ?? null]);
       expect(brief).toEqual([
         ['case-opened', 'alice', null],
+        ['applicant-notified', 'system', null],
         ['decision', 'industry-it-officer', 'eligibility'],
+        ['applicant-notified', 'system', 'eligibility'],
         ['permit-issued', 'system', null],
         ['obligation-reminder', 'system', `verify:${PIR}`],
         ['obligation-reminder', 'system', `verify:${PIR}`],
         ['obligation-overdue', 'system', `verify:${PIR}`],
+        ['applicant-notified', 'system', `verify:${PIR}`],
         ['suspended', 'system', null],
         ['certificate-filed', 'acme-user', `verify:${PIR}`],
         ['decision', 'market-regulation-officer', `verify:${PIR}`],
+        ['applicant-notified', 'system', `verify:${PIR}`],
         ['certificate-filed', 'acme-user', `verify:${PIR}`],
         ['decision', 'market-regulation-officer', `verify:${PIR}`],
+        ['applicant-notified', 'system', `verify:${PIR}`],
         ['reinstated', 'system', null],
         ['obligation-reminder', 'system', `verify:${MDR}`],
         ['certificate-filed', 'acme-user', `verify:${MDR}`],
         ['decision', 'drug-administration-officer', `verify:${MDR}`],
+        ['applicant-notified', 'system', `verify:${MDR}`],
         ['case-closed', null, null],
       ]);
       expect(timeline[0]?.details).toMatchObject({ pledge, missing: [PIR, MDR], products: [{ name: 'medical protective suits', description: 'GB 19082' }] });
@@ -417,6 +440,15 @@ describe('produce first, certify later workflow', () => {
       expect(timeline.filter((e) => e.type === 'decision').map((e) => e.details.outcome)).toEqual(['approve', 'reject', 'approve', 'approve']);
       expect(timeline.find((e) => e.type === 'certificate-filed')?.details).toMatchObject({ qualification: PIR, number: 'SJ-1' });
       expect(timeline.find((e) => e.type === 'suspended')?.at).toBe(s?.at);
+      // What the applicant was told, in order: opened, eligible, overdue, the rejected and the accepted filing, the last verification.
+      expect(timeline.filter((e) => e.type === 'applicant-notified').map((e) => e.details.kind)).toEqual([
+        'case-opened',
+        'task-decided',
+        'obligation-overdue',
+        'task-decided',
+        'task-decided',
+        'task-decided',
+      ]);
       expect(timeline[timeline.length - 1]?.details).toMatchObject({ status: 'certified' });
     });
   });
@@ -516,7 +548,8 @@ describe('produce first, certify later workflow', () => {
       await c.advanceTo(c.openedAtMs + 2 * D);
       const filed = await c.file(PIR);
       const filedAtMs = Date.parse(ob(filed, PIR).filings[0]?.filedAt as string);
-      expect(task(filed, `verify:${PIR}`)).toMatchObject({ dept: 'market-regulation', status: 'open', dueAt: new Date(filedAtMs + 3 * D).toISOString() });
+      // The built-in template gives verification 3 working days: the filing day does not count.
+      expect(task(filed, `verify:${PIR}`)).toMatchObject({ dept: 'market-regulation', status: 'open', dueAt: endOfWorkingDays(filedAtMs, 3) });
       expect(filed.status).toBe('provisional');
 
       await expectRefused(c.file(PIR), 'Conflict', /already awaiting verification/);
@@ -555,7 +588,8 @@ describe('produce first, certify later workflow', () => {
       ]);
       const reopened = task(again, `verify:${PIR}`);
       expect(reopened).toMatchObject({ status: 'open', outcome: null, decidedBy: null, decidedAt: null });
-      expect(Date.parse(reopened.dueAt) - Date.parse(reopened.openedAt)).toBe(3 * D);
+      expect(reopened.dueAt).toBe(endOfWorkingDays(Date.parse(reopened.openedAt), 3));
+      expect(reopened.slaMs).toBe(3 * D);
       expect(Date.parse(reopened.openedAt)).toBeGreaterThanOrEqual(c.openedAtMs + 3 * D);
 
       const verified = await c.decide(verify(PIR, 'market-regulation', 'approve', undefined, staff('market-regulation', 'mr-2')));

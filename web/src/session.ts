@@ -8,15 +8,10 @@
  */
 import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { useEffect, useState } from 'preact/hooks';
+// The API's own type of the person behind a token (type-only: nothing of common/ is bundled).
+import type { Actor, Role } from '../../common/types';
 
-export type Role = 'applicant' | 'caseworker' | 'supervisor' | 'auditor' | 'admin';
-export interface Actor {
-  sub: string;
-  name: string;
-  roles: Role[];
-  dept?: string;
-  org?: string;
-}
+export type { Actor, Role };
 export interface SessionConfig {
   mode: 'development' | 'oidc';
   issuer?: string;
@@ -82,7 +77,7 @@ export async function loadSessionConfig(): Promise<SessionConfig> {
   return (await res.json()) as SessionConfig;
 }
 
-export async function devSignIn(body: { sub: string; name: string; roles: Role[]; dept?: string; org?: string }): Promise<void> {
+export async function devSignIn(body: Actor): Promise<void> {
   const res = await fetch('/v1/session/dev-token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await res.json()) as { token?: string; detail?: string; errors?: { path: string; message: string }[] };
   if (!res.ok || !json.token) {

@@ -1,4 +1,4 @@
-/** Small shared pieces: loading and problem display, the SLA countdown, badges. */
+/** Small shared pieces: loading and problem display, the SLA countdown, badges, fields, the data table. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiProblem } from './api/client';
@@ -145,6 +145,59 @@ export function FormActions({ submit, kind, onCancel }: { submit: string; kind: 
       <button type="button" onClick={onCancel}>
         {t('cancel')}
       </button>
+    </div>
+  );
+}
+
+/** A column of a `Table`: its header, which also labels each of its cells in the phone layout (tables become cards). */
+export interface Column<T> {
+  label: string;
+  cell: (row: T) => ComponentChildren;
+  class?: string;
+}
+
+/**
+ * A data table in its scrolling wrapper: a header row and a row per item, every cell labelled by its
+ * column. `empty` is shown instead when there are no rows; `children` go below the table (a "more" button).
+ */
+export interface TableProps<T> {
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T, index: number) => string | number;
+  /** Attributes of a row, for styling and for tests to find it (`data-case`). */
+  rowAttrs?: (row: T) => Record<string, string>;
+  class?: string;
+  empty?: ComponentChildren;
+  children?: ComponentChildren;
+}
+
+export function Table<T>({ columns, rows, rowKey, rowAttrs, class: className, empty, children }: TableProps<T>) {
+  if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
+  return (
+    <div class="table-wrap">
+      <table class={className}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.label} scope="col">
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={rowKey(row, i)} {...rowAttrs?.(row)}>
+              {columns.map((c) => (
+                <td key={c.label} data-label={c.label} class={c.class}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {children}
     </div>
   );
 }

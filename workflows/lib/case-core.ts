@@ -19,7 +19,18 @@ import {
   PriorityKey,
   TemplateIdKey,
 } from '../../common/search-attributes.js';
-import type { Actor, CaseDecision, CaseKind, CaseStatus, CaseView, ClosedStatus, EscalationRecord, SupplementRecord } from '../../common/types.js';
+import {
+  SYSTEM_ACTOR,
+  type Actor,
+  type CaseDecision,
+  type CaseKind,
+  type CaseStatus,
+  type CaseView,
+  type ClosedStatus,
+  type Document,
+  type EscalationRecord,
+  type SupplementRecord,
+} from '../../common/types.js';
 import {
   addCommentUpdate,
   assignTaskUpdate,
@@ -33,14 +44,16 @@ import {
   type OpenCaseInput,
 } from '../definitions.js';
 import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
+import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime } from './case-runtime.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
+import { SUPPLEMENT_DEADLINE, SupplementWait, type SupplementRules } from './supplement-wait.js';
 import { TaskWork } from './task-work.js';
-import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskState } from './tasks.js';
+import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskSpec, type TaskState } from './tasks.js';
 import { iso, now } from './time.js';
 
-interface TemplateBase {
+interface TemplateBase extends SupplementRules {
   id: string;
   title: string;
   kind: CaseKind;
@@ -65,6 +78,12 @@ export interface CaseCoreHooks {
 /** Patch id: every accepted update marks the case changed (see onUpdate). */
 const PUBLISH_AFTER_EVERY_UPDATE = 'publish-after-every-update';
 
+/**
+ * Patch id: the applicant is told that its case opened, of each department's decision, and (in the
+ * processes) of prepayments, settlements and overdue certificates. Older cases told it less.
+ */
+export const APPLICANT_NOTICES = 'applicant-notices';
+
 export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
   Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
 
@@ -81,6 +100,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   readonly supplements: SupplementRecord[] = [];
   private readonly rt: CaseRuntime;
   readonly work: TaskWork;
+  private readonly supplementWait: SupplementWait;
 
   constructor(
     readonly input: OpenCaseInput<T>,
@@ -89,7 +109,22 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     this.caseId = input.caseId;
     this.template = input.template;
     this.work = new TaskWork(this.tasks, input.openedBy.dept);
-    this.rt = new CaseRuntime(this.caseId, { view: () => this.view(), searchAttributes: () => this.searchAttributes(), isClosed: () => this.closed });
+    this.rt = new CaseRuntime(
+      this.caseId,
+      { view: () => this.view(), searchAttributes: () => this.searchAttributes(), isClosed: () => this.closed },
+      input.calendar ? new WorkingTime(input.calendar) : null,
+    );
+    this.supplementWait = new SupplementWait(
+      {
+        time: this.rt.time,
+        deadlines: this.rt.deadlines,
+        tellApplicant: (kind, keySuffix, message, at, taskId) => this.tellApplicant(kind, keySuffix, message, at, taskId),
+        abandon: (reason) => this.close('abandoned', SYSTEM_ACTOR, [{ taskId: null, reason }]),
+        resumeWithout: (note) => this.resumeAfterSupplement(SYSTEM_ACTOR, [], note),
+      },
+      this.template,
+      input.calendar !== undefined,
+    );
   }
 
   get closed(): boolean {
@@ -112,13 +147,18 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     return this.rt.deadlines;
   }
 
+  /** Periods of the template laid down in the case's time (wall-clock, or working time on its calendar). */
+  get time() {
+    return this.rt.time;
+  }
+
   task(taskId: string): TaskState | undefined {
     return this.tasks.find((t) => t.taskId === taskId);
   }
 
   /** Opens a task and schedules its escalation ladder on the SLA clock. */
-  openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number): TaskState {
-    const task = openTask(spec, at, this.clock);
+  openTask(spec: TaskSpec, at: number): TaskState {
+    const task = openTask(spec, at, this.time);
     this.tasks.push(task);
     this.scheduleLadder(task, at);
     return task;
@@ -126,13 +166,13 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   /** Opens an existing task again (a new round of work), with a fresh SLA and ladder. */
   reopenTask(task: TaskState, at: number): void {
-    Object.assign(task, openTask(task, at, this.clock), { round: task.round + 1 });
+    Object.assign(task, openTask(task, at, this.time), { round: task.round + 1 });
     this.deadlines.cancel(escalationKey(task.taskId));
     this.scheduleLadder(task, at);
   }
 
   private scheduleLadder(task: TaskState, at: number): void {
-    scheduleLadder(this.deadlines, this.caseId, task, this.template.escalation, at, async (record, notification) => {
+    scheduleLadder(this.deadlines, this.time, this.caseId, task, this.template.escalation, at, async (record, notification) => {
       this.escalations.push(record);
       this.rt.touch();
       await this.rt.notify(notification);
@@ -151,6 +191,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       at: iso(at),
       ...fields,
     });
+  }
+
+  /** Tells the applicant, at the contact it gave when the case opened. */
+  tellApplicant(kind: NotificationKind, keySuffix: string, message: string, at = now(), taskId?: string): Promise<void> {
+    return this.notify(kind, keySuffix, { recipient: { dept: null, role: 'applicant' }, message, ...(taskId ? { taskId } : {}) }, at);
   }
 
   /**
@@ -180,6 +225,20 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   }
 
   /**
+   * The clocks restart: the supplement (or, when its date passed, nothing) is recorded with how long
+   * the clocks stood still, and the tasks that asked for it open again.
+   */
+  private resumeAfterSupplement(by: Actor, documents: Document[], note: string | null): void {
+    const at = now();
+    const stopped = this.clock.resume(at);
+    this.supplementWait.settle();
+    this.supplements.push({ at: iso(at), by: by.sub, byName: by.name, documents, note, pausedMs: stopped });
+    for (const t of this.tasks) if (t.outcome === 'request-info') reopenAfterSupplement(t, by.sub);
+    this.status = this.hooks.statusAfterSupplement?.() ?? 'in-review';
+    this.rt.touch();
+  }
+
+  /**
    * Closes the case for good: open and waiting tasks are cancelled, deadlines dropped, the clock
    * stopped. With `number`, a formal number is issued (once per case and purpose) and recorded;
    * `afterNumber` runs before the applicant is notified (e.g. follow-up allocations).
@@ -193,6 +252,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     const at = now();
     this.clock.resume(at);
     for (const t of this.tasks) if (t.status === 'open' || t.outcome === 'request-info') cancelTask(t);
+    this.supplementWait.settle();
     this.deadlines.clear();
     this.status = final;
     this.closedAtMs = at;
@@ -237,8 +297,10 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         pausedMs: this.clock.pausedMs(at),
         breached: this.breachedAtMs !== null,
         breachedAt: this.breachedAtMs === null ? null : iso(this.breachedAtMs),
+        supplementDueAt: this.supplementWait.dueAtMs === null ? null : iso(this.supplementWait.dueAtMs),
+        calendar: this.input.calendar ? { id: this.input.calendar.id, version: this.input.calendar.version } : null,
       },
-      tasks: this.tasks.map((t) => taskView(t, this.clock, at)),
+      tasks: this.tasks.map((t) => taskView(t, this.time, at)),
       escalations: [...this.escalations],
       supplements: [...this.supplements],
       comments: [...this.work.comments],
@@ -270,11 +332,20 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       async (d) => {
         const at = now();
         const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
-        decideTask(task, this.clock, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
+        decideTask(task, this.time, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
         this.rt.touch();
         // A request-info keeps the ladder: it resumes with the clock when the task reopens.
         if (d.outcome !== 'request-info') this.deadlines.cancel(escalationKey(task.taskId));
+        if (d.outcome !== 'request-info' && patched(APPLICANT_NOTICES)) {
+          const what = d.outcome === 'approve' ? 'approved' : `rejected: ${d.comment ?? ''}`;
+          await this.tellApplicant('task-decided', `decided:${task.taskId}:${task.round}`, `${task.title} (${task.dept}): ${what}`, at, task.taskId);
+        }
         await this.hooks.onDecision(d, task, at);
+        // The patch is checked here, not inside ask(): awaiting even a call that does nothing adds
+        // promise turns, which would move this update's completion in histories recorded before it.
+        if (d.outcome === 'request-info' && this.status === 'awaiting-supplement' && patched(SUPPLEMENT_DEADLINE)) {
+          await this.supplementWait.ask(task.taskId, task.title, d.requestedDocuments ?? [], at);
+        }
         return this.view();
       },
       (d) => {
@@ -295,12 +366,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     this.onUpdate(
       supplementUpdate,
       (s) => {
-        const at = now();
-        const stopped = this.clock.resume(at);
-        this.supplements.push({ at: iso(at), by: s.actor.sub, byName: s.actor.name, documents: s.documents, note: s.note ?? null, pausedMs: stopped });
-        for (const t of this.tasks) if (t.outcome === 'request-info') reopenAfterSupplement(t, s.actor.sub);
-        this.status = this.hooks.statusAfterSupplement?.() ?? 'in-review';
-        this.rt.touch();
+        this.resumeAfterSupplement(s.actor, s.documents, s.note ?? null);
         return this.view();
       },
       (s) => {
@@ -376,8 +442,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     );
   }
 
-  /** Runs the case until it closes (see CaseRuntime.run). */
-  run(): Promise<void> {
+  /** Runs the case until it closes (see CaseRuntime.run), having told the applicant it opened. */
+  async run(): Promise<void> {
+    if (patched(APPLICANT_NOTICES)) {
+      await this.tellApplicant('case-opened', 'opened', `case ${this.caseId} (${this.template.title}) is open; its number is ${this.caseId}`, this.openedAtMs);
+    }
     return this.rt.run();
   }
 }

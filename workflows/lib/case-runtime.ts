@@ -9,6 +9,7 @@ import { allHandlersFinished, condition, proxyActivities, upsertSearchAttributes
 import type { CaseActivities } from '../../activities/index.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
+import { CaseTime, type WorkingCalendar } from './case-time.js';
 import { SlaClock } from './clock.js';
 import { Deadlines } from './deadlines.js';
 import { now } from './time.js';
@@ -30,7 +31,8 @@ export interface CaseRuntimeHooks {
 
 export class CaseRuntime {
   readonly clock = new SlaClock();
-  readonly deadlines = new Deadlines(this.clock);
+  readonly time: CaseTime;
+  readonly deadlines: Deadlines;
   private changed = false;
   private projectedSeq = 0;
   private lastProjected = '';
@@ -39,7 +41,11 @@ export class CaseRuntime {
   constructor(
     readonly caseId: string,
     private readonly hooks: CaseRuntimeHooks,
-  ) {}
+    calendar: WorkingCalendar | null,
+  ) {
+    this.time = new CaseTime(this.clock, calendar);
+    this.deadlines = new Deadlines(this.clock, this.time);
+  }
 
   /** Marks the case changed, so the loop wakes and publishes it. */
   touch(): void {

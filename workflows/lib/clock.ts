@@ -8,6 +8,8 @@
 export class SlaClock {
   private totalPausedMs = 0;
   private pausedSince: number | null = null;
+  /** Every stop, for working time: what a stop costs depends on which hours it covered. */
+  private readonly stops: { from: number; to: number | null }[] = [];
 
   get paused(): boolean {
     return this.pausedSince !== null;
@@ -20,7 +22,9 @@ export class SlaClock {
 
   /** Stops the clock; stopping a stopped clock changes nothing. */
   pause(at: number): void {
-    if (this.pausedSince === null) this.pausedSince = at;
+    if (this.pausedSince !== null) return;
+    this.pausedSince = at;
+    this.stops.push({ from: at, to: null });
   }
 
   /** Restarts the clock and returns how long this stop lasted (0 if it was running). */
@@ -29,6 +33,8 @@ export class SlaClock {
     const stopped = Math.max(0, at - this.pausedSince);
     this.totalPausedMs += stopped;
     this.pausedSince = null;
+    const last = this.stops[this.stops.length - 1];
+    if (last) last.to = at;
     return stopped;
   }
 
@@ -40,5 +46,19 @@ export class SlaClock {
   /** Current due date of an item whose base due date was set when the pause total was `mark`. */
   shifted(baseDueMs: number, mark: number, at: number): number {
     return baseDueMs + this.pausedMs(at) - mark;
+  }
+
+  /**
+   * Working time the clock stood still for from `since` to `at` (a stop still under way counts up
+   * to `at`), as `between` measures it: a stop over a weekend or a holiday costs no working time.
+   */
+  stoppedWorkingMs(between: (fromMs: number, toMs: number) => number, since: number, at: number): number {
+    let lost = 0;
+    for (const s of this.stops) {
+      const from = Math.max(s.from, since);
+      const to = Math.min(s.to ?? at, at);
+      if (to > from) lost += between(from, to);
+    }
+    return lost;
   }
 }

@@ -2,13 +2,18 @@
  * Everything in a case that fires at a time measured by the SLA clock: escalation steps, the case
  * deadline, obligation due dates. The case's main loop sleeps until the nearest one (or until a
  * message arrives), then fires those that are due, in due order.
+ *
+ * A few deadlines run while the clock is stopped instead (the date by which the applicant must
+ * supply what a department asked for): they are fixed instants, and only they fire during a stop.
  */
+import type { CaseTime, Span } from './case-time.js';
 import type { SlaClock } from './clock.js';
 
 interface Deadline {
   key: string;
-  baseDueMs: number;
+  span: Span;
   mark: number;
+  whileStopped: boolean;
   seq: number;
   fire: () => void | Promise<void>;
 }
@@ -17,11 +22,17 @@ export class Deadlines {
   private readonly items = new Map<string, Deadline>();
   private seq = 0;
 
-  constructor(private readonly clock: SlaClock) {}
+  constructor(
+    private readonly clock: SlaClock,
+    private readonly time: CaseTime,
+  ) {}
 
-  /** Schedules `fire` at `baseDueMs` on the SLA clock; a key already present is replaced. */
-  add(key: string, baseDueMs: number, at: number, fire: () => void | Promise<void>): void {
-    this.items.set(key, { key, baseDueMs, mark: this.clock.pausedMs(at), seq: this.seq++, fire });
+  /**
+   * Schedules `fire` where `span` runs out on the SLA clock (or, `whileStopped`, at its end whatever
+   * the clock does); a key already present is replaced.
+   */
+  add(key: string, span: Span, at: number, fire: () => void | Promise<void>, opts: { whileStopped?: boolean } = {}): void {
+    this.items.set(key, { key, span, mark: this.clock.pausedMs(at), whileStopped: opts.whileStopped ?? false, seq: this.seq++, fire });
   }
 
   /** Drops every deadline whose key starts with `prefix` (e.g. all steps of a decided task). */
@@ -36,27 +47,37 @@ export class Deadlines {
   /** Current due time of a key, or undefined. */
   dueAt(key: string, at: number): number | undefined {
     const d = this.items.get(key);
-    return d && this.clock.shifted(d.baseDueMs, d.mark, at);
+    return d && this.when(d, at);
   }
 
-  /** Milliseconds until the nearest deadline; undefined when none is pending or the clock is stopped. */
+  private when(d: Deadline, at: number): number {
+    return d.whileStopped ? this.time.end(d.span) : this.time.due(d.span, d.mark, at);
+  }
+
+  /** What may fire now: everything while the clock runs, only the `whileStopped` deadlines during a stop. */
+  private live(): Deadline[] {
+    const all = [...this.items.values()];
+    return this.clock.paused ? all.filter((d) => d.whileStopped) : all;
+  }
+
+  /** Milliseconds until the nearest deadline that can fire; undefined when there is none. */
   msUntilNext(at: number): number | undefined {
-    if (this.clock.paused || this.items.size === 0) return undefined;
+    const live = this.live();
+    if (live.length === 0) return undefined;
     let min = Infinity;
-    for (const d of this.items.values()) min = Math.min(min, this.clock.shifted(d.baseDueMs, d.mark, at));
+    for (const d of live) min = Math.min(min, this.when(d, at));
     return Math.max(0, min - at);
   }
 
-  /** Fires, once each and in due order, every deadline due at `at`. Nothing fires while stopped. */
+  /** Fires, once each and in due order, every deadline due at `at` that can fire. */
   async fireDue(at: number): Promise<void> {
-    if (this.clock.paused) return;
-    const due = [...this.items.values()]
-      .map((d) => ({ d, when: this.clock.shifted(d.baseDueMs, d.mark, at) }))
+    const due = this.live()
+      .map((d) => ({ d, when: this.when(d, at) }))
       .filter((x) => x.when <= at)
       .sort((a, b) => a.when - b.when || a.d.seq - b.d.seq);
     for (const { d } of due) {
       // A message handled while an earlier step awaited its activity may have stopped the clock.
-      if (this.clock.paused) return;
+      if (this.clock.paused && !d.whileStopped) return;
       // Removed before firing, so a step fires once even if its handler schedules more.
       if (this.items.get(d.key) !== d) continue;
       this.items.delete(d.key);

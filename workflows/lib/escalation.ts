@@ -5,6 +5,7 @@
  */
 import type { EscalationAction, EscalationRecord } from '../../common/types.js';
 import type { NotificationInput } from '../../common/notifications.js';
+import type { CaseTime } from './case-time.js';
 import type { Deadlines } from './deadlines.js';
 import type { TaskState } from './tasks.js';
 import { iso, now } from './time.js';
@@ -28,6 +29,7 @@ export const escalationKey = (taskId: string) => `escalation:${taskId}:`;
  */
 export function scheduleLadder(
   deadlines: Deadlines,
+  time: CaseTime,
   caseId: string,
   task: TaskState,
   ladder: LadderStep[],
@@ -36,7 +38,7 @@ export function scheduleLadder(
 ): void {
   ladder.forEach((step, i) => {
     const level = i + 1;
-    deadlines.add(`${escalationKey(task.taskId)}${level}`, task.openedAtMs + Math.round(step.at * task.slaMs), at, async () => {
+    deadlines.add(`${escalationKey(task.taskId)}${level}`, time.part(task.span, step.at), at, async () => {
       if (task.status !== 'open') return;
       const firedAt = now();
       task.escalationLevel = Math.max(task.escalationLevel, level);

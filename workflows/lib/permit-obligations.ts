@@ -8,7 +8,7 @@
  * The workflow (produce-first.ts) wires this to its case; the logic lives here.
  */
 import { patched } from '@temporalio/workflow';
-import { durationMs } from '../../common/duration.js';
+import { describeDuration, type DurationSpec } from '../../common/duration.js';
 import {
   SYSTEM_ACTOR,
   type Actor,
@@ -22,7 +22,8 @@ import {
 import type { ProduceFirstTemplate } from '../../templates/schema.js';
 import { verifyTaskId, type CertificateInput, type DecisionInput } from '../definitions.js';
 import { assertFourEyes } from './actors.js';
-import type { CaseCore } from './case-core.js';
+import { APPLICANT_NOTICES, type CaseCore } from './case-core.js';
+import { instant, type Span } from './case-time.js';
 import { conflict, invalid, notFound } from './refusals.js';
 import type { TaskState } from './tasks.js';
 import { iso, now } from './time.js';
@@ -33,8 +34,7 @@ export interface ObligationState {
   qualification: string;
   dept: string;
   title: string;
-  due: string;
-  dueMs: number;
+  due: DurationSpec;
   status: ObligationStatus;
   dueAtMs: number | null;
   overdueAtMs: number | null;
@@ -54,25 +54,17 @@ export class PermitObligations {
   readonly obligations: ObligationState[];
   readonly suspensions: SuspensionState[] = [];
   permit: { number: string | null; issuedAtMs: number } | null = null;
-  private readonly eligibilitySlaMs: number;
-  private readonly graceMs: number;
-  private readonly revokeAfterMs: number;
-  private readonly verificationSlaMs: number;
   private c!: CaseCore<ProduceFirstTemplate>;
+  private eligibilitySpan!: Span;
 
   constructor(
     private readonly template: ProduceFirstTemplate,
     private readonly details: ProduceFirstDetails,
   ) {
-    this.eligibilitySlaMs = durationMs(template.eligibility.sla);
-    this.graceMs = durationMs(template.grace);
-    this.revokeAfterMs = durationMs(template.revokeAfter);
-    this.verificationSlaMs = durationMs(template.verificationSla);
     this.obligations = template.obligations
       .filter((o) => details.missing.includes(o.qualification))
       .map((o) => ({
         ...o,
-        dueMs: durationMs(o.due),
         status: 'pending',
         dueAtMs: null,
         overdueAtMs: null,
@@ -86,18 +78,22 @@ export class PermitObligations {
   start(c: CaseCore<ProduceFirstTemplate>): void {
     this.c = c;
     const { template } = this;
-    c.openTask({ taskId: ELIGIBILITY, dept: template.eligibility.dept, title: template.eligibility.title, slaMs: this.eligibilitySlaMs }, c.openedAtMs);
-    c.deadlines.add('eligibility:deadline', c.openedAtMs + this.eligibilitySlaMs, c.openedAtMs, () => this.onEligibilityDeadline());
+    this.eligibilitySpan = c.time.spanOf(template.eligibility.sla, c.openedAtMs);
+    c.openTask(
+      { taskId: ELIGIBILITY, dept: template.eligibility.dept, title: template.eligibility.title, sla: c.time.resolve(template.eligibility.sla) },
+      c.openedAtMs,
+    );
+    c.deadlines.add('eligibility:deadline', this.eligibilitySpan, c.openedAtMs, () => this.onEligibilityDeadline());
   }
 
   /** Before the permit: the eligibility deadline. After: the next date that can change the permit. */
   deadlineMs(at: number): number {
     const { c, permit } = this;
-    if (!permit) return c.clock.shifted(c.openedAtMs + this.eligibilitySlaMs, 0, at);
+    if (!permit) return c.time.due(this.eligibilitySpan, 0, at);
     const next: number[] = [];
     for (const o of this.obligations) {
       if (o.status === 'verified' || o.dueAtMs === null) continue;
-      next.push(o.dueAtMs > at ? o.dueAtMs : o.dueAtMs + this.graceMs);
+      next.push(o.dueAtMs > at ? o.dueAtMs : this.graceEnd(o.dueAtMs));
     }
     const open = this.suspensions[this.suspensions.length - 1];
     if (c.status === 'suspended' && open) next.push(open.revokeAtMs);
@@ -152,7 +148,7 @@ export class PermitObligations {
       reason: null,
     });
     o.status = 'submitted';
-    const spec = { taskId: verifyTaskId(o.qualification), dept: o.dept, title: `Verify: ${o.title}`, slaMs: this.verificationSlaMs };
+    const spec = { taskId: verifyTaskId(o.qualification), dept: o.dept, title: `Verify: ${o.title}`, sla: c.time.resolve(this.template.verificationSla) };
     const task = c.task(spec.taskId);
     if (task) c.reopenTask(task, at);
     else c.openTask(spec, at);
@@ -173,7 +169,8 @@ export class PermitObligations {
   }
 
   private async onEligibilityDeadline(): Promise<void> {
-    if (!this.permit) await this.c.breach('breach', `eligibility of case ${this.c.caseId} not decided within ${this.template.eligibility.sla}`);
+    if (!this.permit)
+      await this.c.breach('breach', `eligibility of case ${this.c.caseId} not decided within ${describeDuration(this.template.eligibility.sla)}`);
   }
 
   /** Eligibility approved: the provisional permit, and every obligation's clock starts. */
@@ -199,21 +196,29 @@ export class PermitObligations {
     );
   }
 
+  /** When the grace period after a due date ends. */
+  private graceEnd(dueAtMs: number): number {
+    return this.c.time.end(this.c.time.spanOf(this.template.grace, dueAtMs));
+  }
+
   private scheduleObligation(o: ObligationState, at: number): void {
     const { c } = this;
-    const dueAt = at + o.dueMs;
+    const time = c.time;
+    const due = time.spanOf(o.due, at);
+    const dueAt = time.end(due);
     o.dueAtMs = dueAt;
     this.template.reminders.forEach((before, i) => {
-      const when = dueAt - durationMs(before);
-      if (when > at) c.deadlines.add(`obligation:${o.qualification}:reminder:${i}`, when, at, () => this.remind(o, before, i));
+      const when = time.before(time.resolve(before), dueAt);
+      if (when > at) c.deadlines.add(`obligation:${o.qualification}:reminder:${i}`, instant(when), at, () => this.remind(o, before, i));
     });
-    c.deadlines.add(`obligation:${o.qualification}:due`, dueAt, at, () => this.onDue(o));
-    c.deadlines.add(`obligation:${o.qualification}:grace`, dueAt + this.graceMs, at, () => this.onGraceOver(o));
+    c.deadlines.add(`obligation:${o.qualification}:due`, due, at, () => this.onDue(o));
+    c.deadlines.add(`obligation:${o.qualification}:grace`, instant(this.graceEnd(dueAt)), at, () => this.onGraceOver(o));
   }
-  private async remind(o: ObligationState, before: string, i: number): Promise<void> {
+
+  private async remind(o: ObligationState, before: DurationSpec, i: number): Promise<void> {
     if (o.status === 'verified') return;
     const at = now();
-    o.remindersSent.push({ at: iso(at), before });
+    o.remindersSent.push({ at: iso(at), before: describeDuration(before) });
     this.c.touch();
     await this.c.notify(
       'obligation-reminder',
@@ -221,7 +226,7 @@ export class PermitObligations {
       {
         taskId: verifyTaskId(o.qualification),
         recipient: { dept: null, role: 'applicant' },
-        message: `${o.title} is due in ${before} (${iso(o.dueAtMs as number)})`,
+        message: `${o.title} is due in ${describeDuration(before)} (${iso(o.dueAtMs as number)})`,
       },
       at,
     );
@@ -243,19 +248,29 @@ export class PermitObligations {
         action: 'supervisor',
         level: 1,
         recipient: { dept: o.dept, role: 'supervisor' },
-        message: `${o.title} of case ${this.c.caseId} is overdue (due ${iso(o.dueAtMs as number)}); the permit is suspended after ${this.template.grace}`,
+        message: `${o.title} of case ${this.c.caseId} is overdue (due ${iso(o.dueAtMs as number)}); the permit is suspended after ${describeDuration(this.template.grace)}`,
       },
       at,
     );
+    if (patched(APPLICANT_NOTICES)) {
+      await this.c.tellApplicant(
+        'obligation-overdue',
+        `obligation:${o.qualification}:overdue:applicant`,
+        `${o.title} is overdue (due ${iso(o.dueAtMs as number)}): unless it is verified within ${describeDuration(this.template.grace)}, the permit is suspended`,
+        at,
+        verifyTaskId(o.qualification),
+      );
+    }
   }
 
   private async onGraceOver(o: ObligationState): Promise<void> {
     if (o.status === 'verified' || this.c.status === 'suspended') return;
     const at = now();
-    const reason = `${o.title} not verified within ${o.due} and the ${this.template.grace} grace period`;
+    const reason = `${o.title} not verified within ${describeDuration(o.due)} and the ${describeDuration(this.template.grace)} grace period`;
     this.c.status = 'suspended';
-    this.suspensions.push({ atMs: at, reason, revokeAtMs: at + this.revokeAfterMs, reinstatedAtMs: null });
-    this.c.deadlines.add('revocation', at + this.revokeAfterMs, at, () => this.onRevocationDue());
+    const revoke = this.c.time.spanOf(this.template.revokeAfter, at);
+    this.suspensions.push({ atMs: at, reason, revokeAtMs: this.c.time.end(revoke), reinstatedAtMs: null });
+    this.c.deadlines.add('revocation', revoke, at, () => this.onRevocationDue());
     this.c.touch();
     await this.c.notify(
       'suspended',
@@ -268,7 +283,9 @@ export class PermitObligations {
   private async onRevocationDue(): Promise<void> {
     if (this.c.status !== 'suspended') return;
     const reason = this.suspensions[this.suspensions.length - 1]?.reason ?? 'suspension not lifted';
-    await this.c.close('revoked', SYSTEM_ACTOR, [{ taskId: null, reason: `revoked after ${this.template.revokeAfter} of suspension: ${reason}` }]);
+    await this.c.close('revoked', SYSTEM_ACTOR, [
+      { taskId: null, reason: `revoked after ${describeDuration(this.template.revokeAfter)} of suspension: ${reason}` },
+    ]);
   }
 
   private async onVerification(actor: Actor, verified: boolean, comment: string | null, task: TaskState, at: number): Promise<void> {
@@ -313,7 +330,7 @@ function obligationView(o: ObligationState): ObligationView {
     qualification: o.qualification,
     dept: o.dept,
     title: o.title,
-    due: o.due,
+    due: describeDuration(o.due),
     status: o.status,
     dueAt: o.dueAtMs === null ? null : iso(o.dueAtMs),
     overdueAt: o.overdueAtMs === null ? null : iso(o.overdueAtMs),

@@ -4,7 +4,7 @@
  */
 import type { Actor, TaskOutcome, TaskStatus, TaskView } from '../../common/types.js';
 import { assertDeptMember, assertFourEyes } from './actors.js';
-import type { SlaClock } from './clock.js';
+import type { CaseTime, Period, Span } from './case-time.js';
 import { conflict, notFound } from './refusals.js';
 import { iso } from './time.js';
 
@@ -14,7 +14,9 @@ export interface TaskState {
   title: string;
   status: TaskStatus;
   openedAtMs: number;
-  slaMs: number;
+  /** The task's SLA, and where it counts from (working days start with the next working day). */
+  sla: Period;
+  span: Span;
   /** Pause total when the task opened: its due date moves by every stop after that. */
   mark: number;
   outcome: TaskOutcome | null;
@@ -33,12 +35,23 @@ export interface TaskState {
   assignee: { sub: string; name: string } | null;
 }
 
-export function openTask(spec: { taskId: string; dept: string; title: string; slaMs: number }, at: number, clock: SlaClock): TaskState {
+export interface TaskSpec {
+  taskId: string;
+  dept: string;
+  title: string;
+  sla: Period;
+}
+
+export function openTask(spec: TaskSpec, at: number, time: CaseTime): TaskState {
   return {
-    ...spec,
+    taskId: spec.taskId,
+    dept: spec.dept,
+    title: spec.title,
+    sla: spec.sla,
+    span: time.span(spec.sla, at),
     status: 'open',
     openedAtMs: at,
-    mark: clock.pausedMs(at),
+    mark: time.clock.pausedMs(at),
     outcome: null,
     decidedBy: null,
     decidedAtMs: null,
@@ -52,8 +65,8 @@ export function openTask(spec: { taskId: string; dept: string; title: string; sl
   };
 }
 
-export function taskDueMs(task: TaskState, clock: SlaClock, at: number): number {
-  return clock.shifted(task.openedAtMs + task.slaMs, task.mark, at);
+export function taskDueMs(task: TaskState, time: CaseTime, at: number): number {
+  return time.due(task.span, task.mark, at);
 }
 
 /** Finds the task a decision names, refusing as the API contract says (404 / 403 / 409). */
@@ -73,7 +86,7 @@ export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor,
 
 export function decideTask(
   task: TaskState,
-  clock: SlaClock,
+  time: CaseTime,
   outcome: TaskOutcome,
   actor: Actor,
   at: number,
@@ -84,7 +97,7 @@ export function decideTask(
   task.outcome = outcome;
   task.decidedBy = actor;
   task.decidedAtMs = at;
-  task.netMs = at - task.openedAtMs - (clock.pausedMs(at) - task.mark);
+  task.netMs = at - task.openedAtMs - (time.clock.pausedMs(at) - task.mark);
   task.comment = comment ?? null;
   task.requestedDocuments = requestedDocuments ?? [];
 }
@@ -103,14 +116,14 @@ export function cancelTask(task: TaskState): void {
   task.status = 'cancelled';
 }
 
-export function taskView(task: TaskState, clock: SlaClock, at: number): TaskView {
+export function taskView(task: TaskState, time: CaseTime, at: number): TaskView {
   return {
     taskId: task.taskId,
     dept: task.dept,
     title: task.title,
     status: task.status,
     openedAt: iso(task.openedAtMs),
-    dueAt: iso(taskDueMs(task, clock, at)),
+    dueAt: iso(taskDueMs(task, time, at)),
     outcome: task.outcome,
     decidedBy: task.decidedBy?.sub ?? null,
     decidedByName: task.decidedBy?.name ?? null,
@@ -119,8 +132,8 @@ export function taskView(task: TaskState, clock: SlaClock, at: number): TaskView
     comment: task.comment,
     requestedDocuments: task.requestedDocuments,
     escalationLevel: task.escalationLevel,
-    slaMs: task.slaMs,
-    remainingMs: remainingWhileStopped(task, clock),
+    slaMs: task.span.budgetMs,
+    remainingMs: remainingWhileStopped(task, time),
     assignee: task.assignee?.sub ?? null,
     assigneeName: task.assignee?.name ?? null,
   };
@@ -130,8 +143,8 @@ export function taskView(task: TaskState, clock: SlaClock, at: number): TaskView
  * Time left on an open task while the clock is stopped: constant for the whole stop, so the view
  * stays the same between changes (a value that moved with time would make every publish a change).
  */
-function remainingWhileStopped(task: TaskState, clock: SlaClock): number | null {
-  const stoppedAt = clock.stoppedAt;
+function remainingWhileStopped(task: TaskState, time: CaseTime): number | null {
+  const stoppedAt = time.clock.stoppedAt;
   if (task.status !== 'open' || stoppedAt === null) return null;
-  return taskDueMs(task, clock, stoppedAt) - stoppedAt;
+  return taskDueMs(task, time, stoppedAt) - stoppedAt;
 }

@@ -1,9 +1,10 @@
 /** Template versions (deploy JSON, schema errors inline) and the key-SME list (CSV import, every bad line shown). */
 import { useState } from 'preact/hooks';
-import { api, ApiProblem, ok, rawFetch } from '../api/client';
+import { api, ApiProblem, ok, rawFetch, type Schemas } from '../api/client';
+import type { TemplateSummary } from '../api/types';
 import { t } from '../i18n';
 import { hasRole, type Actor } from '../session';
-import { Field, Loading, ProblemView, Time, useAsync } from '../ui';
+import { Field, Loading, ProblemView, Table, Time, useAsync, type Column, type TableProps } from '../ui';
 
 export function AdminPage({ actor }: { actor: Actor }) {
   const admin = hasRole(actor, 'admin');
@@ -15,6 +16,38 @@ export function AdminPage({ actor }: { actor: Actor }) {
     </section>
   );
 }
+
+/** A card of the admin page: its list as a table, then (for admins) the form that changes it. */
+function ListCard<T>({
+  class: name,
+  title,
+  list,
+  children,
+  ...table
+}: Omit<TableProps<T>, 'rows' | 'class'> & { class: string; title: string; list: { data?: T[]; error?: unknown; loading: boolean } }) {
+  return (
+    <section class={`card ${name}`}>
+      <h2>{title}</h2>
+      <Loading when={list}>{() => <Table {...table} rows={list.data!} />}</Loading>
+      {children}
+    </section>
+  );
+}
+
+// Functions, not constants: the labels follow the language chosen.
+const templateColumns = (): Column<TemplateSummary>[] => [
+  { label: 'id', cell: (tpl) => <code>{tpl.id}</code> },
+  { label: t('version'), cell: (tpl) => tpl.version },
+  { label: t('kind'), cell: (tpl) => tpl.kind },
+  { label: t('title'), cell: (tpl) => tpl.title },
+];
+
+const keySmeColumns = (): Column<Schemas['KeySme']>[] => [
+  { label: t('creditCode'), cell: (k) => <code>{k.creditCode}</code> },
+  { label: t('name'), cell: (k) => k.name },
+  { label: t('reason'), cell: (k) => k.reason },
+  { label: t('updated'), cell: (k) => <Time iso={k.updatedAt ?? k.addedAt} /> },
+];
 
 function Templates({ admin }: { admin: boolean }) {
   const list = useAsync(async () => ok(api.GET('/v1/templates')), []);
@@ -42,36 +75,7 @@ function Templates({ admin }: { admin: boolean }) {
     }
   };
   return (
-    <section class="card templates">
-      <h2>{t('templates')}</h2>
-      <Loading when={list}>
-        {() => (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">id</th>
-                  <th scope="col">{t('version')}</th>
-                  <th scope="col">{t('kind')}</th>
-                  <th scope="col">{t('title')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data!.map((tpl) => (
-                  <tr key={tpl.id}>
-                    <td>
-                      <code>{tpl.id}</code>
-                    </td>
-                    <td>{tpl.version}</td>
-                    <td>{tpl.kind}</td>
-                    <td>{tpl.title}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Loading>
+    <ListCard class="templates" title={t('templates')} list={list} columns={templateColumns()} rowKey={(tpl) => tpl.id}>
       {admin && (
         <form class="stack" onSubmit={(e) => void deploy(e)}>
           <Field
@@ -99,7 +103,7 @@ function Templates({ admin }: { admin: boolean }) {
           </button>
         </form>
       )}
-    </section>
+    </ListCard>
   );
 }
 
@@ -125,39 +129,7 @@ function KeySmes({ admin }: { admin: boolean }) {
     if (f) setCsv(await f.text());
   };
   return (
-    <section class="card key-smes">
-      <h2>{t('keySmes')}</h2>
-      <Loading when={list}>
-        {() => (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('creditCode')}</th>
-                  <th scope="col">{t('name')}</th>
-                  <th scope="col">{t('reason')}</th>
-                  <th scope="col">{t('updated')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data!.map((k) => (
-                  <tr key={k.creditCode}>
-                    <td>
-                      <code>{k.creditCode}</code>
-                    </td>
-                    <td>{k.name}</td>
-                    <td>{k.reason}</td>
-                    <td>
-                      <Time iso={k.updatedAt ?? k.addedAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {list.data!.length === 0 && <p class="muted">{t('none')}</p>}
-          </div>
-        )}
-      </Loading>
+    <ListCard class="key-smes" title={t('keySmes')} list={list} columns={keySmeColumns()} rowKey={(k) => k.creditCode} empty={<p class="muted">{t('none')}</p>}>
       {admin && (
         <form class="stack" onSubmit={(e) => void submit(e)}>
           <Field label={t('csvFile')} render={(a) => <input {...a} type="file" accept=".csv,text/csv" onChange={(e) => void readFile(e)} />} />
@@ -179,6 +151,6 @@ function KeySmes({ admin }: { admin: boolean }) {
           </button>
         </form>
       )}
-    </section>
+    </ListCard>
   );
 }

@@ -9,7 +9,7 @@ import type { TimelineEntry } from '../api/types';
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
-import { Field, Loading, ProblemView, Time, useAsync } from '../ui';
+import { Field, Loading, ProblemView, Table, Time, useAsync } from '../ui';
 import { CaseTable } from './cases';
 
 const FILTERS = ['status', 'templateId', 'applicant', 'breached', 'openedAfter', 'openedBefore'] as const;
@@ -112,6 +112,20 @@ function summary(e: TimelineEntry): string {
   return parts.join(' · ');
 }
 
+/** Who acted: name, then id and department; a dash for the engine's own events. */
+function ActorName({ actor }: { actor: TimelineEntry['actor'] }) {
+  if (!actor) return <>—</>;
+  return (
+    <>
+      {actor.name}{' '}
+      <span class="muted">
+        ({actor.sub}
+        {actor.dept ? ` · ${actor.dept}` : ''})
+      </span>
+    </>
+  );
+}
+
 function Timeline({ caseId, actor }: { caseId: string; actor: Actor }) {
   const entries = useAsync(async () => (await ok(api.GET('/v1/cases/{caseId}/history', { params: { path: { caseId } } }))) as TimelineEntry[], [caseId]);
   const [verify, setVerify] = useState<{ valid: boolean; entries: number; headHash: string | null; brokenAt: number | null }>();
@@ -176,48 +190,19 @@ function Timeline({ caseId, actor }: { caseId: string; actor: Actor }) {
       <ProblemView error={error} />
       <Loading when={entries}>
         {() => (
-          <div class="table-wrap">
-            <table class="timeline">
-              <thead>
-                <tr>
-                  <th scope="col">{t('time')}</th>
-                  <th scope="col">{t('event')}</th>
-                  <th scope="col">{t('actor')}</th>
-                  <th scope="col">{t('task')}</th>
-                  <th scope="col">{t('details')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.data!.map((e, i) => (
-                  <tr key={i} class={`type-${e.type}`} data-type={e.type}>
-                    <td data-label={t('time')}>
-                      <Time iso={e.at} />
-                    </td>
-                    <td data-label={t('event')}>
-                      <span class={`badge ev ev-${e.type}`}>{e.type}</span>
-                    </td>
-                    <td data-label={t('actor')} class="actor">
-                      {e.actor ? (
-                        <>
-                          {e.actor.name}{' '}
-                          <span class="muted">
-                            ({e.actor.sub}
-                            {e.actor.dept ? ` · ${e.actor.dept}` : ''})
-                          </span>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td data-label={t('task')}>{e.taskId ?? ''}</td>
-                    <td data-label={t('details')} class="details">
-                      {summary(e)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            class="timeline"
+            columns={[
+              { label: t('time'), cell: (e) => <Time iso={e.at} /> },
+              { label: t('event'), cell: (e) => <span class={`badge ev ev-${e.type}`}>{e.type}</span> },
+              { label: t('actor'), class: 'actor', cell: (e) => <ActorName actor={e.actor} /> },
+              { label: t('task'), cell: (e) => e.taskId ?? '' },
+              { label: t('details'), class: 'details', cell: summary },
+            ]}
+            rows={entries.data!}
+            rowKey={(_, i) => i}
+            rowAttrs={(e) => ({ class: `type-${e.type}`, 'data-type': e.type })}
+          />
         )}
       </Loading>
     </section>

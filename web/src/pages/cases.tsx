@@ -5,7 +5,7 @@ import type { CaseView } from '../api/types';
 import { t } from '../i18n';
 import { navigate } from '../router';
 import { hasRole, type Actor } from '../session';
-import { Field, Loading, Priority, Status, Time, useAsync } from '../ui';
+import { Field, Loading, Priority, Status, Table, Time, useAsync, type Column } from '../ui';
 
 export function CasesPage({ actor }: { actor: Actor }) {
   const [id, setId] = useState('');
@@ -37,46 +37,38 @@ function CaseList() {
 }
 
 export function CaseTable({ items, link }: { items: CaseView[]; link: (c: CaseView) => string }) {
-  if (items.length === 0) return <p>{t('nothing')}</p>;
-  return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('case')}</th>
-            <th scope="col">{t('applicant')}</th>
-            <th scope="col">{t('status')}</th>
-            <th scope="col">{t('openedAt')}</th>
-            <th scope="col">{t('deadline')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.caseId} data-case={c.caseId}>
-              <td data-label={t('case')}>
-                {c.priority && <Priority />} <a href={link(c)}>{c.title}</a>
-                <div class="muted">
-                  <code>{c.caseId}</code>
-                </div>
-              </td>
-              <td data-label={t('applicant')}>
-                {c.applicant.name}
-                <div class="muted">{c.applicant.creditCode}</div>
-              </td>
-              <td data-label={t('status')}>
-                <Status s={c.status} />
-                {c.sla.breached && <span class="badge breached">{t('breached')}</span>}
-              </td>
-              <td data-label={t('openedAt')}>
-                <Time iso={c.openedAt} />
-              </td>
-              <td data-label={t('deadline')}>
-                <Time iso={c.sla.deadlineAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: Column<CaseView>[] = [
+    {
+      label: t('case'),
+      cell: (c) => (
+        <>
+          {c.priority && <Priority />} <a href={link(c)}>{c.title}</a>
+          <div class="muted">
+            <code>{c.caseId}</code>
+          </div>
+        </>
+      ),
+    },
+    {
+      label: t('applicant'),
+      cell: (c) => (
+        <>
+          {c.applicant.name}
+          <div class="muted">{c.applicant.creditCode}</div>
+        </>
+      ),
+    },
+    {
+      label: t('status'),
+      cell: (c) => (
+        <>
+          <Status s={c.status} />
+          {c.sla.breached && <span class="badge breached">{t('breached')}</span>}
+        </>
+      ),
+    },
+    { label: t('openedAt'), cell: (c) => <Time iso={c.openedAt} /> },
+    { label: t('deadline'), cell: (c) => <Time iso={c.sla.deadlineAt} /> },
+  ];
+  return <Table columns={columns} rows={items} rowKey={(c) => c.caseId} rowAttrs={(c) => ({ 'data-case': c.caseId })} empty={<p>{t('nothing')}</p>} />;
 }

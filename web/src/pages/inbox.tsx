@@ -2,12 +2,12 @@
 import { useState } from 'preact/hooks';
 import { assignTask, claimTask, listTasks, releaseTask, type InboxQuery } from '../api/task-work';
 import type { CaseView, InboxItem } from '../api/types';
-
-type Holder = Pick<InboxItem, 'assignee' | 'assigneeName'>;
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
-import { Countdown, Field, Loading, Priority, ProblemView, Time, useAsync } from '../ui';
+import { Countdown, Field, Loading, Priority, ProblemView, Table, Time, useAsync } from '../ui';
+
+type Holder = Pick<InboxItem, 'assignee' | 'assigneeName'>;
 
 const PAGE = 100;
 
@@ -116,97 +116,96 @@ export function InboxPage({ actor }: { actor: Actor }) {
       </form>
       <ProblemView error={error} />
       <Loading when={list}>
-        {() =>
-          list.data!.items.length === 0 ? (
-            <p>{t('nothing')}</p>
-          ) : (
-            <div class="table-wrap">
-              <table class="inbox">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('case')}</th>
-                    <th scope="col">{t('task')}</th>
-                    <th scope="col">{t('remaining')}</th>
-                    <th scope="col">{t('due')}</th>
-                    <th scope="col">{t('assignee')}</th>
-                    <th scope="col">{t('actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...list.data!.items, ...(more?.items ?? [])]
-                    .map((listed) => ({ ...listed, ...held[`${listed.caseId}/${listed.taskId}`] }))
-                    .map((i) => (
-                      <tr key={`${i.caseId}/${i.taskId}`} data-case={i.caseId} data-task={i.taskId}>
-                        <td data-label={t('case')}>
-                          {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
-                          <div class="muted">{i.applicantName}</div>
-                        </td>
-                        <td data-label={t('task')}>
-                          {i.title}
-                          {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
-                        </td>
-                        <td data-label={t('remaining')}>
-                          <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />
-                        </td>
-                        <td data-label={t('due')}>
-                          <Time iso={i.dueAt} />
-                        </td>
-                        <td data-label={t('assignee')}>{i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span>}</td>
-                        <td data-label={t('actions')}>
-                          <div class="actions">
-                            {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
-                              <button
-                                type="button"
-                                onClick={() => void run(() => claimTask(i.caseId, i.taskId))}
-                                aria-label={`${t('claim')}: ${i.caseTitle} — ${i.title}`}
-                              >
-                                {t('claim')}
-                              </button>
-                            )}
-                            {i.assignee && (i.assignee === actor.sub || supervisor) && (
-                              <button
-                                type="button"
-                                onClick={() => void run(() => releaseTask(i.caseId, i.taskId))}
-                                aria-label={`${t('release')}: ${i.caseTitle} — ${i.title}`}
-                              >
-                                {t('release')}
-                              </button>
-                            )}
-                            {supervisor && (
-                              <button
-                                type="button"
-                                aria-expanded={assigning === i.caseId + i.taskId}
-                                onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}
-                              >
-                                {t('assign')}
-                              </button>
-                            )}
-                          </div>
-                          {assigning === i.caseId + i.taskId && (
-                            <AssignForm
-                              item={i}
-                              onDone={(c) => {
-                                remember(c);
-                                setAssigning(undefined);
-                                list.reload();
-                              }}
-                            />
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-              {(more ? more.nextCursor : list.data!.nextCursor) && (
-                <button type="button" class="more" onClick={() => void loadMore((more ? more.nextCursor : list.data!.nextCursor)!)}>
+        {() => {
+          const rows = [...list.data!.items, ...(more?.items ?? [])].map((listed) => ({ ...listed, ...held[`${listed.caseId}/${listed.taskId}`] }));
+          const nextCursor = more ? more.nextCursor : list.data!.nextCursor;
+          return (
+            <Table
+              class="inbox"
+              columns={[
+                {
+                  label: t('case'),
+                  cell: (i) => (
+                    <>
+                      {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
+                      <div class="muted">{i.applicantName}</div>
+                    </>
+                  ),
+                },
+                {
+                  label: t('task'),
+                  cell: (i) => (
+                    <>
+                      {i.title}
+                      {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
+                    </>
+                  ),
+                },
+                {
+                  label: t('remaining'),
+                  cell: (i) => <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />,
+                },
+                { label: t('due'), cell: (i) => <Time iso={i.dueAt} /> },
+                { label: t('assignee'), cell: (i) => i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span> },
+                {
+                  label: t('actions'),
+                  cell: (i) => (
+                    <>
+                      <div class="actions">
+                        {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
+                          <RowButton item={i} label={t('claim')} onClick={() => void run(() => claimTask(i.caseId, i.taskId))} />
+                        )}
+                        {i.assignee && (i.assignee === actor.sub || supervisor) && (
+                          <RowButton item={i} label={t('release')} onClick={() => void run(() => releaseTask(i.caseId, i.taskId))} />
+                        )}
+                        {supervisor && (
+                          <button
+                            type="button"
+                            aria-expanded={assigning === i.caseId + i.taskId}
+                            onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}
+                          >
+                            {t('assign')}
+                          </button>
+                        )}
+                      </div>
+                      {assigning === i.caseId + i.taskId && (
+                        <AssignForm
+                          item={i}
+                          onDone={(c) => {
+                            remember(c);
+                            setAssigning(undefined);
+                            list.reload();
+                          }}
+                        />
+                      )}
+                    </>
+                  ),
+                },
+              ]}
+              rows={rows}
+              rowKey={(i) => `${i.caseId}/${i.taskId}`}
+              rowAttrs={(i) => ({ 'data-case': i.caseId, 'data-task': i.taskId })}
+              empty={<p>{t('nothing')}</p>}
+            >
+              {nextCursor && (
+                <button type="button" class="more" onClick={() => void loadMore(nextCursor)}>
                   {t('more')}
                 </button>
               )}
-            </div>
-          )
-        }
+            </Table>
+          );
+        }}
       </Loading>
     </section>
+  );
+}
+
+/** A task's action in its row, named with the case and the task for screen readers. */
+function RowButton({ item, label, onClick }: { item: InboxItem; label: string; onClick: () => void }) {
+  return (
+    <button type="button" onClick={onClick} aria-label={`${label}: ${item.caseTitle} — ${item.title}`}>
+      {label}
+    </button>
   );
 }
 
