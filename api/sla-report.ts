@@ -57,7 +57,7 @@ const DepartmentSla = z
     approved: Count,
     rejected: Count,
     deemedApproved: Count.meta({ description: 'tasks deemed approved by the engine at the case deadline in the window (not in `decided`)' }),
-    onTime: Count.meta({ description: 'decided tasks whose net time to decision is at most their SLA (decided by their due date, clock stops included)' }),
+    onTime: Count.meta({ description: 'decided tasks decided at or before their due date as it stood at the decision (clock stops included)' }),
     onTimeRate: z.number().min(0).max(1).nullable().meta({ description: '`onTime` / `decided`; null when nothing was decided' }),
     decisionNetMs: z
       .object({ p50: Ms.nullable(), p90: Ms.nullable() })

@@ -45,11 +45,20 @@ const ms = (interval: string) => `(extract(epoch FROM ${interval}) * 1000)`;
 /**
  * Each task with what the report asks of it. `kind`: `decision` (approve or reject, its final
  * outcome), `deemed`, `awaiting` (asked for information, waiting for the supplement), `open`,
- * `cancelled`. `breach_at`: the moment the task was past its due date without its department's
- * final decision, or null if it never was (yet):
- * - a decision or a request for information after the due date: the due date as it stood then,
- *   decided_at − (net − SLA) (the projected due_at of a decided task keeps moving with later stops);
- * - a deemed approval: always (the engine decided, not the department), at that due date or the
+ * `cancelled`.
+ *
+ * `due_then`: the due date in force when the task was decided (or asked for information). The
+ * projected `due_at` of a decided task keeps moving with its case's later clock stops, so for a
+ * case counted in wall-clock time only (no calendar pinned) it is rebuilt exactly: the task is due
+ * `slaMs` of net time after it opened, so decidedAt + (slaMs − decidedNetMs). A case that counts
+ * working time (its view names the calendar it pinned) takes the projected `due_at`: a working-time
+ * budget cannot be set against wall-clock time in SQL, and that due date differs from the one in
+ * force at the decision only when the clock stopped after it (then it is later).
+ *
+ * `breach_at`: the moment the task was past its due date without its department's final decision,
+ * or null if it never was (yet):
+ * - a decision or a request for information after the due date: `due_then`;
+ * - a deemed approval: always (the engine decided, not the department), at `due_then` or the
  *   deeming, whichever is earlier;
  * - a task cancelled at closing (rejected by another department, withdrawn): its final due date,
  *   if that was before the closing;
@@ -57,24 +66,28 @@ const ms = (interval: string) => `(extract(epoch FROM ${interval}) * 1000)`;
  *   due date if the clock restarted now, as the inbox sorts it), if the remaining time is negative.
  */
 const TASKS = `
-  SELECT ct.dept, ct.case_id, ct.task_id, ct.outcome, ct.decided_at, ct.decided_net_ms AS net_ms, ct.sla_ms,
-         CASE WHEN ct.status = 'decided' AND ct.outcome IN ('approve', 'reject') THEN 'decision'
-              WHEN ct.status = 'decided' AND ct.outcome = 'deemed-approved' THEN 'deemed'
-              WHEN ct.status = 'decided' THEN 'awaiting'
-              ELSE ct.status END AS kind,
-         CASE WHEN ct.status = 'decided' AND ct.outcome = 'deemed-approved'
-                THEN ct.decided_at - greatest(0, ct.decided_net_ms - ct.sla_ms) * interval '1 millisecond'
-              WHEN ct.status = 'decided' AND ct.decided_net_ms > ct.sla_ms
-                THEN ct.decided_at - (ct.decided_net_ms - ct.sla_ms) * interval '1 millisecond'
-              WHEN ct.status = 'cancelled' AND ct.due_at < c.closed_at THEN ct.due_at
-              WHEN ct.status = 'open' AND ct.paused AND ct.remaining_ms IS NOT NULL
-                THEN CASE WHEN ct.remaining_ms < 0 THEN $3::timestamptz + ct.remaining_ms * interval '1 millisecond' END
-              WHEN ct.status = 'open' AND ct.due_at < $3::timestamptz THEN ct.due_at
+  SELECT dept, outcome, decided_at, net_ms, kind, decided_at <= due_then AS on_time,
+         CASE WHEN kind = 'deemed' THEN least(due_then, decided_at)
+              WHEN kind IN ('decision', 'awaiting') AND decided_at > due_then THEN due_then
+              WHEN kind = 'cancelled' AND due_at < closed_at THEN due_at
+              WHEN kind = 'open' AND paused AND remaining_ms IS NOT NULL
+                THEN CASE WHEN remaining_ms < 0 THEN $3::timestamptz + remaining_ms * interval '1 millisecond' END
+              WHEN kind = 'open' AND due_at < $3::timestamptz THEN due_at
          END AS breach_at
-    FROM case_tasks ct JOIN cases c ON c.case_id = ct.case_id
-   WHERE ($4::text IS NULL OR ct.dept = $4::text) AND ($5::text IS NULL OR ct.template_id = $5::text)
-     -- Nothing of a case opened after the window, or closed before it, falls in it.
-     AND ct.case_opened_at < $2::timestamptz AND (c.closed_at IS NULL OR c.closed_at >= $1::timestamptz)`;
+    FROM (
+      SELECT ct.dept, ct.outcome, ct.decided_at, ct.decided_net_ms AS net_ms, ct.due_at, ct.paused, ct.remaining_ms, c.closed_at,
+             CASE WHEN ct.status = 'decided' AND ct.outcome IN ('approve', 'reject') THEN 'decision'
+                  WHEN ct.status = 'decided' AND ct.outcome = 'deemed-approved' THEN 'deemed'
+                  WHEN ct.status = 'decided' THEN 'awaiting'
+                  ELSE ct.status END AS kind,
+             CASE WHEN c.view->'sla'->>'calendar' IS NULL
+                  THEN ct.decided_at + (ct.sla_ms - ct.decided_net_ms) * interval '1 millisecond'
+                  ELSE ct.due_at END AS due_then
+        FROM case_tasks ct JOIN cases c ON c.case_id = ct.case_id
+       WHERE ($4::text IS NULL OR ct.dept = $4::text) AND ($5::text IS NULL OR ct.template_id = $5::text)
+         -- Nothing of a case opened after the window, or closed before it, falls in it.
+         AND ct.case_opened_at < $2::timestamptz AND (c.closed_at IS NULL OR c.closed_at >= $1::timestamptz)
+    ) AS task`;
 
 /** $1 from, $2 to (exclusive), $3 now, $4 dept or null, $5 template or null. */
 const DEPARTMENTS = `
@@ -87,7 +100,7 @@ const DEPARTMENTS = `
          count(*) FILTER (WHERE kind = 'decision' AND decided_in AND outcome = 'approve')::int AS approved,
          count(*) FILTER (WHERE kind = 'decision' AND decided_in AND outcome = 'reject')::int AS rejected,
          count(*) FILTER (WHERE kind = 'deemed' AND decided_in)::int AS deemed_approved,
-         count(*) FILTER (WHERE kind = 'decision' AND decided_in AND net_ms <= sla_ms)::int AS on_time,
+         count(*) FILTER (WHERE kind = 'decision' AND decided_in AND on_time)::int AS on_time,
          percentile_cont(0.5) WITHIN GROUP (ORDER BY net_ms::float8) FILTER (WHERE kind = 'decision' AND decided_in) AS p50,
          percentile_cont(0.9) WITHIN GROUP (ORDER BY net_ms::float8) FILTER (WHERE kind = 'decision' AND decided_in) AS p90,
          count(*) FILTER (WHERE kind = 'decision' AND breached_in)::int AS decided_late,

@@ -32,6 +32,7 @@ const supervisor = (dept?: string): Actor => ({ sub: `sup-${dept}`, name: `Super
 
 const ESCALATE = 'sla-report-escalate';
 const DEEMED = 'sla-report-deemed';
+const WORKING = 'sla-report-working';
 /** Market regulation (PT24H), health and ecology in 48 hours, the default ladder; and a 12-hour silence-is-consent template. */
 const TEMPLATES = [
   oneStopTemplate({ id: ESCALATE, title: 'SLA report: breached cases stay open', onDeadline: 'escalate' }),
@@ -48,9 +49,54 @@ const TEMPLATES = [
   }),
 ];
 
+/** Asia/Shanghai, UTC+8 all year: the working-time calendar's zone. */
+const SHANGHAI = 8 * H;
+const localDay = (ms: number) => new Date(ms + SHANGHAI).toISOString().slice(0, 10);
+const startOfLocalDay = (ms: number, plusDays = 0) => Date.parse(`${localDay(ms)}T00:00:00+08:00`) + plusDays * 24 * H;
+
+/**
+ * Working time: a calendar whose every day is a working day all day, but for a holiday the day after
+ * the opening (D1); fire safety's task gets the rest of the opening day plus 2 working hours, so it is
+ * due at 02:00 on D2, and is decided at 01:00 on D2: on time, though more than its budget of
+ * wall-clock time has passed (the holiday does not count).
+ */
+async function deployWorkingTime(): Promise<void> {
+  const d0 = localDay(T0);
+  await ok(
+    call('POST', '/v1/calendars', {
+      as: admin,
+      body: {
+        id: 'sla-report-calendar',
+        title: 'SLA report test calendar',
+        timezone: 'Asia/Shanghai',
+        weekend: [],
+        holidays: [localDay(startOfLocalDay(T0, 1))],
+        covers: { from: localDay(startOfLocalDay(T0, -1)), until: localDay(startOfLocalDay(T0, 60)) },
+        source: `made by the test around ${d0}`,
+      },
+    }),
+    201,
+  );
+  const restOfDay = startOfLocalDay(T0, 1) - T0;
+  await ok(
+    call('POST', '/v1/templates', {
+      as: admin,
+      body: oneStopTemplate({
+        id: WORKING,
+        title: 'SLA report: working hours',
+        calendar: 'sla-report-calendar',
+        sla: { workingHours: (restOfDay + 2 * H) / H },
+        escalation: [{ at: 1, action: 'command-center' }],
+        departments: [{ dept: 'fire-safety', title: 'Fire safety' }],
+      }),
+    }),
+    201,
+  );
+}
+
 /** The instant the story starts (the test server's clock), and the cases by their part in it. */
 let T0 = 0;
-const c = { c1: '', c2: '', c3: '', c4: '', c5: '' };
+const c = { c1: '', c2: '', c3: '', c4: '', c5: '', c6: '' };
 type CaseKey = keyof typeof c;
 /** Every case as it stands at the end (through the API, as an auditor), and c1 while its clock was stopped. */
 const views = {} as Record<CaseKey, CaseView>;
@@ -83,30 +129,32 @@ beforeAll(async () => {
   for (const t of TEMPLATES) await ok(call('POST', '/v1/templates', { as: admin, body: t }), 201);
 
   T0 = await stack.time!.now();
+  await deployWorkingTime();
   c.c1 = await open(ESCALATE, ACME); // stop 1 h → 5 h (supplement); ecology decides while stopped; market regulation late
   c.c2 = await open(ESCALATE, OTHER); // health rejects at 2 h
   c.c3 = await open(DEEMED, ACME); // ecology approves at 2 h; health never decides: deemed approved at 12 h
   c.c4 = await open(ESCALATE, OTHER); // nobody decides: every ladder step, breached, still open
   c.c5 = await open(ESCALATE, ACME); // stop from 1 h; health approves while stopped; withdrawn at 4 h
+  c.c6 = await open(WORKING, OTHER); // fire safety approves at 01:00 on D2, after the holiday D1: on time
 
-  await advance(1);
-  await decide(c.c1, 'health', { outcome: 'request-info', requestedDocuments: ['floor plan'] });
-  await decide(c.c5, 'ecology', { outcome: 'request-info', requestedDocuments: ['discharge permit'] });
-  await advance(2);
-  await decide(c.c2, 'health', { outcome: 'reject', comment: 'no clean room' });
-  await decide(c.c3, 'ecology', { outcome: 'approve' });
-  await decide(c.c5, 'health', { outcome: 'approve' });
-  await advance(3);
-  await decide(c.c1, 'ecology', { outcome: 'approve' });
-  c1WhileStopped = await read(c.c1);
-  await advance(4);
-  await ok(call('POST', `/v1/cases/${c.c5}/withdraw`, { as: acmeUser, body: { reason: 'moved the line elsewhere' } }));
-  await advance(5);
-  await ok(call('POST', `/v1/cases/${c.c1}/supplements`, { as: acmeUser, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }));
-  await advance(8);
-  await decide(c.c1, 'health', { outcome: 'approve' });
-  await advance(30);
-  await decide(c.c1, 'market-regulation', { outcome: 'approve' });
+  const events: [number, () => Promise<unknown>][] = [
+    [1 * H, () => decide(c.c1, 'health', { outcome: 'request-info', requestedDocuments: ['floor plan'] })],
+    [1 * H, () => decide(c.c5, 'ecology', { outcome: 'request-info', requestedDocuments: ['discharge permit'] })],
+    [2 * H, () => decide(c.c2, 'health', { outcome: 'reject', comment: 'no clean room' })],
+    [2 * H, () => decide(c.c3, 'ecology', { outcome: 'approve' })],
+    [2 * H, () => decide(c.c5, 'health', { outcome: 'approve' })],
+    [3 * H, () => decide(c.c1, 'ecology', { outcome: 'approve' })],
+    [3 * H, async () => (c1WhileStopped = await read(c.c1))],
+    [4 * H, () => ok(call('POST', `/v1/cases/${c.c5}/withdraw`, { as: acmeUser, body: { reason: 'moved the line elsewhere' } }))],
+    [5 * H, () => ok(call('POST', `/v1/cases/${c.c1}/supplements`, { as: acmeUser, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }))],
+    [8 * H, () => decide(c.c1, 'health', { outcome: 'approve' })],
+    [startOfLocalDay(T0, 2) + H - T0, () => decide(c.c6, 'fire-safety', { outcome: 'approve' })], // 25 to 49 hours in
+    [30 * H, () => decide(c.c1, 'market-regulation', { outcome: 'approve' })],
+  ];
+  for (const [offset, act] of events.sort((a, b) => a[0] - b[0])) {
+    await stack.time!.advanceTo(T0 + offset);
+    await act();
+  }
   await advance(50);
 
   await projected(c.c1, (v) => v.status === 'approved');
@@ -114,6 +162,7 @@ beforeAll(async () => {
   await projected(c.c3, (v) => v.status === 'approved');
   await projected(c.c4, (v) => v.sla.breached && v.escalations.length === 9);
   await projected(c.c5, (v) => v.status === 'withdrawn');
+  await projected(c.c6, (v) => v.status === 'approved');
   for (const k of Object.keys(c) as CaseKey[]) views[k] = await read(c[k]);
   fullWindow = `from=${new Date(T0 - MIN).toISOString()}&to=${new Date(T0 + 60 * H).toISOString()}`;
 }, 240_000);
@@ -155,7 +204,7 @@ const ladder = (reminder: number, supervisorStep: number, commandCenter: number)
   ].filter((e) => e.count > 0),
 });
 const closed = (counts: Partial<Record<'approved' | 'rejected' | 'withdrawn', number>>) => {
-  const byStatus = { approved: 0, rejected: 0, withdrawn: 0, certified: 0, revoked: 0, settled: 0, ...counts };
+  const byStatus = { approved: 0, rejected: 0, withdrawn: 0, certified: 0, revoked: 0, settled: 0, abandoned: 0, ...counts };
   return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), ...byStatus };
 };
 
@@ -172,6 +221,14 @@ function expectedFull() {
         decisionNetMs: { p50: pct(ecology, 0.5), p90: pct(ecology, 0.9) },
         escalations: ladder(1, 1, 1), // c4's
         breaches: { total: 1, decidedLate: 0, deemedApproved: 0, pastDueUndecided: 1 }, // c4's, open past due
+      },
+      {
+        // On time by its working-time due date, though its net time exceeds its budget in wall-clock time.
+        dept: 'fire-safety',
+        ...{ decided: 1, approved: 1, rejected: 0, deemedApproved: 0, onTime: 1, onTimeRate: 1 },
+        decisionNetMs: { p50: net('c6', 'fire-safety'), p90: net('c6', 'fire-safety') },
+        escalations: noEscalations,
+        breaches: noBreaches,
       },
       {
         dept: 'health',
@@ -205,9 +262,13 @@ function expectedFull() {
         medianDurationMs: pct([duration('c1'), duration('c2'), duration('c5')], 0.5),
         stoppedClockMs: views.c1.sla.pausedMs + views.c5.sla.pausedMs,
       },
+      { templateId: WORKING, opened: 1, open: 0, closed: closed({ approved: 1 }), medianDurationMs: duration('c6'), stoppedClockMs: 0 },
     ],
   };
 }
+
+/** A department's row of the whole story's figures. */
+const fullRow = (dept: string) => expectedFull().departments.find((d) => d.dept === dept)!;
 
 const report = async (as: Actor, query: string) => (await ok(call('GET', `/v1/reports/sla?${query}`, { as }))) as any;
 
@@ -230,6 +291,13 @@ describe('the story as the cases recorded it', () => {
     expect(steps('c4')).toHaveLength(9);
     expect([...steps('c2'), ...steps('c5')]).toEqual([]);
     for (const k of ['c1', 'c2', 'c3', 'c5'] as const) near(duration(k), { c1: 30, c2: 2, c3: 12, c5: 4 }[k]);
+    // Working time: decided an hour before its due date (02:00 after the holiday), with more than its
+    // budget of wall-clock time gone by (the holiday counts in wall-clock time, not in working time).
+    const fire = task('c6', 'fire-safety');
+    expect(views.c6.sla.calendar).toEqual({ id: 'sla-report-calendar', version: 1 });
+    expect(fire.dueAt).toBe(new Date(startOfLocalDay(T0, 2) + 2 * H + (Date.parse(fire.openedAt) - T0)).toISOString());
+    near(Date.parse(fire.dueAt) - Date.parse(fire.decidedAt as string), 1);
+    expect(fire.decidedNetMs).toBeGreaterThan(fire.slaMs + 20 * H);
   });
 });
 
@@ -250,9 +318,9 @@ describe('GET /v1/reports/sla', () => {
     const ecology = [net('c1', 'ecology'), net('c3', 'ecology')];
     const health = [net('c1', 'health'), net('c2', 'health'), net('c5', 'health')];
     expect(r.departments).toEqual([
-      { ...full.departments[0], escalations: noEscalations, breaches: noBreaches, decisionNetMs: { p50: pct(ecology, 0.5), p90: pct(ecology, 0.9) } },
+      { ...fullRow('ecology'), escalations: noEscalations, breaches: noBreaches, decisionNetMs: { p50: pct(ecology, 0.5), p90: pct(ecology, 0.9) } },
       {
-        ...full.departments[1],
+        ...fullRow('health'),
         deemedApproved: 0,
         escalations: ladder(1, 0, 0),
         breaches: noBreaches,
@@ -266,6 +334,7 @@ describe('GET /v1/reports/sla', () => {
     expect(late.templates).toEqual([]);
     expect(late.departments.map((d: any) => [d.dept, d.decided, d.breaches.total, d.escalations.total])).toEqual([
       ['ecology', 0, 1, 3],
+      ['fire-safety', 1, 0, 0],
       ['health', 0, 1, 3], // c3's deemed approval was due at 12 h; c4's health task at 48 h
       ['market-regulation', 1, 2, 3], // c1's steps at 22 h and 28 h, c4's at 24 h (c1's at 16 h, c4's at 12 h and 18 h are earlier)
     ]);
@@ -308,13 +377,13 @@ describe('GET /v1/reports/sla', () => {
 
     // A department: its own row; the templates of the cases involving it.
     const ecology = await report(auditor, `${fullWindow}&dept=ecology`);
-    expect(ecology.departments).toEqual([full.departments[0]]);
-    expect(ecology.templates).toEqual(full.templates);
+    expect(ecology.departments).toEqual([fullRow('ecology')]);
+    expect(ecology.templates).toEqual(full.templates.filter((t) => t.templateId !== WORKING));
     // One on no case: a row of zeros, no template; a template without cases: a row of zeros.
-    const fire = await report(auditor, `${fullWindow}&dept=fire-safety`);
+    const fire = await report(auditor, `${fullWindow}&dept=natural-resources`);
     expect(fire.departments).toEqual([
       {
-        dept: 'fire-safety',
+        dept: 'natural-resources',
         ...{ decided: 0, approved: 0, rejected: 0, deemedApproved: 0, onTime: 0, onTimeRate: null },
         decisionNetMs: { p50: null, p90: null },
         escalations: noEscalations,
@@ -335,7 +404,7 @@ describe('GET /v1/reports/sla', () => {
     for (const query of [fullWindow, `${fullWindow}&dept=market-regulation`]) {
       const r = await report(mr, query);
       expect(r.scope).toEqual({ dept: 'market-regulation', templateId: null });
-      expect(r.departments).toEqual([full.departments[2]]);
+      expect(r.departments).toEqual([fullRow('market-regulation')]);
       // Only the cases involving market regulation: none of the deemed-approval template's.
       expect(r.templates).toEqual([full.templates[1]]);
     }
@@ -390,10 +459,12 @@ describe('GET /v1/reports/sla', () => {
     const rows = parse(text, { columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
     expect(rows.map((r) => [r.section, r.dept || r.templateId])).toEqual([
       ['department', 'ecology'],
+      ['department', 'fire-safety'],
       ['department', 'health'],
       ['department', 'market-regulation'],
       ['template', DEEMED],
       ['template', ESCALATE],
+      ['template', WORKING],
     ]);
     expect(readBack(rows)).toEqual({ window: json.window, departments: json.departments, templates: json.templates });
 

@@ -61,6 +61,7 @@ const STATUS_COLORS: Record<string, string> = {
   rejected: COLORS.red,
   revoked: '#991b1b',
   withdrawn: COLORS.grey,
+  abandoned: '#9ca3af',
 };
 
 export function DashboardPage() {
