@@ -20,7 +20,7 @@ export function present(actor: Actor, view: CaseView, now = Date.now()): CaseVie
       assignee: t.assignee ?? null,
       assigneeName: t.assigneeName ?? null,
       // Views projected before it existed lack it: the view shows what the workflow recorded (the SLA
-      // report rebuilds it from the view's clock stops instead: task_net_ms, db/migrations/1764350000000).
+      // report rebuilds it from the view's clock stops instead: task_net_ms, db/migrations/1764370000000).
       decidedNetMs: t.decidedNetMs ?? null,
     })),
   };

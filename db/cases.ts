@@ -57,7 +57,7 @@ export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: numb
 
 /**
  * `decided_net_ms` is the view's `decidedNetMs`; a view written before tasks carried it gets it
- * rebuilt from the clock stops recorded in the same view (`task_net_ms`, db/migrations/1764350000000).
+ * rebuilt from the clock stops recorded in the same view (`task_net_ms`, db/migrations/1764370000000).
  */
 const UPSERT_TASKS = `
   INSERT INTO case_tasks (case_id, task_id, dept, title, status, outcome, opened_at, due_at, decided_at, sla_ms, remaining_ms,
