@@ -175,7 +175,9 @@ export const TaskSchema = z
     title: z.string(),
     status: z.enum(TASK_STATUSES),
     openedAt: Iso,
-    dueAt: Iso,
+    dueAt: Iso.meta({
+      description: 'moves later by every stop of the clock after the task opened; a decided task keeps the due date in force at its decision',
+    }),
     outcome: z.enum([...DECISION_OUTCOMES, 'deemed-approved']).nullable(),
     decidedBy: z.string().nullable(),
     decidedByName: z.string().nullable(),

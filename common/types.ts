@@ -179,7 +179,10 @@ export interface TaskView {
   title: string;
   status: TaskStatus;
   openedAt: string;
-  /** Current due date: moves later by every stop of the clock after the task opened. */
+  /**
+   * Due date: moves later by every stop of the clock after the task opened, until the task is
+   * decided; a decided task keeps the due date in force at its decision (so on-time is decidable).
+   */
   dueAt: string;
   outcome: TaskOutcome | null;
   decidedBy: string | null;

@@ -52,8 +52,8 @@ const ms = (interval: string) => `(extract(epoch FROM ${interval}) * 1000)`;
  * case counted in wall-clock time only (no calendar pinned) it is rebuilt exactly: the task is due
  * `slaMs` of net time after it opened, so decidedAt + (slaMs − decidedNetMs). A case that counts
  * working time (its view names the calendar it pinned) takes the projected `due_at`: a working-time
- * budget cannot be set against wall-clock time in SQL, and that due date differs from the one in
- * force at the decision only when the clock stopped after it (then it is later).
+ * budget cannot be set against wall-clock time in SQL, and such views keep the due date in force at
+ * the decision (workflows/lib/tasks.ts `dueAtDecisionMs`), so it is exact.
  *
  * `breach_at`: the moment the task was past its due date without its department's final decision,
  * or null if it never was (yet):

@@ -96,6 +96,22 @@ describe('the supplement has a date', () => {
     });
   });
 
+  it('a decided task keeps the due date in force at its decision; open tasks move by the stop', async () => {
+    await withCase(oneStopTemplate(), async (c) => {
+      const decided = await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
+      const before = { mr: task(decided, 'market-regulation')?.dueAt, ecology: task(decided, 'ecology')?.dueAt };
+      const { at } = await askForReport(c);
+      await c.advanceTo(at + 5 * DAY);
+      const resumed = await c.handle.executeUpdate(supplementUpdate, {
+        args: [{ documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }],
+      });
+      const stopped = resumed.supplements[0]?.pausedMs as number;
+      expect(stopped).toBeGreaterThanOrEqual(5 * DAY);
+      expect(task(resumed, 'market-regulation')?.dueAt).toBe(before.mr);
+      expect(task(resumed, 'ecology')?.dueAt).toBe(new Date(Date.parse(before.ecology as string) + stopped).toISOString());
+    });
+  });
+
   it('a supplement in time cancels the date and its reminder', async () => {
     await withCase(oneStopTemplate(), async (c) => {
       const { at } = await askForReport(c);

@@ -24,6 +24,8 @@ export interface TaskState {
   decidedAtMs: number | null;
   /** Time from opening to the decision with the case's clock stops taken out (wall time). */
   netMs: number | null;
+  /** The due date in force when the task was decided: a later stop of the case's clock no longer moves it. */
+  dueAtDecisionMs: number | null;
   comment: string | null;
   requestedDocuments: string[];
   escalationLevel: number;
@@ -56,6 +58,7 @@ export function openTask(spec: TaskSpec, at: number, time: CaseTime): TaskState 
     decidedBy: null,
     decidedAtMs: null,
     netMs: null,
+    dueAtDecisionMs: null,
     comment: null,
     requestedDocuments: [],
     escalationLevel: 0,
@@ -98,6 +101,8 @@ export function decideTask(
   task.decidedBy = actor;
   task.decidedAtMs = at;
   task.netMs = at - task.openedAtMs - (time.clock.pausedMs(at) - task.mark);
+  // A request for information reopens the task when the clock restarts: its due date keeps moving.
+  task.dueAtDecisionMs = outcome === 'request-info' ? null : taskDueMs(task, time, at);
   task.comment = comment ?? null;
   task.requestedDocuments = requestedDocuments ?? [];
 }
@@ -110,6 +115,7 @@ export function reopenAfterSupplement(task: TaskState, filedBy: string): void {
   task.decidedBy = null;
   task.decidedAtMs = null;
   task.netMs = null;
+  task.dueAtDecisionMs = null;
 }
 
 export function cancelTask(task: TaskState): void {
@@ -123,7 +129,7 @@ export function taskView(task: TaskState, time: CaseTime, at: number): TaskView 
     title: task.title,
     status: task.status,
     openedAt: iso(task.openedAtMs),
-    dueAt: iso(taskDueMs(task, time, at)),
+    dueAt: iso(task.dueAtDecisionMs ?? taskDueMs(task, time, at)),
     outcome: task.outcome,
     decidedBy: task.decidedBy?.sub ?? null,
     decidedByName: task.decidedBy?.name ?? null,
