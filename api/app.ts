@@ -22,8 +22,10 @@ import { methodNotAllowed, Routes } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
+import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { reportRoutes } from './routes/reports.js';
 import { isDevelopment, sessionRoutes } from './routes/session.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -102,6 +104,8 @@ export function createApp({
   codecRoutes(routes, client);
   sessionRoutes(routes, config, auth);
   reportRoutes(routes, pool);
+  directoryRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
+  notificationRoutes(routes, cases, pool, config.IDEMPOTENCY_KEY_TTL);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

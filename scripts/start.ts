@@ -14,6 +14,7 @@ import { resolveAuth } from '../infra/auth-settings.js';
 import { loadConfig, type Config } from '../infra/config.js';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { createLogger } from '../infra/logger.js';
+import { localMailCatcher } from '../infra/mail-catcher.js';
 import { ensureLocalPayloadKeyFile } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js';
@@ -91,6 +92,13 @@ async function main(): Promise<void> {
     const connection: Connection = await connectClient(config, temporalAddress);
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, logger);
     await connection.close();
+  }
+
+  // Mail: a local catcher (data/mail/) unless SMTP_URL names a server.
+  const mail = await localMailCatcher(config.SMTP_URL, dataDir, logger);
+  if (mail) {
+    stops.push(() => mail.stop());
+    config = { ...config, SMTP_URL: mail.url };
   }
 
   const worker: RunningWorker = await runWorker(config, temporalAddress, pool, logger);

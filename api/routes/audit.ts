@@ -11,8 +11,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { verifyArchive } from '../../audit/archive.js';
-import { timelineFromHistory } from '../../audit/timeline.js';
+import { timelineDelivery, timelineFromHistory } from '../../audit/timeline.js';
 import { listAccess, recordAccess, type AccessAction } from '../../db/access-log.js';
+import { notificationsOfCase } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import type { CaseService } from '../case-service.js';
@@ -63,7 +64,9 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
     handler: async ({ actor, params, req }) => {
       const view = await cases.get(actor, params.caseId); // 404 for an unknown case
       const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
-      const timeline = timelineFromHistory(historyFromJSON(json));
+      // Each notification's delivery, as the outbox has it now, beside the event that sent it.
+      const outbox = new Map((await notificationsOfCase(pool, params.caseId)).map((n) => [n.key, timelineDelivery(n)]));
+      const timeline = timelineFromHistory(historyFromJSON(json), (key) => outbox.get(key));
       await logRead(req, actor, params.caseId, 'timeline');
       return { body: timeline, headers: { 'X-History-Source': source } };
     },
