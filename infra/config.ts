@@ -164,6 +164,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
+/** For the entries (`npm start`, `npm run api`, `npm run worker`): a bad setting stops the process with one clear message. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    process.stderr.write(`onestop: refusing to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
 /** Settings that only make sense together: a webhook is signed, so its URL and its secret go in pairs. */
 function notificationSettingIssues(c: Config): string[] {
   const issues: string[] = [];

@@ -11,7 +11,7 @@ import { searchAttributesForCli } from '../common/search-attributes.js';
 import { startApi, type RunningApi } from '../api/server.js';
 import { createPool, migrate, type Pool } from '../db/pool.js';
 import { resolveAuth } from '../infra/auth-settings.js';
-import { loadConfig, type Config } from '../infra/config.js';
+import { loadConfigOrExit, type Config } from '../infra/config.js';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { createLogger } from '../infra/logger.js';
 import { localMailCatcher } from '../infra/mail-catcher.js';
@@ -23,7 +23,7 @@ import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { runWorker, type RunningWorker } from '../workers/run.js';
 import { ensureWebBuilt } from './build-web.js';
 
-let config: Config = loadConfig();
+let config: Config = loadConfigOrExit();
 const logger = createLogger(config, 'onestop');
 // Local development may use the public development secret; the API then listens on 127.0.0.1 only.
 const auth = resolveAuth(config, { allowDevelopmentSecret: true });
