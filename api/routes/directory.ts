@@ -13,7 +13,18 @@ import { IdempotencyHeader } from '../idempotency-key.js';
 import { notFound } from '../problem.js';
 import type { Routes } from '../route.js';
 
-const Email = z.email().max(200);
+/**
+ * An address as mail servers take it in RCPT TO: an RFC 5322 dot-atom, `@`, a domain of at least two
+ * labels. Written out as a pattern (not `format: email`, which admits quoted and other forms), so
+ * that the document says exactly what is accepted.
+ */
+const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const Email = z
+  .string()
+  .max(200)
+  .regex(new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})+$`), 'an e-mail address (name@domain.example)')
+  .meta({ example: 'desk@health.gov.example' });
 
 const DeptParam = z.strictObject({
   dept: Slug.meta({ description: `a department's slug, or \`${COMMAND_CENTER_ENTRY}\` for the command centre`, example: 'health' }),

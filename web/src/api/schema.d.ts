@@ -4479,15 +4479,15 @@ export interface components {
         };
         DirectoryEntryBody: {
             /**
-             * Format: email
              * @description the department's mailbox: notices to its caseworkers (for `command-center`, the command centre's address)
              * @default null
+             * @example desk@health.gov.example
              */
             email: string | null;
             /**
-             * Format: email
              * @description the department's supervisor (not used for `command-center`)
              * @default null
+             * @example desk@health.gov.example
              */
             supervisorEmail: string | null;
         };
