@@ -15,9 +15,6 @@ import type { Config } from '../infra/config.js';
 import { DeliveryError, type NotificationChannel } from './channels/delivery.js';
 import { startPoller } from './poller.js';
 
-export type { NotificationChannel } from './channels/delivery.js';
-export { logChannel } from './channels/log.js';
-
 export const retryPolicyOf = (config: Config): RetryPolicy => ({
   maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
   baseDelayMs: config.NOTIFY_RETRY_BASE_MS,
