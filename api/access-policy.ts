@@ -70,6 +70,17 @@ export const ACCESS = {
   'POST /v1/cases/:caseId/tasks/:taskId/release': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
   'POST /v1/cases/:caseId/tasks/:taskId/assign': { supervisor: ['the-task-dept'] },
   'POST /v1/cases/:caseId/comments': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  // Where notifications go, and repairing those that failed: admins (they see no notice's text).
+  'GET /v1/directory': { admin: ANY },
+  'GET /v1/directory/:dept': { admin: ANY },
+  'PUT /v1/directory/:dept': { admin: ANY },
+  'DELETE /v1/directory/:dept': { admin: ANY },
+  'GET /v1/notifications': { admin: ANY },
+  'POST /v1/notifications/:id/retry': { admin: ANY },
+  // A case's notifications: whoever may read the case; the applicant sees only its own notices.
+  'GET /v1/cases/:caseId/notifications': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  /** Notices to departments, supervisors and the command centre are internal: not shown to the applicant. */
+  'property: staff notifications': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   /** The applicant's contact person (name, phone, email): the departments on the case and auditors. */
   'property: applicant.contact': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   /** Comments are internal notes: not shown to the applicant. */

@@ -23,8 +23,10 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
+import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
 import { keySmeRoutes } from './routes/key-smes.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { reportRoutes, type Clock } from './routes/reports.js';
 import { isDevelopment, sessionRoutes } from './routes/session.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -107,6 +109,8 @@ export function createApp({
   codecRoutes(routes, client);
   sessionRoutes(routes, config, auth);
   reportRoutes(routes, pool, clock);
+  directoryRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
+  notificationRoutes(routes, cases, pool, config.IDEMPOTENCY_KEY_TTL);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -4,7 +4,7 @@
  */
 import exitHook from 'async-exit-hook';
 import { createPool, migrate } from '../db/pool.js';
-import { loadConfig } from '../infra/config.js';
+import { loadConfigOrExit } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { requirePayloadKeys } from '../infra/payload-keys.js';
 import { seedBuiltinCalendars } from '../templates/builtin-calendars.js';
@@ -12,7 +12,7 @@ import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { authOrExit } from '../infra/require-auth.js';
 import { startApi } from './server.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config, 'onestop-api');
 const auth = authOrExit(config);
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for an API process');

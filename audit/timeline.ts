@@ -8,7 +8,8 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
 import proto, { type temporal } from '@temporalio/proto';
-import type { NotificationInput } from '../common/notifications.js';
+import type { DeliveryStatus, NotificationInput } from '../common/notifications.js';
+import type { OutboxRow } from '../db/notifications.js';
 import { SYSTEM_ACTOR, type Actor, type CaseView, type ClaimDetails, type Money, type ProduceFirstDetails } from '../common/types.js';
 import { ACTIVITY } from '../activities/index.js';
 import {
@@ -42,6 +43,34 @@ export interface TimelineEntry {
   details: Record<string, unknown>;
 }
 
+/** A notification's delivery as the timeline shows it: overall and per channel (from the outbox, not the history). */
+export interface TimelineDelivery {
+  /** Null while the outbox has no row for it yet (the activity that writes it is under way). */
+  notificationId: string | null;
+  status: DeliveryStatus;
+  channels: { channel: string; status: DeliveryStatus; attempts: number; reason: string | null; deliveredAt: string | null; nextAttemptAt: string | null }[];
+}
+
+/** Finds a notification's delivery by its outbox key (which the notify activity's input carries). */
+export type DeliveryLookup = (key: string) => TimelineDelivery | undefined;
+
+export function timelineDelivery(n: OutboxRow): TimelineDelivery {
+  return {
+    notificationId: n.id,
+    status: n.status,
+    channels: n.deliveries.map((d) => ({
+      channel: d.channel,
+      status: d.status,
+      attempts: d.attempts,
+      reason: d.reason,
+      deliveredAt: d.deliveredAt,
+      nextAttemptAt: d.nextAttemptAt,
+    })),
+  };
+}
+
+const NOT_WRITTEN_YET: TimelineDelivery = { notificationId: null, status: 'pending', channels: [] };
+
 const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? defaultPayloadConverter.fromPayload<T>(p) : undefined);
 
 const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(a.dept ? { dept: a.dept } : {}) });
@@ -58,8 +87,15 @@ function eventTimeMs(ts: { seconds?: unknown; nanos?: number | null } | null | u
   return seconds * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6);
 }
 
-export function timelineFromHistory(history: IHistory): TimelineEntry[] {
+/**
+ * With `deliveries`, every entry that stems from a notification carries its delivery status
+ * (`details.delivery`); the closing notices, which repeat the completion, ride on the case-closed
+ * entry (`details.notices`).
+ */
+export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLookup): TimelineEntry[] {
   const out: TimelineEntry[] = [];
+  const closingNotices: NotificationInput[] = [];
+  const deliveryOf = (n: NotificationInput) => deliveries?.(n.key) ?? NOT_WRITTEN_YET;
   // Accepted updates wait for their completion: only those that completed successfully count. Their
   // entries go where the update was accepted (`pos`), before what the handler caused (the permit, a
   // reinstatement, follow-ups), whose notify activities are scheduled before the update completes.
@@ -120,8 +156,14 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
           if (r) out.push({ at, type: 'recovery', actor: SYSTEM, details: { amount: r.amount, reason: r.reason } });
         } else if (name === ACTIVITY.notify) {
           const n = decode<NotificationInput>(s?.input?.payloads?.[0]);
-          const entry = n && notificationEntry(n);
-          if (entry) out.push(entry);
+          if (!n) break;
+          if (n.kind === 'case-closed') {
+            closingNotices.push(n);
+            break;
+          }
+          const entry = notificationEntry(n);
+          if (deliveries) entry.details.delivery = deliveryOf(n);
+          out.push(entry);
         }
         break;
       }
@@ -137,6 +179,9 @@ export function timelineFromHistory(history: IHistory): TimelineEntry[] {
             cancelledTasks: result.tasks.filter((t) => t.status === 'cancelled').map((t) => t.taskId),
             pausedMs: result.sla.pausedMs,
             breached: result.sla.breached,
+            ...(deliveries && closingNotices.length
+              ? { notices: closingNotices.map((n) => ({ recipient: n.recipient, message: n.message, delivery: deliveryOf(n) })) }
+              : {}),
           },
         });
         break;
@@ -244,7 +289,8 @@ function onBehalf(input: { onBehalfOf?: string }): { onBehalfOf?: string } {
   return input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {};
 }
 
-function notificationEntry(n: NotificationInput): TimelineEntry | undefined {
+/** The entry of a notify activity (case-closed notices excepted: they repeat the completion). */
+function notificationEntry(n: NotificationInput): TimelineEntry {
   const base = { at: n.at, ...(n.taskId ? { taskId: n.taskId } : {}) };
   switch (n.kind) {
     case 'escalation':
@@ -275,6 +321,7 @@ function notificationEntry(n: NotificationInput): TimelineEntry | undefined {
     case 'reinstated':
       return { ...base, type: n.kind, actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
     default:
-      return undefined; // case-closed notices repeat the completion event
+      // Kinds added by processes later (the list is open): one generic entry, named by its kind.
+      return { ...base, type: 'notification', actor: SYSTEM, details: { kind: String(n.kind), recipient: n.recipient, message: n.message } };
   }
 }

@@ -1,5 +1,10 @@
-/** The notification outbox: written once per key by workflows, delivered by the sender. */
-import type { NotificationInput } from '../common/notifications.js';
+/**
+ * The notification outbox: written once per key by workflows; each notification then gets one
+ * delivery per channel (planned by the sender), whose status, attempts and next attempt are kept
+ * here, and which the sender delivers (deliverDue) and an admin may retry once it has failed.
+ */
+import type pg from 'pg';
+import type { ChannelName, DeliveryStatus, NotificationInput } from '../common/notifications.js';
 import type { Pool } from './pool.js';
 import { withTransaction } from './transaction.js';
 
@@ -11,6 +16,24 @@ export async function enqueueNotification(pool: Pool, n: NotificationInput): Pro
   );
 }
 
+export interface DeliveryRecord {
+  channel: ChannelName;
+  /** Stable across the delivery's attempts (X-OneStop-Delivery, the mail's Message-ID). */
+  deliveryId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due (pending only). */
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+  /** The address the last attempt went to. */
+  address: string | null;
+  /** Why the last attempt failed; null once delivered. */
+  reason: string | null;
+  retriedBy: string | null;
+  retriedAt: string | null;
+}
+
 export interface OutboxRow {
   id: string;
   key: string;
@@ -18,48 +41,190 @@ export interface OutboxRow {
   kind: string;
   taskId: string | null;
   action: string | null;
+  level: number | null;
   recipientDept: string | null;
-  recipientRole: string;
+  recipientRole: NotificationInput['recipient']['role'];
   message: string;
   eventAt: string;
+  createdAt: string;
+  /** Failed if a delivery failed; else pending while one is pending (or none is planned yet); else delivered. */
+  status: DeliveryStatus;
+  /** When the last channel delivered it, once every one has; else null. */
   sentAt: string | null;
+  deliveries: DeliveryRecord[];
+}
+
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+const SELECT_NOTIFICATIONS = `
+  SELECT n.id::text, n.key, n.case_id AS "caseId", n.kind, n.task_id AS "taskId", n.action, n.level, n.recipient_dept AS "recipientDept",
+         n.recipient_role AS "recipientRole", n.message, n.event_at AS "eventAt", n.created_at AS "createdAt", n.planned,
+         COALESCE((SELECT json_agg(json_build_object(
+             'channel', d.channel, 'deliveryId', d.delivery_id, 'status', d.status, 'attempts', d.attempts,
+             'nextAttemptAt', d.next_attempt_at, 'lastAttemptAt', d.last_attempt_at, 'deliveredAt', d.delivered_at, 'address', d.address,
+             'reason', d.reason, 'retriedBy', d.retried_by, 'retriedAt', d.retried_at) ORDER BY d.channel)
+           FROM notification_deliveries d WHERE d.notification_id = n.id), '[]') AS deliveries
+  FROM notifications n`;
+
+type Row = Omit<OutboxRow, 'status' | 'sentAt' | 'deliveries'> & { planned: boolean; deliveries: DeliveryRecord[] };
+
+function outboxRow({ planned, ...r }: Row): OutboxRow {
+  const deliveries = r.deliveries.map((d) => ({
+    ...d,
+    nextAttemptAt: d.status === 'pending' ? iso(d.nextAttemptAt) : null,
+    lastAttemptAt: iso(d.lastAttemptAt),
+    deliveredAt: iso(d.deliveredAt),
+    retriedAt: iso(d.retriedAt),
+  }));
+  const status: DeliveryStatus = deliveries.some((d) => d.status === 'failed')
+    ? 'failed'
+    : !planned || deliveries.some((d) => d.status === 'pending')
+      ? 'pending'
+      : 'delivered';
+  const sentAt =
+    status === 'delivered'
+      ? (deliveries
+          .map((d) => d.deliveredAt as string)
+          .sort()
+          .at(-1) ?? null)
+      : null;
+  return { ...r, eventAt: iso(r.eventAt) as string, createdAt: iso(r.createdAt) as string, status, sentAt, deliveries };
 }
 
 export async function notificationsOfCase(pool: Pool, caseId: string): Promise<OutboxRow[]> {
-  const { rows } = await pool.query(
-    `SELECT id::text, key, case_id AS "caseId", kind, task_id AS "taskId", action, recipient_dept AS "recipientDept",
-            recipient_role AS "recipientRole", message, event_at AS "eventAt", sent_at AS "sentAt"
-     FROM notifications WHERE case_id = $1 ORDER BY notifications.id`,
-    [caseId],
+  const { rows } = await pool.query<Row>(`${SELECT_NOTIFICATIONS} WHERE n.case_id = $1 ORDER BY n.id`, [caseId]);
+  return rows.map(outboxRow);
+}
+
+export async function getNotification(pool: Pool, id: string): Promise<OutboxRow | undefined> {
+  const { rows } = await pool.query<Row>(`${SELECT_NOTIFICATIONS} WHERE n.id = $1`, [id]);
+  return rows[0] && outboxRow(rows[0]);
+}
+
+export interface NotificationFilter {
+  status?: DeliveryStatus;
+  caseId?: string;
+  /** Notifications older than this id (the previous page's last). */
+  before?: string;
+  limit: number;
+}
+
+/** The same rule as OutboxRow.status, in SQL, so that the list filters before it pages. */
+const STATUS_SQL: Record<DeliveryStatus, string> = {
+  failed: `EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id AND d.status = 'failed')`,
+  pending: `NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id AND d.status = 'failed')
+            AND (NOT n.planned OR EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id AND d.status = 'pending'))`,
+  delivered: `n.planned AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id AND d.status <> 'delivered')`,
+};
+
+/** Newest first (by id, which follows insertion order). */
+export async function listNotifications(pool: Pool, f: NotificationFilter): Promise<OutboxRow[]> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.status) where.push(STATUS_SQL[f.status]);
+  if (f.caseId) where.push(`n.case_id = $${args.push(f.caseId)}`);
+  if (f.before) where.push(`n.id < $${args.push(f.before)}`);
+  const { rows } = await pool.query<Row>(
+    `${SELECT_NOTIFICATIONS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n.id DESC LIMIT $${args.push(f.limit)}`,
+    args,
   );
-  return rows.map((r) => ({ ...r, eventAt: new Date(r.eventAt).toISOString(), sentAt: r.sentAt && new Date(r.sentAt).toISOString() }));
+  return rows.map(outboxRow);
+}
+
+/** Puts the notification's failed deliveries back to pending, due now, with a fresh set of attempts. */
+export async function retryFailed(pool: Pool, id: string, by: string): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE notification_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), retried_by = $2, retried_at = now()
+     WHERE notification_id = $1 AND status = 'failed'`,
+    [id, by],
+  );
+  return rowCount ?? 0;
 }
 
 /**
- * Delivers up to `batch` unsent notifications through `send`, each in its own transaction with
- * SKIP LOCKED, so several senders can run side by side and a crash leaves a row unsent, not lost.
+ * Gives every notification not planned yet one pending delivery per channel. The channels are fixed
+ * then: a channel configured later does not resend what was already planned.
  */
-export async function deliverPending(pool: Pool, send: (row: OutboxRow) => Promise<void>, batch = 50): Promise<number> {
-  let delivered = 0;
+export async function planDeliveries(pool: Pool, channels: readonly ChannelName[], batch = 500): Promise<number> {
+  const { rowCount } = await pool.query(
+    `WITH todo AS (SELECT id FROM notifications WHERE NOT planned ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
+          planned AS (INSERT INTO notification_deliveries (notification_id, channel)
+                      SELECT todo.id, c FROM todo CROSS JOIN unnest($1::text[]) AS c ON CONFLICT DO NOTHING)
+     UPDATE notifications SET planned = true WHERE id IN (SELECT id FROM todo)`,
+    [channels, batch],
+  );
+  return rowCount ?? 0;
+}
+
+/** A delivery that is due, with its notification: what a channel needs to send it. */
+export interface DueDelivery {
+  notification: Omit<OutboxRow, 'status' | 'sentAt' | 'deliveries' | 'createdAt'>;
+  channel: ChannelName;
+  deliveryId: string;
+  /** This attempt's number (1 for the first). */
+  attempt: number;
+}
+
+/** What an attempt came to: delivered, or failed (for good, or to be tried again after the backoff). */
+export type AttemptOutcome = { delivered: true; address: string | null } | { delivered: false; address: string | null; reason: string; final: boolean };
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delay after the first failed attempt; doubled after each further one, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** The delay before attempt `failed + 1`, after `failed` failed attempts: exponential, capped. */
+export const backoffMs = (policy: RetryPolicy, failed: number): number => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failed - 1));
+
+/**
+ * Attempts up to `batch` due deliveries, each in its own transaction holding its row (FOR UPDATE
+ * SKIP LOCKED): several senders run side by side without taking the same delivery, and one that
+ * crashes mid-attempt leaves the delivery pending (its transaction rolls back), never lost. The
+ * outcome is written in the same transaction as the claim.
+ */
+export async function deliverDue(
+  pool: Pool,
+  attempt: (d: DueDelivery, db: pg.PoolClient) => Promise<AttemptOutcome>,
+  policy: RetryPolicy,
+  batch = 50,
+): Promise<number> {
+  let done = 0;
   for (let i = 0; i < batch; i++) {
     const found = await withTransaction(pool, async (client) => {
       const { rows } = await client.query(
-        `SELECT id::text, key, case_id AS "caseId", kind, task_id AS "taskId", action, recipient_dept AS "recipientDept",
-                recipient_role AS "recipientRole", message, event_at AS "eventAt", sent_at AS "sentAt"
-         FROM notifications WHERE sent_at IS NULL AND attempts < 10 ORDER BY notifications.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        `SELECT d.notification_id::text AS id, d.channel, d.delivery_id AS "deliveryId", d.attempts,
+                n.key, n.case_id AS "caseId", n.kind, n.task_id AS "taskId", n.action, n.level, n.recipient_dept AS "recipientDept",
+                n.recipient_role AS "recipientRole", n.message, n.event_at AS "eventAt"
+         FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+         ORDER BY d.next_attempt_at, d.notification_id LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
       );
       const row = rows[0];
       if (!row) return false;
-      try {
-        await send({ ...row, eventAt: new Date(row.eventAt).toISOString() });
-        await client.query('UPDATE notifications SET sent_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
-        delivered += 1;
-      } catch (err) {
-        await client.query('UPDATE notifications SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, String(err)]);
+      const { channel, deliveryId, attempts, ...n } = row;
+      const number = attempts + 1;
+      const outcome = await attempt({ notification: { ...n, eventAt: iso(n.eventAt) }, channel, deliveryId, attempt: number }, client);
+      if (outcome.delivered) {
+        await client.query(
+          `UPDATE notification_deliveries SET status = 'delivered', attempts = $3, last_attempt_at = now(), delivered_at = now(), address = $4, reason = NULL
+           WHERE notification_id = $1 AND channel = $2`,
+          [row.id, channel, number, outcome.address],
+        );
+      } else {
+        const failed = outcome.final || number >= policy.maxAttempts;
+        await client.query(
+          `UPDATE notification_deliveries SET status = $3, attempts = $4, last_attempt_at = now(), address = $5, reason = $6,
+             next_attempt_at = now() + $7 * interval '1 millisecond'
+           WHERE notification_id = $1 AND channel = $2`,
+          [row.id, channel, failed ? 'failed' : 'pending', number, outcome.address, outcome.reason, failed ? 0 : backoffMs(policy, number)],
+        );
       }
+      done += 1;
       return true;
     });
-    if (!found) return delivered;
+    if (!found) break;
   }
-  return delivered;
+  return done;
 }

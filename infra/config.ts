@@ -63,6 +63,36 @@ const Env = z.object({
     .transform((v, ctx) => parseDuration(v) || (ctx.addIssue({ code: 'custom', message: 'an ISO 8601 duration such as PT24H' }), z.NEVER))
     .default(24 * 3600_000),
   NOTIFY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  /** Notifications by e-mail through this SMTP server (`smtp://user:pass@host:587`, `smtps://…:465`); `npm start` runs a local catcher. */
+  SMTP_URL: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol) && new URL(v).hostname !== '',
+      'an smtp:// or smtps:// URL, e.g. smtp://mail.example.org:587',
+    )
+    .optional(),
+  /** The sender of notification mails: an address, or a name and an address (`OneStop <onestop@example.org>`). */
+  SMTP_FROM: z
+    .string()
+    .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an address, or a name and an address: OneStop <onestop@example.org>')
+    .default('OneStop <onestop@localhost>'),
+  /** Every notification is also POSTed here as signed JSON (with NOTIFY_WEBHOOK_SECRET). */
+  NOTIFY_WEBHOOK_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), 'an http:// or https:// URL')
+    .optional(),
+  /** HMAC-SHA256 key of the webhook's X-OneStop-Signature; at least 32 bytes, so that it cannot be guessed. */
+  NOTIFY_WEBHOOK_SECRET: z
+    .string()
+    .refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes')
+    .optional(),
+  /** How long the webhook receiver may take to answer one delivery. */
+  NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Attempts per delivery before it is failed for good (an admin may retry it). */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Delay after the first failed attempt; doubled after each further one, up to NOTIFY_RETRY_MAX_MS. */
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   /** Payload encryption keys, `id:base64key` separated by commas, newest first (infra/payload-keys.ts). */
   PAYLOAD_KEYS: z.string().optional(),
@@ -123,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid environment:\n${lines}`);
   }
+  const pairs = notificationSettingIssues(parsed.data);
+  if (pairs.length) throw new Error(`invalid environment:\n${pairs.map((m) => `  ${m}`).join('\n')}`);
   try {
     // Read and checked now, so a bad key stops the process at start-up, not at its first case.
     configuredPayloadKeys(parsed.data);
@@ -130,4 +162,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid environment:\n  ${(err as Error).message}`, { cause: err });
   }
   return parsed.data;
+}
+
+/** For the entries (`npm start`, `npm run api`, `npm run worker`): a bad setting stops the process with one clear message. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    process.stderr.write(`onestop: refusing to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+/** Settings that only make sense together: a webhook is signed, so its URL and its secret go in pairs. */
+function notificationSettingIssues(c: Config): string[] {
+  const issues: string[] = [];
+  if (c.NOTIFY_WEBHOOK_URL && !c.NOTIFY_WEBHOOK_SECRET) issues.push('NOTIFY_WEBHOOK_SECRET: required with NOTIFY_WEBHOOK_URL (every delivery is signed)');
+  if (c.NOTIFY_WEBHOOK_SECRET && !c.NOTIFY_WEBHOOK_URL) issues.push('NOTIFY_WEBHOOK_URL: required with NOTIFY_WEBHOOK_SECRET');
+  if (c.NOTIFY_RETRY_BASE_MS > c.NOTIFY_RETRY_MAX_MS) issues.push('NOTIFY_RETRY_MAX_MS: must not be below NOTIFY_RETRY_BASE_MS');
+  return issues;
 }

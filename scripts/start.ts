@@ -11,9 +11,10 @@ import { searchAttributesForCli } from '../common/search-attributes.js';
 import { startApi, type RunningApi } from '../api/server.js';
 import { createPool, migrate, type Pool } from '../db/pool.js';
 import { resolveAuth } from '../infra/auth-settings.js';
-import { loadConfig, type Config } from '../infra/config.js';
+import { loadConfigOrExit, type Config } from '../infra/config.js';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { createLogger } from '../infra/logger.js';
+import { localMailCatcher } from '../infra/mail-catcher.js';
 import { ensureLocalPayloadKeyFile } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
 import { startDevServer, type DevServer } from '../infra/temporal-dev-server.js';
@@ -24,7 +25,7 @@ import { seedBuiltinTemplates } from '../templates/builtin.js';
 import { runWorker, type RunningWorker } from '../workers/run.js';
 import { ensureWebBuilt } from './build-web.js';
 
-let config: Config = loadConfig();
+let config: Config = loadConfigOrExit();
 const logger = createLogger(config, 'onestop');
 // Local development may use the public development secret; the API then listens on 127.0.0.1 only.
 const auth = resolveAuth(config, { allowDevelopmentSecret: true });
@@ -96,6 +97,13 @@ async function main(): Promise<void> {
     const connection: Connection = await connectClient(config, temporalAddress);
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, logger);
     await connection.close();
+  }
+
+  // Mail: a local catcher (data/mail/) unless SMTP_URL names a server.
+  const mail = await localMailCatcher(config.SMTP_URL, dataDir, logger);
+  if (mail) {
+    stops.push(() => mail.stop());
+    config = { ...config, SMTP_URL: mail.url };
   }
 
   const worker: RunningWorker = await runWorker(config, temporalAddress, pool, logger);

@@ -4,7 +4,7 @@
  */
 import exitHook from 'async-exit-hook';
 import { createPool, migrate } from '../db/pool.js';
-import { loadConfig } from '../infra/config.js';
+import { loadConfigOrExit } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { requirePayloadKeys } from '../infra/payload-keys.js';
 import { ensureSearchAttributes } from '../infra/search-attributes.js';
@@ -12,7 +12,7 @@ import { connectClient } from '../infra/temporal-connection.js';
 import { authOrExit } from '../infra/require-auth.js';
 import { runWorker } from './run.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config, 'onestop-worker');
 // The worker verifies no tokens, but it runs beside APIs that must: a deployment that forgot to
 // configure them is refused here too, before anything runs.

@@ -6,7 +6,8 @@ import type { Config } from '../infra/config.js';
 import { connectClient, connectWorker, dataConverterFromConfig } from '../infra/temporal-connection.js';
 import { installTemporalLogger } from '../infra/temporal-logger.js';
 import { startArchiver } from './archiver.js';
-import { logChannel, startNotificationSender } from './notification-sender.js';
+import { channelsFromConfig } from './channels/from-config.js';
+import { retryPolicyOf, startNotificationSender } from './notification-sender.js';
 import { createCaseWorker } from './worker.js';
 
 export interface RunningWorker {
@@ -27,7 +28,8 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     dataConverter,
   });
-  const stopSender = startNotificationSender(pool, logChannel(logger.child({ component: 'notifications' })), logger, config.NOTIFY_INTERVAL_MS);
+  const notifyLogger = logger.child({ component: 'notifications' });
+  const stopSender = startNotificationSender(pool, channelsFromConfig(config, notifyLogger), retryPolicyOf(config), notifyLogger, config.NOTIFY_INTERVAL_MS);
   const clientConnection = await connectClient(config, address);
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const stopArchiver = startArchiver(pool, client, logger.child({ component: 'archive' }), config.ARCHIVE_INTERVAL_MS);

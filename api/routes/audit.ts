@@ -11,8 +11,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { verifyArchive } from '../../audit/archive.js';
-import { timelineFromHistory } from '../../audit/timeline.js';
+import { timelineDelivery, timelineFromHistory } from '../../audit/timeline.js';
 import { listAccess, recordAccess, type AccessAction } from '../../db/access-log.js';
+import { notificationsOfCase } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import type { CaseService } from '../case-service.js';
@@ -56,7 +57,7 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
   /** A read of the case's recorded history, decoded, for a reader who may see the case; logged, and saying where it came from. */
   const historyRoute = (
     route: { path: string; summary: string; limit?: RouteLimit; action: AccessAction; answer: { description: string; schema: z.ZodType } },
-    body: (json: { events: unknown[] }) => unknown,
+    body: (json: { events: unknown[] }, caseId: string) => unknown,
   ) =>
     routes.add({
       method: 'get',
@@ -69,7 +70,7 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
       handler: async ({ actor, params, req }) => {
         const view = await cases.get(actor, params.caseId); // 404 for an unknown case
         const { json, source } = await histories.readable(params.caseId, view.closedAt !== null);
-        const answer = body(json);
+        const answer = await body(json, params.caseId);
         await logRead(req, actor, params.caseId, route.action);
         return { body: answer, headers: { 'X-History-Source': source } };
       },
@@ -82,7 +83,11 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
       action: 'timeline',
       answer: { description: 'Timeline', schema: z.array(TimelineEntrySchema) },
     },
-    (json) => timelineFromHistory(historyFromJSON(json)),
+    async (json, caseId) => {
+      // Each notification's delivery, as the outbox has it now, beside the event that sent it.
+      const outbox = new Map((await notificationsOfCase(pool, caseId)).map((n) => [n.key, timelineDelivery(n)]));
+      return timelineFromHistory(historyFromJSON(json), (key) => outbox.get(key));
+    },
   );
 
   historyRoute(

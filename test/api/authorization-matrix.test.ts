@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ACCESS, isRouteAction, type Relation, type RouteAction } from '../../api/access-policy.js';
 import type { Actor, Role } from '../../common/types.js';
 import { UNAUTHENTICATED_DETAIL } from '../../api/auth.js';
+import { enqueueNotification } from '../../db/notifications.js';
 import { applicant } from '../support/fixtures.js';
 import { api, startStack, TEST_SECRET, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
@@ -158,6 +159,29 @@ async function provisional(): Promise<Fixture> {
   expect(permit.status, JSON.stringify(permit.body)).toBe(200);
   opened.add(r.body.caseId);
   return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ['industry-it'] } };
+}
+
+/** A one-stop case with two notices in its outbox: one to the applicant, one to health's supervisor. */
+let noticeId = '';
+async function withNotices(): Promise<Fixture> {
+  const f = await openOneStop();
+  const recipients = { applicant: { dept: null, role: 'applicant' }, supervisor: { dept: 'health', role: 'supervisor' } } as const;
+  for (const [to, recipient] of Object.entries(recipients)) {
+    const at = new Date().toISOString();
+    await enqueueNotification(stack.db.pool, {
+      key: `${f.caseId}:matrix:${to}`,
+      caseId: f.caseId,
+      kind: 'escalation',
+      taskId: null,
+      action: null,
+      level: null,
+      recipient,
+      at,
+      message: to,
+    });
+  }
+  noticeId = (await stack.db.pool.query('SELECT min(id)::text AS id FROM notifications WHERE case_id = $1', [f.caseId])).rows[0].id;
+  return f;
 }
 
 /** The case as an auditor reads it, without what moves on its own (clocks). */
@@ -348,6 +372,25 @@ const ROUTES: RouteCase[] = [
   { key: 'GET /v1/audit/access', attempt: () => ({ path: '/v1/audit/access' }), allowed: 200 },
   { key: 'POST /codec/decode', attempt: () => ({ path: '/codec/decode', body: { payloads: [] } }), allowed: 200 },
   { key: 'POST /codec/encode', attempt: () => ({ path: '/codec/encode', body: { payloads: [] } }), allowed: 200 },
+  // The directory rows run in this order: the entry the admin creates is read, then removed.
+  { key: 'GET /v1/directory', attempt: () => ({ path: '/v1/directory' }), allowed: 200 },
+  { key: 'PUT /v1/directory/:dept', attempt: () => ({ path: '/v1/directory/matrix-desk', body: { email: 'desk@matrix.example' } }), allowed: 201 },
+  { key: 'GET /v1/directory/:dept', attempt: () => ({ path: '/v1/directory/matrix-desk' }), allowed: 200 },
+  { key: 'DELETE /v1/directory/:dept', attempt: () => ({ path: '/v1/directory/matrix-desk' }), allowed: 204 },
+  { key: 'GET /v1/notifications', attempt: () => ({ path: '/v1/notifications' }), allowed: 200 },
+  { key: 'POST /v1/notifications/:id/retry', fixture: withNotices, attempt: () => ({ path: `/v1/notifications/${noticeId}/retry` }), allowed: 200 },
+  {
+    key: 'GET /v1/cases/:caseId/notifications',
+    fixture: withNotices,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/notifications` }),
+    allowed: 200,
+    check: (body, p, f) => {
+      // The applicant sees its own notices only; the address of the applicant as applicant.contact.
+      expect(body.map((n: any) => n.text)).toEqual(p.role === 'applicant' ? ['applicant'] : ['applicant', 'supervisor']);
+      if (admits('property: applicant.contact', p, f!.shape)) expect(body[0].recipient).toHaveProperty('address');
+      else expect(body[0].recipient).not.toHaveProperty('address');
+    },
+  },
 ];
 
 const methodOf = (key: RouteAction) => key.split(' ')[0] as string;

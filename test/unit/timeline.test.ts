@@ -2,7 +2,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import proto, { type temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { timelineFromHistory } from '../../audit/timeline.js';
+import { timelineFromHistory, type TimelineDelivery } from '../../audit/timeline.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { Actor, CaseView } from '../../common/types.js';
 import { WORKFLOW_TYPES, type DecisionInput, type OpenCaseInput, type SupplementInput } from '../../workflows/definitions.js';
@@ -346,5 +346,48 @@ describe('timelineFromHistory', () => {
   it('an empty history gives an empty timeline', () => {
     expect(timelineFromHistory({})).toEqual([]);
     expect(timelineFromHistory({ events: [] })).toEqual([]);
+  });
+});
+
+describe('timelineFromHistory with the delivery of each notification', () => {
+  const delivered: TimelineDelivery = {
+    notificationId: '7',
+    status: 'delivered',
+    channels: [{ channel: 'email', status: 'delivered', attempts: 1, reason: null, deliveredAt: iso(T0 + 14 * H + 50), nextAttemptAt: null }],
+  };
+  const failed: TimelineDelivery = {
+    notificationId: '8',
+    status: 'failed',
+    channels: [{ channel: 'email', status: 'failed', attempts: 10, reason: 'SMTP 550: mailbox <address> unavailable', deliveredAt: null, nextAttemptAt: null }],
+  };
+  const outbox = new Map([
+    [escalation.key, delivered],
+    [closedNotice.key, failed],
+  ]);
+  const timeline = timelineFromHistory(history, (key) => outbox.get(key));
+
+  it('a notification event carries its delivery; the closing notice rides on case-closed', () => {
+    expect(timeline.map((e) => e.type)).toEqual(timelineFromHistory(history).map((e) => e.type));
+    expect(timeline[5]?.details).toMatchObject({ action: 'reminder', delivery: delivered });
+    expect(timeline[7]?.details.notices).toEqual([{ recipient: closedNotice.recipient, message: 'closed', delivery: failed }]);
+  });
+
+  it('a notification the outbox has no row for yet is pending; a kind added later gets a generic entry', () => {
+    const later = { ...escalation, key: 'case-1:info-requested:1', kind: 'info-requested' as NotificationInput['kind'], message: 'send the floor plan' };
+    const t = timelineFromHistory({ events: [scheduledActivity(T0 + H, 'notify', later)] }, () => undefined);
+    expect(t).toEqual([
+      {
+        at: later.at,
+        type: 'notification',
+        taskId: 'market-regulation',
+        actor: { sub: 'system', name: 'OneStop engine', roles: [] },
+        details: {
+          kind: 'info-requested',
+          recipient: later.recipient,
+          message: 'send the floor plan',
+          delivery: { notificationId: null, status: 'pending', channels: [] },
+        },
+      },
+    ]);
   });
 });

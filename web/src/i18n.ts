@@ -186,6 +186,16 @@ const en = {
   'status.open': 'open',
   'status.decided': 'decided',
   'status.cancelled': 'cancelled',
+  notifications: 'Notifications',
+  attempts: 'attempts',
+  nextAttempt: 'next attempt',
+  'status.pending': 'pending',
+  'status.delivered': 'delivered',
+  'status.failed': 'failed',
+  'recipient.applicant': 'applicant',
+  'recipient.department': 'department',
+  'recipient.supervisor': 'supervisor',
+  'recipient.command-center': 'command centre',
 } as const;
 
 export type Key = keyof typeof en;
@@ -372,6 +382,16 @@ const zh: Record<Key, string> = {
   'status.open': '办理中',
   'status.decided': '已办结',
   'status.cancelled': '已取消',
+  notifications: '通知',
+  attempts: '次尝试',
+  nextAttempt: '下次尝试',
+  'status.pending': '待发送',
+  'status.delivered': '已送达',
+  'status.failed': '发送失败',
+  'recipient.applicant': '申请人',
+  'recipient.department': '部门',
+  'recipient.supervisor': '部门负责人',
+  'recipient.command-center': '指挥中心',
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client';
 import { addComment, claimTask, releaseTask } from '../api/task-work';
 import type { CaseView, Task } from '../api/types';
-import { t } from '../i18n';
+import { t, type Key } from '../i18n';
 import { hasRole, type Actor } from '../session';
 import { Countdown, Field, FormActions, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
 import { AssignForm } from './inbox';
@@ -161,6 +161,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
                 </ul>
               </section>
             )}
+            <Notifications caseId={v.caseId} version={fetchedAt} />
             {staff && <Comments view={v} act={act} />}
           </article>
         );
@@ -412,6 +413,44 @@ function Comments({ view, act }: { view: CaseView; act: Act }) {
         <Field label={t('commentText')} render={(a) => <input {...a} required value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />} />
         <button type="submit">{t('addComment')}</button>
       </form>
+    </section>
+  );
+}
+
+type Notice = Schemas['Notification'];
+
+/** The case's notices and whether they reached their recipients (reloaded with the case). */
+function Notifications({ caseId, version }: { caseId: string; version: number }) {
+  const loaded = useAsync(async () => (await ok(api.GET('/v1/cases/{caseId}/notifications', { params: { path: { caseId } } }))) as Notice[], [caseId, version]);
+  const notices = loaded.data ?? [];
+  if (!notices.length) return null;
+  return (
+    <section class="card notifications">
+      <h2>{t('notifications')}</h2>
+      <ul>
+        {notices.map((n) => (
+          <li key={n.id} data-kind={n.kind} data-status={n.status}>
+            <Time iso={n.at} /> <strong>{n.kind}</strong> → {t(`recipient.${n.recipient.type}` as Key)}
+            {n.recipient.dept ? ` ${n.recipient.dept}` : ''}
+            {n.recipient.address ? ` <${n.recipient.address}>` : ''} <Status s={n.status} />
+            {n.text && <div>{n.text}</div>}
+            {n.deliveries
+              .filter((d) => d.status !== 'delivered')
+              .map((d) => (
+                <div key={d.channel} class="muted">
+                  {d.channel}: <Status s={d.status} /> {d.attempts} {t('attempts')}
+                  {d.reason ? ` — ${d.reason}` : ''}
+                  {d.nextAttemptAt && (
+                    <>
+                      {' '}
+                      · {t('nextAttempt')} <Time iso={d.nextAttemptAt} />
+                    </>
+                  )}
+                </div>
+              ))}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
