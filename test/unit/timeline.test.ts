@@ -372,8 +372,13 @@ describe('timelineFromHistory with the delivery of each notification', () => {
     expect(timeline[7]?.details.notices).toEqual([{ recipient: closedNotice.recipient, message: 'closed', delivery: failed }]);
   });
 
-  it('a notification the outbox has no row for yet is pending; a kind added later gets a generic entry', () => {
-    const later = { ...escalation, key: 'case-1:info-requested:1', kind: 'info-requested' as NotificationInput['kind'], message: 'send the floor plan' };
+  it('a notification the outbox has no row for yet is pending; a kind without an entry of its own gets a generic one', () => {
+    const later = {
+      ...escalation,
+      key: 'case-1:licence-renewal:1',
+      kind: 'licence-renewal' as unknown as NotificationInput['kind'],
+      message: 'renew the licence',
+    };
     const t = timelineFromHistory({ events: [scheduledActivity(T0 + H, 'notify', later)] }, () => undefined);
     expect(t).toEqual([
       {
@@ -382,9 +387,9 @@ describe('timelineFromHistory with the delivery of each notification', () => {
         taskId: 'market-regulation',
         actor: { sub: 'system', name: 'OneStop engine', roles: [] },
         details: {
-          kind: 'info-requested',
+          kind: 'licence-renewal',
           recipient: later.recipient,
-          message: 'send the floor plan',
+          message: 'renew the licence',
           delivery: { notificationId: null, status: 'pending', channels: [] },
         },
       },
