@@ -60,6 +60,7 @@ function Search() {
                 'approved',
                 'rejected',
                 'withdrawn',
+                'abandoned',
                 'provisional',
                 'suspended',
                 'certified',

@@ -65,6 +65,18 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
                 {t('sla')}: {t('deadline')} <Time iso={v.sla.deadlineAt} />
                 {v.sla.paused && <span class="badge paused">{t('clockStopped')}</span>}
                 {v.sla.breached && <span class="badge breached">{t('breached')}</span>}
+                {v.sla.supplementDueAt && (
+                  <>
+                    {' '}
+                    · {t('supplementDue')} <Time iso={v.sla.supplementDueAt} />
+                  </>
+                )}
+                {v.sla.calendar && (
+                  <span class="muted">
+                    {' '}
+                    · {t('calendar')} {v.sla.calendar.id} v{v.sla.calendar.version}
+                  </span>
+                )}
               </p>
             </header>
 
