@@ -8,7 +8,6 @@ import type { Routes } from '../route.js';
 import {
   CaseIdParam,
   CaseListSchema,
-  CaseSchema,
   CertificateBody,
   DecisionBody,
   ListCasesQuery,
@@ -18,7 +17,8 @@ import {
   WithdrawBody,
 } from '../schemas.js';
 import type { Client } from '@temporalio/client';
-import { IdempotencyHeader, idempotencyKey, idempotencyOf } from '../idempotency-key.js';
+import { IdempotencyHeader, idempotencyKey } from '../idempotency-key.js';
+import { caseChange, CaseResponse } from './case-change.js';
 
 /** `<priority 0|1>.<deadline in epoch ms>.<case id>` (CaseCursorParam): every such text is a valid cursor. */
 const encodeCursor = (c: CaseCursor) => `${c.priority ? 1 : 0}.${Date.parse(c.deadlineAt)}.${c.caseId}`;
@@ -26,8 +26,6 @@ function decodeCursor(text: string): CaseCursor {
   const [priority, ms, caseId] = text.split('.') as [string, string, string];
   return { priority: priority === '1', deadlineAt: new Date(Number(ms)).toISOString(), caseId };
 }
-
-const CaseResponse = { description: 'The case', schema: CaseSchema };
 
 // `client` served the history routes, now in ./audit.ts; the parameter stays so callers are unchanged.
 export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _client: Client): void {
@@ -77,63 +75,47 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _clie
     handler: async ({ actor, params }) => ({ body: await cases.get(actor, params.caseId) }),
   });
 
-  routes.add({
-    method: 'post',
+  caseChange(routes, {
     path: '/v1/cases/:caseId/tasks/:taskId/decision',
     summary: "Decide a task (its department's caseworker or supervisor; not the case's opener)",
     tag: 'cases',
     params: TaskParam,
     body: DecisionBody,
-    headers: IdempotencyHeader,
-    responses: { 200: CaseResponse, 404: { description: 'Unknown case or task' }, 409: { description: 'Task already decided or case closed' } },
-    handler: async ({ actor, params, body, req }) => ({
-      body: await cases.decide(actor, params.caseId, { ...body, taskId: params.taskId, actor }, idempotencyOf(req, { params, body })),
-    }),
+    notFound: 'Unknown case or task',
+    conflict: 'Task already decided or case closed',
+    apply: (actor, params, body, key) => cases.decide(actor, params.caseId, { ...body, taskId: params.taskId, actor }, key),
   });
 
-  routes.add({
-    method: 'post',
+  caseChange(routes, {
     path: '/v1/cases/:caseId/supplements',
     summary: 'File the documents asked for; resumes the clocks',
     tag: 'cases',
     params: CaseIdParam,
     body: SupplementBody,
-    headers: IdempotencyHeader,
-    responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Not waiting for a supplement, or closed' } },
-    handler: async ({ actor, params, body, req }) => ({
-      body: await cases.supplement(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
-    }),
+    notFound: 'Unknown case',
+    conflict: 'Not waiting for a supplement, or closed',
+    apply: (actor, params, body, key) => cases.supplement(actor, params.caseId, { ...body, actor }, key),
   });
 
-  routes.add({
-    method: 'post',
+  caseChange(routes, {
     path: '/v1/cases/:caseId/certificates',
     summary: 'Produce first: file a certificate for an obligation; opens its verification task',
     tag: 'cases',
     params: CaseIdParam,
     body: CertificateBody,
-    headers: IdempotencyHeader,
-    responses: {
-      200: CaseResponse,
-      404: { description: 'Unknown case, or no such obligation on it' },
-      409: { description: 'Already verified or awaiting verification, no provisional permit, or closed' },
-    },
-    handler: async ({ actor, params, body, req }) => ({
-      body: await cases.fileCertificate(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
-    }),
+    notFound: 'Unknown case, or no such obligation on it',
+    conflict: 'Already verified or awaiting verification, no provisional permit, or closed',
+    apply: (actor, params, body, key) => cases.fileCertificate(actor, params.caseId, { ...body, actor }, key),
   });
 
-  routes.add({
-    method: 'post',
+  caseChange(routes, {
     path: '/v1/cases/:caseId/withdraw',
     summary: 'Withdraw an open case',
     tag: 'cases',
     params: CaseIdParam,
     body: WithdrawBody,
-    headers: IdempotencyHeader,
-    responses: { 200: CaseResponse, 404: { description: 'Unknown case' }, 409: { description: 'Case closed' } },
-    handler: async ({ actor, params, body, req }) => ({
-      body: await cases.withdraw(actor, params.caseId, { ...body, actor }, idempotencyOf(req, { params, body })),
-    }),
+    notFound: 'Unknown case',
+    conflict: 'Case closed',
+    apply: (actor, params, body, key) => cases.withdraw(actor, params.caseId, { ...body, actor }, key),
   });
 }

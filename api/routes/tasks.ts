@@ -6,10 +6,10 @@
 import type { Pool } from '../../db/pool.js';
 import { listOpenTasks, type TaskCursor } from '../../db/tasks.js';
 import type { CaseService } from '../case-service.js';
-import { IdempotencyHeader, idempotencyOf } from '../idempotency-key.js';
 import { badRequest, forbidden } from '../problem.js';
 import type { Routes } from '../route.js';
-import { AssignBody, CaseIdParam, CaseSchema, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
+import { caseChange } from './case-change.js';
+import { AssignBody, CaseIdParam, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
 
 /** `<asOf>.<priority>.<sortAt>.<caseId>.<taskId>` (InboxCursorParam): every such text is a valid cursor. */
 const encodeCursor = (c: TaskCursor) => [Date.parse(c.asOf), c.priority ? 1 : 0, Date.parse(c.sortAt), c.caseId, c.taskId].join('.');
@@ -17,13 +17,6 @@ function decodeCursor(text: string): TaskCursor {
   const [asOf, priority, sortAt, caseId, taskId] = text.split('.') as [string, string, string, string, string];
   return { asOf: new Date(Number(asOf)).toISOString(), priority: priority === '1', sortAt: new Date(Number(sortAt)).toISOString(), caseId, taskId };
 }
-
-const CaseResponse = { description: 'The case', schema: CaseSchema };
-const TaskWorkResponses = {
-  200: CaseResponse,
-  404: { description: 'Unknown case or task, or a case the caller may not see' },
-  409: { description: 'The task is not open, is held by another officer, or the case is closed' },
-};
 
 export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void {
   routes.add({
@@ -49,59 +42,45 @@ export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void
     },
   });
 
+  const NOT_FOUND = 'Unknown case or task, or a case the caller may not see';
+  const TASK_CONFLICT = 'The task is not open, is held by another officer, or the case is closed';
   const holding = [
     { act: 'claim', summary: 'Take a task (a caseworker of its department), so that no other officer works on it', run: cases.claimTask.bind(cases) },
     { act: 'release', summary: 'Give a task back (the officer who holds it, or a supervisor of its department)', run: cases.releaseTask.bind(cases) },
   ] as const;
   for (const { act, summary, run } of holding) {
-    routes.add({
-      method: 'post',
+    caseChange(routes, {
       path: `/v1/cases/:caseId/tasks/:taskId/${act}`,
       summary,
       tag: 'tasks',
       params: TaskParam,
-      headers: IdempotencyHeader,
-      responses: TaskWorkResponses,
-      handler: async ({ actor, params, req }) => ({ body: await run(actor, params.caseId, params.taskId, idempotencyOf(req, { params })) }),
+      notFound: NOT_FOUND,
+      conflict: TASK_CONFLICT,
+      apply: (actor, params, _body, key) => run(actor, params.caseId, params.taskId, key),
     });
   }
 
-  routes.add({
-    method: 'post',
+  caseChange(routes, {
     path: '/v1/cases/:caseId/tasks/:taskId/assign',
     summary: 'Hand a task to an officer (a supervisor of its department)',
     tag: 'tasks',
     params: TaskParam,
     body: AssignBody,
-    headers: IdempotencyHeader,
-    responses: TaskWorkResponses,
-    handler: async ({ actor, params, body, req }) => ({
-      body: await cases.assignTask(
-        actor,
-        params.caseId,
-        params.taskId,
-        { sub: body.assignee, name: body.assigneeName ?? body.assignee },
-        idempotencyOf(req, { params, body }),
-      ),
-    }),
+    notFound: NOT_FOUND,
+    conflict: TASK_CONFLICT,
+    apply: (actor, params, body, key) =>
+      cases.assignTask(actor, params.caseId, params.taskId, { sub: body.assignee, name: body.assigneeName ?? body.assignee }, key),
   });
 
-  routes.add({
-    method: 'post',
+  caseChange(routes, {
     path: '/v1/cases/:caseId/comments',
     summary: 'An internal note on the case, optionally about one task (the departments on the case and auditors)',
     tag: 'cases',
     params: CaseIdParam,
     body: CommentBody,
-    headers: IdempotencyHeader,
-    responses: {
-      201: CaseResponse,
-      404: { description: 'Unknown case or task, or a case the caller may not see' },
-      409: { description: 'The case is closed' },
-    },
-    handler: async ({ actor, params, body, req }) => ({
-      status: 201,
-      body: await cases.comment(actor, params.caseId, body, idempotencyOf(req, { params, body })),
-    }),
+    status: 201,
+    notFound: NOT_FOUND,
+    conflict: 'The case is closed',
+    apply: (actor, params, body, key) => cases.comment(actor, params.caseId, body, key),
   });
 }
