@@ -58,6 +58,9 @@ async function temporal(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** What core writes in plain beside a local activity's (encrypted) result. */
+const LOCAL_ACTIVITY_MARKER_KEYS = ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq'];
+
 const decodedJson = (p: { data?: string }) => Buffer.from(p.data ?? '', 'base64').toString('utf8');
 
 /** Every payload in a JSON history (by shape), with where it sits, its encoding and its data as text. */
@@ -72,14 +75,17 @@ function payloadsIn(node: unknown, at = ''): { at: string; encoding: string; tex
 
 /**
  * What a reader without the keys sees: every payload is encrypted, except search attributes (the
- * server must read those to index them) and patch markers (the SDK records a `patched()` id in
- * plain: `{"id":"…","deprecated":false}`), and none of them, decoded, holds personal data.
+ * server must read those to index them), patch markers (the SDK records a `patched()` id in
+ * plain: `{"id":"…","deprecated":false}`) and local-activity markers' bookkeeping (core records
+ * `{"seq","attempt","activity_id","activity_type",…}` in plain; the result itself is encrypted), and
+ * none of them, decoded, holds personal data.
  */
 function expectNoPersonalDataInClear(history: unknown, encrypted = true): void {
   const payloads = payloadsIn(history);
   if (encrypted) expect(payloads.filter((p) => p.encoding === ENCODING).length).toBeGreaterThan(0);
   const plain = payloads.filter((p) => p.encoding !== ENCODING);
-  for (const p of plain) expect(p.at).toMatch(/searchAttributes|markerRecordedEventAttributes\.details\.patch-data/);
+  for (const p of plain) expect(p.at).toMatch(/searchAttributes|markerRecordedEventAttributes\.details\.(patch-data|data)/);
+  for (const p of plain.filter((x) => /details\.data/.test(x.at))) expect(Object.keys(JSON.parse(p.text)).sort()).toEqual(LOCAL_ACTIVITY_MARKER_KEYS);
   for (const p of plain) for (const s of PERSONAL) expect(p.text).not.toContain(s);
   for (const s of PERSONAL) expect(JSON.stringify(history)).not.toContain(s);
 }

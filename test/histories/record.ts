@@ -175,6 +175,17 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Recorded after the `projection-as-local-activity` patch: each publication is a local activity.
+    name: 'projection-local-activity',
+    input: {},
+    drive: async (h, sleep) => {
+      await sleep(13 * HOUR);
+      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') }] });
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'floor plan', ref: 'doc://plan' }], actor: applicantActor }] });
+      for (const d of ['market-regulation', 'health', 'ecology']) await approve(h, d);
+    },
+  },
+  {
     name: 'withdrawn-while-awaiting-supplement',
     input: {},
     drive: async (h) => {
@@ -220,6 +231,10 @@ const pfScenarios: PfScenario[] = [
   {
     // The same path after the `applicant-notices` patch (and with working-day verification).
     name: 'applicant-notices-certified-after-suspension',
+    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
+  },
+  {
+    name: 'projection-local-activity',
     drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
   },
   {
@@ -291,6 +306,11 @@ const claimScenarios: ClaimScenario[] = [
   {
     // The same path after the `applicant-notices` patch: told of the prepayment and the settlement.
     name: 'applicant-notices-prepaid-with-approval-then-recovery',
+    claimed: 50_000_000,
+    drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
+  },
+  {
+    name: 'projection-local-activity',
     claimed: 50_000_000,
     drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
   },

@@ -5,7 +5,7 @@
  * handlers; this class runs them.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { allHandlersFinished, condition, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
@@ -22,6 +22,20 @@ export const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/**
+ * The projection write as a local activity: it runs inside the workflow task that asked for it, so
+ * a publication costs one marker event instead of an activity's three events and the workflow task
+ * that its completion would wake (issue 11). It is a short, idempotent database write (a stale `seq`
+ * is ignored), which is what local activities are for; a database that is down is retried as before.
+ */
+const local = proxyLocalActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Patch id: the projection is written by a local activity (cases started before write it as an activity). */
+const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
 
 export interface CaseRuntimeHooks {
   view: () => CaseView;
@@ -90,7 +104,8 @@ export class CaseRuntime {
     const json = JSON.stringify(view);
     if (json !== this.lastProjected) {
       this.projectedSeq += 1;
-      await activities.projectCase({ view, seq: this.projectedSeq });
+      const project = patched(PROJECTION_AS_LOCAL_ACTIVITY) ? local.projectCase : activities.projectCase;
+      await project({ view, seq: this.projectedSeq });
       this.lastProjected = json;
     }
   }
