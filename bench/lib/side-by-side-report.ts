@@ -64,7 +64,7 @@ export function report(run: RunInfo, os: Measured, bs: Measured, osH: HistoryPro
   const cpuMs = (m: Measured, group?: string) => (group ? (m.cpu[group] ?? 0) : Object.values(m.cpu).reduce((a, b) => a + b, 0)) * (1000 / m.runs.length);
   const cores = (m: Measured, cpu: number) => cpu / (m.wallMs / 1000);
   const [oo, bo, od, bd, oc, bc] = [open(os), open(bs), decide(os), decide(bs), close(os), close(bs)];
-  const ratio = (a: number, b: number) => `${f2(a / b)}×`;
+  const ratio = (a: number, b: number) => (b > 0 ? `${f2(a / b)}×` : '–');
   const pair = (x: Summary) => `${f0(x.p50)} / ${f0(x.p99)}`;
   const groups = [...new Set([...Object.keys(os.cpu), ...Object.keys(bs.cpu)])]
     .filter((g) => cpuMs(os, g) + cpuMs(bs, g) >= 1) // not tsx's esbuild service, say
