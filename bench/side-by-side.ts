@@ -25,13 +25,16 @@ import { bareDecideUpdate, type bareCaseWorkflow } from './bare-case-workflow.js
 import { BARE_TASK_QUEUE, startBenchStack, type BenchStack } from './lib/bench-stack.js';
 import { profileHistories, type HistoryProfile } from './lib/history-profile.js';
 import { cpuDelta, cpuSeconds, machineCpuSeconds } from './lib/process-cpu.js';
-import { report, type CaseRun, type Measured } from './lib/side-by-side-report.js';
+import { report, type CaseRun, type Measured, type QueryProbe } from './lib/side-by-side-report.js';
+import { summarize } from './lib/stats.js';
+import { getCaseQuery } from '../workflows/definitions.js';
 
 const N = Number(process.env.BENCH_CASES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const ROUNDS = Number(process.env.BENCH_SIDE_ROUNDS ?? 2);
 const SAMPLE = Number(process.env.BENCH_HISTORY_SAMPLE ?? 20);
+const QUERY_PROBE = Number(process.env.BENCH_QUERY_PROBE ?? 200);
 /** A = OneStop, B = bare: A B B A, then again, ROUNDS rounds of each. */
 const ROUND_ORDER = 'ABBA'.repeat(Math.ceil(ROUNDS / 2)).slice(0, 2 * ROUNDS);
 
@@ -49,8 +52,9 @@ interface System {
 
 const elapsed = (since: number) => performance.now() - since;
 
-function oneStop(stack: BenchStack, tokens: Map<string, string>): System {
-  const post = async (path: string, as: Actor, body: unknown, expected: number) => {
+/** A POST to the API as `as` (its token signed once for the run); anything but `expected` fails the bench. */
+function poster(stack: BenchStack, tokens: Map<string, string>) {
+  return async (path: string, as: Actor, body: unknown, expected: number) => {
     const res = await fetch(stack.baseUrl + path, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.get(as.sub)}`, 'content-type': 'application/json' },
@@ -60,13 +64,19 @@ function oneStop(stack: BenchStack, tokens: Map<string, string>): System {
     if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
+}
+
+const OPEN_BODY = { templateId: TEMPLATE, applicant, details: {} };
+
+function oneStop(stack: BenchStack, tokens: Map<string, string>): System {
+  const post = poster(stack, tokens);
   return {
     name: 'OneStop',
     client: stack.apiClient,
     loopDelay: monitorEventLoopDelay({ resolution: 10 }),
     async runCase() {
       let t = performance.now();
-      const opened = await post('/v1/cases', opener, { templateId: TEMPLATE, applicant, details: {} }, 201);
+      const opened = await post('/v1/cases', opener, OPEN_BODY, 201);
       const openMs = elapsed(t);
       const decisionMs: number[] = [];
       for (const dept of DEPTS) {
@@ -133,6 +143,36 @@ async function round(system: System, count: number, stack: BenchStack): Promise<
   return { runs, wallMs, cpu, othersCpu: Math.max(0, machineCpuSeconds() - machine0 - ours), poolWaiting };
 }
 
+/**
+ * What one query of an open case costs, alone: the API asks one to answer every opening, and
+ * another when a first decision finds no projection yet. QUERY_PROBE queries, CONCURRENCY at a
+ * time, on CONCURRENCY cases opened through the API and left idle (their first activities done).
+ */
+async function queryProbe(stack: BenchStack, tokens: Map<string, string>): Promise<QueryProbe> {
+  const post = poster(stack, tokens);
+  const ids: string[] = await Promise.all(Array.from({ length: CONCURRENCY }, async () => (await post('/v1/cases', opener, OPEN_BODY, 201)).caseId));
+  // Idle means projected (the opening's notification and first projection are done), then a moment for the task after.
+  while ((await stack.pool.query('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)', [ids])).rows[0].n < ids.length) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const samples: number[] = [];
+  const cpu0 = cpuSeconds();
+  let next = 0;
+  await Promise.all(
+    ids.map(async (id) => {
+      while (next < QUERY_PROBE) {
+        next += 1;
+        const t = performance.now();
+        await stack.probeClient.workflow.getHandle(id).query(getCaseQuery);
+        samples.push(elapsed(t));
+      }
+    }),
+  );
+  const cpu = Object.values(cpuDelta(cpu0, cpuSeconds())).reduce((a, b) => a + b, 0);
+  return { latency: summarize(samples), cpuMsPerQuery: (cpu * 1000) / samples.length };
+}
+
 function merge(a: Measured | undefined, b: Measured): Measured {
   if (!a) return b;
   const cpu = { ...a.cpu };
@@ -168,6 +208,8 @@ try {
 
   await round(systems.A, WARMUP, stack);
   await round(systems.B, WARMUP, stack);
+  // Before the tallies are cleared: its openings go through the API too.
+  const probe = await queryProbe(stack, tokens);
   stack.tallies.activities.clear();
   stack.tallies.apiTemporal.clear();
   systems.A.loopDelay.reset();
@@ -196,7 +238,7 @@ try {
     load: `${loadAtStart} at the start, ${loadAtEnd} at the end`,
     depts: DEPTS,
   };
-  report(run, results.A!, results.B!, osH, bsH, stack.tallies);
+  report(run, results.A!, results.B!, osH, bsH, stack.tallies, probe);
 } finally {
   await stack.stop();
 }

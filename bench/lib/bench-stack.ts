@@ -45,6 +45,8 @@ export interface BenchStack {
   apiClient: Client;
   /** The bare workflow's client: default data converter, untimed. */
   bareClient: Client;
+  /** Like the API's client but untimed: for the bench's own probes of OneStop cases. */
+  probeClient: Client;
   tallies: { activities: Tally; apiTemporal: Tally };
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const connection = await Connection.connect({ address: server.address });
   const apiClient = new Client({ connection, namespace: server.namespace, dataConverter, interceptors: { workflow: [clientTimer(tallies.apiTemporal)] } });
   const bareClient = new Client({ connection, namespace: server.namespace });
+  const probeClient = new Client({ connection, namespace: server.namespace, dataConverter });
 
   const caseWorker = await createCaseWorker({
     connection: nativeConnection,
@@ -97,6 +100,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     pool,
     apiClient,
     bareClient,
+    probeClient,
     tallies,
     async stop() {
       http.closeAllConnections();

@@ -43,6 +43,13 @@ function verdict(ok: boolean): string {
   return ok ? 'met' : 'not met';
 }
 
+/** One query of an idle open OneStop case, measured alone (bench/side-by-side.ts queryProbe). */
+export interface QueryProbe {
+  latency: Summary;
+  /** CPU of every process of the bench (API client, worker, dev server) per query. */
+  cpuMsPerQuery: number;
+}
+
 /** What was run, for the report's first lines. */
 export interface RunInfo {
   cases: number;
@@ -55,7 +62,15 @@ export interface RunInfo {
 }
 
 /** Prints the side-by-side table and where OneStop's time goes, as Markdown tables. */
-export function report(run: RunInfo, os: Measured, bs: Measured, osH: HistoryProfile, bsH: HistoryProfile, tallies: { activities: Tally; apiTemporal: Tally }) {
+export function report(
+  run: RunInfo,
+  os: Measured,
+  bs: Measured,
+  osH: HistoryProfile,
+  bsH: HistoryProfile,
+  tallies: { activities: Tally; apiTemporal: Tally },
+  probe: QueryProbe,
+) {
   const tput = (m: Measured) => m.runs.length / (m.wallMs / 1000);
   const open = (m: Measured) => summarize(m.runs.map((r) => r.openMs));
   const decide = (m: Measured, i?: number) => summarize(m.runs.flatMap((r) => (i === undefined ? r.decisionMs : [r.decisionMs[i]!])));
@@ -166,6 +181,13 @@ export function report(run: RunInfo, os: Measured, bs: Measured, osH: HistoryPro
     callRows.push([`HTTP POST …/decision, ${what} (${dept})`, '1.00', f1(d.mean), f0(d.p50), f0(d.p99)]);
   });
   console.log(table(['call', 'per case', 'mean ms', 'p50 ms', 'p99 ms'], callRows));
+  const queries = tallies.apiTemporal.names().filter((n) => n.startsWith('query '));
+  const queriesPerCase = queries.reduce((a, n) => a + tallies.apiTemporal.get(n).length, 0) / os.runs.length;
+  console.log(
+    `\nOne query of an idle open case, alone (${probe.latency.count} queries): p50 / p99 ${pair(probe.latency)} ms, ` +
+      `${f1(probe.cpuMsPerQuery)} ms of CPU (all processes); × ${f2(queriesPerCase)} queries per case = ` +
+      `${f1(probe.cpuMsPerQuery * queriesPerCase)} ms of OneStop's ${f1(cpuMs(os))} ms per case.`,
+  );
 
   const upd = (h: HistoryProfile) => summarize(h.updateAcceptedToCompleted);
   const wq = (h: HistoryProfile) => mean(h.workflowTaskQueued);
