@@ -46,7 +46,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['workflows/**/*.ts', ...WORKFLOW_SAFE_COMMON],
+    files: ['workflows/**/*.ts', 'bench/bare-case-workflow.ts', ...WORKFLOW_SAFE_COMMON],
     rules: {
       'no-restricted-imports': [
         'error',

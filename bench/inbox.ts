@@ -24,6 +24,7 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { freshDatabase } from '../test/support/db.js';
 import { applicant } from '../test/support/fixtures.js';
 import { TEST_SECRET, tokenFor } from '../test/support/stack.js';
+import { percentile } from './lib/stats.js';
 
 const TASKS = Number(process.env.BENCH_INBOX_TASKS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -81,10 +82,6 @@ function synthetic(i: number, now: number): CaseView {
     comments: [],
     decision: null,
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 async function time(fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {

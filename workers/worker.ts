@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerInterceptors, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { PaymentsAdapter } from '../activities/payments.js';
 import type { Pool } from '../db/pool.js';
@@ -25,6 +25,8 @@ export interface CaseWorkerOptions {
   payments?: PaymentsAdapter;
   /** The encrypting data converter (infra/payload-codec.ts); the same on every client and worker. */
   dataConverter: DataConverter;
+  /** Worker interceptors (bench/side-by-side.ts times every activity with one); none by default. */
+  interceptors?: WorkerInterceptors;
 }
 
 export async function createCaseWorker(o: CaseWorkerOptions): Promise<Worker> {
@@ -35,5 +37,6 @@ export async function createCaseWorker(o: CaseWorkerOptions): Promise<Worker> {
     dataConverter: o.dataConverter,
     activities: createActivities({ pool: o.pool, ...(o.payments ? { payments: o.payments } : {}) }),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(o.interceptors ? { interceptors: o.interceptors } : {}),
   });
 }
