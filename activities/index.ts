@@ -9,7 +9,7 @@ import type { CaseView, Money, PaymentRecord, RecoveryRecord } from '../common/t
 import { PaymentConflictError, recordRecoveryOnce, type PaymentRequest } from '../db/payments.js';
 import { ledgerPayments, type PaymentsAdapter } from './payments.js';
 import type { NotificationInput } from '../common/notifications.js';
-import { upsertCaseProjection } from '../db/cases.js';
+import { publishCase, upsertCaseProjection } from '../db/cases.js';
 import { enqueueNotification } from '../db/notifications.js';
 import { issueNumber } from '../db/numbers.js';
 
@@ -46,6 +46,17 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
       await upsertCaseProjection(pool, view, seq);
     },
 
+    /**
+     * Publishes the case and the notifications asked for since the last publication, in one
+     * transaction (workflows since `publish-notices-with-case`; run as a local activity). It answers
+     * with the notifications, so that the history's marker records what the outbox was given (the
+     * auditor's timeline reads them there).
+     */
+    async publishCase({ view, seq, notifications }: { view: CaseView; seq: number; notifications: NotificationInput[] }): Promise<NotificationInput[]> {
+      await publishCase(pool, view, seq, notifications);
+      return notifications;
+    },
+
     /** Issues the case's formal number for `purpose` (the same number on every retry). */
     async issueNumber({ caseId, purpose, prefix }: { caseId: string; purpose: string; prefix: string }): Promise<string> {
       return issueNumber(pool, caseId, purpose, prefix);
@@ -64,5 +75,6 @@ export const ACTIVITY = {
   recordRecovery: 'recordRecovery',
   notify: 'notify',
   projectCase: 'projectCase',
+  publishCase: 'publishCase',
   issueNumber: 'issueNumber',
 } as const satisfies { [K in keyof CaseActivities]: K };

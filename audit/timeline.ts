@@ -71,6 +71,9 @@ export function timelineDelivery(n: OutboxRow): TimelineDelivery {
 
 const NOT_WRITTEN_YET: TimelineDelivery = { notificationId: null, status: 'pending', channels: [] };
 
+/** The marker name the SDK's core gives a local activity's record. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
 const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? defaultPayloadConverter.fromPayload<T>(p) : undefined);
 
 const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(a.dept ? { dept: a.dept } : {}) });
@@ -96,6 +99,16 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
   const out: TimelineEntry[] = [];
   const closingNotices: NotificationInput[] = [];
   const deliveryOf = (n: NotificationInput) => deliveries?.(n.key) ?? NOT_WRITTEN_YET;
+  /** A notification the case sent: an entry of its own, or (a closing notice) one riding on case-closed. */
+  const notified = (n: NotificationInput) => {
+    if (n.kind === 'case-closed') {
+      closingNotices.push(n);
+      return;
+    }
+    const entry = notificationEntry(n);
+    if (deliveries) entry.details.delivery = deliveryOf(n);
+    out.push(entry);
+  };
   // Accepted updates wait for their completion: only those that completed successfully count. Their
   // entries go where the update was accepted (`pos`), before what the handler caused (the permit, a
   // reinstatement, follow-ups), whose notify activities are scheduled before the update completes.
@@ -156,15 +169,18 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
           if (r) out.push({ at, type: 'recovery', actor: SYSTEM, details: { amount: r.amount, reason: r.reason } });
         } else if (name === ACTIVITY.notify) {
           const n = decode<NotificationInput>(s?.input?.payloads?.[0]);
-          if (!n) break;
-          if (n.kind === 'case-closed') {
-            closingNotices.push(n);
-            break;
-          }
-          const entry = notificationEntry(n);
-          if (deliveries) entry.details.delivery = deliveryOf(n);
-          out.push(entry);
+          if (n) notified(n);
         }
+        break;
+      }
+      case EventType.EVENT_TYPE_MARKER_RECORDED: {
+        // Since `publish-notices-with-case` notifications go to the outbox with the projection, in a
+        // local activity whose result (recorded in its marker) is the notifications it wrote.
+        const m = e.markerRecordedEventAttributes;
+        if (m?.markerName !== LOCAL_ACTIVITY_MARKER) break;
+        const meta = decode<{ activity_type?: string }>(m.details?.data?.payloads?.[0]);
+        if (meta?.activity_type !== ACTIVITY.publishCase) break;
+        for (const n of decode<NotificationInput[]>(m.details?.result?.payloads?.[0]) ?? []) notified(n);
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {

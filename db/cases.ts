@@ -1,5 +1,8 @@
 /** The cases projection: written by the workflow's activity, read by lists and by reads of closed cases. */
+import type pg from 'pg';
+import type { NotificationInput } from '../common/notifications.js';
 import type { CaseView } from '../common/types.js';
+import { enqueueNotification } from './notifications.js';
 import type { Pool } from './pool.js';
 import { withTransaction } from './transaction.js';
 
@@ -8,51 +11,66 @@ import { withTransaction } from './transaction.js';
  * already landed; one transaction, so the inbox never sees tasks of another version of the case.
  */
 export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: number): Promise<void> {
+  await withTransaction(pool, (client) => writeProjection(client, view, seq));
+}
+
+/**
+ * Publishes the case: its projection and the notifications the workflow asked for since the last
+ * publication, in one transaction (the outbox is written with the state that caused it). A stale
+ * view (lower `seq`, a retry overtaken by a newer write) is skipped; its notifications are still
+ * written, once per key.
+ */
+export async function publishCase(pool: Pool, view: CaseView, seq: number, notifications: NotificationInput[]): Promise<void> {
   await withTransaction(pool, async (client) => {
-    const written = await client.query(
-      `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
-                          opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
-       ON CONFLICT (case_id) DO UPDATE SET
-         status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
-         deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
-         open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, opened_dept = EXCLUDED.opened_dept, updated_at = now()
-       WHERE cases.seq < EXCLUDED.seq
-       RETURNING case_id`,
-      [
-        view.caseId,
-        view.templateId,
-        view.templateVersion,
-        view.kind,
-        view.status,
-        view.priority,
-        view.sla.breached,
-        view.sla.deadlineAt,
-        view.openedAt,
-        view.openedBy,
-        view.closedAt,
-        view.applicant.creditCode,
-        [...new Set(view.tasks.map((t) => t.dept))],
-        [...new Set(view.tasks.filter((t) => t.status === 'open').map((t) => t.dept))],
-        JSON.stringify(view),
-        seq,
-        view.openedByDept ?? null,
-      ],
-    );
-    // Tasks are only ever added to a case, never removed: an upsert per task keeps the set whole.
-    if (written.rowCount)
-      await client.query(UPSERT_TASKS, [
-        view.caseId,
-        JSON.stringify(view.tasks),
-        view.templateId,
-        view.title,
-        view.applicant.name,
-        view.priority,
-        view.sla.breached,
-        view.sla.paused,
-        view.openedAt,
-      ]);
+    await writeProjection(client, view, seq);
+    for (const n of notifications) await enqueueNotification(client, n);
   });
+}
+
+async function writeProjection(client: pg.PoolClient, view: CaseView, seq: number): Promise<void> {
+  const written = await client.query(
+    `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
+                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
+     ON CONFLICT (case_id) DO UPDATE SET
+       status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
+       deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
+       open_depts = EXCLUDED.open_depts, view = EXCLUDED.view, seq = EXCLUDED.seq, opened_dept = EXCLUDED.opened_dept, updated_at = now()
+     WHERE cases.seq < EXCLUDED.seq
+     RETURNING case_id`,
+    [
+      view.caseId,
+      view.templateId,
+      view.templateVersion,
+      view.kind,
+      view.status,
+      view.priority,
+      view.sla.breached,
+      view.sla.deadlineAt,
+      view.openedAt,
+      view.openedBy,
+      view.closedAt,
+      view.applicant.creditCode,
+      [...new Set(view.tasks.map((t) => t.dept))],
+      [...new Set(view.tasks.filter((t) => t.status === 'open').map((t) => t.dept))],
+      JSON.stringify(view),
+      seq,
+      view.openedByDept ?? null,
+    ],
+  );
+  // Tasks are only ever added to a case, never removed: an upsert per task keeps the set whole.
+  if (written.rowCount)
+    await client.query(UPSERT_TASKS, [
+      view.caseId,
+      JSON.stringify(view.tasks),
+      view.templateId,
+      view.title,
+      view.applicant.name,
+      view.priority,
+      view.sla.breached,
+      view.sla.paused,
+      view.openedAt,
+    ]);
 }
 
 /**

@@ -8,8 +8,9 @@ import type { ChannelName, DeliveryStatus, NotificationInput } from '../common/n
 import type { Pool } from './pool.js';
 import { withTransaction } from './transaction.js';
 
-export async function enqueueNotification(pool: Pool, n: NotificationInput): Promise<void> {
-  await pool.query(
+/** Writes a notification to the outbox once per key, on a pool or inside a transaction's client. */
+export async function enqueueNotification(db: Pool | pg.PoolClient, n: NotificationInput): Promise<void> {
+  await db.query(
     `INSERT INTO notifications (key, case_id, kind, task_id, action, level, recipient_dept, recipient_role, message, event_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (key) DO NOTHING`,
     [n.key, n.caseId, n.kind, n.taskId, n.action, n.level, n.recipient.dept, n.recipient.role, n.message, n.at],

@@ -58,6 +58,9 @@ function fakeActivities(): CaseActivities {
       return { recoveryId: `rec-${caseId}`, caseId, amount, reason, recordedAt: '2026-01-01T00:00:00.000Z' };
     },
     async projectCase() {},
+    async publishCase({ notifications }) {
+      return notifications;
+    },
     async issueNumber() {
       n += 1;
       return `OSA-2026-${String(n).padStart(6, '0')}`;
@@ -186,6 +189,12 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Recorded after the `publish-notices-with-case` patch: notifications ride with the projection.
+    name: 'notices-published-with-case',
+    input: {},
+    drive: (h, sleep) => (scenarios.find((x) => x.name === 'projection-local-activity') as Scenario).drive(h, sleep),
+  },
+  {
     name: 'withdrawn-while-awaiting-supplement',
     input: {},
     drive: async (h) => {
@@ -235,6 +244,10 @@ const pfScenarios: PfScenario[] = [
   },
   {
     name: 'projection-local-activity',
+    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
+  },
+  {
+    name: 'notices-published-with-case',
     drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
   },
   {
@@ -311,6 +324,11 @@ const claimScenarios: ClaimScenario[] = [
   },
   {
     name: 'projection-local-activity',
+    claimed: 50_000_000,
+    drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
+  },
+  {
+    name: 'notices-published-with-case',
     claimed: 50_000_000,
     drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
   },

@@ -37,6 +37,14 @@ const local = proxyLocalActivities<CaseActivities>({
 /** Patch id: the projection is written by a local activity (cases started before write it as an activity). */
 const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
 
+/**
+ * Patch id: notifications are not an activity each, awaited where they arise; they wait in the case
+ * until it is next published and go to the outbox in the same local activity as the projection
+ * (issue 11: an update no longer waits for a notification's activity, and a case's history loses
+ * three events and a workflow task per notification). Cases started before send them one by one.
+ */
+const PUBLISH_NOTICES_WITH_CASE = 'publish-notices-with-case';
+
 export interface CaseRuntimeHooks {
   view: () => CaseView;
   searchAttributes: () => SearchAttributeUpdatePair[];
@@ -48,6 +56,8 @@ export class CaseRuntime {
   readonly time: CaseTime;
   readonly deadlines: Deadlines;
   private changed = false;
+  /** Notifications asked for since the last publication (PUBLISH_NOTICES_WITH_CASE). */
+  private readonly pending: NotificationInput[] = [];
   private projectedSeq = 0;
   private lastProjected = '';
   private lastAttributes = '';
@@ -66,8 +76,12 @@ export class CaseRuntime {
     this.changed = true;
   }
 
+  /** Sends a notification: with the next publication, or (cases started before that) as an activity of its own. */
   notify(n: NotificationInput): Promise<void> {
-    return activities.notify(n);
+    if (!patched(PUBLISH_NOTICES_WITH_CASE)) return activities.notify(n);
+    this.pending.push(n);
+    this.changed = true;
+    return Promise.resolve();
   }
 
   /** Runs until the case is closed and every message handler has finished, publishing as it goes. */
@@ -102,11 +116,16 @@ export class CaseRuntime {
     }
     const view = this.hooks.view();
     const json = JSON.stringify(view);
-    if (json !== this.lastProjected) {
-      this.projectedSeq += 1;
+    if (json === this.lastProjected && this.pending.length === 0) return;
+    this.projectedSeq += 1;
+    const seq = this.projectedSeq;
+    if (this.pending.length > 0) {
+      // Taken before the await: notifications asked for meanwhile wait for the next publication.
+      await local.publishCase({ view, seq, notifications: this.pending.splice(0) });
+    } else {
       const project = patched(PROJECTION_AS_LOCAL_ACTIVITY) ? local.projectCase : activities.projectCase;
-      await project({ view, seq: this.projectedSeq });
-      this.lastProjected = json;
+      await project({ view, seq });
     }
+    this.lastProjected = json;
   }
 }
