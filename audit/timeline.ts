@@ -1,8 +1,9 @@
 /**
  * The auditor's timeline, derived from the recorded Temporal history of a case (not from a second
  * log): the start event holds the opening, accepted updates hold every decision with its actor and
- * comment, scheduled `notify` activities hold every escalation, breach and deemed approval, and the
- * completion holds the outcome. Updates refused by a validator never enter the history, so every
+ * comment, the notifications (scheduled `notify` activities, or since `publish-notices-with-case`
+ * the recorded results of `publishCase` local activities) hold every escalation, breach, deemed
+ * approval and notice to the applicant, and the completion holds the outcome. Updates refused by a validator never enter the history, so every
  * decision listed here took effect.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
