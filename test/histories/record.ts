@@ -195,6 +195,12 @@ const scenarios: Scenario[] = [
     drive: (h, sleep) => (scenarios.find((x) => x.name === 'projection-local-activity') as Scenario).drive(h, sleep),
   },
   {
+    // Recorded after the `issue-number-locally` patch: the decision number by a local activity.
+    name: 'number-issued-locally',
+    input: {},
+    drive: (h, sleep) => (scenarios.find((x) => x.name === 'projection-local-activity') as Scenario).drive(h, sleep),
+  },
+  {
     name: 'withdrawn-while-awaiting-supplement',
     input: {},
     drive: async (h) => {
@@ -248,6 +254,10 @@ const pfScenarios: PfScenario[] = [
   },
   {
     name: 'notices-published-with-case',
+    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
+  },
+  {
+    name: 'number-issued-locally',
     drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
   },
   {

@@ -45,7 +45,7 @@ import {
 } from '../definitions.js';
 import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
-import { activities, CaseRuntime } from './case-runtime.js';
+import { activities, CaseRuntime, localActivities } from './case-runtime.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
 import { SUPPLEMENT_DEADLINE, SupplementWait, type SupplementRules } from './supplement-wait.js';
@@ -83,6 +83,11 @@ const PUBLISH_AFTER_EVERY_UPDATE = 'publish-after-every-update';
  * processes) of prepayments, settlements and overdue certificates. Older cases told it less.
  */
 export const APPLICANT_NOTICES = 'applicant-notices';
+
+/** Patch id: formal numbers are issued by a local activity (cases started before: an activity). */
+const ISSUE_NUMBER_LOCALLY = 'issue-number-locally';
+
+type NumberRequest = { caseId: string; purpose: string; prefix: string };
 
 export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
   Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
@@ -132,7 +137,16 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   }
 
   /** The activities a process may call (payments, formal numbers); notifications go through notify(). */
-  readonly activities = { pay: activities.pay, recordRecovery: activities.recordRecovery, issueNumber: activities.issueNumber };
+  readonly activities = { pay: activities.pay, recordRecovery: activities.recordRecovery, issueNumber: (r: NumberRequest) => this.issueNumber(r) };
+
+  /**
+   * Issues a formal number (once per case and purpose): a local activity since ISSUE_NUMBER_LOCALLY,
+   * a short idempotent write, so the closing decision no longer waits for a workflow task of its own.
+   * It returns the activity's promise itself: no extra promise turn for cases started before.
+   */
+  private issueNumber(r: NumberRequest): Promise<string> {
+    return patched(ISSUE_NUMBER_LOCALLY) ? localActivities.issueNumber(r) : activities.issueNumber(r);
+  }
 
   /** Marks the case changed, so the main loop publishes it (search attributes and projection). */
   touch(): void {
@@ -260,7 +274,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     this.decision = decision;
     this.rt.touch();
     if (opts.number) {
-      decision.number = await activities.issueNumber({ caseId: this.caseId, ...opts.number });
+      decision.number = await this.issueNumber({ caseId: this.caseId, ...opts.number });
       await opts.afterNumber?.(decision, at);
     }
     await this.notify(

@@ -24,12 +24,13 @@ export const activities = proxyActivities<CaseActivities>({
 });
 
 /**
- * The projection write as a local activity: it runs inside the workflow task that asked for it, so
+ * Short, idempotent database writes as local activities (the projection, formal numbers): each runs
+ * inside the workflow task that asked for it, so
  * a publication costs one marker event instead of an activity's three events and the workflow task
  * that its completion would wake (issue 11). It is a short, idempotent database write (a stale `seq`
  * is ignored), which is what local activities are for; a database that is down is retried as before.
  */
-const local = proxyLocalActivities<CaseActivities>({
+export const localActivities = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -121,9 +122,9 @@ export class CaseRuntime {
     const seq = this.projectedSeq;
     if (this.pending.length > 0) {
       // Taken before the await: notifications asked for meanwhile wait for the next publication.
-      await local.publishCase({ view, seq, notifications: this.pending.splice(0) });
+      await localActivities.publishCase({ view, seq, notifications: this.pending.splice(0) });
     } else {
-      const project = patched(PROJECTION_AS_LOCAL_ACTIVITY) ? local.projectCase : activities.projectCase;
+      const project = patched(PROJECTION_AS_LOCAL_ACTIVITY) ? localActivities.projectCase : activities.projectCase;
       await project({ view, seq });
     }
     this.lastProjected = json;
