@@ -24,11 +24,10 @@ export const activities = proxyActivities<CaseActivities>({
 });
 
 /**
- * Short, idempotent database writes as local activities (the projection, formal numbers): each runs
- * inside the workflow task that asked for it, so
- * a publication costs one marker event instead of an activity's three events and the workflow task
- * that its completion would wake (issue 11). It is a short, idempotent database write (a stale `seq`
- * is ignored), which is what local activities are for; a database that is down is retried as before.
+ * Short, idempotent database writes as local activities (the projection with its notifications,
+ * formal numbers): each runs inside the workflow task that asks for it, so it costs one marker event
+ * instead of an activity's three events and the workflow task its completion would wake (issue 11).
+ * That is what local activities are for; a database that is down is retried as before.
  */
 export const localActivities = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
