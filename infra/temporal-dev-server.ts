@@ -11,8 +11,9 @@
  *   into pino (`installTemporalLogger`) must do that before it starts a dev server.
  * - It copies the server's stdout and stderr to this process's own as they are, not to pino. We ask the
  *   server for no banner (`--output none`) and no log (JSON lines at warn with LOG_LEVEL=debug).
- * - It waits a fixed 5 s for the server to answer; a server that exits early (a broken db file) surfaces
- *   as that timeout, and its reason is the `Error: ...` line it printed on stderr.
+ * - It waits a fixed 5 s for the server to answer, then kills it. A server still running then was slow
+ *   and is started again; one that exited early (a broken db file) is reported after those 5 s, with its
+ *   reason in the `Error: ...` line it printed on stderr.
  * - `stop()` kills the server (SIGKILL); SQLite in WAL mode keeps every committed transaction.
  * - It kills the server only when its handle is dropped, which a process exit skips: an exit hook here does.
  */
@@ -139,6 +140,35 @@ function serverPid(port: number): number | undefined {
   }
 }
 
+/**
+ * Core waits a fixed 5 s for the server and then kills it. A server that is merely slow (a busy machine, a
+ * large db file to open) was still running at that moment and is started again, up to this many times; one
+ * that exited by itself (a db file that is not a database) is reported at once.
+ */
+const START_ATTEMPTS = 3;
+/** A server seen running this shortly before core gave up was killed by core (which kills, then rejects). */
+const STILL_RUNNING_MS = 1_000;
+
+function isStartupTimeout(err: unknown): boolean {
+  return err instanceof Error && /did not start within/.test(err.message);
+}
+
+/**
+ * Watches, while core waits, whether our `start-dev` child on `port` is running: `runningWithin(ms)` is true
+ * when it was last seen running less than `ms` ago. A server that exited by itself is never seen (it exits
+ * at once) or was gone long before core gave up.
+ */
+function watchServerProcess(port: number): { runningWithin(ms: number): boolean; stop(): void } {
+  let lastSeen: number | undefined;
+  const timer = setInterval(() => {
+    if (serverPid(port) !== undefined) lastSeen = performance.now();
+  }, 200);
+  return {
+    runningWithin: (ms) => lastSeen !== undefined && performance.now() - lastSeen < ms,
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** Starts a Temporal dev server; see DevServerOptions. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const namespace = options.namespace ?? 'default';
@@ -152,9 +182,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const log = options.logger?.child({ component: 'temporal-dev-server' });
   const started = performance.now();
 
-  let env: TestWorkflowEnvironment;
-  try {
-    env = await TestWorkflowEnvironment.createLocal({
+  const createLocal = () =>
+    TestWorkflowEnvironment.createLocal({
       server: {
         executable: devServerExecutable(),
         ip: HOST,
@@ -177,12 +206,26 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         ],
       },
     });
-  } catch (err) {
-    throw new Error(
-      `the Temporal dev server did not start on ${HOST}:${port}${dbFile ? ` with ${dbFile}` : ''}: ${err instanceof Error ? err.message : String(err)}. ` +
-        'If it exited, it printed why on stderr (`Error: ...`).',
-      { cause: err },
-    );
+
+  let env: TestWorkflowEnvironment | undefined;
+  for (let attempt = 1; !env; attempt++) {
+    const watch = watchServerProcess(port);
+    try {
+      env = await createLocal();
+    } catch (err) {
+      if (watch.runningWithin(STILL_RUNNING_MS) && attempt < START_ATTEMPTS && isStartupTimeout(err)) {
+        log?.warn({ port, attempt }, 'the Temporal dev server was still starting when the SDK stopped waiting (5 s); starting it again');
+        continue;
+      }
+      throw new Error(
+        `the Temporal dev server did not start on ${HOST}:${port}${dbFile ? ` with ${dbFile}` : ''}` +
+          `${attempt > 1 ? ` (${attempt} attempts)` : ''}: ${err instanceof Error ? err.message : String(err)}. ` +
+          'If it exited, it printed why on stderr (`Error: ...`).',
+        { cause: err },
+      );
+    } finally {
+      watch.stop();
+    }
   }
 
   // Don't leave an orphan server holding the port and the db file if this process exits without stop().
