@@ -11,7 +11,6 @@ import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecor
 import type { ClaimTemplate } from '../templates/schema.js';
 import type { DecisionInput, OpenCaseInput } from './definitions.js';
 import { assertFourEyes } from './lib/actors.js';
-import { patched } from '@temporalio/workflow';
 import { APPLICANT_NOTICES, CaseCore } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
 import type { Span } from './lib/case-time.js';
@@ -171,7 +170,7 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     c.status = 'prepaid';
     c.touch();
     openAssessment(at);
-    if (patched(APPLICANT_NOTICES)) {
+    if (c.has(APPLICANT_NOTICES)) {
       await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);
     }
   }
@@ -205,7 +204,7 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
       }
     });
     settlement = { assessed, prepaid, remainder, recovery };
-    if (patched(APPLICANT_NOTICES)) {
+    if (c.has(APPLICANT_NOTICES)) {
       const outcome =
         remainder.amount > 0
           ? `the remaining ${formatMoney(remainder)} was paid`

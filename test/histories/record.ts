@@ -377,6 +377,25 @@ const claimScenarios: ClaimScenario[] = [
 const pfDrive = (name: string) => (pfScenarios.find((x) => x.name === name) as PfScenario).drive;
 const claimDrive = (name: string) => (claimScenarios.find((x) => x.name === name) as ClaimScenario).drive;
 
+/**
+ * Generation 2 (workflows/lib/generation.ts): every path again, recorded since one patch stands for
+ * every earlier one and the main loop keeps one timer. Scenarios that only re-recorded another's
+ * path under a later patch are not repeated.
+ */
+const REPEATS = new Set([
+  'applicant-notices-certified-after-suspension',
+  'applicant-notices-prepaid-with-approval-then-recovery',
+  'projection-local-activity',
+  'notices-published-with-case',
+  'number-issued-locally',
+]);
+function generation2<S extends { name: string }>(list: S[]): S[] {
+  return list.filter((s) => !REPEATS.has(s.name) && !s.name.startsWith('generation-2-')).map((s) => ({ ...s, name: `generation-2-${s.name}` }));
+}
+scenarios.push(...generation2(scenarios));
+pfScenarios.push(...generation2(pfScenarios));
+claimScenarios.push(...generation2(claimScenarios));
+
 const env = await timeSkippingEnv();
 const workflowBundle = await bundle();
 const historyDataConverter = dataConverterFor(HISTORY_TEST_KEYS);

@@ -7,7 +7,7 @@
  * for it (`onDecision`), and runs.
  */
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { NotificationInput, NotificationKind } from '../../common/notifications.js';
 import {
   ApplicantCodeKey,
@@ -46,6 +46,7 @@ import {
 import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime, localActivities } from './case-runtime.js';
+import type { Gen2Patch } from './generation.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
 import { SUPPLEMENT_DEADLINE, SupplementWait, type SupplementRules } from './supplement-wait.js';
@@ -76,16 +77,16 @@ export interface CaseCoreHooks {
 }
 
 /** Patch id: every accepted update marks the case changed (see onUpdate). */
-const PUBLISH_AFTER_EVERY_UPDATE = 'publish-after-every-update';
+const PUBLISH_AFTER_EVERY_UPDATE: Gen2Patch = 'publish-after-every-update';
 
 /**
  * Patch id: the applicant is told that its case opened, of each department's decision, and (in the
  * processes) of prepayments, settlements and overdue certificates. Older cases told it less.
  */
-export const APPLICANT_NOTICES = 'applicant-notices';
+export const APPLICANT_NOTICES: Gen2Patch = 'applicant-notices';
 
 /** Patch id: formal numbers are issued by a local activity (cases started before: an activity). */
-const ISSUE_NUMBER_LOCALLY = 'issue-number-locally';
+const ISSUE_NUMBER_LOCALLY: Gen2Patch = 'issue-number-locally';
 
 type NumberRequest = { caseId: string; purpose: string; prefix: string };
 
@@ -145,7 +146,12 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
    * It returns the activity's promise itself: no extra promise turn for cases started before.
    */
   private issueNumber(r: NumberRequest): Promise<string> {
-    return patched(ISSUE_NUMBER_LOCALLY) ? localActivities.issueNumber(r) : activities.issueNumber(r);
+    return this.has(ISSUE_NUMBER_LOCALLY) ? localActivities.issueNumber(r) : activities.issueNumber(r);
+  }
+
+  /** Whether the case takes an earlier patch: from its generation, or by asking `patched` (generation.ts). */
+  has(patchId: Gen2Patch): boolean {
+    return this.rt.generation.has(patchId);
   }
 
   /** Marks the case changed, so the main loop publishes it (search attributes and projection). */
@@ -350,14 +356,14 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         this.rt.touch();
         // A request-info keeps the ladder: it resumes with the clock when the task reopens.
         if (d.outcome !== 'request-info') this.deadlines.cancel(escalationKey(task.taskId));
-        if (d.outcome !== 'request-info' && patched(APPLICANT_NOTICES)) {
+        if (d.outcome !== 'request-info' && this.has(APPLICANT_NOTICES)) {
           const what = d.outcome === 'approve' ? 'approved' : `rejected: ${d.comment ?? ''}`;
           await this.tellApplicant('task-decided', `decided:${task.taskId}:${task.round}`, `${task.title} (${task.dept}): ${what}`, at, task.taskId);
         }
         await this.hooks.onDecision(d, task, at);
         // The patch is checked here, not inside ask(): awaiting even a call that does nothing adds
         // promise turns, which would move this update's completion in histories recorded before it.
-        if (d.outcome === 'request-info' && this.status === 'awaiting-supplement' && patched(SUPPLEMENT_DEADLINE)) {
+        if (d.outcome === 'request-info' && this.status === 'awaiting-supplement' && this.has(SUPPLEMENT_DEADLINE)) {
           await this.supplementWait.ask(task.taskId, task.title, d.requestedDocuments ?? [], at);
         }
         return this.view();
@@ -415,7 +421,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     setHandler(
       update,
       (input: I) => {
-        if (patched(PUBLISH_AFTER_EVERY_UPDATE)) this.rt.touch();
+        if (this.has(PUBLISH_AFTER_EVERY_UPDATE)) this.rt.touch();
         return handler(input);
       },
       { validator },
@@ -458,7 +464,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   /** Runs the case until it closes (see CaseRuntime.run), having told the applicant it opened. */
   async run(): Promise<void> {
-    if (patched(APPLICANT_NOTICES)) {
+    if (this.has(APPLICANT_NOTICES)) {
       await this.tellApplicant('case-opened', 'opened', `case ${this.caseId} (${this.template.title}) is open; its number is ${this.caseId}`, this.openedAtMs);
     }
     return this.rt.run();

@@ -5,13 +5,14 @@
  * handlers; this class runs them.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities/index.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
 import { CaseTime, type WorkingCalendar } from './case-time.js';
 import { SlaClock } from './clock.js';
 import { Deadlines } from './deadlines.js';
+import { Generation, type Gen2Patch } from './generation.js';
 import { now } from './time.js';
 
 /**
@@ -35,7 +36,7 @@ export const localActivities = proxyLocalActivities<CaseActivities>({
 });
 
 /** Patch id: the projection is written by a local activity (cases started before write it as an activity). */
-const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
+const PROJECTION_AS_LOCAL_ACTIVITY: Gen2Patch = 'projection-as-local-activity';
 
 /**
  * Patch id: notifications are not an activity each, awaited where they arise; they wait in the case
@@ -43,7 +44,7 @@ const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
  * (issue 11: an update no longer waits for a notification's activity, and a case's history loses
  * three events and a workflow task per notification). Cases started before send them one by one.
  */
-const PUBLISH_NOTICES_WITH_CASE = 'publish-notices-with-case';
+const PUBLISH_NOTICES_WITH_CASE: Gen2Patch = 'publish-notices-with-case';
 
 export interface CaseRuntimeHooks {
   view: () => CaseView;
@@ -52,12 +53,15 @@ export interface CaseRuntimeHooks {
 }
 
 export class CaseRuntime {
+  /** Asked first, before the case's first command (see generation.ts). */
+  readonly generation = new Generation();
   readonly clock = new SlaClock();
   readonly time: CaseTime;
   readonly deadlines: Deadlines;
   private changed = false;
   /** Notifications asked for since the last publication (PUBLISH_NOTICES_WITH_CASE). */
   private readonly pending: NotificationInput[] = [];
+  private readonly wake = new DeadlineTimer();
   private projectedSeq = 0;
   private lastProjected = '';
   private lastAttributes = '';
@@ -78,7 +82,7 @@ export class CaseRuntime {
 
   /** Sends a notification: with the next publication, or (cases started before that) as an activity of its own. */
   notify(n: NotificationInput): Promise<void> {
-    if (!patched(PUBLISH_NOTICES_WITH_CASE)) return activities.notify(n);
+    if (!this.generation.has(PUBLISH_NOTICES_WITH_CASE)) return activities.notify(n);
     this.pending.push(n);
     this.changed = true;
     return Promise.resolve();
@@ -88,14 +92,17 @@ export class CaseRuntime {
   async run(): Promise<void> {
     await this.publish();
     while (!this.hooks.isClosed()) {
+      // Publishing waits until message handlers have finished, so an update's completion always
+      // precedes the commands its change causes: the command order does not hang on how many
+      // promise turns a handler takes (which would make harmless refactors non-deterministic).
+      const woken = () => (this.changed || this.hooks.isClosed()) && allHandlersFinished();
       if (!this.changed) {
-        const wait = this.deadlines.msUntilNext(now());
-        // Publishing waits until message handlers have finished, so an update's completion always
-        // precedes the commands its change causes: the command order does not hang on how many
-        // promise turns a handler takes (which would make harmless refactors non-deterministic).
-        const woken = () => (this.changed || this.hooks.isClosed()) && allHandlersFinished();
-        if (wait === undefined) await condition(woken);
-        else if (wait > 0) await condition(woken, wait);
+        if (this.generation.two) await this.wake.sleep(this.deadlines.nextAt(now()), woken);
+        else {
+          const wait = this.deadlines.msUntilNext(now());
+          if (wait === undefined) await condition(woken);
+          else if (wait > 0) await condition(woken, wait);
+        }
       }
       this.changed = false;
       await this.deadlines.fireDue(now());
@@ -123,9 +130,42 @@ export class CaseRuntime {
       // Taken before the await: notifications asked for meanwhile wait for the next publication.
       await localActivities.publishCase({ view, seq, notifications: this.pending.splice(0) });
     } else {
-      const project = patched(PROJECTION_AS_LOCAL_ACTIVITY) ? localActivities.projectCase : activities.projectCase;
+      const project = this.generation.has(PROJECTION_AS_LOCAL_ACTIVITY) ? localActivities.projectCase : activities.projectCase;
       await project({ view, seq });
     }
     this.lastProjected = json;
+  }
+}
+
+/**
+ * The main loop's one timer (generation 2): it runs until the nearest deadline and stays when the
+ * loop wakes for a message that leaves that deadline where it was, instead of a timer per wait,
+ * cancelled by every message (two events per decision). A case closing leaves it pending: the
+ * workflow completes with it, which costs no event either.
+ */
+class DeadlineTimer {
+  private timer: { at: number; fired: boolean; scope: CancellationScope } | undefined;
+
+  /** Returns once `woken()` holds, or `next` (a deadline's time, if any) has come. */
+  async sleep(next: number | undefined, woken: () => boolean): Promise<void> {
+    if (this.timer && (this.timer.fired || this.timer.at !== next)) {
+      if (!this.timer.fired) this.timer.scope.cancel();
+      this.timer = undefined;
+    }
+    if (next === undefined) return condition(woken);
+    const ms = next - now();
+    if (ms <= 0) return;
+    if (!this.timer) {
+      const timer = { at: next, fired: false, scope: new CancellationScope() };
+      timer.scope
+        .run(() => sleep(ms))
+        .then(
+          () => (timer.fired = true),
+          () => undefined, // cancelled: the deadline moved
+        );
+      this.timer = timer;
+    }
+    const timer = this.timer;
+    return condition(() => timer.fired || woken());
   }
 }

@@ -60,13 +60,19 @@ export class Deadlines {
     return this.clock.paused ? all.filter((d) => d.whileStopped) : all;
   }
 
-  /** Milliseconds until the nearest deadline that can fire; undefined when there is none. */
-  msUntilNext(at: number): number | undefined {
+  /** When the nearest deadline that can fire is due; undefined when there is none. */
+  nextAt(at: number): number | undefined {
     const live = this.live();
     if (live.length === 0) return undefined;
     let min = Infinity;
     for (const d of live) min = Math.min(min, this.when(d, at));
-    return Math.max(0, min - at);
+    return min;
+  }
+
+  /** Milliseconds until the nearest deadline that can fire; undefined when there is none. */
+  msUntilNext(at: number): number | undefined {
+    const next = this.nextAt(at);
+    return next === undefined ? undefined : Math.max(0, next - at);
   }
 
   /** Fires, once each and in due order, every deadline due at `at` that can fire. */

@@ -7,7 +7,6 @@
  * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
  * The workflow (produce-first.ts) wires this to its case; the logic lives here.
  */
-import { patched } from '@temporalio/workflow';
 import { describeDuration, type DurationSpec } from '../../common/duration.js';
 import {
   SYSTEM_ACTOR,
@@ -184,7 +183,7 @@ export class PermitObligations {
     permit.number = await c.activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
     // The list projection must show the number too (it may have been published while it was
     // being issued). Cases started before this change replay without the extra publication.
-    if (patched('permit-number-published')) c.touch();
+    if (c.has('permit-number-published')) c.touch();
     await c.notify(
       'permit-issued',
       'permit',
@@ -252,7 +251,7 @@ export class PermitObligations {
       },
       at,
     );
-    if (patched(APPLICANT_NOTICES)) {
+    if (this.c.has(APPLICANT_NOTICES)) {
       await this.c.tellApplicant(
         'obligation-overdue',
         `obligation:${o.qualification}:overdue:applicant`,

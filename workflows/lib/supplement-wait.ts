@@ -7,11 +7,12 @@
  */
 import { describeDuration, type DurationSpec } from '../../common/duration.js';
 import { instant, type CaseTime } from './case-time.js';
+import type { Gen2Patch } from './generation.js';
 import type { Deadlines } from './deadlines.js';
 import { iso, now } from './time.js';
 
 /** Patch id: a request for information has a date, reminders and a consequence. */
-export const SUPPLEMENT_DEADLINE = 'supplement-deadline';
+export const SUPPLEMENT_DEADLINE: Gen2Patch = 'supplement-deadline';
 
 const KEY = 'supplement:';
 
@@ -61,7 +62,7 @@ export class SupplementWait {
   /**
    * A department asked for `documents`: the applicant gets the full period from now (a second
    * request during the same stop gives a new date), and is told what to supply by when. The caller
-   * checks `patched(SUPPLEMENT_DEADLINE)` first.
+   * checks `has(SUPPLEMENT_DEADLINE)` first.
    */
   async ask(taskId: string, taskTitle: string, documents: string[], at: number): Promise<void> {
     const { time, deadlines } = this.host;
