@@ -40,6 +40,7 @@ import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
 import { caseDetails, CaseDetailsRefusal } from '../templates/case-details.js';
 import type { OpenCaseBody } from './schemas.js';
+import { firstView } from '../workflows/first-view.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -107,7 +108,7 @@ export class CaseService {
       caseId = claim.caseId;
     }
     const calendar = stored.body.calendar ? await this.pinnedCalendar(stored.body.calendar) : undefined;
-    const input: OpenCaseInput = {
+    const input: OpenCaseInput & { openedAt: string } = {
       caseId,
       template: stored.body,
       templateVersion: stored.version,
@@ -116,7 +117,9 @@ export class CaseService {
       openedBy: actor,
       priority: await isKeySme(this.d.pool, body.applicant.creditCode),
       ...(calendar ? { calendar } : {}),
+      openedAt: new Date().toISOString(),
     };
+    let fresh = !replayed;
     try {
       // USE_EXISTING: a retry after a crash between the key claim and this start converges on one workflow.
       await this.d.client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
@@ -128,8 +131,11 @@ export class CaseService {
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
+      fresh = false;
     }
-    return { view: present(actor, await this.read(caseId)), replayed };
+    // A case just started is answered from its input (first-view.ts) rather than by asking its
+    // workflow, which answers only after its first workflow task. A repeated key reads the case as it is.
+    return { view: present(actor, fresh ? firstView(input) : await this.read(caseId)), replayed };
   }
 
   /**

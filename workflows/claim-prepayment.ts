@@ -11,7 +11,7 @@ import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecor
 import type { ClaimTemplate } from '../templates/schema.js';
 import type { DecisionInput, OpenCaseInput } from './definitions.js';
 import { assertFourEyes } from './lib/actors.js';
-import { APPLICANT_NOTICES, CaseCore } from './lib/case-core.js';
+import { APPLICANT_NOTICES, CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
 import type { Span } from './lib/case-time.js';
 import type { TaskState } from './lib/tasks.js';
@@ -22,7 +22,12 @@ const PREPAYMENT = 'prepayment';
 const APPROVAL = 'prepayment-approval';
 const ASSESSMENT = 'assessment';
 
-export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate>): Promise<CaseView> {
+export function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate>): Promise<CaseView> {
+  return runCase(openClaimCase(input));
+}
+
+/** The case as it opens: the acknowledgement task and its deadline (no command sent yet). */
+export function openClaimCase(input: OpenCaseInput<ClaimTemplate>): OpenedCase {
   const { template } = input;
   const claim = input.details as unknown as ClaimDetails;
   const currency = claim.claimedAmount.currency;
@@ -216,7 +221,5 @@ export async function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate
     await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
   }
 
-  c.registerHandlers();
-  await c.run();
-  return c.view();
+  return { core: c, registerHandlers: () => c.registerHandlers() };
 }

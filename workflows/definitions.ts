@@ -23,6 +23,12 @@ export interface OpenCaseInput<T = Template> {
    * a calendar published later never moves this case's due dates, and replay stays deterministic.
    */
   calendar?: PinnedCalendar;
+  /**
+   * When the case was filed, by the API's clock (ISO 8601): its clocks start here, and the API answers
+   * the opening with the case's first view computed from this input (workflows/first-view.ts) instead
+   * of waiting for the workflow. Cases opened before it start at their first workflow task's time.
+   */
+  openedAt?: string;
 }
 
 export interface DecisionInput {

@@ -7,13 +7,18 @@ import { describeDuration } from '../common/duration.js';
 import { SYSTEM_ACTOR, type Actor, type CaseView } from '../common/types.js';
 import type { OneStopTemplate } from '../templates/schema.js';
 import type { OpenCaseInput } from './definitions.js';
-import { CaseCore } from './lib/case-core.js';
+import { CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
 import { decideTask } from './lib/tasks.js';
 import { now } from './lib/time.js';
 
 const CASE_DEADLINE = 'case:deadline';
 
-export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTemplate>): Promise<CaseView> {
+export function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTemplate>): Promise<CaseView> {
+  return runCase(openOneStopCase(input));
+}
+
+/** The case as it opens: every department's task and the case deadline (no command sent yet). */
+export function openOneStopCase(input: OpenCaseInput<OneStopTemplate>): OpenedCase {
   const { template } = input;
 
   const c: CaseCore<OneStopTemplate> = new CaseCore(input, {
@@ -69,7 +74,5 @@ export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTempla
     await closeIfAllApproved(SYSTEM_ACTOR);
   }
 
-  c.registerHandlers();
-  await c.run();
-  return c.view();
+  return { core: c, registerHandlers: () => c.registerHandlers() };
 }

@@ -10,10 +10,15 @@
 import type { CaseView, ProduceFirstDetails } from '../common/types.js';
 import type { ProduceFirstTemplate } from '../templates/schema.js';
 import { fileCertificateUpdate, type OpenCaseInput } from './definitions.js';
-import { CaseCore } from './lib/case-core.js';
+import { CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
 import { PermitObligations } from './lib/permit-obligations.js';
 
-export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemplate>): Promise<CaseView> {
+export function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemplate>): Promise<CaseView> {
+  return runCase(openProduceFirstCase(input));
+}
+
+/** The case as it opens: the eligibility task and its deadline (no command sent yet). */
+export function openProduceFirstCase(input: OpenCaseInput<ProduceFirstTemplate>): OpenedCase {
   const permit = new PermitObligations(input.template, input.details as unknown as ProduceFirstDetails);
   const c: CaseCore<ProduceFirstTemplate> = new CaseCore(input, {
     deadlineMs: (at) => permit.deadlineMs(at),
@@ -23,13 +28,15 @@ export async function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemp
   });
   permit.start(c);
 
-  c.registerHandlers();
-  c.onUpdate(
-    fileCertificateUpdate,
-    (f) => permit.fileCertificate(f),
-    (f) => void permit.validateFiling(f),
-  );
-
-  await c.run();
-  return c.view();
+  return {
+    core: c,
+    registerHandlers: () => {
+      c.registerHandlers();
+      c.onUpdate(
+        fileCertificateUpdate,
+        (f) => permit.fileCertificate(f),
+        (f) => void permit.validateFiling(f),
+      );
+    },
+  };
 }

@@ -93,10 +93,27 @@ type NumberRequest = { caseId: string; purpose: string; prefix: string };
 export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
   Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
 
+/**
+ * A case laid out from its input by its process: tasks, deadlines and state, with no command sent
+ * and no handler registered yet, so the API can compute its first view outside a workflow too.
+ */
+export interface OpenedCase {
+  core: CaseCore<TemplateBase>;
+  /** Registers the process's query and update handlers (inside the workflow only). */
+  registerHandlers(): void;
+}
+
+/** Runs a laid-out case to its end: the body of every case workflow. */
+export async function runCase(opened: OpenedCase): Promise<CaseView> {
+  opened.registerHandlers();
+  await opened.core.run();
+  return opened.core.view();
+}
+
 export class CaseCore<T extends TemplateBase = TemplateBase> {
   readonly caseId: string;
   readonly template: T;
-  readonly openedAtMs = now();
+  readonly openedAtMs: number;
   status: CaseStatus = 'in-review';
   closedAtMs: number | null = null;
   breachedAtMs: number | null = null;
@@ -114,6 +131,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   ) {
     this.caseId = input.caseId;
     this.template = input.template;
+    this.openedAtMs = input.openedAt === undefined ? now() : Date.parse(input.openedAt);
     this.work = new TaskWork(this.tasks, input.openedBy.dept);
     this.rt = new CaseRuntime(
       this.caseId,
@@ -295,7 +313,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   }
 
   view(): CaseView {
-    const at = now();
+    return this.viewAt(now());
+  }
+
+  /** The view as of `at` (first-view.ts takes it at the opening instant, outside the workflow). */
+  viewAt(at: number): CaseView {
     return {
       caseId: this.caseId,
       templateId: this.template.id,

@@ -12,7 +12,7 @@
  * The answer is asked once and kept: `patched` answers true to an unknown patch whenever it is not
  * replaying, so asking again later in a case started before the generation would wrongly say yes.
  */
-import { patched } from '@temporalio/workflow';
+import { inWorkflowContext, patched } from '@temporalio/workflow';
 
 export const CASE_GENERATION_2 = 'case-generation-2';
 
@@ -30,8 +30,11 @@ export const PATCHES_IN_GENERATION_2 = [
 export type Gen2Patch = (typeof PATCHES_IN_GENERATION_2)[number];
 
 export class Generation {
-  /** True for a case started on generation 2 or later. */
-  readonly two: boolean = patched(CASE_GENERATION_2);
+  /**
+   * True for a case started on generation 2 or later. Outside a workflow, where the API lays out a new
+   * case to answer its opening (first-view.ts), the case is of the newest generation, as it will run.
+   */
+  readonly two: boolean = inWorkflowContext() ? patched(CASE_GENERATION_2) : true;
 
   /** Whether the case takes the change `patchId` (an earlier patch: from its generation, without a marker). */
   has(patchId: Gen2Patch): boolean {

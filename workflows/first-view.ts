@@ -1,0 +1,35 @@
+/**
+ * The case's first view, computed from its input outside the workflow: the API answers an opening
+ * with it as soon as Temporal has recorded the start, instead of querying the workflow, which cannot
+ * answer before its first workflow task has run and published the case (issue 11: that wait was most
+ * of an opening's time).
+ *
+ * It is the workflow's own code: each process lays out its case (`open…Case`) exactly as the
+ * workflow does before its first command, from the same input, whose `openedAt` fixes every date; the
+ * view is then taken at that instant. Nothing here sends a command or registers a handler, so it runs
+ * in any Node process. The workflow's first publication follows a moment later; test/api asserts that
+ * the two agree for every process.
+ */
+import type { CaseView } from '../common/types.js';
+import type { ClaimTemplate, OneStopTemplate, ProduceFirstTemplate } from '../templates/schema.js';
+import { openClaimCase } from './claim-prepayment.js';
+import type { OpenCaseInput } from './definitions.js';
+import type { OpenedCase } from './lib/case-core.js';
+import { openOneStopCase } from './one-stop.js';
+import { openProduceFirstCase } from './produce-first.js';
+
+function openCase(input: OpenCaseInput): OpenedCase {
+  switch (input.template.kind) {
+    case 'one-stop-approval':
+      return openOneStopCase(input as OpenCaseInput<OneStopTemplate>);
+    case 'produce-first-certify-later':
+      return openProduceFirstCase(input as OpenCaseInput<ProduceFirstTemplate>);
+    case 'claim-prepayment':
+      return openClaimCase(input as OpenCaseInput<ClaimTemplate>);
+  }
+}
+
+/** The view a new case shows once its workflow has started; `input.openedAt` is required. */
+export function firstView(input: OpenCaseInput & { openedAt: string }): CaseView {
+  return openCase(input).core.viewAt(Date.parse(input.openedAt));
+}
