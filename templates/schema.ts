@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isWorkingTime, parseDuration, type DurationSpec } from '../common/duration.js';
+import { HISTORY_BUDGET_DEFAULTS } from '../common/history-budget.js';
 import { ESCALATION_ACTIONS } from '../common/types.js';
 
 /** Ids of templates, departments and tasks: readable, URL-safe, stable. */
@@ -88,6 +89,26 @@ const TimeRules = {
     .describe('when the supplement date passes: close the case as abandoned, or restart the clocks without the documents'),
 };
 
+/**
+ * How far a case's history may grow (issue 11). Every process ends by itself, but some actions may be
+ * repeated without limit: comments, claiming and releasing a task, asking for information again,
+ * filing a certificate again. Each adds a few events, and each update's answer carries the case; past
+ * either bound a case refuses those actions (409) and takes only what moves it to its end (approvals,
+ * rejections, the supplement it waits for, withdrawal, its deadlines), so no case can reach Temporal's
+ * limits (10,240 events is its warning, 51,200 events or 50 MB the end of a run).
+ */
+export const HistoryBudget = z
+  .strictObject({
+    events: z.int().min(100).max(20_000).default(HISTORY_BUDGET_DEFAULTS.events).describe('events in the case history'),
+    megabytes: z.number().min(1).max(25).default(HISTORY_BUDGET_DEFAULTS.megabytes).describe('size of the case history in MB (2^20 bytes)'),
+  })
+  .describe('past either bound the case refuses comments, task claims, releases and assignments, information requests and certificate filings');
+
+const CaseRules = {
+  ...TimeRules,
+  historyBudget: HistoryBudget.optional(),
+};
+
 /** Every period of a template that is counted in working time, with where it is. */
 function workingDurations(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => workingDurations(v, [...path, i]));
@@ -148,7 +169,7 @@ export const OneStopTemplate = z
     escalation: EscalationLadder,
     departments: z.array(DepartmentReview).min(1).max(50),
     followUps: z.array(FollowUp).max(20).default([]),
-    ...TimeRules,
+    ...CaseRules,
   })
   .superRefine((t, ctx) => {
     checkTimeRules(t, ctx);
@@ -181,7 +202,7 @@ export const ProduceFirstTemplate = z
     revokeAfter: Duration.describe('how long a suspension may last before the permit is revoked'),
     verificationSla: Duration.default('P3D').describe('SLA of each verification task (its escalation ladder runs on it)'),
     escalation: EscalationLadder,
-    ...TimeRules,
+    ...CaseRules,
   })
   .superRefine((t, ctx) => {
     checkTimeRules(t, ctx);
@@ -224,7 +245,7 @@ export const ClaimTemplate = z
     assessment: TaskSpec,
     settlement: z.strictObject({ sla: Duration.describe('from acceptance to settlement') }),
     escalation: EscalationLadder,
-    ...TimeRules,
+    ...CaseRules,
   })
   .superRefine(checkTimeRules);
 

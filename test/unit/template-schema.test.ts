@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LADDER, OneStopTemplate, Template } from '../../templates/schema.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
+import { HISTORY_BUDGET_DEFAULTS } from '../../common/history-budget.js';
 
 const BUILTIN_DIR = fileURLToPath(new URL('../../templates/builtin/', import.meta.url));
 const builtinFiles = readdirSync(BUILTIN_DIR).filter((f) => f.endsWith('.json'));
@@ -240,5 +241,24 @@ describe('absurdly long durations', () => {
     expect(Template.safeParse({ ...base(), sla, departments: [{ dept: 'health', title: 'H' }] }).success).toBe(false);
     expect(Template.safeParse({ ...base(), sla: 'P36526D', departments: [{ dept: 'health', title: 'H' }] }).success).toBe(false);
     expect(Template.safeParse({ ...base(), sla: 'P36525D', departments: [{ dept: 'health', title: 'H' }] }).success).toBe(true);
+  });
+});
+
+describe('historyBudget', () => {
+  it('is optional; given, its missing bound takes the default', () => {
+    expect(OneStopTemplate.parse(base()).historyBudget).toBeUndefined();
+    expect(OneStopTemplate.parse({ ...base(), historyBudget: { events: 800 } }).historyBudget).toEqual({
+      events: 800,
+      megabytes: HISTORY_BUDGET_DEFAULTS.megabytes,
+    });
+  });
+
+  it('refuses bounds that could not hold a case, or that Temporal would not', () => {
+    expect(paths({ ...base(), historyBudget: { events: 99 } })).toEqual([['historyBudget', 'events']]);
+    expect(paths({ ...base(), historyBudget: { events: 20_001 } })).toEqual([['historyBudget', 'events']]);
+    expect(paths({ ...base(), historyBudget: { events: 500.5 } })).toEqual([['historyBudget', 'events']]);
+    expect(paths({ ...base(), historyBudget: { megabytes: 26 } })).toEqual([['historyBudget', 'megabytes']]);
+    expect(paths({ ...base(), historyBudget: { megabytes: 0.5 } })).toEqual([['historyBudget', 'megabytes']]);
+    expect(paths({ ...base(), historyBudget: { pages: 3 } })).toEqual([['historyBudget']]);
   });
 });

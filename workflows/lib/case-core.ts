@@ -47,6 +47,8 @@ import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime, localActivities } from './case-runtime.js';
 import type { Gen2Patch } from './generation.js';
+import { assertHistoryRoom } from './history-budget.js';
+import type { HistoryBudgetRules } from '../../common/history-budget.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
 import { SUPPLEMENT_DEADLINE, SupplementWait, type SupplementRules } from './supplement-wait.js';
@@ -55,6 +57,7 @@ import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement
 import { iso, now } from './time.js';
 
 interface TemplateBase extends SupplementRules {
+  historyBudget?: HistoryBudgetRules;
   id: string;
   title: string;
   kind: CaseKind;
@@ -256,6 +259,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     if (this.closed) conflict(`case ${this.caseId} is closed (${this.status})`);
   }
 
+  /** Refuses an action that may repeat without end once the case's history is full (history-budget.ts). */
+  assertHistoryRoom(what: string): void {
+    assertHistoryRoom(this.template.historyBudget, what);
+  }
+
   /** Stops every clock of the case until the applicant's supplement arrives. */
   awaitSupplement(at: number): void {
     this.clock.pause(at);
@@ -401,6 +409,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         this.work.checkHolder(task, d.actor);
         if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
         if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
+        if (d.outcome === 'request-info') this.assertHistoryRoom('asking for information');
         this.hooks.validateDecision?.(d, task);
       },
     );
@@ -455,6 +464,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     const refuse = (check: () => void) => {
       this.assertOpen();
       check();
+      this.assertHistoryRoom('this change of the task work');
     };
     const change = (apply: () => void): CaseView => {
       apply();

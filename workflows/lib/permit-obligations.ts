@@ -164,6 +164,7 @@ export class PermitObligations {
     if (c.status !== 'provisional' && c.status !== 'suspended') conflict(`certificates are filed under a provisional permit; case ${c.caseId} is ${c.status}`);
     if (o.status === 'verified') conflict(`${o.qualification} is already verified`);
     if (o.status === 'submitted') conflict(`a certificate for ${o.qualification} is already awaiting verification`);
+    c.assertHistoryRoom('filing a certificate');
     return o;
   }
 
