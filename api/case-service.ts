@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Actor, CaseKind, CaseView } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
@@ -40,7 +40,7 @@ import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
 import { caseDetails, CaseDetailsRefusal } from '../templates/case-details.js';
 import type { OpenCaseBody } from './schemas.js';
-import { firstView } from '../workflows/first-view.js';
+import { firstCase } from '../workflows/first-view.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -120,6 +120,7 @@ export class CaseService {
       openedAt: new Date().toISOString(),
     };
     let fresh = !replayed;
+    const first = firstCase(input);
     try {
       // USE_EXISTING: a retry after a crash between the key claim and this start converges on one workflow.
       await this.d.client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
@@ -128,6 +129,7 @@ export class CaseService {
         args: [input],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: first.searchAttributes as SearchAttributePair[],
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
@@ -135,7 +137,7 @@ export class CaseService {
     }
     // A case just started is answered from its input (first-view.ts) rather than by asking its
     // workflow, which answers only after its first workflow task. A repeated key reads the case as it is.
-    return { view: present(actor, fresh ? firstView(input) : await this.read(caseId)), replayed };
+    return { view: present(actor, fresh ? first.view : await this.read(caseId)), replayed };
   }
 
   /**

@@ -10,6 +10,7 @@
  * in any Node process. The workflow's first publication follows a moment later; test/api asserts that
  * the two agree for every process.
  */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseView } from '../common/types.js';
 import type { ClaimTemplate, OneStopTemplate, ProduceFirstTemplate } from '../templates/schema.js';
 import { openClaimCase } from './claim-prepayment.js';
@@ -29,7 +30,12 @@ function openCase(input: OpenCaseInput): OpenedCase {
   }
 }
 
-/** The view a new case shows once its workflow has started; `input.openedAt` is required. */
-export function firstView(input: OpenCaseInput & { openedAt: string }): CaseView {
-  return openCase(input).core.viewAt(Date.parse(input.openedAt));
+/**
+ * A new case as its workflow will first show it (`input.openedAt` required): its view, and its search
+ * attributes, which the API sets as it starts the workflow (case-runtime.ts then need not upsert them).
+ */
+export function firstCase(input: OpenCaseInput & { openedAt: string }): { view: CaseView; searchAttributes: SearchAttributeUpdatePair[] } {
+  const { core } = openCase(input);
+  const at = Date.parse(input.openedAt);
+  return { view: core.viewAt(at), searchAttributes: core.searchAttributes(at) };
 }

@@ -6,6 +6,7 @@
  * differs, which the API counts to the moment of each answer.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { CaseStatusKey } from '../../common/search-attributes.js';
 import type { Actor } from '../../common/types.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import { applicant, opener } from '../support/fixtures.js';
@@ -64,6 +65,20 @@ describe('the answer to an opening is the case its workflow shows', () => {
     expect(listed.sla).toEqual(opened.body.sla);
     expect(listed.status).toBe(opened.body.status);
     expect(listed.openedAt).toBe(opened.body.openedAt);
+
+    // Its search attributes were set as it started, and its first publication did not write them again.
+    const handle = stack.client.workflow.getHandle(opened.body.caseId);
+    expect((await handle.describe()).typedSearchAttributes.get(CaseStatusKey)).toBe(opened.body.status);
+    // Once the first workflow task has completed (its publication's marker is in the history):
+    const events = await waitFor(
+      async () => (await handle.fetchHistory()).events ?? [],
+      (es) => es.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
+    );
+    const upserts = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes);
+    const caseUpserts = upserts.filter((e) =>
+      Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).includes('CaseStatus'),
+    );
+    expect(caseUpserts).toEqual([]);
   });
 
   test('a template counted in working days, opened on its calendar', async () => {

@@ -359,7 +359,8 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     };
   }
 
-  searchAttributes(): SearchAttributeUpdatePair[] {
+  /** The case's search attributes as of `at` (first-view.ts: the opening instant, outside the workflow). */
+  searchAttributes(at = now()): SearchAttributeUpdatePair[] {
     return [
       { key: CaseStatusKey, value: this.status },
       { key: TemplateIdKey, value: this.template.id },
@@ -367,7 +368,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       { key: ApplicantCodeKey, value: this.input.applicant.creditCode },
       { key: PriorityKey, value: this.input.priority },
       { key: BreachedKey, value: this.breachedAtMs !== null },
-      { key: DeadlineAtKey, value: new Date(this.hooks.deadlineMs(now())) },
+      { key: DeadlineAtKey, value: new Date(this.hooks.deadlineMs(at)) },
       { key: OpenDeptsKey, value: this.tasks.filter((t) => t.status === 'open').map((t) => t.dept) },
     ];
   }

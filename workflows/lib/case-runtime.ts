@@ -5,7 +5,18 @@
  * handlers; this class runs them.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { allHandlersFinished, CancellationScope, condition, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  inWorkflowContext,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { CASE_SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import type { CaseActivities } from '../../activities/index.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
@@ -64,7 +75,7 @@ export class CaseRuntime {
   private readonly wake = new DeadlineTimer();
   private projectedSeq = 0;
   private lastProjected = '';
-  private lastAttributes = '';
+  private lastAttributes = attributesAtStart();
 
   constructor(
     readonly caseId: string,
@@ -135,6 +146,19 @@ export class CaseRuntime {
     }
     this.lastProjected = json;
   }
+}
+
+/**
+ * The search attributes the case was started with, as `publish` compares them: the API sets them all
+ * when it starts a case (first-view.ts), so its first publication need not upsert them again (one
+ * event and one visibility write less per case). '' when any is missing (a case started before, or by
+ * a test without them), so that the first publication writes them as it always did.
+ */
+function attributesAtStart(): string {
+  if (!inWorkflowContext()) return '';
+  const started = workflowInfo().typedSearchAttributes;
+  const pairs = CASE_SEARCH_ATTRIBUTES.map((key) => ({ key, value: started.get(key) }));
+  return pairs.some((p) => p.value === undefined) ? '' : JSON.stringify(pairs);
 }
 
 /**
