@@ -17,8 +17,8 @@ interface JsonEvent {
   eventId: string | number;
 }
 
-/** Archives `history` (proto JSON, as historyToJSON writes it) of a closed case; a second call changes nothing. */
-export async function archiveHistory(pool: Pool, caseId: string, history: { events?: JsonEvent[] }): Promise<ArchiveHead> {
+/** The hash chain of `history` (proto JSON, as historyToJSON writes it): its links and its head. */
+export function chainOf(history: { events?: JsonEvent[] }): { links: ArchiveLink[]; head: ArchiveHead } {
   const events = history.events ?? [];
   const links: ArchiveLink[] = [];
   let prev = GENESIS;
@@ -27,7 +27,13 @@ export async function archiveHistory(pool: Pool, caseId: string, history: { even
     links.push({ eventId: Number(event.eventId), event, prevHash: prev, hash });
     prev = hash;
   }
-  return writeArchive(pool, caseId, links, { events: events.length, headHash: prev });
+  return { links, head: { events: events.length, headHash: prev } };
+}
+
+/** Archives `history` of a closed case; a second call changes nothing. */
+export async function archiveHistory(pool: Pool, caseId: string, history: { events?: JsonEvent[] }): Promise<ArchiveHead> {
+  const { links, head } = chainOf(history);
+  return writeArchive(pool, caseId, links, head);
 }
 
 /** The archived history in Temporal's JSON form, or undefined when the case is not archived. */

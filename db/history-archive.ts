@@ -1,4 +1,5 @@
 /** The history archive's tables: one row per kept event with its chain link, and one head per case. */
+import type pg from 'pg';
 import type { Pool } from './pool.js';
 import { withTransaction } from './transaction.js';
 
@@ -14,27 +15,57 @@ export interface ArchiveHead {
   headHash: string;
 }
 
+/** The case's archive lock: a transaction-scoped advisory lock, keyed like the templates' and calendars'. */
+const ARCHIVE_LOCK = "hashtext('archive:' || $1)";
+
+/** Writes the links and the head of a case not archived yet, on the transaction's connection. */
+async function insertArchive(client: pg.PoolClient, caseId: string, links: readonly ArchiveLink[], head: ArchiveHead): Promise<ArchiveHead> {
+  for (const l of links) {
+    await client.query('INSERT INTO history_archive (case_id, event_id, event, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)', [
+      caseId,
+      l.eventId,
+      JSON.stringify(l.event),
+      l.prevHash,
+      l.hash,
+    ]);
+  }
+  await client.query('INSERT INTO archived_cases (case_id, events, head_hash) VALUES ($1, $2, $3)', [caseId, head.events, head.headHash]);
+  return head;
+}
+
+async function headOf(client: pg.PoolClient, caseId: string): Promise<ArchiveHead | undefined> {
+  const { rows } = await client.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1', [caseId]);
+  return rows[0] && { events: rows[0].events, headHash: rows[0].head_hash };
+}
+
 /**
  * Keeps the links of a case and its head, all or nothing; a case already archived is left as it
- * was (its existing head is returned), so two archivers at once write it once.
+ * was (its existing head is returned). A writer at the same case meanwhile is waited for, so two at
+ * once write it once and neither fails.
  */
 export async function writeArchive(pool: Pool, caseId: string, links: readonly ArchiveLink[], head: ArchiveHead): Promise<ArchiveHead> {
   return withTransaction(pool, async (client) => {
-    const done = await client.query<{ events: number; head_hash: string }>('SELECT events, head_hash FROM archived_cases WHERE case_id = $1 FOR UPDATE', [
-      caseId,
-    ]);
-    if (done.rows[0]) return { events: done.rows[0].events, headHash: done.rows[0].head_hash };
-    for (const l of links) {
-      await client.query('INSERT INTO history_archive (case_id, event_id, event, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)', [
-        caseId,
-        l.eventId,
-        JSON.stringify(l.event),
-        l.prevHash,
-        l.hash,
-      ]);
-    }
-    await client.query('INSERT INTO archived_cases (case_id, events, head_hash) VALUES ($1, $2, $3)', [caseId, head.events, head.headHash]);
-    return head;
+    await client.query(`SELECT pg_advisory_xact_lock(${ARCHIVE_LOCK})`, [caseId]);
+    return (await headOf(client, caseId)) ?? insertArchive(client, caseId, links, head);
+  });
+}
+
+/** What an archiver keeps of a case: its links and head, written in the claim's transaction. */
+export type KeepArchive = (links: readonly ArchiveLink[], head: ArchiveHead) => Promise<ArchiveHead>;
+
+/**
+ * Runs `work` as the only archiver of `caseId`: in a transaction holding the case's archive lock,
+ * taken without waiting, once the case is found not archived. Undefined, without running `work`,
+ * when another archiver holds the lock or the case is archived already: archivers side by side (one
+ * per worker) take different cases, instead of each fetching and hashing every history and all but
+ * one failing on the primary key. What `work` keeps is committed with the claim. (Two case ids
+ * whose hashes collide only wait for the next round.)
+ */
+export async function archiveUnlessTaken<T>(pool: Pool, caseId: string, work: (keep: KeepArchive) => Promise<T>): Promise<T | undefined> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ claimed: boolean }>(`SELECT pg_try_advisory_xact_lock(${ARCHIVE_LOCK}) AS claimed`, [caseId]);
+    if (!rows[0]?.claimed || (await headOf(client, caseId))) return undefined;
+    return work((links, head) => insertArchive(client, caseId, links, head));
   });
 }
 

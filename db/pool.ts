@@ -23,13 +23,19 @@ export function createPool(url: string, max = 10, statementTimeoutMs = DEFAULT_S
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Applies pending migrations; safe to run from several processes at once (node-pg-migrate locks). */
+/**
+ * Applies pending migrations; safe to run from several processes at once: node-pg-migrate takes an
+ * advisory lock, and a process that finds it taken waits for it (its default is to fail: a second
+ * worker or API started beside the first exited with "Another migration is already running"),
+ * then finds nothing left to apply.
+ */
 export async function migrate(url: string, logger?: Logger): Promise<void> {
   const applied = await runner({
     databaseUrl: url,
     dir: MIGRATIONS_DIR,
     direction: 'up',
     migrationsTable: 'pgmigrations',
+    advisoryLockMode: 'wait',
     log: (msg: string) => logger?.debug({ msg }, 'migration'),
     verbose: false,
   });

@@ -1,14 +1,15 @@
 /**
  * Copies the recorded history of every closed case into the PostgreSQL archive (audit/archive.ts),
- * so it outlives Temporal's retention period. Runs in each worker process; archiving is idempotent
- * and transactional, so several archivers side by side at worst do the same work twice.
+ * so it outlives Temporal's retention period. Runs in each worker process: each case is archived
+ * under a claim (db/history-archive.ts, archiveUnlessTaken), so archivers side by side share the
+ * closed cases and none fetches or writes a case another is archiving.
  */
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
-import { archiveHistory } from '../audit/archive.js';
-import { casesToArchive } from '../db/history-archive.js';
+import { chainOf } from '../audit/archive.js';
+import { archiveUnlessTaken, casesToArchive } from '../db/history-archive.js';
 import type { Pool } from '../db/pool.js';
 import { startPoller } from './poller.js';
 
@@ -25,11 +26,15 @@ const CLOSING = new Set<number>([
 export async function archiveClosedCases(pool: Pool, client: Client, logger: Logger, batch = 20): Promise<number> {
   let archived = 0;
   for (const caseId of await casesToArchive(pool, batch)) {
-    const history = await client.workflow.getHandle(caseId).fetchHistory();
-    const last = history.events?.[history.events.length - 1];
-    // The projection says closed a moment before the workflow's last event is written.
-    if (!last || !CLOSING.has(last.eventType as number)) continue;
-    const kept = await archiveHistory(pool, caseId, JSON.parse(historyToJSON(history)));
+    const kept = await archiveUnlessTaken(pool, caseId, async (keep) => {
+      const history = await client.workflow.getHandle(caseId).fetchHistory();
+      const last = history.events?.[history.events.length - 1];
+      // The projection says closed a moment before the workflow's last event is written.
+      if (!last || !CLOSING.has(last.eventType as number)) return undefined;
+      const { links, head } = chainOf(JSON.parse(historyToJSON(history)));
+      return keep(links, head);
+    });
+    if (!kept) continue; // another archiver has it, or its last event is not written yet
     logger.info({ caseId, events: kept.events, headHash: kept.headHash }, 'case history archived');
     archived += 1;
   }

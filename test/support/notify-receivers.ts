@@ -81,6 +81,8 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
 }
 
 export interface WebhookCall {
+  /** The path and query called (a test may give each sender its own, to tell who delivered). */
+  url: string;
   headers: IncomingHttpHeaders;
   raw: string;
   body: any;
@@ -114,6 +116,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       const raw = Buffer.concat(chunks).toString('utf8');
       const header = req.headers['x-onestop-signature'];
       const call: WebhookCall = {
+        url: req.url ?? '',
         headers: req.headers,
         raw,
         body: JSON.parse(raw),

@@ -63,14 +63,21 @@ export interface StackOptions {
    * `time.advanceTo`, and the API's reports take their present from the server's clock.
    */
   timeSkipping?: boolean;
+  /**
+   * Start the stack's own case worker (default true). Off when the test runs its workers elsewhere,
+   * as separate processes (test/e2e/two-workers.test.ts); `startWorker` still starts one on demand.
+   */
+  caseWorker?: boolean;
 }
 
 export async function startStack(databaseServerUrl: string, overrides: Partial<Record<string, string>> = {}, options: StackOptions = {}): Promise<Stack> {
   quietRuntime(); // before the dev server, which starts through the SDK's Runtime
-  const [temporal, db, workflowBundle]: [Temporal, TestDatabase, WorkflowBundleWithSourceMap] = await Promise.all([
+  // Bundled while the servers start, unless no worker is wanted (then on the first startWorker).
+  let workflowBundle: Promise<WorkflowBundleWithSourceMap> | undefined = options.caseWorker === false ? undefined : bundle();
+  const [temporal, db]: [Temporal, TestDatabase, unknown] = await Promise.all([
     options.timeSkipping ? timeSkippingTemporal() : devServerTemporal(),
     freshDatabase(databaseServerUrl),
-    bundle(),
+    workflowBundle,
   ]);
   await seedBuiltinCalendars(db.pool);
   await seedBuiltinTemplates(db.pool);
@@ -86,7 +93,7 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
       connection: nativeConnection,
       namespace: temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowBundle,
+      workflowBundle: await (workflowBundle ??= bundle()),
       pool: db.pool,
       dataConverter,
     });
@@ -97,7 +104,7 @@ export async function startStack(databaseServerUrl: string, overrides: Partial<R
     await running;
     worker = undefined;
   };
-  await startWorker();
+  if (options.caseWorker !== false) await startWorker();
 
   const auth = options.developmentAuth ? resolveAuth({ ...config, AUTH_JWT_SECRET: undefined }, { allowDevelopmentSecret: true }) : undefined;
   const time = temporal.time;
