@@ -5,7 +5,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ApplicationFailure, type SearchAttributePair, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  type SearchAttributePair,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type UpdateDefinition,
+} from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Actor, CaseKind, CaseView } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
