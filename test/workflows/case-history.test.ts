@@ -1,13 +1,18 @@
 /**
- * A case's history stays bounded (templates/schema.ts HistoryBudget): once it holds its template's
- * events or megabytes, the case refuses what can repeat without end (comments, task work, information
- * requests) and still takes what ends it. Time-skipping server, real activities and PostgreSQL.
+ * What a case writes into its Temporal history, on the time-skipping server with real activities and
+ * PostgreSQL: a generation-2 case asks one patch and keeps one timer (workflows/lib/generation.ts,
+ * case-runtime.ts), and its history stays bounded (templates/schema.ts HistoryBudget): once it holds its
+ * template's events or megabytes, the case refuses what can repeat without end (comments, task work,
+ * information requests) and still takes what ends it.
  */
 import { describe, expect, it } from 'vitest';
 import { REFUSAL } from '../../common/errors.js';
 import { addCommentUpdate, claimTaskUpdate } from '../../workflows/definitions.js';
 import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
-import { expectRefused } from '../support/case-assertions.js';
+import { expectRefused, steps } from '../support/case-assertions.js';
+import { H } from '../support/time-assertions.js';
+import { CASE_GENERATION_2 } from '../../workflows/lib/generation.js';
+import type { temporal } from '@temporalio/proto';
 import { caseTestFile, withCase, type CaseContext } from '../support/case-harness.js';
 import { oneStopTemplate, staff } from '../support/fixtures.js';
 
@@ -27,7 +32,45 @@ async function commentUntilFull(c: Ctx, text: string, max: number): Promise<numb
   return max;
 }
 
+const count = (events: temporal.api.history.v1.IHistoryEvent[], attributes: keyof temporal.api.history.v1.IHistoryEvent) =>
+  events.filter((e) => e[attributes]).length;
+
 const historyLength = async (c: Ctx) => (await c.handle.fetchHistory()).events?.length ?? 0;
+
+describe('a generation-2 case', () => {
+  it('asks one patch, and keeps its timer while decisions leave the nearest deadline where it was', async () => {
+    // Every department on the case's SLA: their first ladder steps (the reminder at half of it) coincide.
+    const template = oneStopTemplate({
+      departments: [
+        { dept: 'market-regulation', title: 'Business licence' },
+        { dept: 'health', title: 'Hygiene permit' },
+        { dept: 'ecology', title: 'Environmental filing' },
+      ],
+    });
+    await withCase(file.deps(), oneStopApprovalWorkflow, { template, details: {} }, async (c) => {
+      await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
+      await c.decide({ taskId: 'health', outcome: 'approve', actor: staff('health') });
+      let events = (await c.handle.fetchHistory()).events ?? [];
+      const patches = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      expect(patches).toHaveLength(1);
+      expect(JSON.stringify(patches[0]?.markerRecordedEventAttributes?.details)).toContain(
+        Buffer.from(JSON.stringify({ id: CASE_GENERATION_2, deprecated: false })).toString('base64'),
+      );
+      expect(count(events, 'timerStartedEventAttributes')).toBe(1);
+      expect(count(events, 'timerCanceledEventAttributes')).toBe(0);
+
+      // Ecology's reminder fires at 24 h; the one timer then runs to its supervisor step at 36 h.
+      await c.advanceTo(c.openedAtMs + 25 * H);
+      expect(steps(await c.view())).toEqual([{ taskId: 'ecology', action: 'reminder', level: 1 }]);
+      await c.decide({ taskId: 'ecology', outcome: 'approve', actor: staff('ecology') });
+      expect((await c.handle.result()).status).toBe('approved');
+      events = (await c.handle.fetchHistory()).events ?? [];
+      expect(count(events, 'timerStartedEventAttributes')).toBe(2);
+      expect(count(events, 'timerFiredEventAttributes')).toBe(1);
+      expect(count(events, 'timerCanceledEventAttributes')).toBe(0); // the case completes with its timer pending
+    });
+  });
+});
 
 describe('a full history', () => {
   it('refuses comments, task work and information requests past its events, and the case still ends', async () => {
