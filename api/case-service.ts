@@ -4,6 +4,7 @@
  * in the workflow; this layer checks only who may knock, and translates Temporal's answers.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
   ApplicationFailure,
@@ -16,7 +17,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Actor, CaseKind, CaseView } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
-import { getCaseProjection } from '../db/cases.js';
+import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
@@ -36,6 +37,7 @@ import {
   supplementUpdate,
   withdrawUpdate,
   WORKFLOW_TYPES,
+  type CaseReceipt,
   type CertificateInput,
   type DecisionInput,
   type OpenCaseInput,
@@ -76,6 +78,8 @@ export interface Idempotency {
 
 const OPEN_ROUTE = 'POST /v1/cases';
 const DAY_MS = 24 * 3600_000;
+/** How long an update's answer waits for the projection that shows it before reading the live case. */
+const PROJECTION_WAIT_MS = 2_000;
 
 const invisible = (caseId: string) => notFound(`no case ${caseId}`); // never reveal that someone else's case exists
 
@@ -249,12 +253,31 @@ export class CaseService {
    * does not have the step (a certificate for a one-stop case) is refused with 409 naming the process,
    * before anything is sent.
    */
-  private send<I>(view: CaseView, actor: Actor, update: UpdateDefinition<CaseView, [I]>, input: I, idem?: Idempotency): Promise<CaseView> {
+  private send<I>(view: CaseView, actor: Actor, update: UpdateDefinition<CaseReceipt, [I]>, input: I, idem?: Idempotency): Promise<CaseView> {
     const kinds = PROCESSES_OF_UPDATE[update.name];
     if (kinds && !kinds.includes(view.kind)) {
       return Promise.reject(conflict(`case ${view.caseId} is a ${view.kind} case; only ${kinds.join(', ')} cases take ${update.name}`));
     }
-    return this.update(view, actor, (updateId) => this.handle(view.caseId).executeUpdate(update, { args: [input], updateId }), idem);
+    const { caseId } = view;
+    return this.update(view, actor, async (updateId) => this.caseShowing(caseId, await this.handle(caseId).executeUpdate(update, { args: [input], updateId })), idem);
+  }
+
+  /**
+   * The case as an update left it. The update answers with a receipt (workflows/definitions.ts): the
+   * projection row shows the change once its `seq` reaches the receipt's, which the workflow task that
+   * answered has written already, unless its local activity outlasted the task (a slow or unreachable
+   * database): then this waits a little for it, and past that reads the live case. A worker from
+   * before receipts answers with the case itself.
+   */
+  private async caseShowing(caseId: string, answer: CaseReceipt | CaseView): Promise<CaseView> {
+    if ('tasks' in answer) return answer;
+    const giveUpAt = performance.now() + PROJECTION_WAIT_MS;
+    for (let pause = 5; ; pause = Math.min(2 * pause, 100)) {
+      const published = await getPublishedCase(this.d.pool, caseId);
+      if (published && published.seq >= answer.seq) return published.view;
+      if (performance.now() > giveUpAt) return this.read(caseId);
+      await new Promise((r) => setTimeout(r, pause));
+    }
   }
 
   /**

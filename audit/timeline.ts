@@ -24,6 +24,7 @@ import {
   verifyTaskId,
   withdrawUpdate,
   type AssignInput,
+  type CaseReceipt,
   type CertificateInput,
   type CommentInput,
   type DecisionInput,
@@ -144,7 +145,7 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
         if (!u || !c?.outcome?.success) break;
         accepted.delete(id as string);
         const entries: TimelineEntry[] = [];
-        for (const entry of updateEntries(u.name, u.at, u.arg, decode<CaseView>(c.outcome.success.payloads?.[0]))) {
+        for (const entry of updateEntries(u.name, u.at, u.arg, decode<CaseView | CaseReceipt>(c.outcome.success.payloads?.[0]))) {
           if (entry.type === 'clock-stopped') {
             if (clockStopped) continue;
             clockStopped = true;
@@ -242,7 +243,7 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
   return { ...common, sla: t.eligibility.sla, tasks: ['eligibility'], pledge: d.pledge, products: d.products, missing: d.missing };
 }
 
-function updateEntries(name: string, at: string, arg: unknown, result: CaseView | undefined): TimelineEntry[] {
+function updateEntries(name: string, at: string, arg: unknown, result: CaseView | CaseReceipt | undefined): TimelineEntry[] {
   if (name === decideUpdate.name) {
     const d = arg as DecisionInput;
     const entries: TimelineEntry[] = [
@@ -264,10 +265,9 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
   }
   if (name === supplementUpdate.name) {
     const s = arg as SupplementInput;
-    const last = result?.supplements[result.supplements.length - 1];
     return [
       { at, type: 'supplement-filed', actor: who(s.actor), details: { documents: s.documents, note: s.note ?? null, ...onBehalf(s) } },
-      { at, type: 'clock-resumed', actor: who(s.actor), details: { stoppedMs: last?.pausedMs ?? null, deadlineAt: result?.sla.deadlineAt ?? null } },
+      { at, type: 'clock-resumed', actor: who(s.actor), details: resumed(result) },
     ];
   }
   if (name === fileCertificateUpdate.name) {
@@ -299,6 +299,12 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
     return [{ at, type: 'comment', actor: who(c.actor), ...(c.taskId ? { taskId: c.taskId } : {}), details: { text: c.text } }];
   }
   return [{ at, type: `update:${name}`, details: {} }];
+}
+
+/** How long the clocks stood still and the deadline after a supplement: in its receipt, or (cases answered before receipts) in the case it answered. */
+function resumed(result: CaseView | CaseReceipt | undefined): { stoppedMs: number | null; deadlineAt: string | null } {
+  if (result && 'tasks' in result) return { stoppedMs: result.supplements[result.supplements.length - 1]?.pausedMs ?? null, deadlineAt: result.sla.deadlineAt };
+  return { stoppedMs: result?.resumed?.stoppedMs ?? null, deadlineAt: result?.resumed?.deadlineAt ?? null };
 }
 
 /** A caseworker acting for the enterprise: the entry names the enterprise beside the actor. */

@@ -96,8 +96,14 @@ const UPSERT_TASKS = `
     priority = EXCLUDED.priority, breached = EXCLUDED.breached, paused = EXCLUDED.paused, decided_net_ms = EXCLUDED.decided_net_ms`;
 
 export async function getCaseProjection(pool: Pool, caseId: string): Promise<CaseView | undefined> {
-  const { rows } = await pool.query<{ view: CaseView }>('SELECT view FROM cases WHERE case_id = $1', [caseId]);
-  return rows[0]?.view;
+  return (await getPublishedCase(pool, caseId))?.view;
+}
+
+/** The case's projection with the sequence number of the publication that wrote it. */
+export async function getPublishedCase(pool: Pool, caseId: string): Promise<{ view: CaseView; seq: number } | undefined> {
+  const { rows } = await pool.query<{ view: CaseView; seq: string }>('SELECT view, seq FROM cases WHERE case_id = $1', [caseId]);
+  const row = rows[0];
+  return row && { view: row.view, seq: Number(row.seq) };
 }
 
 export interface CaseFilter {

@@ -90,15 +90,30 @@ export interface CommentInput {
   actor: Actor;
 }
 
+/**
+ * What every update answers: which publication of the case shows the change (the `cases` projection
+ * row once its `seq` reaches this one), not the case itself. An update's answer is recorded in the
+ * history, so answering with the whole case recorded it again at every update: a case's history grew
+ * with the square of its comments (issue 11). The API reads the case from the projection, which the
+ * same workflow task has written by the time the answer arrives. Workers before this answered the
+ * whole case; the API takes both.
+ */
+export interface CaseReceipt {
+  caseId: string;
+  seq: number;
+  /** A supplement: how long the clocks stood still and the case deadline after it (for the audit timeline). */
+  resumed?: { stoppedMs: number; deadlineAt: string };
+}
+
 export const getCaseQuery = defineQuery<CaseView>('getCase');
-export const decideUpdate = defineUpdate<CaseView, [DecisionInput]>('decide');
-export const supplementUpdate = defineUpdate<CaseView, [SupplementInput]>('supplement');
-export const withdrawUpdate = defineUpdate<CaseView, [WithdrawInput]>('withdraw');
-export const fileCertificateUpdate = defineUpdate<CaseView, [CertificateInput]>('fileCertificate');
-export const claimTaskUpdate = defineUpdate<CaseView, [TaskWorkInput]>('claimTask');
-export const releaseTaskUpdate = defineUpdate<CaseView, [TaskWorkInput]>('releaseTask');
-export const assignTaskUpdate = defineUpdate<CaseView, [AssignInput]>('assignTask');
-export const addCommentUpdate = defineUpdate<CaseView, [CommentInput]>('addComment');
+export const decideUpdate = defineUpdate<CaseReceipt, [DecisionInput]>('decide');
+export const supplementUpdate = defineUpdate<CaseReceipt, [SupplementInput]>('supplement');
+export const withdrawUpdate = defineUpdate<CaseReceipt, [WithdrawInput]>('withdraw');
+export const fileCertificateUpdate = defineUpdate<CaseReceipt, [CertificateInput]>('fileCertificate');
+export const claimTaskUpdate = defineUpdate<CaseReceipt, [TaskWorkInput]>('claimTask');
+export const releaseTaskUpdate = defineUpdate<CaseReceipt, [TaskWorkInput]>('releaseTask');
+export const assignTaskUpdate = defineUpdate<CaseReceipt, [AssignInput]>('assignTask');
+export const addCommentUpdate = defineUpdate<CaseReceipt, [CommentInput]>('addComment');
 
 type Workflows = typeof workflows;
 

@@ -283,9 +283,10 @@ test('key rotation: a case started with key A is read and decided with [B, A], i
       const view = await handle.query(getCaseQuery);
       expect(view.applicant.name).toBe(applicant.name);
       const task = opened.tasks[0];
-      const decided = await handle.executeUpdate(decideUpdate, {
+      await handle.executeUpdate(decideUpdate, {
         args: [{ taskId: task.taskId, outcome: 'approve', comment: 'rotated', actor: staff(task.dept) }],
       });
+      const decided = await handle.query(getCaseQuery);
       expect(decided.tasks.find((t) => t.taskId === task.taskId)?.outcome).toBe('approve');
     });
     const history = JSON.parse(historyToJSON(await client.workflow.getHandle(caseId).fetchHistory()));

@@ -16,7 +16,8 @@ import { loadBuiltinCalendars } from '../../templates/builtin-calendars.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
-import { decideUpdate, getCaseQuery, withdrawUpdate, type DecisionInput, type OpenCaseInput } from '../../workflows/definitions.js';
+import type { UpdateDefinition } from '@temporalio/common';
+import { decideUpdate, getCaseQuery, withdrawUpdate, type CaseReceipt, type DecisionInput, type OpenCaseInput } from '../../workflows/definitions.js';
 import { applicant, applicantActor, opener } from './fixtures.js';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { freshDatabase, type TestDatabase } from './db.js';
@@ -39,6 +40,11 @@ export interface CaseContext<W extends CaseWorkflow> {
   /** Moves the test server's clock to the absolute instant `ms` (never backwards). */
   advanceTo(ms: number): Promise<void>;
   decide(d: DecisionInput, updateId?: string): Promise<CaseView>;
+  /**
+   * Sends an update and returns the case as it left it: updates answer with a receipt
+   * (workflows/definitions.ts), so the case is then queried, which moves no time.
+   */
+  update<I>(def: UpdateDefinition<CaseReceipt, [I]>, input: I, updateId?: string): Promise<CaseView>;
   /** Runs `fn` and returns its value with the server's clock read before and after it. */
   timed<T>(fn: () => Promise<T>): Promise<{ value: T; before: number; after: number }>;
   /**
@@ -96,7 +102,11 @@ export async function withCase<W extends CaseWorkflow>(
         const delta = ms - (await env.currentTimeMs());
         if (delta > 0) await env.sleep(delta);
       },
-      decide: (d, updateId) => handle.executeUpdate(decideUpdate, { args: [d], ...(updateId ? { updateId } : {}) }),
+      decide: (d, updateId) => c.update(decideUpdate, d, updateId),
+      async update(def, input, updateId) {
+        await handle.executeUpdate(def, { args: [input], ...(updateId ? { updateId } : {}) });
+        return handle.query(getCaseQuery);
+      },
       async timed(fn) {
         const before = await env.currentTimeMs();
         const value = await fn();

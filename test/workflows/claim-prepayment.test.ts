@@ -86,7 +86,7 @@ function withClaim(body: (c: CaseCtx) => Promise<void>, opts: { claimed?: number
       ...(opts.payments ? { payments: opts.payments } : {}),
       async close(c) {
         const prepaid = (await c.view()).payments?.find((p) => p.purpose === 'prepayment');
-        if (!prepaid) await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] });
+        if (!prepaid) await c.update(withdrawUpdate, { reason: 'test finished', actor: applicantActor });
         else await c.decide({ taskId: 'assessment', outcome: 'approve', amount: prepaid.amount, actor: adjuster2 });
       },
     },
@@ -275,7 +275,7 @@ describe('claim with prepayment: deadlines and escalations', () => {
       expect(breaches[0]?.eventAt).toBe(at48.sla.breachedAt);
 
       // Not paid, so it may still be withdrawn.
-      const withdrawn = await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'settled with the counterparty', actor: applicantActor }] });
+      const withdrawn = await c.update(withdrawUpdate, { reason: 'settled with the counterparty', actor: applicantActor });
       expect(withdrawn.status).toBe('withdrawn');
       expect(await c.handle.result()).toEqual(withdrawn);
     });
@@ -543,7 +543,7 @@ describe('claim with prepayment: paying and settling', () => {
       await expectRefused(c.decide(assess(CLAIMED + 1)), 'Conflict', /exceeds the claimed 500000\.00 CNY/);
       await expectRefused(c.decide({ ...assess(CAP), amount: { amount: CAP, currency: 'EUR' } }), 'InvalidRequest', /CNY/);
       await expectRefused(
-        c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'changed our mind', actor: applicantActor }] }),
+        c.update(withdrawUpdate, { reason: 'changed our mind', actor: applicantActor }),
         'Conflict',
         /prepaid claim is settled, not withdrawn/,
       );
@@ -630,7 +630,7 @@ describe('claim with prepayment: paid exactly once', () => {
         expect(after.payments).toEqual([]);
         expect(await c.ledger()).toEqual([]);
         // Nothing is being paid any more: withdrawal is not held off for ever.
-        const withdrawn = await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'the bank account is closed', actor: applicantActor }] });
+        const withdrawn = await c.update(withdrawUpdate, { reason: 'the bank account is closed', actor: applicantActor });
         expect(withdrawn.status).toBe('withdrawn');
         await c.handle.result();
       },

@@ -260,9 +260,7 @@ describe('one-stop approval workflow', () => {
       expect(projected.sla.paused).toBe(true);
 
       const supplement = await c.timed(() =>
-        c.handle.executeUpdate(supplementUpdate, {
-          args: [{ documents: [{ name: 'water-test-report', ref: 'doc://water-1' }], note: 'attached', actor: applicantActor }],
-        }),
+        c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://water-1' }], note: 'attached', actor: applicantActor }),
       );
       const resumed = supplement.value;
       const P = resumed.sla.pausedMs;
@@ -360,7 +358,7 @@ describe('one-stop approval workflow', () => {
       expect(await c.outbox()).toEqual([]);
 
       const firstSupplement = await c.timed(() =>
-        c.handle.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'eia-form', ref: 'doc://eia' }], actor: staff('service-centre', 'bob') }] }),
+        c.update(supplementUpdate, { documents: [{ name: 'eia-form', ref: 'doc://eia' }], actor: staff('service-centre', 'bob') }),
       );
       const resumed = firstSupplement.value;
       const P1 = resumed.sla.pausedMs;
@@ -382,7 +380,7 @@ describe('one-stop approval workflow', () => {
       const second = await c.timed(() => c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor-plan'], actor: staff('health') }));
       await c.advanceTo(second.after - c.openedAtMs + 2 * H);
       const secondSupplement = await c.timed(() =>
-        c.handle.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'floor-plan', ref: 'doc://plan' }], actor: applicantActor }] }),
+        c.update(supplementUpdate, { documents: [{ name: 'floor-plan', ref: 'doc://plan' }], actor: applicantActor }),
       );
       const again = secondSupplement.value;
       const P2 = again.supplements[1]!.pausedMs;
@@ -399,10 +397,10 @@ describe('one-stop approval workflow', () => {
   it('refuses a supplement when the case is not waiting for one, and from another enterprise', async () => {
     await withCase(oneStopTemplate(), async (c) => {
       const documents = [{ name: 'x', ref: 'doc://x' }];
-      await expectRefused(c.handle.executeUpdate(supplementUpdate, { args: [{ documents, actor: applicantActor }] }), 'Conflict', /not waiting/);
+      await expectRefused(c.update(supplementUpdate, { documents, actor: applicantActor }), 'Conflict', /not waiting/);
       await c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['x'], actor: staff('health') });
       const stranger: Actor = { sub: 'other-user', name: 'Other', roles: ['applicant'], org: '91110000600037341L' };
-      await expectRefused(c.handle.executeUpdate(supplementUpdate, { args: [{ documents, actor: stranger }] }), 'Forbidden');
+      await expectRefused(c.update(supplementUpdate, { documents, actor: stranger }), 'Forbidden');
       expect((await c.view()).status).toBe('awaiting-supplement');
     });
   });
@@ -475,7 +473,7 @@ describe('one-stop approval workflow', () => {
 
       // Closed: no decisions, supplements or withdrawals reach it any more.
       await expect(c.decide(approve('market-regulation'))).rejects.toBeInstanceOf(WorkflowNotFoundError);
-      await expect(c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'x', actor: applicantActor }] })).rejects.toThrow();
+      await expect(c.update(withdrawUpdate, { reason: 'x', actor: applicantActor })).rejects.toThrow();
 
       const rows = await c.outbox();
       expect(rows.map((r) => [r.kind, r.recipientRole])).toEqual([['case-closed', 'applicant']]);
@@ -491,11 +489,11 @@ describe('one-stop approval workflow', () => {
   it('lets the applicant withdraw an open case, but not another enterprise', async () => {
     await withCase(oneStopTemplate(), async (c) => {
       const stranger: Actor = { sub: 'other-user', name: 'Other', roles: ['applicant'], org: '91110000600037341L' };
-      await expectRefused(c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'not mine', actor: stranger }] }), 'Forbidden', /applicant enterprise/);
+      await expectRefused(c.update(withdrawUpdate, { reason: 'not mine', actor: stranger }), 'Forbidden', /applicant enterprise/);
       // A withdrawal while the clocks are stopped also closes the waiting task.
       await c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['x'], actor: staff('health') });
       await c.advanceTo(3 * H);
-      const withdrawn = await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'project moved to another site', actor: applicantActor }] });
+      const withdrawn = await c.update(withdrawUpdate, { reason: 'project moved to another site', actor: applicantActor });
       expect(withdrawn.status).toBe('withdrawn');
       expect(withdrawn.decision).toMatchObject({
         status: 'withdrawn',

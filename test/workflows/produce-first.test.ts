@@ -87,7 +87,7 @@ function withCase(missing: string[], body: (c: CaseCtx) => Promise<void>, templa
     body({
       ...c,
       file: (qualification, actor = applicantActor, number = `CERT-${qualification}`) =>
-        c.handle.executeUpdate(fileCertificateUpdate, { args: [certificate(qualification, actor, number)] }),
+        c.update(fileCertificateUpdate, certificate(qualification, actor, number)),
       timeline: async () => timelineFromHistory(await readableHistory(c.handle)),
     }),
   );
@@ -650,9 +650,7 @@ describe('produce first, certify later workflow', () => {
       expect(idle.sla.breached).toBe(false);
       expect(await c.outbox()).toEqual([]);
 
-      const resumed = await c.handle.executeUpdate(supplementUpdate, {
-        args: [{ documents: [{ name: 'capacity statement', ref: 'doc://capacity' }], actor: applicantActor }],
-      });
+      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'capacity statement', ref: 'doc://capacity' }], actor: applicantActor });
       const P = resumed.sla.pausedMs;
       // Exactly from the request to the supplement, each of which may land a little after its aim.
       const askedAt = Date.parse(task(asked, 'eligibility').decidedAt as string);

@@ -36,7 +36,7 @@ describe('the applicant is told', () => {
     await withCase(oneStopTemplate(), async (c) => {
       await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
       const { at } = await askForReport(c);
-      await c.handle.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }] });
+      await c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor });
       await c.decide({ taskId: 'health', outcome: 'approve', actor: staff('health') });
       await c.decide({ taskId: 'ecology', outcome: 'reject', comment: 'no discharge permit', actor: staff('ecology') });
       await c.handle.result();
@@ -102,9 +102,7 @@ describe('the supplement has a date', () => {
       const before = { mr: task(decided, 'market-regulation')?.dueAt, ecology: task(decided, 'ecology')?.dueAt };
       const { at } = await askForReport(c);
       await c.advanceTo(at + 5 * DAY);
-      const resumed = await c.handle.executeUpdate(supplementUpdate, {
-        args: [{ documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }],
-      });
+      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor });
       const stopped = resumed.supplements[0]?.pausedMs as number;
       expect(stopped).toBeGreaterThanOrEqual(5 * DAY);
       expect(task(resumed, 'market-regulation')?.dueAt).toBe(before.mr);
@@ -116,9 +114,7 @@ describe('the supplement has a date', () => {
     await withCase(oneStopTemplate(), async (c) => {
       const { at } = await askForReport(c);
       await c.advanceTo(at + 5 * DAY);
-      const resumed = await c.handle.executeUpdate(supplementUpdate, {
-        args: [{ documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }],
-      });
+      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor });
       expect(resumed.sla).toMatchObject({ paused: false, supplementDueAt: null });
       await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
       await c.decide({ taskId: 'ecology', outcome: 'approve', actor: staff('ecology') });
@@ -163,7 +159,7 @@ describe('the supplement has a date', () => {
       expect((await c.notices()).map((n) => n.kind)).toEqual(['case-opened', 'info-requested', 'supplement-timeout']);
       // A supplement after the date is refused: the case no longer waits for one.
       await expectRefused(
-        c.handle.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }] }),
+        c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }),
         'Conflict',
         /not waiting/,
       );

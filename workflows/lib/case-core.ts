@@ -40,6 +40,7 @@ import {
   releaseTaskUpdate,
   supplementUpdate,
   withdrawUpdate,
+  type CaseReceipt,
   type DecisionInput,
   type OpenCaseInput,
 } from '../definitions.js';
@@ -324,6 +325,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     return this.viewAt(now());
   }
 
+  /** What an update answers: the publication that shows the case as the update left it (definitions.ts). */
+  receipt(view = this.view(), extra: Pick<CaseReceipt, 'resumed'> = {}): CaseReceipt {
+    return { caseId: this.caseId, seq: this.rt.seqShowing(view), ...extra };
+  }
+
   /** The view as of `at` (first-view.ts takes it at the opening instant, outside the workflow). */
   viewAt(at: number): CaseView {
     return {
@@ -397,7 +403,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         if (d.outcome === 'request-info' && this.status === 'awaiting-supplement' && this.has(SUPPLEMENT_DEADLINE)) {
           await this.supplementWait.ask(task.taskId, task.title, d.requestedDocuments ?? [], at);
         }
-        return this.view();
+        return this.receipt();
       },
       (d) => {
         this.assertOpen();
@@ -419,7 +425,9 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       supplementUpdate,
       (s) => {
         this.resumeAfterSupplement(s.actor, s.documents, s.note ?? null);
-        return this.view();
+        const view = this.view();
+        const stoppedMs = this.supplements[this.supplements.length - 1]?.pausedMs ?? 0;
+        return this.receipt(view, { resumed: { stoppedMs, deadlineAt: view.sla.deadlineAt } });
       },
       (s) => {
         this.assertOpen();
@@ -432,7 +440,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       withdrawUpdate,
       async (w) => {
         await this.close('withdrawn', w.actor, [{ taskId: null, reason: w.reason }]);
-        return this.view();
+        return this.receipt();
       },
       (w) => {
         this.assertOpen();
@@ -449,7 +457,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
    * promise turn, so the order of commands is otherwise unchanged; cases started before this existed
    * replay without it (`patched`).
    */
-  onUpdate<I>(update: UpdateDefinition<CaseView, [I]>, handler: (input: I) => CaseView | Promise<CaseView>, validator: (input: I) => void): void {
+  onUpdate<I>(update: UpdateDefinition<CaseReceipt, [I]>, handler: (input: I) => CaseReceipt | Promise<CaseReceipt>, validator: (input: I) => void): void {
     setHandler(
       update,
       (input: I) => {
@@ -467,10 +475,10 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       check();
       this.assertHistoryRoom('this change of the task work');
     };
-    const change = (apply: () => void): CaseView => {
+    const change = (apply: () => void): CaseReceipt => {
       apply();
       this.rt.touch();
-      return this.view();
+      return this.receipt();
     };
     const w = this.work;
     this.onUpdate(

@@ -124,6 +124,14 @@ export class CaseRuntime {
     await this.publish();
   }
 
+  /**
+   * The publication that shows `view`: the last one if it shows it already, else the next (the main
+   * loop publishes once the update's handler has finished; a change since then only adds to it).
+   */
+  seqShowing(view: CaseView): number {
+    return JSON.stringify(view) === this.lastProjected ? this.projectedSeq : this.projectedSeq + 1;
+  }
+
   /** Writes search attributes and the PostgreSQL projection when they changed since last time. */
   async publish(): Promise<void> {
     const pairs = this.hooks.searchAttributes();

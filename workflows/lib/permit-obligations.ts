@@ -19,7 +19,7 @@ import {
   type SuspensionView,
 } from '../../common/types.js';
 import type { ProduceFirstTemplate } from '../../templates/schema.js';
-import { verifyTaskId, type CertificateInput, type DecisionInput } from '../definitions.js';
+import { verifyTaskId, type CaseReceipt, type CertificateInput, type DecisionInput } from '../definitions.js';
 import { assertFourEyes } from './actors.js';
 import { APPLICANT_NOTICES, type CaseCore } from './case-core.js';
 import { instant, type Span } from './case-time.js';
@@ -130,7 +130,7 @@ export class PermitObligations {
   }
 
   /** A certificate filed: the obligation awaits verification, and its verification task opens (again). */
-  fileCertificate(f: CertificateInput): CaseView {
+  fileCertificate(f: CertificateInput): CaseReceipt {
     const { c } = this;
     const at = now();
     const o = this.validateFiling(f);
@@ -152,7 +152,7 @@ export class PermitObligations {
     if (task) c.reopenTask(task, at);
     else c.openTask(spec, at);
     c.touch();
-    return c.view();
+    return c.receipt();
   }
 
   validateFiling(f: CertificateInput): ObligationState {
