@@ -259,7 +259,12 @@ export class CaseService {
       return Promise.reject(conflict(`case ${view.caseId} is a ${view.kind} case; only ${kinds.join(', ')} cases take ${update.name}`));
     }
     const { caseId } = view;
-    return this.update(view, actor, async (updateId) => this.caseShowing(caseId, await this.handle(caseId).executeUpdate(update, { args: [input], updateId })), idem);
+    return this.update(
+      view,
+      actor,
+      async (updateId) => this.caseShowing(caseId, await this.handle(caseId).executeUpdate(update, { args: [input], updateId })),
+      idem,
+    );
   }
 
   /**
