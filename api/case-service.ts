@@ -4,7 +4,6 @@
  * in the workflow; this layer checks only who may knock, and translates Temporal's answers.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
   ApplicationFailure,
@@ -50,6 +49,7 @@ import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound
 import { caseDetails, CaseDetailsRefusal } from '../templates/case-details.js';
 import type { OpenCaseBody } from './schemas.js';
 import { firstCase } from '../workflows/first-view.js';
+import { caseAfterUpdate, type CaseSources } from './case-after-update.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -78,8 +78,6 @@ export interface Idempotency {
 
 const OPEN_ROUTE = 'POST /v1/cases';
 const DAY_MS = 24 * 3600_000;
-/** How long an update's answer waits for the projection that shows it before reading the live case. */
-const PROJECTION_WAIT_MS = 2_000;
 
 const invisible = (caseId: string) => notFound(`no case ${caseId}`); // never reveal that someone else's case exists
 
@@ -89,6 +87,12 @@ function requestHash(request: unknown): string {
 
 export class CaseService {
   constructor(private readonly d: CaseServiceDeps) {}
+
+  /** Where an update's answer finds the case it changed (case-after-update.ts). */
+  private readonly caseSources: CaseSources = {
+    published: (caseId) => getPublishedCase(this.d.pool, caseId),
+    live: (caseId) => this.read(caseId),
+  };
 
   private handle(caseId: string) {
     return this.d.client.workflow.getHandle(caseId);
@@ -262,27 +266,9 @@ export class CaseService {
     return this.update(
       view,
       actor,
-      async (updateId) => this.caseShowing(caseId, await this.handle(caseId).executeUpdate(update, { args: [input], updateId })),
+      async (updateId) => caseAfterUpdate(this.caseSources, caseId, await this.handle(caseId).executeUpdate(update, { args: [input], updateId })),
       idem,
     );
-  }
-
-  /**
-   * The case as an update left it. The update answers with a receipt (workflows/definitions.ts): the
-   * projection row shows the change once its `seq` reaches the receipt's, which the workflow task that
-   * answered has written already, unless its local activity outlasted the task (a slow or unreachable
-   * database): then this waits a little for it, and past that reads the live case. A worker from
-   * before receipts answers with the case itself.
-   */
-  private async caseShowing(caseId: string, answer: CaseReceipt | CaseView): Promise<CaseView> {
-    if ('tasks' in answer) return answer;
-    const giveUpAt = performance.now() + PROJECTION_WAIT_MS;
-    for (let pause = 5; ; pause = Math.min(2 * pause, 100)) {
-      const published = await getPublishedCase(this.d.pool, caseId);
-      if (published && published.seq >= answer.seq) return published.view;
-      if (performance.now() > giveUpAt) return this.read(caseId);
-      await new Promise((r) => setTimeout(r, pause));
-    }
   }
 
   /**
