@@ -122,7 +122,10 @@ export class CaseService {
       replayed = claim.kind === 'repeat';
       caseId = claim.caseId;
     }
-    const calendar = stored.body.calendar ? await this.pinnedCalendar(stored.body.calendar) : undefined;
+    const [calendar, priority] = await Promise.all([
+      stored.body.calendar ? this.pinnedCalendar(stored.body.calendar) : undefined,
+      isKeySme(this.d.pool, body.applicant.creditCode),
+    ]);
     const input: OpenCaseInput & { openedAt: string } = {
       caseId,
       template: stored.body,
@@ -130,7 +133,7 @@ export class CaseService {
       applicant: body.applicant,
       details,
       openedBy: actor,
-      priority: await isKeySme(this.d.pool, body.applicant.creditCode),
+      priority,
       ...(calendar ? { calendar } : {}),
       openedAt: new Date().toISOString(),
     };
