@@ -16,7 +16,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Actor, CaseKind, CaseView } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
-import { getCaseProjection, getPublishedCase } from '../db/cases.js';
+import { getCaseProjection, getPublishedCase, upsertCaseProjection } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
@@ -153,9 +153,13 @@ export class CaseService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
       fresh = false;
     }
+    if (!fresh) return { view: present(actor, await this.read(caseId)), replayed }; // a repeated key: the case as it is
     // A case just started is answered from its input (first-view.ts) rather than by asking its
-    // workflow, which answers only after its first workflow task. A repeated key reads the case as it is.
-    return { view: present(actor, fresh ? first.view : await this.read(caseId)), replayed };
+    // workflow, which answers only after its first workflow task. The same first view is projected as
+    // publication 0, which the workflow's own first publication (1) replaces: lists show the case at
+    // once, and a decision sent right away finds it there instead of querying the workflow.
+    await upsertCaseProjection(this.d.pool, first.view, 0);
+    return { view: present(actor, first.view), replayed };
   }
 
   /**
