@@ -39,7 +39,11 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     await clientConnection.close();
     await connection.close();
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
+  // The sticky cache bounds the worker's memory (the SDK's default follows the heap limit, --max-old-space-size): say what it is.
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, maxCachedWorkflows: worker.options.maxCachedWorkflows },
+    'worker running',
+  );
   return {
     done,
     async stop() {

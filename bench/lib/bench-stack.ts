@@ -7,28 +7,21 @@
  * The case worker's activities and the API's Temporal calls are timed into `tallies`.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
-import { searchAttributesForCli } from '../../common/search-attributes.js';
-import { createPool, migrate, type Pool } from '../../db/pool.js';
+import type { Pool } from '../../db/pool.js';
 import { loadConfig, type Config } from '../../infra/config.js';
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres.js';
 import { dataConverterFromConfig } from '../../infra/temporal-connection.js';
-import { startDevServer } from '../../infra/temporal-dev-server.js';
-import { seedBuiltinCalendars } from '../../templates/builtin-calendars.js';
-import { seedBuiltinTemplates } from '../../templates/builtin.js';
 import { randomKeyEntry } from '../../test/support/payload-keys.js';
 import { UNLIMITED } from '../../test/support/stack.js';
-import { bundle, quietRuntime } from '../../test/support/temporal.js';
+import { bundle } from '../../test/support/temporal.js';
 import { createCaseWorker } from '../../workers/worker.js';
+import { startBenchServers } from './bench-servers.js';
 import { activityTimer, clientTimer } from './timing-interceptors.js';
 import { Tally } from './stats.js';
 
@@ -52,21 +45,15 @@ export interface BenchStack {
 }
 
 export async function startBenchStack(): Promise<BenchStack> {
-  quietRuntime(); // before the dev server, which starts through the SDK's Runtime
-  const dir = mkdtempSync(path.join(tmpdir(), 'onestop-bench-side-'));
-  chmodSync(dir, 0o755);
-  const [server, pg, caseBundle, bareBundle] = await Promise.all([
-    startDevServer({ uiPort: false, searchAttributes: searchAttributesForCli() }),
-    startEmbeddedPostgres({ dataDir: dir, port: 0 }),
+  const secret = randomBytes(32).toString('base64url');
+  const config = loadConfig({ AUTH_JWT_SECRET: secret, TEMPORAL_TASK_QUEUE: 'bench-onestop', PAYLOAD_KEYS: randomKeyEntry('bench'), ...UNLIMITED });
+  const [servers, caseBundle, bareBundle] = await Promise.all([
+    // As npm start: one pool of 10 for API and worker.
+    startBenchServers('side', 10, config.DATABASE_STATEMENT_TIMEOUT_MS),
     bundle(),
     bundleWorkflowCode({ workflowsPath: BARE_WORKFLOW_PATH, logger: new DefaultLogger('ERROR') }),
   ]);
-  const secret = randomBytes(32).toString('base64url');
-  const config = loadConfig({ AUTH_JWT_SECRET: secret, TEMPORAL_TASK_QUEUE: 'bench-onestop', PAYLOAD_KEYS: randomKeyEntry('bench'), ...UNLIMITED });
-  await migrate(pg.url);
-  const pool = createPool(pg.url, 10, config.DATABASE_STATEMENT_TIMEOUT_MS); // as npm start: one pool for API and worker
-  await seedBuiltinCalendars(pool);
-  await seedBuiltinTemplates(pool);
+  const { server, pool } = servers;
 
   const tallies = { activities: new Tally(), apiTemporal: new Tally() };
   const dataConverter = dataConverterFromConfig(config);
@@ -110,10 +97,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       await Promise.allSettled(running);
       await nativeConnection.close();
       await connection.close();
-      await server.stop();
-      await pool.end();
-      await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await servers.stop();
     },
   };
 }

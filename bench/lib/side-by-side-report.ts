@@ -4,6 +4,7 @@
  */
 import { cpus } from 'node:os';
 import type { HistoryProfile } from './history-profile.js';
+import { table } from './markdown-table.js';
 import type { CpuSeconds } from './process-cpu.js';
 import { summarize, type Summary, type Tally } from './stats.js';
 
@@ -32,12 +33,6 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`, ...rows.map(line)].join('\n');
-}
 
 function verdict(ok: boolean): string {
   return ok ? 'met' : 'not met';

@@ -1,0 +1,75 @@
+/**
+ * Opens cases through the Temporal client with exactly the input the API builds for them
+ * (api/case-service.ts `open`): the template's latest version, its details checked, the template's
+ * calendar pinned, the applicant's key-SME priority. What the API adds around it (token, rate limit,
+ * idempotency key, the opening's query) is left out, so a bench can open thousands quickly.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { Actor, Applicant } from '../../common/types.js';
+import { latestCalendar } from '../../db/calendars.js';
+import { isKeySme } from '../../db/key-smes.js';
+import type { Pool } from '../../db/pool.js';
+import { getTemplate } from '../../db/templates.js';
+import { pinCalendar } from '../../templates/calendar-pin.js';
+import { caseDetails } from '../../templates/case-details.js';
+import { WORKFLOW_TYPES, type OpenCaseInput } from '../../workflows/definitions.js';
+
+export interface CaseOpener {
+  /** Starts one case; resolves with its id once Temporal has accepted the start. */
+  open(): Promise<string>;
+}
+
+export async function caseOpener(
+  client: Client,
+  pool: Pool,
+  o: { templateId: string; taskQueue: string; openedBy: Actor; applicant: Applicant; details?: Record<string, unknown> },
+): Promise<CaseOpener> {
+  const stored = await getTemplate(pool, o.templateId);
+  if (!stored) throw new Error(`no template ${o.templateId}`);
+  const details = caseDetails(stored.body, o.details ?? {});
+  const priority = await isKeySme(pool, o.applicant.creditCode);
+  const calendarId = stored.body.calendar;
+  const calendar = calendarId ? await latestCalendar(pool, calendarId) : undefined;
+  if (calendarId && !calendar) throw new Error(`the template names calendar ${calendarId}, which is not deployed`);
+  return {
+    async open() {
+      const caseId = `case-${randomUUID()}`;
+      const input: OpenCaseInput = {
+        caseId,
+        template: stored.body,
+        templateVersion: stored.version,
+        applicant: o.applicant,
+        details,
+        openedBy: o.openedBy,
+        priority,
+        // Pinned per case, as the API does (the table of offsets is cached per day).
+        ...(calendar ? { calendar: pinCalendar(calendar.body, calendar.version, Date.now()) } : {}),
+      };
+      await client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
+        workflowId: caseId,
+        taskQueue: o.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      return caseId;
+    },
+  };
+}
+
+/** Runs `task(i)` for i in [0, count), at most `concurrency` at a time; the results in order of i. */
+export async function inParallel<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await task(i);
+      }
+    }),
+  );
+  return out;
+}
