@@ -5,18 +5,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  ApplicationFailure,
-  type SearchAttributePair,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  WorkflowNotFoundError,
-  type UpdateDefinition,
-} from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Actor, CaseKind, CaseView } from '../common/types.js';
 import type { Template } from '../templates/schema.js';
-import { getCaseProjection, getPublishedCase, upsertCaseProjection } from '../db/cases.js';
+import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
@@ -35,7 +28,6 @@ import {
   getCaseQuery,
   supplementUpdate,
   withdrawUpdate,
-  WORKFLOW_TYPES,
   type CaseReceipt,
   type CertificateInput,
   type DecisionInput,
@@ -48,8 +40,8 @@ import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
 import { caseDetails, CaseDetailsRefusal } from '../templates/case-details.js';
 import type { OpenCaseBody } from './schemas.js';
-import { firstCase } from '../workflows/first-view.js';
 import { caseAfterUpdate, type CaseSources } from './case-after-update.js';
+import { startCase } from './case-start.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -137,29 +129,10 @@ export class CaseService {
       ...(calendar ? { calendar } : {}),
       openedAt: new Date().toISOString(),
     };
-    let fresh = !replayed;
-    const first = firstCase(input);
-    try {
-      // USE_EXISTING: a retry after a crash between the key claim and this start converges on one workflow.
-      await this.d.client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
-        workflowId: caseId,
-        taskQueue: this.d.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: first.searchAttributes as SearchAttributePair[],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // closed already: a replay
-      fresh = false;
-    }
-    if (!fresh) return { view: present(actor, await this.read(caseId)), replayed }; // a repeated key: the case as it is
-    // A case just started is answered from its input (first-view.ts) rather than by asking its
-    // workflow, which answers only after its first workflow task. The same first view is projected as
-    // publication 0, which the workflow's own first publication (1) replaces: lists show the case at
-    // once, and a decision sent right away finds it there instead of querying the workflow.
-    await upsertCaseProjection(this.d.pool, first.view, 0);
-    return { view: present(actor, first.view), replayed };
+    // A new case is answered with its first view (first-view.ts), not by asking its workflow, which
+    // answers only after its first workflow task; a repeated key reads the case as it is.
+    const first = await startCase(this.d, input, replayed);
+    return { view: present(actor, first ?? (await this.read(caseId))), replayed };
   }
 
   /**

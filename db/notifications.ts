@@ -179,6 +179,9 @@ export interface RetryPolicy {
 /** The delay before attempt `failed + 1`, after `failed` failed attempts: exponential, capped. */
 export const backoffMs = (policy: RetryPolicy, failed: number): number => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failed - 1));
 
+/** Deliveries attempted per round of the sender (each in its own transaction). */
+export const DELIVERY_BATCH = 50;
+
 /**
  * Attempts up to `batch` due deliveries, each in its own transaction holding its row (FOR UPDATE
  * SKIP LOCKED): several senders run side by side without taking the same delivery, and one that
@@ -189,7 +192,7 @@ export async function deliverDue(
   pool: Pool,
   attempt: (d: DueDelivery, db: pg.PoolClient) => Promise<AttemptOutcome>,
   policy: RetryPolicy,
-  batch = 50,
+  batch = DELIVERY_BATCH,
 ): Promise<number> {
   let done = 0;
   for (let i = 0; i < batch; i++) {

@@ -22,8 +22,11 @@ const CLOSING = new Set<number>([
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
 ]);
 
+/** Closed cases archived per round. */
+const ARCHIVE_BATCH = 20;
+
 /** Archives up to `batch` closed cases; returns how many were archived. */
-export async function archiveClosedCases(pool: Pool, client: Client, logger: Logger, batch = 20): Promise<number> {
+export async function archiveClosedCases(pool: Pool, client: Client, logger: Logger, batch = ARCHIVE_BATCH): Promise<number> {
   let archived = 0;
   for (const caseId of await casesToArchive(pool, batch)) {
     const kept = await archiveUnlessTaken(pool, caseId, async (keep) => {
@@ -43,5 +46,6 @@ export async function archiveClosedCases(pool: Pool, client: Client, logger: Log
 
 /** Archives every `intervalMs` until stopped; returns the stop function. */
 export function startArchiver(pool: Pool, client: Client, logger: Logger, intervalMs: number): () => Promise<void> {
-  return startPoller('archiving', intervalMs, () => archiveClosedCases(pool, client, logger), logger);
+  // A full batch means more may be waiting: the next round starts at once (the poller drains).
+  return startPoller('archiving', intervalMs, async () => (await archiveClosedCases(pool, client, logger)) >= ARCHIVE_BATCH, logger);
 }

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { recipientType } from '../common/notifications.js';
 import { resolveAddress } from '../db/directory.js';
-import { deliverDue, planDeliveries, type AttemptOutcome, type DueDelivery, type RetryPolicy } from '../db/notifications.js';
+import { DELIVERY_BATCH, deliverDue, planDeliveries, type AttemptOutcome, type DueDelivery, type RetryPolicy } from '../db/notifications.js';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
 import { DeliveryError, type NotificationChannel } from './channels/delivery.js';
@@ -88,7 +88,13 @@ export function startNotificationSender(
   logger: Logger,
   intervalMs: number,
 ): () => Promise<void> {
-  const stop = startPoller('notification delivery', intervalMs, () => deliverNotifications(pool, channels, policy, logger), logger);
+  // A full batch means more may be due: the next round starts at once (the poller drains).
+  const stop = startPoller(
+    'notification delivery',
+    intervalMs,
+    async () => (await deliverNotifications(pool, channels, policy, logger)) >= DELIVERY_BATCH,
+    logger,
+  );
   return async () => {
     await stop();
     await Promise.all(channels.map((c) => c.close?.()));

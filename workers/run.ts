@@ -27,6 +27,7 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     pool,
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     dataConverter,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_CASES,
   });
   const notifyLogger = logger.child({ component: 'notifications' });
   const stopSender = startNotificationSender(pool, channelsFromConfig(config, notifyLogger), retryPolicyOf(config), notifyLogger, config.NOTIFY_INTERVAL_MS);
@@ -39,7 +40,7 @@ export async function runWorker(config: Config, address: string, pool: Pool, log
     await clientConnection.close();
     await connection.close();
   });
-  // The sticky cache bounds the worker's memory (the SDK's default follows the heap limit, --max-old-space-size): say what it is.
+  // The sticky cache bounds the worker's memory (WORKER_MAX_CACHED_CASES): say what it is.
   logger.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, maxCachedWorkflows: worker.options.maxCachedWorkflows },
     'worker running',

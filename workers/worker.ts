@@ -25,6 +25,8 @@ export interface CaseWorkerOptions {
   payments?: PaymentsAdapter;
   /** The encrypting data converter (infra/payload-codec.ts); the same on every client and worker. */
   dataConverter: DataConverter;
+  /** Cases kept in the sticky cache (WORKER_MAX_CACHED_CASES); the SDK's heap-based default when omitted. */
+  maxCachedWorkflows?: number;
   /** Worker interceptors (bench/side-by-side.ts times every activity with one); none by default. */
   interceptors?: WorkerInterceptors;
 }
@@ -38,5 +40,6 @@ export async function createCaseWorker(o: CaseWorkerOptions): Promise<Worker> {
     activities: createActivities({ pool: o.pool, ...(o.payments ? { payments: o.payments } : {}) }),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(o.interceptors ? { interceptors: o.interceptors } : {}),
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
   });
 }

@@ -1,11 +1,11 @@
 /**
- * Opens cases through the Temporal client with exactly the input the API builds for them
- * (api/case-service.ts `open`): the template's latest version, its details checked, the template's
- * calendar pinned, the applicant's key-SME priority. What the API adds around it (token, rate limit,
- * idempotency key, the opening's query) is left out, so a bench can open thousands quickly.
+ * Opens cases with exactly the input the API builds for them (api/case-service.ts `open`): the
+ * template's latest version, its details checked, the template's calendar pinned, the applicant's
+ * key-SME priority, the opening instant; and starts them as the API does (api/case-start.ts: search
+ * attributes at start, the first view projected). What the API adds around it (token, rate limit,
+ * idempotency key) is left out, so a bench can open thousands quickly.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Actor, Applicant } from '../../common/types.js';
 import { latestCalendar } from '../../db/calendars.js';
@@ -14,7 +14,8 @@ import type { Pool } from '../../db/pool.js';
 import { getTemplate } from '../../db/templates.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
 import { caseDetails } from '../../templates/case-details.js';
-import { WORKFLOW_TYPES, type OpenCaseInput } from '../../workflows/definitions.js';
+import type { OpenCaseInput } from '../../workflows/definitions.js';
+import { startCase } from '../../api/case-start.js';
 
 export interface CaseOpener {
   /** Starts one case; resolves with its id once Temporal has accepted the start. */
@@ -36,7 +37,7 @@ export async function caseOpener(
   return {
     async open() {
       const caseId = `case-${randomUUID()}`;
-      const input: OpenCaseInput = {
+      const input: OpenCaseInput & { openedAt: string } = {
         caseId,
         template: stored.body,
         templateVersion: stored.version,
@@ -46,14 +47,9 @@ export async function caseOpener(
         priority,
         // Pinned per case, as the API does (the table of offsets is cached per day).
         ...(calendar ? { calendar: pinCalendar(calendar.body, calendar.version, Date.now()) } : {}),
+        openedAt: new Date().toISOString(),
       };
-      await client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
-        workflowId: caseId,
-        taskQueue: o.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
+      await startCase({ client, pool, taskQueue: o.taskQueue }, input);
       return caseId;
     },
   };

@@ -1,0 +1,48 @@
+/**
+ * Starting a case's workflow from its input, as the API opens a case (api/case-service.ts) and as the
+ * scale bench opens thousands (bench/lib/case-opener.ts): the case is laid out from its input
+ * (workflows/first-view.ts) for its first view and search attributes, the workflow is started with
+ * those attributes, and the first view is projected as publication 0, which the workflow's own first
+ * publication (1) replaces: lists show the case at once, and a decision sent right away finds it
+ * projected instead of querying a workflow that has not run its first task yet.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import type { CaseView } from '../common/types.js';
+import { upsertCaseProjection } from '../db/cases.js';
+import type { Pool } from '../db/pool.js';
+import { WORKFLOW_TYPES, type OpenCaseInput } from '../workflows/definitions.js';
+import { firstCase } from '../workflows/first-view.js';
+
+export interface CaseStarter {
+  client: Client;
+  pool: Pool;
+  taskQueue: string;
+}
+
+/**
+ * Starts the case; returns its first view, or undefined for a `retried` opening (an Idempotency-Key
+ * seen before: its workflow may have started already, from an input of its own, and is read instead).
+ */
+export async function startCase(d: CaseStarter, input: OpenCaseInput & { openedAt: string }, retried = false): Promise<CaseView | undefined> {
+  const first = firstCase(input);
+  try {
+    // USE_EXISTING: a retry after a crash between an idempotency key's claim and this start converges on one workflow.
+    await d.client.workflow.start(WORKFLOW_TYPES[input.template.kind], {
+      workflowId: input.caseId,
+      taskQueue: d.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // Never null here (first-view.ts sets every attribute), which is all that an update pair adds.
+      typedSearchAttributes: first.searchAttributes as SearchAttributePair[],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined; // closed already
+    throw err;
+  }
+  if (retried) return undefined;
+  await upsertCaseProjection(d.pool, first.view, 0);
+  return first.view;
+}
