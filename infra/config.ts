@@ -95,11 +95,12 @@ const Env = z.object({
   NOTIFY_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   /**
-   * Cases a worker keeps in memory between their workflow tasks (the SDK's sticky cache). About 0.5 MiB
-   * each (npm run bench:scale); an evicted case is replayed from its history at its next task. The
-   * SDK's own default follows the heap limit (2,310 with Node's 4 GiB here: 1.4 GiB of RSS).
+   * Cases a worker keeps in memory between their workflow tasks (the SDK's sticky cache): 0.5–0.7 MiB
+   * each (npm run bench:scale); an evicted case is replayed from its history at its next task. 500 keeps
+   * worker and API under 1 GiB together with 10,000 cases open; the SDK's own default follows the heap
+   * limit (2,310 with Node's 4 GiB here: 1.4 GiB of RSS).
    */
-  WORKER_MAX_CACHED_CASES: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CACHED_CASES: z.coerce.number().int().min(0).default(500),
   /** Payload encryption keys, `id:base64key` separated by commas, newest first (infra/payload-keys.ts). */
   PAYLOAD_KEYS: z.string().optional(),
   /** A file holding the same list (one entry a line is fine). */

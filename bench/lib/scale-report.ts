@@ -28,7 +28,7 @@ export interface MemoryAt {
 
 /** One worker configuration's memory: just started, and with the cases in its cache. */
 export interface CacheRun {
-  /** How the worker was started, e.g. `default heap` or `--max-old-space-size=1024`. */
+  /** How the worker was started, e.g. `WORKER_MAX_CACHED_CASES=500`. */
   setting: string;
   maxCachedWorkflows: number;
   /** Cases in its cache when `loaded` was read: the cache size, or fewer if fewer cases ran. */
