@@ -14,6 +14,7 @@ import type { CaseView } from '../../common/types.js';
 import type { PinnedCalendar } from '../../common/working-time.js';
 import { loadBuiltinCalendars } from '../../templates/builtin-calendars.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
+import { getPublishedCase } from '../../db/cases.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -67,6 +68,17 @@ export interface CaseOptions<W extends CaseWorkflow> {
   close?: (c: CaseContext<W>) => Promise<void>;
 }
 
+/**
+ * What the API relies on to answer an update (api/case-after-update.ts): by the time the update's
+ * receipt arrives, the projection row it names has been written (by the same workflow task).
+ */
+export async function expectPublished(pool: Pool, receipt: CaseReceipt): Promise<void> {
+  const published = await getPublishedCase(pool, receipt.caseId);
+  if (!published || published.seq < receipt.seq) {
+    throw new Error(`update receipt names publication ${receipt.seq} of ${receipt.caseId}, but the projection holds ${published?.seq ?? 'nothing'}`);
+  }
+}
+
 const withdraw = async <W extends CaseWorkflow>(c: CaseContext<W>) => {
   await c.handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] });
 };
@@ -104,7 +116,8 @@ export async function withCase<W extends CaseWorkflow>(
       },
       decide: (d, updateId) => c.update(decideUpdate, d, updateId),
       async update(def, input, updateId) {
-        await handle.executeUpdate(def, { args: [input], ...(updateId ? { updateId } : {}) });
+        const receipt = await handle.executeUpdate(def, { args: [input], ...(updateId ? { updateId } : {}) });
+        await expectPublished(pool, receipt);
         return handle.query(getCaseQuery);
       },
       async timed(fn) {

@@ -7,14 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { REFUSAL } from '../../common/errors.js';
-import { addCommentUpdate, claimTaskUpdate } from '../../workflows/definitions.js';
+import { randomUUID } from 'node:crypto';
+import { getPublishedCase } from '../../db/cases.js';
+import { addCommentUpdate, claimTaskUpdate, decideUpdate, withdrawUpdate } from '../../workflows/definitions.js';
 import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
 import { H } from '../support/time-assertions.js';
 import { CASE_GENERATION_2 } from '../../workflows/lib/generation.js';
 import type { temporal } from '@temporalio/proto';
-import { caseTestFile, withCase, type CaseContext } from '../support/case-harness.js';
-import { oneStopTemplate, staff } from '../support/fixtures.js';
+import { caseTestFile, expectPublished, withCase, type CaseContext } from '../support/case-harness.js';
+import { caseWorker } from '../support/temporal.js';
+import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 
 const file = caseTestFile();
 type Ctx = CaseContext<typeof oneStopApprovalWorkflow>;
@@ -68,6 +71,27 @@ describe('a generation-2 case', () => {
       expect(count(events, 'timerStartedEventAttributes')).toBe(2);
       expect(count(events, 'timerFiredEventAttributes')).toBe(1);
       expect(count(events, 'timerCanceledEventAttributes')).toBe(0); // the case completes with its timer pending
+    });
+  });
+});
+
+describe('update receipts', () => {
+  it('name a publication already written, even for an update that arrives with the start', async () => {
+    const { env, workflowBundle, pool } = file.deps();
+    const { worker, taskQueue } = await caseWorker(env, workflowBundle, pool);
+    const caseId = `case-${randomUUID()}`;
+    const input = { caseId, template: oneStopTemplate(), templateVersion: 1, applicant, details: {}, openedBy: opener, priority: false };
+    const handle = await env.client.workflow.start(oneStopApprovalWorkflow, { taskQueue, workflowId: caseId, args: [input] });
+    // Sent before any worker polls: the first workflow task carries the start and the update together,
+    // and the decision's handler resumes after the main loop has begun publishing the opened case.
+    const decided = handle.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'approve', actor: staff('health') }] });
+    await worker.runUntil(async () => {
+      const receipt = await decided;
+      await expectPublished(pool, receipt);
+      const published = await getPublishedCase(pool, caseId);
+      expect(published?.view.tasks.find((t) => t.taskId === 'health')?.outcome).toBe('approve');
+      await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test finished', actor: applicantActor }] });
+      await handle.result();
     });
   });
 });

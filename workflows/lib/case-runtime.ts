@@ -75,6 +75,11 @@ export class CaseRuntime {
   private readonly wake = new DeadlineTimer();
   private projectedSeq = 0;
   private lastProjected = '';
+  /**
+   * The view of the latest publication begun (`projectedSeq`), written or still in its local activity:
+   * an update handler that resumes after the main loop began publishing its change is shown by that one.
+   */
+  private lastScheduled = '';
   private lastAttributes = attributesAtStart();
 
   constructor(
@@ -125,11 +130,12 @@ export class CaseRuntime {
   }
 
   /**
-   * The publication that shows `view`: the last one if it shows it already, else the next (the main
-   * loop publishes once the update's handler has finished; a change since then only adds to it).
+   * The publication that shows `view`: the latest one begun if it shows it already (a handler that
+   * awaited may resume after the main loop began publishing its change), else the next (the main loop
+   * publishes once the update's handler has finished; a change since then only adds to it).
    */
   seqShowing(view: CaseView): number {
-    return JSON.stringify(view) === this.lastProjected ? this.projectedSeq : this.projectedSeq + 1;
+    return JSON.stringify(view) === this.lastScheduled ? this.projectedSeq : this.projectedSeq + 1;
   }
 
   /** Writes search attributes and the PostgreSQL projection when they changed since last time. */
@@ -144,6 +150,7 @@ export class CaseRuntime {
     const json = JSON.stringify(view);
     if (json === this.lastProjected && this.pending.length === 0) return;
     this.projectedSeq += 1;
+    this.lastScheduled = json;
     const seq = this.projectedSeq;
     if (this.pending.length > 0) {
       // Taken before the await: notifications asked for meanwhile wait for the next publication.
