@@ -74,12 +74,11 @@ export class CaseRuntime {
   private readonly pending: NotificationInput[] = [];
   private readonly wake = new DeadlineTimer();
   private projectedSeq = 0;
-  private lastProjected = '';
   /**
-   * The view of the latest publication begun (`projectedSeq`), written or still in its local activity:
-   * an update handler that resumes after the main loop began publishing its change is shown by that one.
+   * The view of the latest publication begun (`projectedSeq`), written or still in its local activity
+   * (which is retried until it is written; only the main loop publishes, one publication at a time).
    */
-  private lastScheduled = '';
+  private lastProjected = '';
   private lastAttributes = attributesAtStart();
 
   constructor(
@@ -135,7 +134,7 @@ export class CaseRuntime {
    * publishes once the update's handler has finished; a change since then only adds to it).
    */
   seqShowing(view: CaseView): number {
-    return JSON.stringify(view) === this.lastScheduled ? this.projectedSeq : this.projectedSeq + 1;
+    return JSON.stringify(view) === this.lastProjected ? this.projectedSeq : this.projectedSeq + 1;
   }
 
   /** Writes search attributes and the PostgreSQL projection when they changed since last time. */
@@ -150,7 +149,7 @@ export class CaseRuntime {
     const json = JSON.stringify(view);
     if (json === this.lastProjected && this.pending.length === 0) return;
     this.projectedSeq += 1;
-    this.lastScheduled = json;
+    this.lastProjected = json;
     const seq = this.projectedSeq;
     if (this.pending.length > 0) {
       // Taken before the await: notifications asked for meanwhile wait for the next publication.
@@ -159,7 +158,6 @@ export class CaseRuntime {
       const project = this.generation.has(PROJECTION_AS_LOCAL_ACTIVITY) ? localActivities.projectCase : activities.projectCase;
       await project({ view, seq });
     }
-    this.lastProjected = json;
   }
 }
 
