@@ -15,7 +15,7 @@ import { getCaseProjection } from '../../db/cases.js';
 import type { OutboxRow } from '../../db/notifications.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import type { ProduceFirstTemplate } from '../../templates/schema.js';
-import { fileCertificateUpdate, supplementUpdate, type CertificateInput, type DecisionInput } from '../../workflows/definitions.js';
+import { fileCertificateUpdate, supplementUpdate, withdrawUpdate, type CertificateInput, type DecisionInput } from '../../workflows/definitions.js';
 import { produceFirstWorkflow } from '../../workflows/produce-first.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicantActor, opener, staff } from '../support/fixtures.js';
@@ -690,5 +690,34 @@ describe('produce first, certify later workflow', () => {
       });
       expectAtOrJustAfter(ob(overdue, PIR).overdueAt, issuedAtMs + 15 * D);
     });
+  });
+});
+
+describe('a produce-first case with a full history', () => {
+  it('refuses a certificate filing past its budget (filing and rejecting could repeat without end); the case still ends', async () => {
+    await withCase(
+      [PIR],
+      async (c) => {
+        await c.decide({ taskId: 'eligibility', outcome: 'approve', actor: staff('industry-it') });
+        await c.file(PIR);
+        // Rejected, then filed again, until the history is full: the loop a bound must stop.
+        let filings = 1;
+        for (; filings < 30; filings++) {
+          await c.decide({ taskId: `verify:${PIR}`, outcome: 'reject', comment: 'illegible scan', actor: staff('market-regulation') });
+          const refiled = await c.file(PIR).then(
+            () => true,
+            () => false,
+          );
+          if (!refiled) break;
+        }
+        expect(filings).toBeGreaterThan(2);
+        expect(filings).toBeLessThan(30);
+        await expectRefused(c.file(PIR), 'Conflict', /the history of this case is full/);
+        expect(ob(await c.view(), PIR).status).toBe('pending');
+        // Withdrawal ends it.
+        expect((await c.update(withdrawUpdate, { reason: 'stopped production', actor: applicantActor })).status).toBe('withdrawn');
+      },
+      { ...builtin, historyBudget: { events: 100, megabytes: 10 } },
+    );
   });
 });
