@@ -12,6 +12,8 @@ import type { NotificationInput } from '../common/notifications.js';
 import { publishCase, upsertCaseProjection } from '../db/cases.js';
 import { enqueueNotification } from '../db/notifications.js';
 import { issueNumber } from '../db/numbers.js';
+import { raiseIncident, resolveIncident, type IncidentReport } from '../db/incidents.js';
+import { withDatabaseFailures } from './database-failures.js';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -20,7 +22,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities({ pool, payments = ledgerPayments(pool) }: ActivityDeps) {
-  return {
+  return withDatabaseFailures({
     /** Pays once per case and purpose through the payments adapter (safe to retry at any point). */
     async pay(req: PaymentRequest): Promise<PaymentRecord> {
       try {
@@ -57,11 +59,21 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
       return notifications;
     },
 
+    /** Opens the case's incident, or counts a retry that failed again (workflows/lib/incidents.ts). */
+    async raiseIncident(r: IncidentReport): Promise<void> {
+      await raiseIncident(pool, r);
+    },
+
+    /** The case's incident is over: its activity succeeded on a retry. */
+    async resolveIncident({ caseId }: { caseId: string }): Promise<void> {
+      await resolveIncident(pool, caseId);
+    },
+
     /** Issues the case's formal number for `purpose` (the same number on every retry). */
     async issueNumber({ caseId, purpose, prefix }: { caseId: string; purpose: string; prefix: string }): Promise<string> {
       return issueNumber(pool, caseId, purpose, prefix);
     },
-  };
+  });
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;
@@ -77,4 +89,6 @@ export const ACTIVITY = {
   projectCase: 'projectCase',
   publishCase: 'publishCase',
   issueNumber: 'issueNumber',
+  raiseIncident: 'raiseIncident',
+  resolveIncident: 'resolveIncident',
 } as const satisfies { [K in keyof CaseActivities]: K };

@@ -62,9 +62,10 @@ export const ACCESS = {
   // SLA figures: an auditor's for every department (or the one it names), a supervisor's for its own
   // department only (naming another is 403, like another department's inbox: checked by the route).
   'GET /v1/reports/sla': { supervisor: ANY, auditor: ANY },
-  // The Temporal Web UI's codec server: decoded payloads are case contents.
+  // The Temporal Web UI's codec server: decoded payloads are case contents (each decode is in the
+  // access log). Encoding writes under the production key, as only the engine itself should: admins.
   'POST /codec/decode': { auditor: ANY },
-  'POST /codec/encode': { auditor: ANY },
+  'POST /codec/encode': { admin: ANY },
   'GET /v1/tasks': { caseworker: ANY, supervisor: ANY },
   'POST /v1/cases/:caseId/tasks/:taskId/claim': { caseworker: ['the-task-dept'] },
   'POST /v1/cases/:caseId/tasks/:taskId/release': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
@@ -77,6 +78,9 @@ export const ACCESS = {
   'DELETE /v1/directory/:dept': { admin: ANY },
   'GET /v1/notifications': { admin: ANY },
   'POST /v1/notifications/:id/retry': { admin: ANY },
+  // Cases stopped on an incident: what failed and why, never the case's data; an admin retries one.
+  'GET /v1/incidents': { admin: ANY, auditor: ANY },
+  'POST /v1/cases/:caseId/incident/retry': { admin: ANY },
   // A case's notifications: whoever may read the case; the applicant sees only its own notices.
   'GET /v1/cases/:caseId/notifications': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   /** Notices to departments, supervisors and the command centre are internal: not shown to the applicant. */

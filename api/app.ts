@@ -8,16 +8,17 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
-import { REDACT_PATHS } from '../infra/logger.js';
+import { ERROR_SERIALIZERS, REDACT_PATHS } from '../infra/logger.js';
 import { authenticate, createAuthenticator } from './auth.js';
 import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
-import { refuseNulInUrl, verifyJson, verifyText } from './body-guard.js';
+import { refuseIllFormedText, verifyJson, verifyText } from './body-guard.js';
 import { CaseService } from './case-service.js';
 import { HistoryService } from './history-service.js';
 import { codecCors, codecCorsOrigins } from './codec-cors.js';
 import { localUiCodecAccess } from './local-ui-access.js';
 import { problemHandler } from './problem.js';
 import { createLimiters } from './rate-limit.js';
+import { publishTextRule, TEXT_RULE_DESCRIPTION } from './openapi-text.js';
 import { methodNotAllowed, Routes } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
@@ -25,6 +26,7 @@ import { caseRoutes } from './routes/cases.js';
 import { codecRoutes } from './routes/codec.js';
 import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { keySmeRoutes } from './routes/key-smes.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { reportRoutes, type Clock } from './routes/reports.js';
@@ -80,17 +82,19 @@ export function createApp({
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: ERROR_SERIALIZERS.err },
     }),
   );
   // Before anything that can refuse, so every answer to the Web UI (a 429 too) carries its CORS headers.
   app.use('/codec', codecCors(codecCorsOrigins(config)));
   const localUi = localUiCodecAccess(auth, codecCorsOrigins(config));
   if (localUi) app.use('/codec', localUi);
-  app.use(refuseNulInUrl);
   // 1 MB is ample for any case document reference list; larger bodies are refused with 413. The
-  // verify hooks refuse deep nesting and NUL on the raw bytes, before JSON.parse (api/body-guard.ts).
+  // verify hook refuses deep nesting on the raw bytes, before JSON.parse; then every string of the
+  // body and the query follows the text rule (api/body-guard.ts, common/text-rule.ts).
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJson }));
   app.use(express.text({ type: 'text/csv', limit: '1mb', verify: verifyText }));
+  app.use(refuseIllFormedText);
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
@@ -98,7 +102,7 @@ export function createApp({
   const limiters = createLimiters(pool, config, logger);
   const routes = new Routes(router, registry, authenticate(createAuthenticator(auth)), limiters);
 
-  healthRoutes(routes, pool, client);
+  healthRoutes(routes, pool, client, config.TEMPORAL_TASK_QUEUE);
   templateRoutes(routes, pool);
   calendarRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   keySmeRoutes(routes, pool);
@@ -106,22 +110,23 @@ export function createApp({
   caseRoutes(routes, cases, pool, client);
   auditRoutes(routes, cases, new HistoryService({ client, pool }), pool);
   taskRoutes(routes, cases, pool);
-  codecRoutes(routes, client);
+  codecRoutes(routes, client, pool);
   sessionRoutes(routes, config, auth);
   reportRoutes(routes, pool, clock);
   directoryRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   notificationRoutes(routes, cases, pool, config.IDEMPOTENCY_KEY_TTL);
+  incidentRoutes(routes, cases, pool);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'OneStop API',
       version: '1.0.0',
-      description:
-        'One-stop government approvals on Temporal. Besides what each schema says: no string (JSON value or key, CSV, path or query) may contain NUL (U+0000), which PostgreSQL text cannot hold (400); JSON nests at most 32 levels (400); bodies are at most 1 MB (413), UTF-8 (415).',
+      description: TEXT_RULE_DESCRIPTION,
     },
     servers: [{ url: '/' }],
   });
+  publishTextRule(openapi);
   // Kept on the app too, so that scripts/gen-api.ts can read it without listening.
   app.locals.openapi = openapi;
   router.get('/openapi.json', limiters.address, (_req, res) => {

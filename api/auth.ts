@@ -8,7 +8,8 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOpti
 import { z } from 'zod';
 import { ROLES, type Actor, type Role } from '../common/types.js';
 import { CLOCK_TOLERANCE_SECONDS, JWKS_ALGORITHMS, type AuthSettings } from '../infra/auth-settings.js';
-import { forbidden, Problem } from './problem.js';
+import { findTextFault } from '../common/text-rule.js';
+import { badRequest, forbidden, Problem } from './problem.js';
 
 const Claims = z.object({
   sub: z.string().min(1).max(200),
@@ -17,6 +18,16 @@ const Claims = z.object({
   dept: z.string().min(1).max(64).optional(),
   org: z.string().min(1).max(64).optional(),
 });
+
+/** A verified token whose claims break the text rule: answered 400 naming the claim, not 401. */
+export class IllFormedClaim extends Error {
+  constructor(
+    readonly path: string,
+    readonly fault: string,
+  ) {
+    super(`the token's claim ${path} ${fault}`);
+  }
+}
 
 export interface Authenticator {
   verify(token: string): Promise<Actor>;
@@ -42,6 +53,10 @@ export function createAuthenticator(auth: AuthSettings): Authenticator {
       const claims = Claims.safeParse(payload);
       if (!claims.success) throw new Error(`token claims: ${claims.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`);
       const { sub, name, roles, dept, org } = claims.data;
+      // Signed, yet unfit to name anyone: the claims become the actor recorded in every history and
+      // the key of the caller's rate limit, so they follow the body's text rule (common/text-rule.ts).
+      const fault = findTextFault({ sub, name, dept, org }, 'token');
+      if (fault) throw new IllFormedClaim(fault.path, fault.message);
       return { sub, name, roles, ...(dept ? { dept } : {}), ...(org ? { org } : {}) };
     },
   };
@@ -76,6 +91,8 @@ export function authenticate(auth: Authenticator): RequestHandler {
       res.removeHeader('WWW-Authenticate');
       next();
     } catch (err) {
+      // The signature held (the caller holds a valid token), so saying which claim is unfit tells an attacker nothing.
+      if (err instanceof IllFormedClaim) return next(badRequest(err.message, [{ path: err.path, message: err.fault }]));
       // Why it failed is for the log, not for the caller.
       req.log?.info({ reason: err instanceof Error ? err.message : 'unreadable' }, 'token refused');
       next(unauthenticated());

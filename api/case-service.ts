@@ -21,6 +21,7 @@ import {
   assignTaskUpdate,
   claimTaskUpdate,
   releaseTaskUpdate,
+  retryIncidentUpdate,
   type AssignInput,
   type CommentInput,
   decideUpdate,
@@ -230,6 +231,25 @@ export class CaseService {
     if (!permits('POST /v1/cases/:caseId/comments', actor, caseFacts(view)))
       throw forbidden('comments are written by the departments on the case and by auditors');
     return this.send(view, actor, addCommentUpdate, { ...input, actor }, idem);
+  }
+
+  /**
+   * An admin's retry of a case stopped on an incident (routes/incidents.ts). Admins do not read
+   * cases, so this asks the workflow directly and answers nothing of the case; the workflow refuses
+   * (409) when there is no incident to retry.
+   */
+  async retryIncident(actor: Actor, caseId: string): Promise<void> {
+    try {
+      await this.handle(caseId).executeUpdate(retryIncidentUpdate, { args: [{ actor }] });
+    } catch (err) {
+      const refusal = fromWorkflowRefusal(err);
+      if (refusal) throw refusal;
+      if (err instanceof WorkflowNotFoundError) {
+        const closed = await getCaseProjection(this.d.pool, caseId);
+        throw closed ? conflict(`case ${caseId} is closed (${closed.status})`) : notFound(`no case ${caseId}`);
+      }
+      throw err;
+    }
   }
 
   /**

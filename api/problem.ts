@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { REFUSAL_STATUS, type RefusalType } from '../common/errors.js';
+import { databaseErrorCode } from '../common/database-errors.js';
 
 export const ProblemSchema = z
   .object({
@@ -86,7 +87,7 @@ function fromBodyParser(err: unknown): Problem | undefined {
   if (type === 'entity.too.large') return new Problem(413, 'the request body is larger than the 1 MB limit');
   if (type === 'entity.parse.failed') return badRequest('the request body is not valid JSON');
   // Refusals of our own body checks (api/body-guard.ts), thrown from body-parser's verify hook.
-  if (type === 'json.too.deep' || type === 'body.nul') return badRequest(String((err as { message?: unknown }).message));
+  if (type === 'json.too.deep') return badRequest(String((err as { message?: unknown }).message));
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new Problem(415, 'unsupported body encoding or charset');
   if (status >= 400 && status < 500) return new Problem(status, `the request body could not be read (${type})`);
   return undefined;
@@ -112,11 +113,29 @@ function fromUnavailable(err: unknown): Problem | undefined {
   return undefined;
 }
 
+/**
+ * PostgreSQL refused a value the request carried (class 22, data exception: text it cannot hold, a
+ * number out of range): the client's input, so 400, and never the database's own words, which quote
+ * the value. The text rule (common/text-rule.ts) refuses such text before it gets here; this is the
+ * net under it.
+ */
+function fromDataException(err: unknown): Problem | undefined {
+  const code = databaseErrorCode(err);
+  if (code?.startsWith('22')) return badRequest(`the request holds a value the database cannot store (PostgreSQL ${code})`);
+  return undefined;
+}
+
 export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof z.ZodError) return fromZod(err, 'request');
   if (err instanceof WorkflowNotFoundError) return notFound('no such case');
-  return fromWorkflowRefusal(err) ?? fromBodyParser(err) ?? fromUnavailable(err) ?? new Problem(500, 'an unexpected error occurred; it has been logged');
+  return (
+    fromWorkflowRefusal(err) ??
+    fromBodyParser(err) ??
+    fromUnavailable(err) ??
+    fromDataException(err) ??
+    new Problem(500, 'an unexpected error occurred; it has been logged')
+  );
 }
 
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
+import { databaseErrorCode, isUncurable } from '../common/database-errors.js';
 import { Problem } from './problem.js';
 
 const WINDOW_MS = 60_000;
@@ -76,12 +77,16 @@ class PostgresStore implements Store {
   /**
    * `penalty` adds a hit without judging it (consume would reject past `points`). If PostgreSQL
    * is unreachable the request is let through, uncounted: every route that needs the database
-   * answers 503 anyway, and /healthz must still say which dependency is down.
+   * answers 503 anyway, and /healthz must still say which dependency is down. Only an outage is let
+   * through: a key the database refuses (a data exception, which the text rule should have stopped
+   * at the edge) is an error, never a free pass, so no input can turn the limit off.
    */
   async increment(key: string): Promise<ClientRateLimitInfo> {
     try {
       return PostgresStore.info(await this.store.penalty(key, 1));
     } catch (err) {
+      const code = databaseErrorCode(err);
+      if (code && isUncurable(code)) throw err;
       this.logger.warn({ err, limiter: this.prefix }, 'rate limit not counted: the database did not answer');
       // Answered as a first hit (express-rate-limit insists on a positive count and a reset time).
       return { totalHits: 1, resetTime: new Date(Date.now() + this.windowMs) };

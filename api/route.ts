@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Actor, Role } from '../common/types.js';
 import { isRouteAction, rolesFor } from './access-policy.js';
 import { actorOf, requireRole } from './auth.js';
+import { textProblem } from './body-guard.js';
 import { fromZod, Problem, ProblemSchema } from './problem.js';
 import type { Limiters, RouteLimit } from './rate-limit.js';
 
@@ -37,6 +38,12 @@ export interface RouteSpec<P, Q, B> {
   tag: string;
   /** Public routes skip authentication; every other route's roles come from the access table (api/access-policy.ts). */
   public?: true;
+  /**
+   * A public route that no rate limit counts: health and readiness probes, which a load balancer or
+   * an orchestrator asks every few seconds from one address, and which must answer while the
+   * database (where the limits are counted) is down.
+   */
+  unlimited?: true;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -95,8 +102,8 @@ export class Routes {
    * Authentication, then the caller's rate limits. A request whose authentication fails is counted
    * against its address instead, so guessing tokens is limited too (429 once past the limit).
    */
-  private guard(roles: readonly Role[] | 'public', limit?: RouteLimit): RequestHandler[] {
-    if (roles === 'public') return [this.limiters.address];
+  private guard(roles: readonly Role[] | 'public', limit?: RouteLimit, unlimited?: true): RequestHandler[] {
+    if (roles === 'public') return unlimited ? [] : [this.limiters.address];
     const authenticated: RequestHandler = (req, res, next) =>
       this.authenticate(req, res, (err?: unknown) => (err ? this.limiters.address(req, res, (limited?: unknown) => next(limited ?? err)) : next()));
     return [authenticated, this.limiters.subject, ...(limit ? [this.limiters.route[limit]] : [])];
@@ -117,6 +124,10 @@ export class Routes {
     const handler: RequestHandler = async (req, res) => {
       const actor = roles === 'public' ? ({ sub: 'anonymous', name: 'anonymous', roles: [] } as Actor) : actorOf(req);
       if (roles !== 'public') requireRole(actor, roles, `${spec.method.toUpperCase()} ${spec.path}`);
+      // The body and the query were checked before the router (api/body-guard.ts); path parameters
+      // exist only now, named as the route names them.
+      const illFormed = textProblem({ path: req.params });
+      if (illFormed) throw illFormed;
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
       const body = parse(spec.body, req.body, 'body');
@@ -129,7 +140,7 @@ export class Routes {
           .send(String(reply.body));
       else res.status(reply.status ?? 200).json(reply.body);
     };
-    this.router[spec.method](spec.path, ...(spec.path.includes(':') ? [literalFirst] : []), ...this.guard(roles, spec.limit), handler);
+    this.router[spec.method](spec.path, ...(spec.path.includes(':') ? [literalFirst] : []), ...this.guard(roles, spec.limit, spec.unlimited), handler);
     const methods = this.methods.get(spec.path) ?? new Set<string>();
     this.methods.set(spec.path, methods.add(method));
   }
@@ -174,7 +185,7 @@ export class Routes {
     const takesBody = Boolean(spec.body || spec.extraBodyTypes);
     const errorStatuses = [
       400,
-      429,
+      ...(spec.unlimited ? [] : [429]),
       503,
       ...(roles === 'public' ? [] : [401, 403]),
       ...(takesBody ? [413, 415] : []),

@@ -201,6 +201,16 @@ export const TaskSchema = z
   })
   .meta({ id: 'Task' });
 
+export const IncidentSchema = z
+  .object({
+    activity: z.string().describe('The activity that failed'),
+    code: z.string().describe("PostgreSQL's SQLSTATE (22P02), or the failure type"),
+    reason: z.string().describe("Why, quoting none of the case's data"),
+    since: Iso,
+    attempts: z.number().int().describe('Failures of this incident: the first and each retry that failed again'),
+  })
+  .meta({ id: 'Incident' });
+
 export const CaseSchema = z
   .object({
     caseId: z.string(),
@@ -320,6 +330,7 @@ export const CaseSchema = z
       })
       .nullable()
       .optional(),
+    incident: IncidentSchema.optional().describe('Only while the case is stopped on an incident (read live; admins list them at /v1/incidents)'),
   })
   .meta({ id: 'Case' });
 
@@ -366,6 +377,22 @@ export const TemplateSummarySchema = z
 export const HealthSchema = z
   .object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) })
   .meta({ id: 'Health' });
+
+export const ReadinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    reasons: z.array(z.string()).describe('Why not ready (empty when ready)'),
+    temporal: z.enum(['up', 'down']),
+    database: z.enum(['up', 'down']),
+    worker: z.object({
+      status: z.enum(['up', 'down', 'unknown']).describe('up: a worker polls the task queue and no task waits too long; unknown: the server cannot say'),
+      pollers: z.number().int().describe('Workers seen polling the workflow task queue lately'),
+      backlog: z.number().int().describe('Workflow tasks waiting (approximate)'),
+      oldestTaskAgeSeconds: z.number().describe('Age of the oldest waiting workflow task'),
+    }),
+    incidents: z.number().int().nullable().describe('Cases stopped on an incident (GET /v1/incidents); null when PostgreSQL does not answer'),
+  })
+  .meta({ id: 'Readiness' });
 
 // ---- the contract and the view, tied -------------------------------------------------------
 // The case view is built by the workflow (common/types.ts) and published by these schemas. These

@@ -17,3 +17,13 @@ export const REFUSAL_STATUS: Record<RefusalType, number> = {
   NotFound: 404,
   InvalidRequest: 400,
 };
+
+/**
+ * Failure types of activities that retrying cannot cure (activities/database-failures.ts): the
+ * activity fails at once, and the case shows an incident until an admin retries it
+ * (workflows/lib/incidents.ts), instead of retrying for ever.
+ */
+export const ACTIVITY_FAILURE = {
+  /** PostgreSQL refused the data (class 22 data exception, class 54 a limit exceeded). */
+  dataRefused: 'DataRefused',
+} as const;

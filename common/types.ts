@@ -291,6 +291,21 @@ export interface CaseView {
   prepayment?: PrepaymentView;
   payments?: PaymentRecord[];
   settlement?: SettlementView | null;
+  /** Only while the case is stopped on an incident (workflows/lib/incidents.ts); never projected. */
+  incident?: IncidentView;
+}
+
+/** A case stopped on an activity that retrying cannot cure, until an admin retries it. */
+export interface IncidentView {
+  /** The activity that failed (`publishCase`, `issueNumber`, …). */
+  activity: string;
+  /** PostgreSQL's SQLSTATE (`22P02`), or the failure type. */
+  code: string;
+  /** Why, in words that quote none of the case's data. */
+  reason: string;
+  since: string;
+  /** Failures of this incident: the first, and one per retry that failed again. */
+  attempts: number;
 }
 
 /** One open task as the inbox lists it (db/tasks.ts reads it from the case_tasks projection). */

@@ -1,26 +1,51 @@
 /**
  * The case access log (case_access_log, append-only in the database): who read a case's timeline,
- * raw history or verification, and what they were answered.
+ * raw history or verification, and what they were answered; and who had payloads decoded through the
+ * codec endpoint (the Temporal Web UI, the CLI), how many, for which namespace.
  */
 import type { Actor } from '../common/types.js';
 import type { Pool } from './pool.js';
 
-export type AccessAction = 'timeline' | 'raw-history' | 'verify';
+/** What was read: a case's timeline, raw history or verification, or payloads through `POST /codec/decode`. */
+export const ACCESS_ACTIONS = ['timeline', 'raw-history', 'verify', 'codec-decode'] as const;
+export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+export type CaseReadAction = Exclude<AccessAction, 'codec-decode'>;
+
+/** What a decode request said of itself: the codec-server protocol names no case, only the namespace. */
+export interface CodecRead {
+  namespace: string;
+  /** How many payloads were decoded (answered). */
+  payloads: number;
+  /** The `Origin` the request came from (a Web UI); none from the CLI or a script. */
+  origin?: string;
+}
 
 export interface AccessEntry {
   id: number;
   at: string;
-  caseId: string;
+  /** The case read; null for a codec decode, whose request names none. */
+  caseId: string | null;
   action: AccessAction;
   actor: { sub: string; name: string; roles: string[]; dept?: string };
   status: number;
   requestId: string | null;
+  /** Only for `codec-decode`. */
+  codec?: CodecRead;
 }
 
-export async function recordAccess(pool: Pool, e: { caseId: string; action: AccessAction; actor: Actor; status: number; requestId?: string }): Promise<void> {
+export async function recordAccess(pool: Pool, e: { caseId: string; action: CaseReadAction; actor: Actor; status: number; requestId?: string }): Promise<void> {
   await pool.query(
     'INSERT INTO case_access_log (case_id, action, actor_sub, actor_name, actor_roles, actor_dept, status, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [e.caseId, e.action, e.actor.sub, e.actor.name, [...e.actor.roles], e.actor.dept ?? null, e.status, e.requestId ?? null],
+  );
+}
+
+/** A decode answered by the codec endpoint: decoded payloads are case contents, so it is logged like a case read. */
+export async function recordCodecDecode(pool: Pool, e: CodecRead & { actor: Actor; status: number; requestId?: string }): Promise<void> {
+  await pool.query(
+    `INSERT INTO case_access_log (case_id, action, actor_sub, actor_name, actor_roles, actor_dept, status, request_id, namespace, payloads, client_origin)
+     VALUES (NULL, 'codec-decode', $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [e.actor.sub, e.actor.name, [...e.actor.roles], e.actor.dept ?? null, e.status, e.requestId ?? null, e.namespace, e.payloads, e.origin ?? null],
   );
 }
 
@@ -38,7 +63,7 @@ export interface AccessFilter {
 interface Row {
   id: string;
   accessed_at: Date;
-  case_id: string;
+  case_id: string | null;
   action: AccessAction;
   actor_sub: string;
   actor_name: string;
@@ -46,6 +71,9 @@ interface Row {
   actor_dept: string | null;
   status: number;
   request_id: string | null;
+  namespace: string | null;
+  payloads: number | null;
+  client_origin: string | null;
 }
 
 /** Newest first (by id, which follows insertion order); `from` inclusive, `to` exclusive. */
@@ -75,5 +103,8 @@ export async function listAccess(pool: Pool, f: AccessFilter): Promise<AccessEnt
     actor: { sub: r.actor_sub, name: r.actor_name, roles: r.actor_roles, ...(r.actor_dept ? { dept: r.actor_dept } : {}) },
     status: r.status,
     requestId: r.request_id,
+    ...(r.action === 'codec-decode'
+      ? { codec: { namespace: r.namespace ?? '', payloads: r.payloads ?? 0, ...(r.client_origin ? { origin: r.client_origin } : {}) } }
+      : {}),
   }));
 }

@@ -57,6 +57,8 @@ const Env = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Sockets the API holds open at once; Node closes any further one as soon as it is accepted. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   IDEMPOTENCY_KEY_TTL: z
     .string()

@@ -1,9 +1,11 @@
 /**
  * A local SMTP server that keeps every mail it receives as an .eml file (`data/mail/` under
  * `npm start`), so that a local install's notification mails can be read without a mail server.
- * Loopback only, no authentication, no TLS: it is for one machine, never for production.
+ * Loopback only, no authentication, no TLS: it is for one machine, never for production. The mails
+ * carry applicants' addresses and case texts: the directory is 0700 and each file 0600 (whatever the
+ * umask), so that other users of the machine cannot read them.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -18,7 +20,9 @@ export interface MailCatcher {
 }
 
 export async function startMailCatcher(opts: { dir: string; port?: number; logger?: Logger }): Promise<MailCatcher> {
-  mkdirSync(opts.dir, { recursive: true });
+  // mkdir's mode applies only to a directory it creates (and the umask narrows it): chmod one that was there.
+  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  chmodSync(opts.dir, 0o700);
   let serial = 0;
   const server = new SMTPServer({
     banner: 'OneStop local mail catcher',
@@ -28,9 +32,10 @@ export async function startMailCatcher(opts: { dir: string; port?: number; logge
     logger: false,
     onData(stream, session, callback) {
       const to = session.envelope.rcptTo.map((r) => r.address);
-      // Sortable by arrival: the time, then a counter for mails within the same millisecond.
+      // Sortable by arrival: the time, then a counter for mails within the same millisecond. Always a
+      // new file (`wx`): the mode is set only when a file is created, and a name is never reused.
       const file = path.join(opts.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++serial).padStart(4, '0')}.eml`);
-      pipeline(stream, createWriteStream(file)).then(
+      pipeline(stream, createWriteStream(file, { mode: 0o600, flags: 'wx' })).then(
         () => {
           opts.logger?.debug({ file, recipients: to.length }, 'mail caught');
           callback();

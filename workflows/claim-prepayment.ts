@@ -10,7 +10,7 @@ import { formatMoney, share } from '../common/money.js';
 import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecord, SettlementView } from '../common/types.js';
 import type { ClaimTemplate } from '../templates/schema.js';
 import type { DecisionInput, OpenCaseInput } from './definitions.js';
-import { assertFourEyes } from './lib/actors.js';
+import type { FourEyesBar } from './lib/actors.js';
 import { APPLICANT_NOTICES, CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
 import type { Span } from './lib/case-time.js';
@@ -58,6 +58,7 @@ export function openClaimCase(input: OpenCaseInput<ClaimTemplate>): OpenedCase {
       settlement,
     }),
     validateDecision,
+    fourEyes,
     validateWithdraw: () => {
       if (paying) conflict('a payment for this claim is being made; try again in a moment');
       if (payments.length) conflict('a prepaid claim is settled, not withdrawn');
@@ -95,7 +96,11 @@ export function openClaimCase(input: OpenCaseInput<ClaimTemplate>): OpenedCase {
         conflict(`the assessed ${formatMoney(d.amount)} exceeds the claimed ${formatMoney(claim.claimedAmount)}`);
       }
     }
-    if (task.taskId === APPROVAL && proposedBy) assertFourEyes(d.actor, [{ sub: proposedBy.sub, role: 'adjuster who proposed this prepayment' }]);
+  }
+
+  /** Four eyes: the adjuster who proposed the prepayment may not approve it (nor claim or be assigned the approval). */
+  function fourEyes(task: TaskState): FourEyesBar[] {
+    return task.taskId === APPROVAL && proposedBy ? [{ sub: proposedBy.sub, role: 'adjuster who proposed this prepayment' }] : [];
   }
 
   async function onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {

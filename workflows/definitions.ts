@@ -114,6 +114,8 @@ export const claimTaskUpdate = defineUpdate<CaseReceipt, [TaskWorkInput]>('claim
 export const releaseTaskUpdate = defineUpdate<CaseReceipt, [TaskWorkInput]>('releaseTask');
 export const assignTaskUpdate = defineUpdate<CaseReceipt, [AssignInput]>('assignTask');
 export const addCommentUpdate = defineUpdate<CaseReceipt, [CommentInput]>('addComment');
+/** An admin asks a case stopped on an incident to run its failed activity again (workflows/lib/incidents.ts). */
+export const retryIncidentUpdate = defineUpdate<CaseReceipt, [{ actor: Actor }]>('retryIncident');
 
 type Workflows = typeof workflows;
 

@@ -24,6 +24,7 @@ export function openProduceFirstCase(input: OpenCaseInput<ProduceFirstTemplate>)
     deadlineMs: (at) => permit.deadlineMs(at),
     extraView: () => permit.view(),
     validateDecision: (d, task) => permit.validateDecision(d, task),
+    fourEyes: (task) => permit.fourEyes(task),
     onDecision: (d, task, at) => permit.onDecision(d, task, at),
   });
   permit.start(c);

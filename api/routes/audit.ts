@@ -12,7 +12,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { verifyArchive } from '../../audit/archive.js';
 import { timelineDelivery, timelineFromHistory } from '../../audit/timeline.js';
-import { listAccess, recordAccess, type AccessAction } from '../../db/access-log.js';
+import { ACCESS_ACTIONS, listAccess, recordAccess, type CaseReadAction } from '../../db/access-log.js';
 import { notificationsOfCase } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
@@ -23,7 +23,8 @@ import type { RouteLimit } from '../rate-limit.js';
 import type { Routes } from '../route.js';
 import { CaseIdParam, TimelineEntrySchema } from '../schemas.js';
 
-const ACTIONS = ['timeline', 'raw-history', 'verify'] as const;
+// `codec-decode`: payloads decoded through POST /codec/decode (api/routes/codec.ts), which names no case.
+const ACTIONS = ACCESS_ACTIONS;
 
 const AccessQuery = z.strictObject({
   caseId: CaseIdParam.shape.caseId.optional(),
@@ -43,20 +44,24 @@ const AccessEntrySchema = z
   .object({
     id: z.number().int(),
     at: z.string().meta({ format: 'date-time' }),
-    caseId: z.string(),
+    caseId: z.string().nullable().meta({ description: 'the case read; null for a `codec-decode`, whose request names none' }),
     action: z.enum(ACTIONS),
     actor: z.object({ sub: z.string(), name: z.string(), roles: z.array(z.string()), dept: z.string().optional() }),
     status: z.number().int(),
     requestId: z.string().nullable(),
+    codec: z
+      .object({ namespace: z.string(), payloads: z.number().int(), origin: z.string().optional() })
+      .optional()
+      .meta({ description: 'a `codec-decode` only: the namespace, how many payloads were decoded, the Origin the request came from' }),
   })
   .meta({ id: 'AccessEntry' });
 
 export function auditRoutes(routes: Routes, cases: CaseService, histories: HistoryService, pool: Pool): void {
-  const logRead = (req: Request, actor: Actor, caseId: string, action: AccessAction, status = 200) =>
+  const logRead = (req: Request, actor: Actor, caseId: string, action: CaseReadAction, status = 200) =>
     recordAccess(pool, { caseId, action, actor, status, requestId: req.id === undefined ? undefined : String(req.id) });
   /** A read of the case's recorded history, decoded, for a reader who may see the case; logged, and saying where it came from. */
   const historyRoute = (
-    route: { path: string; summary: string; limit?: RouteLimit; action: AccessAction; answer: { description: string; schema: z.ZodType } },
+    route: { path: string; summary: string; limit?: RouteLimit; action: CaseReadAction; answer: { description: string; schema: z.ZodType } },
     body: (json: { events: unknown[] }, caseId: string) => unknown,
   ) =>
     routes.add({
@@ -131,7 +136,7 @@ export function auditRoutes(routes: Routes, cases: CaseService, histories: Histo
   routes.add({
     method: 'get',
     path: '/v1/audit/access',
-    summary: "Who read which case's timeline, raw history or verification (newest first)",
+    summary: "Who read which case's timeline, raw history or verification, or decoded payloads through the codec endpoint (newest first)",
     tag: 'audit',
     query: AccessQuery,
     responses: {

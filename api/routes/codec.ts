@@ -4,10 +4,20 @@
  * answer `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`. The UI names its namespace in
  * `X-Namespace`; this API serves one namespace (its client's), so another one is refused. The keys
  * are the API client's own (PAYLOAD_KEYS).
+ *
+ * Decoded payloads are case contents, so every answered decode is written to the access log before
+ * the answer leaves, like an auditor's read of a case's history: who, when, the namespace, how many
+ * payloads and the request's Origin (the protocol names no case). Encoding writes under the
+ * production key, so it is for admins only (api/access-policy.ts); the Web UI needs it only to send
+ * input (start, signal), never to show a case.
  */
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+import type { Request } from 'express';
 import { z } from 'zod';
+import type { Actor } from '../../common/types.js';
+import { recordCodecDecode } from '../../db/access-log.js';
+import type { Pool } from '../../db/pool.js';
 import { PayloadDecryptionError } from '../../infra/payload-codec.js';
 import { payloadFromJson, payloadToJson } from '../../infra/payload-json.js';
 import { badRequest } from '../problem.js';
@@ -22,12 +32,21 @@ const JsonPayload = z.object({
 const CodecBody = z.object({ payloads: z.array(JsonPayload).max(10_000) }).meta({ id: 'CodecPayloads' });
 const NamespaceHeader = z.object({ 'x-namespace': z.string().optional() });
 
-export function codecRoutes(routes: Routes, client: Client): void {
+export function codecRoutes(routes: Routes, client: Client, pool: Pool): void {
   const codecs = client.options.loadedDataConverter.payloadCodecs;
   const namespace = client.options.namespace;
 
-  /** `POST /codec/<op>`: the payloads of the body, converted, for the one namespace this API serves. */
-  const codecRoute = (op: 'decode' | 'encode', summary: string, answer: string, convert: (payloads: Payload[]) => Promise<Payload[]>) =>
+  /**
+   * `POST /codec/<op>`: the payloads of the body, converted, for the one namespace this API serves;
+   * `answered` runs once they are, before the answer leaves (a failure there is the request's).
+   */
+  const codecRoute = (
+    op: 'decode' | 'encode',
+    summary: string,
+    answer: string,
+    convert: (payloads: Payload[]) => Promise<Payload[]>,
+    answered?: (ctx: { actor: Actor; req: Request; payloads: number }) => Promise<void>,
+  ) =>
     routes.add({
       method: 'post',
       path: `/codec/${op}`,
@@ -36,12 +55,14 @@ export function codecRoutes(routes: Routes, client: Client): void {
       body: CodecBody,
       headers: NamespaceHeader,
       responses: { 200: { description: answer, schema: CodecBody } },
-      handler: async ({ body, req }) => {
+      handler: async ({ actor, body, req }) => {
         const given = req.headers['x-namespace'];
         if (typeof given === 'string' && given !== '' && given !== namespace) {
           throw badRequest(`this codec serves namespace ${namespace}, not ${given}`, [{ path: 'header.X-Namespace', message: 'another namespace' }]);
         }
-        return { body: { payloads: (await convert(body.payloads.map(payloadFromJson))).map(payloadToJson) } };
+        const payloads = await convert(body.payloads.map(payloadFromJson));
+        await answered?.({ actor, req, payloads: payloads.length });
+        return { body: { payloads: payloads.map(payloadToJson) } };
       },
     });
 
@@ -64,6 +85,17 @@ export function codecRoutes(routes: Routes, client: Client): void {
         out.push(...decoded);
       }
       return out;
+    },
+    ({ actor, req, payloads }) => {
+      const origin = req.headers.origin;
+      return recordCodecDecode(pool, {
+        actor,
+        status: 200,
+        requestId: req.id === undefined ? undefined : String(req.id),
+        namespace,
+        payloads,
+        ...(typeof origin === 'string' && origin !== '' ? { origin: origin.slice(0, 200) } : {}),
+      });
     },
   );
 

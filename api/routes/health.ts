@@ -1,34 +1,113 @@
-/** Liveness with dependencies: 200 when Temporal and PostgreSQL answer, 503 otherwise. */
+/**
+ * Health and readiness, public and counted by no rate limit (a probe asks every few seconds from one
+ * address, and must be answered while the database that counts the limits is down):
+ * - `/healthz`: this API process and what it needs to serve (Temporal, PostgreSQL); for a load balancer.
+ * - `/readyz`: the engine as a whole, for monitoring and deploy gates: also whether workers take the
+ *   cases' tasks (pollers on the task queue, its backlog and the age of its oldest task) and how many
+ *   cases are stopped on an incident. 503 when a dependency is down or no worker takes tasks in time.
+ */
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { countIncidents } from '../../db/incidents.js';
 import type { Pool } from '../../db/pool.js';
 import type { Routes } from '../route.js';
-import { HealthSchema } from '../schemas.js';
+import { HealthSchema, ReadinessSchema } from '../schemas.js';
 
-async function probe(check: () => Promise<unknown>, ms = 2000): Promise<'up' | 'down'> {
+/** A task older than this on the queue means no worker is taking the cases' tasks. */
+export const MAX_TASK_AGE_SECONDS = 30;
+/** A poller not seen for this long is a worker that has gone (the server keeps pollers listed a while). */
+const POLLER_SEEN_SECONDS = 90;
+
+async function probe<T>(check: () => Promise<T>, ms = 2000): Promise<{ ok: true; value: T } | { ok: false }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
   try {
-    await Promise.race([check(), timeout]);
-    return 'up';
+    return { ok: true, value: await Promise.race([check(), timeout]) };
   } catch {
-    return 'down';
+    return { ok: false };
   } finally {
     clearTimeout(timer);
   }
 }
 
-export function healthRoutes(routes: Routes, pool: Pool, client: Client): void {
+const seconds = (d: { seconds?: unknown; nanos?: number | null } | null | undefined): number => (d ? Number(d.seconds ?? 0) + (d.nanos ?? 0) / 1e9 : 0);
+
+interface WorkerState {
+  status: 'up' | 'down' | 'unknown';
+  pollers: number;
+  backlog: number;
+  oldestTaskAgeSeconds: number;
+}
+
+/** The cases' workflow task queue as Temporal sees it: who polls it, and what waits on it. */
+async function workerState(client: Client, taskQueue: string): Promise<WorkerState> {
+  const r = await probe(() =>
+    client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      reportStats: true,
+    }),
+  );
+  // A server without the call (the time-skipping test server) cannot say.
+  if (!r.ok) return { status: 'unknown', pollers: 0, backlog: 0, oldestTaskAgeSeconds: 0 };
+  const nowS = Date.now() / 1000;
+  const pollers = (r.value.pollers ?? []).filter((p) => nowS - seconds(p.lastAccessTime) < POLLER_SEEN_SECONDS).length;
+  const backlog = Number(r.value.stats?.approximateBacklogCount ?? 0);
+  const oldestTaskAgeSeconds = Math.round(seconds(r.value.stats?.approximateBacklogAge) * 10) / 10;
+  const status = pollers > 0 && oldestTaskAgeSeconds <= MAX_TASK_AGE_SECONDS ? 'up' : 'down';
+  return { status, pollers, backlog, oldestTaskAgeSeconds };
+}
+
+export function healthRoutes(routes: Routes, pool: Pool, client: Client, taskQueue: string): void {
+  const dependencies = async () => {
+    const [t, d] = await Promise.all([probe(() => client.workflowService.getSystemInfo({})), probe(() => pool.query('SELECT 1'))]);
+    return { temporal: t.ok ? ('up' as const) : ('down' as const), database: d.ok ? ('up' as const) : ('down' as const) };
+  };
+
   routes.add({
     method: 'get',
     path: '/healthz',
-    summary: 'Health of the API and its dependencies',
+    summary: 'Health of this API process and its dependencies (Temporal, PostgreSQL)',
     tag: 'operations',
     public: true,
+    unlimited: true,
     responses: { 200: { description: 'All up', schema: HealthSchema }, 503: { description: 'A dependency is down', schema: HealthSchema } },
     handler: async () => {
-      const [temporal, database] = await Promise.all([probe(() => client.workflowService.getSystemInfo({})), probe(() => pool.query('SELECT 1'))]);
-      const ok = temporal === 'up' && database === 'up';
-      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal, database } };
+      const { temporal: t, database } = await dependencies();
+      const ok = t === 'up' && database === 'up';
+      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal: t, database } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness of the engine: dependencies, whether workers take the cases\u2019 tasks, cases stopped on an incident',
+    tag: 'operations',
+    public: true,
+    unlimited: true,
+    responses: {
+      200: { description: 'Ready: dependencies up, and workers take tasks (or the server cannot say)', schema: ReadinessSchema },
+      503: { description: 'Not ready, with the reasons', schema: ReadinessSchema },
+    },
+    handler: async () => {
+      const [deps, worker, incidents] = await Promise.all([dependencies(), workerState(client, taskQueue), probe(() => countIncidents(pool))]);
+      const reasons: string[] = [];
+      if (deps.temporal === 'down') reasons.push('Temporal does not answer');
+      if (deps.database === 'down') reasons.push('PostgreSQL does not answer');
+      if (deps.temporal === 'up' && worker.status === 'down') {
+        reasons.push(
+          worker.pollers === 0
+            ? `no worker polls the task queue ${taskQueue}`
+            : `the oldest workflow task has waited ${worker.oldestTaskAgeSeconds} s (more than ${MAX_TASK_AGE_SECONDS} s)`,
+        );
+      }
+      const ready = reasons.length === 0;
+      return {
+        status: ready ? 200 : 503,
+        body: { status: ready ? 'ready' : 'not-ready', reasons, ...deps, worker, incidents: incidents.ok ? incidents.value : null },
+      };
     },
   });
 }

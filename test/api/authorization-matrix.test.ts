@@ -379,6 +379,9 @@ const ROUTES: RouteCase[] = [
   { key: 'DELETE /v1/directory/:dept', attempt: () => ({ path: '/v1/directory/matrix-desk' }), allowed: 204 },
   { key: 'GET /v1/notifications', attempt: () => ({ path: '/v1/notifications' }), allowed: 200 },
   { key: 'POST /v1/notifications/:id/retry', fixture: withNotices, attempt: () => ({ path: `/v1/notifications/${noticeId}/retry` }), allowed: 200 },
+  { key: 'GET /v1/incidents', attempt: () => ({ path: '/v1/incidents' }), allowed: 200 },
+  // A healthy case has no incident to retry: the admin gets that answer, everyone else is refused before the case is asked.
+  { key: 'POST /v1/cases/:caseId/incident/retry', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/incident/retry` }), allowed: 409 },
   {
     key: 'GET /v1/cases/:caseId/notifications',
     fixture: withNotices,

@@ -3,7 +3,8 @@
  * the real `temporal` CLI prints) has no applicant contact or pledge in clear; the API, the timeline
  * and the raw history still show them to those allowed; the archive keeps the ciphertext and its
  * chain still verifies; a rotated key list reads old cases and writes with the new key; and the
- * codec endpoint serves the Web UI and the CLI (auditors only, CORS for the UI's origin).
+ * codec endpoint serves the Web UI and the CLI (decoding for auditors, each decode in the access
+ * log; encoding for admins; CORS for the UI's origin).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -29,6 +30,7 @@ const KEY_A = randomKeyEntry('key-a');
 const KEY_B = randomKeyEntry('key-b');
 const auditor: Actor = { sub: 'audrey', name: 'Audrey Auditor', roles: ['auditor'] };
 const supervisor: Actor = { sub: 'sam', name: 'Sam Supervisor', roles: ['supervisor'], dept: 'health' };
+const admin: Actor = { sub: 'root', name: 'Admin', roles: ['admin'] };
 const pledge = { signedBy: 'Zhang Wei, legal representative', text: 'We pledge to obtain every missing qualification in time.' };
 const PERSONAL = [applicant.contact.name, applicant.contact.phone, applicant.contact.email, pledge.text];
 const ENCRYPTED_B64 = Buffer.from(ENCODING).toString('base64');
@@ -193,8 +195,8 @@ describe('codec endpoint (Temporal codec-server protocol)', () => {
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}, as: Actor | null = auditor) =>
     call('POST', path, { as: as ?? undefined, body, headers });
 
-  test('an auditor encodes and decodes (round trip); the ciphertext names its key; plain payloads decode as they are', async () => {
-    const enc = await post('/codec/encode', { payloads: [plain] }, { 'x-namespace': stack.namespace });
+  test('an admin encodes, an auditor decodes (round trip); the ciphertext names its key; plain payloads decode as they are', async () => {
+    const enc = await post('/codec/encode', { payloads: [plain] }, { 'x-namespace': stack.namespace }, admin);
     expect(enc.status, JSON.stringify(enc.body)).toBe(200);
     const [e] = enc.body.payloads;
     expect(e.metadata.encoding).toBe(ENCRYPTED_B64);
@@ -212,6 +214,11 @@ describe('codec endpoint (Temporal codec-server protocol)', () => {
     expect(none.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     expect((await post('/codec/decode', { payloads: [plain] }, {}, staff('health'))).status).toBe(403);
     expect((await post('/codec/encode', { payloads: [plain] }, {}, supervisor)).status).toBe(403);
+    // Encoding writes under the production key: admins only, not auditors.
+    const auditorEncodes = await post('/codec/encode', { payloads: [plain] }, { 'x-namespace': stack.namespace }, auditor);
+    expect(auditorEncodes.status).toBe(403);
+    expect(auditorEncodes.body.payloads).toBeUndefined();
+    expect((await post('/codec/decode', { payloads: [plain] }, {}, admin)).status).toBe(403);
     expect((await post('/codec/decode', { payloads: [{ data: 'not base64!' }] })).status).toBe(400);
     const [foreign] = await codecFor(KEY_B).encode([{ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('{}') }]);
     const wire = {
@@ -248,9 +255,50 @@ describe('codec endpoint (Temporal codec-server protocol)', () => {
     expect((await call('GET', '/healthz', { headers: { origin: UI_ORIGIN } })).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  test('every answered decode is in the access log: who, when, the namespace, how many payloads, the origin; refused ones are not', async () => {
+    const reader: Actor = { sub: 'ulla', name: 'Ulla Codec', roles: ['auditor'], dept: 'inspection' };
+    const before = Date.now();
+    const [e] = (await post('/codec/encode', { payloads: [plain] }, {}, admin)).body.payloads;
+    const dec = await post(
+      '/codec/decode',
+      { payloads: [e, plain, e] },
+      { 'x-namespace': stack.namespace, origin: UI_ORIGIN, 'x-request-id': 'codec-read-1' },
+      reader,
+    );
+    expect(dec.status).toBe(200);
+    expect((await post('/codec/decode', { payloads: [] }, {}, reader)).status).toBe(200);
+    // Refused: another namespace, bad input, a role that may not decode (the log has nothing of them).
+    expect((await post('/codec/decode', { payloads: [plain] }, { 'x-namespace': 'someone-else' }, reader)).status).toBe(400);
+    expect((await post('/codec/decode', { payloads: [{ data: 'not base64!' }] }, {}, reader)).status).toBe(400);
+
+    const log = await call('GET', `/v1/audit/access?sub=ulla`, { as: auditor });
+    expect(log.status, JSON.stringify(log.body)).toBe(200);
+    expect(log.body.items).toHaveLength(2);
+    const [empty, read] = log.body.items;
+    expect(read).toMatchObject({
+      caseId: null,
+      action: 'codec-decode',
+      actor: { sub: 'ulla', name: 'Ulla Codec', roles: ['auditor'], dept: 'inspection' },
+      status: 200,
+      requestId: 'codec-read-1',
+      codec: { namespace: stack.namespace, payloads: 3, origin: UI_ORIGIN },
+    });
+    expect(new Date(read.at).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(new Date(read.at).getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(empty).toMatchObject({ action: 'codec-decode', codec: { namespace: stack.namespace, payloads: 0 } });
+    expect(empty.codec.origin).toBeUndefined();
+    // The log can be filtered to decodes; encoding reads nothing and is not logged.
+    const decodes = await call('GET', '/v1/audit/access?action=codec-decode&limit=200', { as: auditor });
+    expect(decodes.status).toBe(200);
+    expect(decodes.body.items.every((i: any) => i.action === 'codec-decode' && i.caseId === null)).toBe(true);
+    expect(decodes.body.items.some((i: any) => i.actor.sub === 'root')).toBe(false);
+  });
+
   test('both routes are in /openapi.json', async () => {
     const doc = (await call('GET', '/openapi.json')).body;
     expect(doc.paths['/codec/decode'].post.description).toContain('auditor');
+    expect(doc.paths['/codec/encode'].post.description).toContain('admin');
+    expect(doc.paths['/codec/encode'].post.description).not.toContain('auditor');
     expect(doc.paths['/codec/encode'].post.requestBody.content['application/json'].schema).toBeDefined();
   });
 });

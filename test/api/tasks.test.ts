@@ -219,6 +219,28 @@ describe('claiming, releasing and assigning', () => {
     const entry = (await ok(call('GET', `/v1/cases/${id}/history`, { as: auditor }))).find((e: any) => e.type === 'task-assigned');
     expect(entry).toMatchObject({ actor: { sub: 'chief', dept: 'health' }, taskId: 'health', details: { assignee: 'lin', assigneeName: 'Lin Fang' } });
   });
+
+  test('four eyes: whoever may not decide a task may not claim it or be assigned it (403 problem)', async () => {
+    const id = await open('mask-line-fast-track');
+    const problem = async (p: Promise<{ status: number; body: any; headers: Headers }>, detail: RegExp) => {
+      const r = await p;
+      expect(r.status, JSON.stringify(r.body)).toBe(403);
+      expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(r.body).toMatchObject({ status: 403, type: expect.any(String), title: expect.any(String), detail: expect.stringMatching(detail) });
+    };
+    // The opener, also a caseworker of health: refused as the decision is.
+    await problem(
+      call('POST', `/v1/cases/${id}/tasks/health/claim`, { as: { ...opener, dept: 'health' } }),
+      /four eyes: you are the person who opened this case/,
+    );
+    await problem(
+      call('POST', `/v1/cases/${id}/tasks/health/assign`, { as: chief, body: { assignee: opener.sub, assigneeName: opener.name } }),
+      /four eyes: Alice Li \(alice\) is the person who opened this case/,
+    );
+    expect(task(await ok(call('GET', `/v1/cases/${id}`, { as: hu })))).toMatchObject({ assignee: null });
+    const assigned = await ok(call('POST', `/v1/cases/${id}/tasks/health/assign`, { as: chief, body: { assignee: 'lin', assigneeName: 'Lin Fang' } }));
+    expect(task(assigned)).toMatchObject({ assignee: 'lin' });
+  });
 });
 
 describe('comments', () => {

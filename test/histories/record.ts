@@ -58,6 +58,8 @@ function fakeActivities(): CaseActivities {
       return { recoveryId: `rec-${caseId}`, caseId, amount, reason, recordedAt: '2026-01-01T00:00:00.000Z' };
     },
     async projectCase() {},
+    async raiseIncident() {},
+    async resolveIncident() {},
     async publishCase({ notifications }) {
       return notifications;
     },

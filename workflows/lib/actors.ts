@@ -10,14 +10,22 @@ export function assertDeptMember(actor: Actor, dept: string, what: string): void
   if (!isStaffOf(actor, dept)) forbidden(`${what} belongs to department ${dept}; you are not its caseworker or supervisor`);
 }
 
+/** Someone four eyes bars from deciding a task, and why: the part they had in an earlier step. */
+export interface FourEyesBar {
+  sub: string;
+  role: string;
+}
+
+/** Why four eyes bars `sub` (the first bar naming them), or undefined when nothing does. */
+export const barOf = (sub: string, barred: readonly FourEyesBar[]): FourEyesBar | undefined => barred.find((b) => b.sub === sub);
+
 /**
  * Four eyes: the person who opened a case, or who took an earlier step that this one must check,
  * may not take this step too.
  */
-export function assertFourEyes(actor: Actor, earlier: { sub: string; role: string }[]): void {
-  for (const e of earlier) {
-    if (e.sub === actor.sub) forbidden(`four eyes: you are the ${e.role} and may not also take this decision`);
-  }
+export function assertFourEyes(actor: Actor, earlier: readonly FourEyesBar[]): void {
+  const bar = barOf(actor.sub, earlier);
+  if (bar) forbidden(`four eyes: you are the ${bar.role} and may not also take this decision`);
 }
 
 /**

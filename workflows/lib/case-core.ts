@@ -36,6 +36,7 @@ import {
   assignTaskUpdate,
   claimTaskUpdate,
   decideUpdate,
+  retryIncidentUpdate,
   getCaseQuery,
   releaseTaskUpdate,
   supplementUpdate,
@@ -44,7 +45,7 @@ import {
   type DecisionInput,
   type OpenCaseInput,
 } from '../definitions.js';
-import { assertApplicantOrOpeningDept, assertFourEyes } from './actors.js';
+import { assertApplicantOrOpeningDept, type FourEyesBar } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime, localActivities } from './case-runtime.js';
 import type { Gen2Patch } from './generation.js';
@@ -72,6 +73,11 @@ export interface CaseCoreHooks {
   extraView?: (at: number) => Partial<CaseView>;
   /** Refuses a decision the process does not allow (after the shared checks). */
   validateDecision?: (d: DecisionInput, task: TaskState) => void;
+  /**
+   * Who else four eyes bars from deciding `task` (the person who took the earlier step it checks),
+   * each with why: they may not decide it, claim it or be assigned it (see CaseCore.barredFrom).
+   */
+  fourEyes?: (task: TaskState) => FourEyesBar[];
   /** What a recorded decision means for the process (the task is already marked decided). */
   onDecision: (d: DecisionInput, task: TaskState, at: number) => Promise<void>;
   /** Refuses a withdrawal the process does not allow at this point. */
@@ -160,7 +166,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   }
 
   /** The activities a process may call (payments, formal numbers); notifications go through notify(). */
-  readonly activities = { pay: activities.pay, recordRecovery: activities.recordRecovery, issueNumber: (r: NumberRequest) => this.issueNumber(r) };
+  readonly activities = {
+    pay: (r: Parameters<typeof activities.pay>[0]) => this.rt.incidents.guard('pay', () => activities.pay(r)),
+    recordRecovery: (r: Parameters<typeof activities.recordRecovery>[0]) => this.rt.incidents.guard('recordRecovery', () => activities.recordRecovery(r)),
+    issueNumber: (r: NumberRequest) => this.rt.incidents.guard('issueNumber', () => this.issueNumber(r)),
+  };
 
   /**
    * Issues a formal number (once per case and purpose): a local activity since ISSUE_NUMBER_LOCALLY,
@@ -258,6 +268,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   assertOpen(): void {
     if (this.closed) conflict(`case ${this.caseId} is closed (${this.status})`);
+    this.rt.incidents.assertNone();
   }
 
   /** Refuses an action that may repeat without end once the case's history is full (history-budget.ts). */
@@ -381,14 +392,23 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   /** Registers the query and the updates every process answers alike. */
   registerHandlers(): void {
-    setHandler(getCaseQuery, () => this.view());
+    // The incident is shown to whoever reads the live case; it is never projected (a projection is what may have failed).
+    setHandler(getCaseQuery, () => ({ ...this.view(), ...(this.rt.incidents.current ? { incident: this.rt.incidents.current } : {}) }));
+    setHandler(
+      retryIncidentUpdate,
+      (_retry: { actor: Actor }) => {
+        this.rt.incidents.retry();
+        return this.receipt();
+      },
+      { validator: (_retry: { actor: Actor }) => this.rt.incidents.checkRetry() },
+    );
     this.registerTaskWork();
 
     this.onUpdate(
       decideUpdate,
       async (d) => {
         const at = now();
-        const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
+        const task = checkDecidable(this.tasks, d.taskId, d.actor);
         decideTask(task, this.time, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
         this.rt.touch();
         // A request-info keeps the ladder: it resumes with the clock when the task reopens.
@@ -407,12 +427,8 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       },
       (d) => {
         this.assertOpen();
-        const task = checkDecidable(this.tasks, d.taskId, d.actor, this.input.openedBy);
-        // Checked here only (validators do not run on replay): histories recorded before this rule keep replaying.
-        assertFourEyes(
-          d.actor,
-          task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })),
-        );
+        // Four eyes is checked here only (validators do not run on replay): histories recorded before a rule keep replaying.
+        const task = checkDecidable(this.tasks, d.taskId, d.actor, (t) => this.barredFrom(t));
         this.work.checkHolder(task, d.actor);
         if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
         if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
@@ -468,7 +484,23 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     );
   }
 
-  /** Task work and comments: refused on a closed case; each change is published like any other. */
+  /**
+   * Who four eyes bars from deciding `task`, each with why: the case's opener, whoever filed a
+   * supplement the task asked for, and whom the process names (hooks.fourEyes). Written once for
+   * the decision, the claim and the assignment, so nobody barred can hold a task they may not decide.
+   */
+  barredFrom(task: TaskState): FourEyesBar[] {
+    return [
+      { sub: this.input.openedBy.sub, role: 'person who opened this case' },
+      ...task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })),
+      ...(this.hooks.fourEyes?.(task) ?? []),
+    ];
+  }
+
+  /**
+   * Task work and comments: refused on a closed case; each change is published like any other. A
+   * claim or an assignment is refused to whoever four eyes bars from the task (validators only).
+   */
   private registerTaskWork(): void {
     const refuse = (check: () => void) => {
       this.assertOpen();
@@ -481,10 +513,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       return this.receipt();
     };
     const w = this.work;
+    const barredFrom = (task: TaskState) => this.barredFrom(task);
     this.onUpdate(
       claimTaskUpdate,
       (i) => change(() => w.applyClaim(i)),
-      (i) => refuse(() => w.checkClaim(i)),
+      (i) => refuse(() => w.checkClaim(i, barredFrom)),
     );
     this.onUpdate(
       releaseTaskUpdate,
@@ -494,7 +527,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     this.onUpdate(
       assignTaskUpdate,
       (i) => change(() => w.applyAssign(i)),
-      (i) => refuse(() => w.checkAssign(i)),
+      (i) => refuse(() => w.checkAssign(i, barredFrom)),
     );
     this.onUpdate(
       addCommentUpdate,

@@ -5,46 +5,19 @@
  * handlers; this class runs them.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import {
-  allHandlersFinished,
-  CancellationScope,
-  condition,
-  inWorkflowContext,
-  proxyActivities,
-  proxyLocalActivities,
-  sleep,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, inWorkflowContext, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { CASE_SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import type { CaseActivities } from '../../activities/index.js';
+import { activities, localActivities } from './activity-proxies.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
 import { CaseTime, type WorkingCalendar } from './case-time.js';
 import { SlaClock } from './clock.js';
 import { Deadlines } from './deadlines.js';
 import { Generation, type Gen2Patch } from './generation.js';
+import { Incidents } from './incidents.js';
 import { now } from './time.js';
 
-/**
- * Activities retry with backoff without limit: a database that is down delays a case, it does not
- * fail it. Every activity is idempotent (keys in the input), so a retry never writes twice.
- */
-export const activities = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-/**
- * Short, idempotent database writes as local activities (the projection with its notifications,
- * formal numbers): each runs inside the workflow task that asks for it, so it costs one marker event
- * instead of an activity's three events and the workflow task its completion would wake (issue 11).
- * That is what local activities are for; a database that is down is retried as before.
- */
-export const localActivities = proxyLocalActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+export { activities, localActivities } from './activity-proxies.js';
 
 /** Patch id: the projection is written by a local activity (cases started before write it as an activity). */
 const PROJECTION_AS_LOCAL_ACTIVITY: Gen2Patch = 'projection-as-local-activity';
@@ -69,6 +42,8 @@ export class CaseRuntime {
   readonly clock = new SlaClock();
   readonly time: CaseTime;
   readonly deadlines: Deadlines;
+  /** What the case is stopped on, if an activity failed for good (incidents.ts). */
+  readonly incidents: Incidents;
   private changed = false;
   /** Notifications asked for since the last publication (PUBLISH_NOTICES_WITH_CASE). */
   private readonly pending: NotificationInput[] = [];
@@ -86,6 +61,7 @@ export class CaseRuntime {
     private readonly hooks: CaseRuntimeHooks,
     calendar: WorkingCalendar | null,
   ) {
+    this.incidents = new Incidents(caseId);
     this.time = new CaseTime(this.clock, calendar);
     this.deadlines = new Deadlines(this.clock, this.time);
   }
@@ -97,7 +73,7 @@ export class CaseRuntime {
 
   /** Sends a notification: with the next publication, or (cases started before that) as an activity of its own. */
   notify(n: NotificationInput): Promise<void> {
-    if (!this.generation.has(PUBLISH_NOTICES_WITH_CASE)) return activities.notify(n);
+    if (!this.generation.has(PUBLISH_NOTICES_WITH_CASE)) return this.incidents.guard('notify', () => activities.notify(n));
     this.pending.push(n);
     this.changed = true;
     return Promise.resolve();
@@ -153,10 +129,11 @@ export class CaseRuntime {
     const seq = this.projectedSeq;
     if (this.pending.length > 0) {
       // Taken before the await: notifications asked for meanwhile wait for the next publication.
-      await localActivities.publishCase({ view, seq, notifications: this.pending.splice(0) });
+      const notifications = this.pending.splice(0);
+      await this.incidents.guard('publishCase', () => localActivities.publishCase({ view, seq, notifications }));
     } else {
       const project = this.generation.has(PROJECTION_AS_LOCAL_ACTIVITY) ? localActivities.projectCase : activities.projectCase;
-      await project({ view, seq });
+      await this.incidents.guard('projectCase', () => project({ view, seq }));
     }
   }
 }

@@ -20,7 +20,7 @@ import {
 } from '../../common/types.js';
 import type { ProduceFirstTemplate } from '../../templates/schema.js';
 import { verifyTaskId, type CaseReceipt, type CertificateInput, type DecisionInput } from '../definitions.js';
-import { assertFourEyes } from './actors.js';
+import type { FourEyesBar } from './actors.js';
 import { APPLICANT_NOTICES, type CaseCore } from './case-core.js';
 import { instant, type Span } from './case-time.js';
 import { conflict, invalid, notFound } from './refusals.js';
@@ -114,8 +114,12 @@ export class PermitObligations {
   validateDecision(d: DecisionInput, task: TaskState): void {
     if (task.taskId === ELIGIBILITY) return;
     if (d.outcome === 'request-info') invalid('a certificate is verified or rejected; reject it with the reason so that the enterprise files it again');
+  }
+
+  /** Four eyes: whoever filed a certificate may not verify it (nor claim or be assigned its verification). */
+  fourEyes(task: TaskState): FourEyesBar[] {
     const filing = this.obligations.find((o) => verifyTaskId(o.qualification) === task.taskId)?.filings.at(-1);
-    if (filing) assertFourEyes(d.actor, [{ sub: filing.filedBy, role: 'person who filed this certificate' }]);
+    return filing ? [{ sub: filing.filedBy, role: 'person who filed this certificate' }] : [];
   }
 
   async onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {

@@ -3,7 +3,7 @@
  * department decides it; decided once (a `request-info` decision is reopened by the supplement).
  */
 import type { Actor, TaskOutcome, TaskStatus, TaskView } from '../../common/types.js';
-import { assertDeptMember, assertFourEyes } from './actors.js';
+import { assertDeptMember, assertFourEyes, type FourEyesBar } from './actors.js';
 import type { CaseTime, Period, Span } from './case-time.js';
 import { conflict, notFound } from './refusals.js';
 import { iso } from './time.js';
@@ -31,7 +31,7 @@ export interface TaskState {
   escalationLevel: number;
   /** Rounds of work on this task: a verification reopened for a new filing is round 2, … */
   round: number;
-  /** Who filed the supplements this task asked for: four eyes bars them from deciding it. */
+  /** Who filed the supplements this task asked for: four eyes bars them from deciding it (and so from holding it). */
   supplementedBy: string[];
   /** The officer who holds the task (claimed it, or was assigned it by a supervisor). */
   assignee: { sub: string; name: string } | null;
@@ -72,12 +72,16 @@ export function taskDueMs(task: TaskState, time: CaseTime, at: number): number {
   return time.due(task.span, task.mark, at);
 }
 
-/** Finds the task a decision names, refusing as the API contract says (404 / 403 / 409). */
-export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor, openedBy: Actor): TaskState {
+/**
+ * Finds the task a decision names, refusing as the API contract says (404 / 403 / 409). With
+ * `barredFrom` (the validator: CaseCore.barredFrom) it refuses whoever four eyes bars from the task;
+ * the handler passes none, so histories recorded before a four-eyes rule keep replaying.
+ */
+export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor, barredFrom?: (task: TaskState) => FourEyesBar[]): TaskState {
   const task = tasks.find((t) => t.taskId === taskId);
   if (!task) return notFound(`no task ${taskId} on this case`);
   assertDeptMember(actor, task.dept, `task ${taskId}`);
-  assertFourEyes(actor, [{ sub: openedBy.sub, role: 'person who opened this case' }]);
+  if (barredFrom) assertFourEyes(actor, barredFrom(task));
   if (task.status === 'cancelled') conflict(`task ${taskId} was cancelled`);
   if (task.status === 'decided') {
     conflict(
