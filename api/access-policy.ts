@@ -80,7 +80,7 @@ export const ACCESS = {
   'POST /v1/notifications/:id/retry': { admin: ANY },
   // Cases stopped on an incident: what failed and why, never the case's data; an admin retries one.
   'GET /v1/incidents': { admin: ANY, auditor: ANY },
-  'POST /v1/cases/:caseId/incident/retry': { admin: ANY },
+  'POST /v1/incidents/:caseId/retry': { admin: ANY },
   // A case's notifications: whoever may read the case; the applicant sees only its own notices.
   'GET /v1/cases/:caseId/notifications': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   /** Notices to departments, supervisors and the command centre are internal: not shown to the applicant. */

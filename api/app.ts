@@ -102,7 +102,7 @@ export function createApp({
   const limiters = createLimiters(pool, config, logger);
   const routes = new Routes(router, registry, authenticate(createAuthenticator(auth)), limiters);
 
-  healthRoutes(routes, pool, client, config.TEMPORAL_TASK_QUEUE);
+  healthRoutes(routes, pool, client, { taskQueue: config.TEMPORAL_TASK_QUEUE, maxTaskAgeMs: config.READY_MAX_TASK_AGE_MS });
   templateRoutes(routes, pool);
   calendarRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   keySmeRoutes(routes, pool);

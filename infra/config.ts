@@ -59,6 +59,8 @@ const Env = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Sockets the API holds open at once; Node closes any further one as soon as it is accepted. */
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  // /readyz: a workflow task waiting longer than this on the cases' task queue means no worker takes them.
+  READY_MAX_TASK_AGE_MS: z.coerce.number().int().positive().default(30_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   IDEMPOTENCY_KEY_TTL: z
     .string()

@@ -7,14 +7,13 @@
  *   cases are stopped on an incident. 503 when a dependency is down or no worker takes tasks in time.
  */
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
+import proto from '@temporalio/proto';
 import { countIncidents } from '../../db/incidents.js';
 import type { Pool } from '../../db/pool.js';
 import type { Routes } from '../route.js';
 import { HealthSchema, ReadinessSchema } from '../schemas.js';
 
-/** A task older than this on the queue means no worker is taking the cases' tasks. */
-export const MAX_TASK_AGE_SECONDS = 30;
 /** A poller not seen for this long is a worker that has gone (the server keeps pollers listed a while). */
 const POLLER_SEEN_SECONDS = 90;
 
@@ -40,12 +39,12 @@ interface WorkerState {
 }
 
 /** The cases' workflow task queue as Temporal sees it: who polls it, and what waits on it. */
-async function workerState(client: Client, taskQueue: string): Promise<WorkerState> {
+async function workerState(client: Client, taskQueue: string, maxTaskAgeSeconds: number): Promise<WorkerState> {
   const r = await probe(() =>
     client.workflowService.describeTaskQueue({
       namespace: client.options.namespace,
-      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
       reportStats: true,
     }),
   );
@@ -55,11 +54,18 @@ async function workerState(client: Client, taskQueue: string): Promise<WorkerSta
   const pollers = (r.value.pollers ?? []).filter((p) => nowS - seconds(p.lastAccessTime) < POLLER_SEEN_SECONDS).length;
   const backlog = Number(r.value.stats?.approximateBacklogCount ?? 0);
   const oldestTaskAgeSeconds = Math.round(seconds(r.value.stats?.approximateBacklogAge) * 10) / 10;
-  const status = pollers > 0 && oldestTaskAgeSeconds <= MAX_TASK_AGE_SECONDS ? 'up' : 'down';
+  const status = pollers > 0 && oldestTaskAgeSeconds <= maxTaskAgeSeconds ? 'up' : 'down';
   return { status, pollers, backlog, oldestTaskAgeSeconds };
 }
 
-export function healthRoutes(routes: Routes, pool: Pool, client: Client, taskQueue: string): void {
+export interface ReadinessSettings {
+  taskQueue: string;
+  /** READY_MAX_TASK_AGE_MS: a workflow task older than this on the queue means no worker is taking the cases' tasks. */
+  maxTaskAgeMs: number;
+}
+
+export function healthRoutes(routes: Routes, pool: Pool, client: Client, { taskQueue, maxTaskAgeMs }: ReadinessSettings): void {
+  const maxTaskAgeSeconds = maxTaskAgeMs / 1000;
   const dependencies = async () => {
     const [t, d] = await Promise.all([probe(() => client.workflowService.getSystemInfo({})), probe(() => pool.query('SELECT 1'))]);
     return { temporal: t.ok ? ('up' as const) : ('down' as const), database: d.ok ? ('up' as const) : ('down' as const) };
@@ -92,7 +98,11 @@ export function healthRoutes(routes: Routes, pool: Pool, client: Client, taskQue
       503: { description: 'Not ready, with the reasons', schema: ReadinessSchema },
     },
     handler: async () => {
-      const [deps, worker, incidents] = await Promise.all([dependencies(), workerState(client, taskQueue), probe(() => countIncidents(pool))]);
+      const [deps, worker, incidents] = await Promise.all([
+        dependencies(),
+        workerState(client, taskQueue, maxTaskAgeSeconds),
+        probe(() => countIncidents(pool)),
+      ]);
       const reasons: string[] = [];
       if (deps.temporal === 'down') reasons.push('Temporal does not answer');
       if (deps.database === 'down') reasons.push('PostgreSQL does not answer');
@@ -100,7 +110,7 @@ export function healthRoutes(routes: Routes, pool: Pool, client: Client, taskQue
         reasons.push(
           worker.pollers === 0
             ? `no worker polls the task queue ${taskQueue}`
-            : `the oldest workflow task has waited ${worker.oldestTaskAgeSeconds} s (more than ${MAX_TASK_AGE_SECONDS} s)`,
+            : `the oldest workflow task has waited ${worker.oldestTaskAgeSeconds} s (more than ${maxTaskAgeSeconds} s)`,
         );
       }
       const ready = reasons.length === 0;

@@ -41,7 +41,7 @@ export function incidentRoutes(routes: Routes, cases: CaseService, pool: Pool): 
 
   routes.add({
     method: 'post',
-    path: '/v1/cases/:caseId/incident/retry',
+    path: '/v1/incidents/:caseId/retry',
     summary: 'Ask a case stopped on an incident to run its failed activity again, once the cause is fixed',
     tag: 'operations',
     params: CaseIdParam,

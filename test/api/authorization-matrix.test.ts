@@ -381,7 +381,7 @@ const ROUTES: RouteCase[] = [
   { key: 'POST /v1/notifications/:id/retry', fixture: withNotices, attempt: () => ({ path: `/v1/notifications/${noticeId}/retry` }), allowed: 200 },
   { key: 'GET /v1/incidents', attempt: () => ({ path: '/v1/incidents' }), allowed: 200 },
   // A healthy case has no incident to retry: the admin gets that answer, everyone else is refused before the case is asked.
-  { key: 'POST /v1/cases/:caseId/incident/retry', fixture: openOneStop, attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/incident/retry` }), allowed: 409 },
+  { key: 'POST /v1/incidents/:caseId/retry', fixture: openOneStop, attempt: (f) => ({ path: `/v1/incidents/${f!.caseId}/retry` }), allowed: 409 },
   {
     key: 'GET /v1/cases/:caseId/notifications',
     fixture: withNotices,
