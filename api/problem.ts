@@ -129,6 +129,11 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof z.ZodError) return fromZod(err, 'request');
   if (err instanceof WorkflowNotFoundError) return notFound('no such case');
+  // The router could not decode a path parameter (`/v1/cases/%ED%BF%BF`: not UTF-8): the client's
+  // text, so 400 like every other text refused at the edge; the router's message quotes it, this does not.
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return badRequest('a path parameter is not percent-encoded UTF-8', [{ path: 'path', message: 'not percent-encoded UTF-8' }]);
+  }
   return (
     fromWorkflowRefusal(err) ??
     fromBodyParser(err) ??
