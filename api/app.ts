@@ -11,7 +11,7 @@ import type { Config } from '../infra/config.js';
 import { ERROR_SERIALIZERS, REDACT_PATHS } from '../infra/logger.js';
 import { authenticate, createAuthenticator } from './auth.js';
 import { resolveAuth, type AuthSettings } from '../infra/auth-settings.js';
-import { refuseIllFormedText, verifyJson, verifyText } from './body-guard.js';
+import { verifyJson, verifyText } from './body-guard.js';
 import { CaseService } from './case-service.js';
 import { HistoryService } from './history-service.js';
 import { codecCors, codecCorsOrigins } from './codec-cors.js';
@@ -90,11 +90,10 @@ export function createApp({
   const localUi = localUiCodecAccess(auth, codecCorsOrigins(config));
   if (localUi) app.use('/codec', localUi);
   // 1 MB is ample for any case document reference list; larger bodies are refused with 413. The
-  // verify hook refuses deep nesting on the raw bytes, before JSON.parse; then every string of the
-  // body and the query follows the text rule (api/body-guard.ts, common/text-rule.ts).
+  // verify hook refuses deep nesting on the raw bytes, before JSON.parse (api/body-guard.ts); the text
+  // rule is applied by each route, once the caller is known (api/route.ts).
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJson }));
   app.use(express.text({ type: 'text/csv', limit: '1mb', verify: verifyText }));
-  app.use(refuseIllFormedText);
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -2,12 +2,11 @@
  * Checks on requests made before any route reads them. On the raw bytes, before JSON.parse: JSON
  * nested deeper than MAX_JSON_DEPTH (a value a few thousand levels deep overflows the stack of
  * whatever recurses over it: zod, JSON.stringify, the Temporal payload converter) and a charset
- * other than UTF-8. On the parsed request: the text rule (common/text-rule.ts) over every string of
- * the body and the query (a route's path parameters are checked by api/route.ts, token claims by
- * api/auth.ts, with the same rule). Each is refused as 400 for every route at once.
+ * other than UTF-8. Then `textProblem`, the text rule (common/text-rule.ts) over every string of the
+ * path, the query and the body, which each route applies once its caller is known (api/route.ts);
+ * token claims follow the same rule (api/auth.ts). Each is refused as 400 for every route at once.
  */
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
 import { findTextFault } from '../common/text-rule.js';
 import { badRequest, type Problem } from './problem.js';
 
@@ -76,12 +75,3 @@ export function textProblem(values: Record<string, unknown>): Problem | undefine
   }
   return undefined;
 }
-
-/**
- * After the body parsers: every string of the body (JSON or CSV text) and of the query, keys
- * included, follows the text rule. Express decodes the query (`%00` becomes NUL), so this sees what
- * a route would.
- */
-export const refuseIllFormedText: RequestHandler = (req, _res, next) => {
-  next(textProblem({ query: req.query, body: req.body as unknown }));
-};

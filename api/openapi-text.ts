@@ -14,24 +14,29 @@ export const TEXT_RULE_DESCRIPTION =
   'bodies are at most 1 MB (413), UTF-8 (415).';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function isBounded(schema: Record<string, Json>): boolean {
-  return 'pattern' in schema || 'format' in schema || 'enum' in schema || 'const' in schema || 'contentEncoding' in schema;
+/** Whether an existing pattern already keeps refused characters out: anchored, with no negated class, `.` or `\S`-like escape. */
+function patternExcludes(pattern: string): boolean {
+  return pattern.startsWith('^') && pattern.endsWith('$') && !/\[\^|(?<!\\)\.|\\[SDWP]/.test(pattern);
 }
 
-/** Adds the rule's pattern to every unbounded string schema in `doc`, in place; returns how many it changed. */
+/** Adds the rule to every string schema in `doc` that nothing else bounds, in place; returns how many it changed. */
 export function publishTextRule(doc: unknown): number {
   let changed = 0;
   const visit = (node: Json): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
+    for (const v of Object.values(node)) visit(v);
     const types = node.type;
     const isString = types === 'string' || (Array.isArray(types) && types.includes('string'));
-    if (isString && !isBounded(node)) {
+    if (!isString || 'format' in node || 'enum' in node || 'const' in node || 'contentEncoding' in node) return;
+    if (typeof node.pattern !== 'string') {
       node.pattern = TEXT_PATTERN;
       changed++;
+    } else if (!patternExcludes(node.pattern)) {
+      // A pattern of its own that lets controls through (`[^\s]`: "not blank"): the rule joins it.
+      node.allOf = [...(Array.isArray(node.allOf) ? node.allOf : []), { pattern: TEXT_PATTERN }];
+      changed++;
     }
-    for (const v of Object.values(node)) visit(v);
   };
   visit(doc as Json);
   return changed;

@@ -124,9 +124,10 @@ export class Routes {
     const handler: RequestHandler = async (req, res) => {
       const actor = roles === 'public' ? ({ sub: 'anonymous', name: 'anonymous', roles: [] } as Actor) : actorOf(req);
       if (roles !== 'public') requireRole(actor, roles, `${spec.method.toUpperCase()} ${spec.path}`);
-      // The body and the query were checked before the router (api/body-guard.ts); path parameters
-      // exist only now, named as the route names them.
-      const illFormed = textProblem({ path: req.params });
+      // The text rule (common/text-rule.ts) over everything the request carries, before anything
+      // reads it: after authentication, so a request without a valid token is still 401, and an
+      // unknown method still 405 (it reaches no route).
+      const illFormed = textProblem({ path: req.params, query: req.query, body: req.body as unknown });
       if (illFormed) throw illFormed;
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');

@@ -19,7 +19,7 @@ so schemathesis (with `allow-x00 = true`) generates such characters only where a
 be invalid; free-form values (a case's `details`, whose shape the document cannot give) it cannot
 describe, so in a valid request their refused characters are replaced by "?". And since schemathesis
 never generates lone surrogates (it sends UTF-8), a request meant to be invalid gets one string of its
-body or query made ill-formed here: a lone surrogate (sent as a JSON escape, valid JSON), NUL, ESC or
+body made ill-formed here: a lone surrogate (sent as a JSON escape, valid JSON), NUL, ESC or
 a C1 control, chosen from the request itself so that a replay sends the same thing. The server must
 refuse it (negative_data_rejection) and never answer 5xx (not_a_server_error).
 """
@@ -105,7 +105,7 @@ def _send_ill_formed(case, kwargs):
     """A request meant to be invalid, sent with one string made ill-formed. A JSON body is passed as the
     request's bytes (`kwargs["data"]`, with lone surrogates as `\\u` escapes): the case itself keeps
     its generated body, since schemathesis re-validates an edited case as UTF-8 text, which a lone
-    surrogate is not. A CSV body or the query gets a control character."""
+    surrogate is not. A CSV body gets a control character."""
     seed = _seed(case)
     media = (case.media_type or "").lower()
     if isinstance(case.body, (dict, list, str)) and "json" in media:
@@ -119,10 +119,8 @@ def _send_ill_formed(case, kwargs):
         poisoned = _poison(case.body, seed, CONTROLS)
         if poisoned is not None:
             kwargs["data"] = poisoned.encode("utf-8")
-    elif case.query:
-        poisoned = _poison(dict(case.query), seed, CONTROLS)
-        if poisoned is not None:
-            case.query = poisoned
+    # Queries and paths are left as generated: schemathesis puts controls there itself where the
+    # pattern says they are refused, and an edited query would be judged again as if valid.
 
 
 @schemathesis.hook

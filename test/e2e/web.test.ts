@@ -19,6 +19,9 @@ import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
 import { creditCodeCheckChar } from '../../common/credit-code.js';
 import { loadConfig } from '../../infra/config.js';
+import { randomUUID } from 'node:crypto';
+import { getTemplate } from '../../db/templates.js';
+import { WORKFLOW_TYPES } from '../../workflows/definitions.js';
 import { applicant } from '../support/fixtures.js';
 import { startOidcProvider } from '../support/oidc-provider.js';
 import { startStack, UNLIMITED, type Stack } from '../support/stack.js';
@@ -281,6 +284,47 @@ test('admin: a bad template shows its schema errors inline; a bad CSV shows ever
   expect(lines.join('\n')).toMatch(/line 3/);
   expect(lines.join('\n')).toMatch(/line 4/);
   await shot('10-admin');
+});
+
+test('admin: a case stopped on an incident is listed with its reason, and Retry asks it to run its step again', async () => {
+  // A case whose data got past the edge (started directly on Temporal): PostgreSQL refuses its projection.
+  const stored = await getTemplate(stack.db.pool, 'mask-line-fast-track');
+  const id = `case-${randomUUID()}`;
+  const handle = await stack.client.workflow.start(WORKFLOW_TYPES['one-stop-approval'], {
+    workflowId: id,
+    taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+    args: [
+      {
+        caseId: id,
+        template: stored!.body,
+        templateVersion: stored!.version,
+        applicant: { ...applicant, name: 'G \udfff' },
+        details: {},
+        openedBy: { sub: 'x', name: 'X', roles: ['caseworker'], dept: 'service-centre' },
+        priority: false,
+      },
+    ],
+  });
+  try {
+    await signIn('/admin', { user: 'root', name: 'Admin', roles: 'admin' });
+    const row = page.locator(`.incidents tr[data-case="${id}"]`);
+    await expect
+      .poll(async () => {
+        if ((await row.count()) === 0) await page.reload();
+        return row.count();
+      })
+      .toBe(1);
+    expect(await row.textContent()).toMatch(/22P02|invalid text representation/);
+    await row.getByRole('button', { name: `Retry ${id}` }).click();
+    await expect.poll(() => page.locator('.incidents .notice').textContent()).toContain(id);
+    const admin = await devToken({ sub: 'root', name: 'Admin', roles: ['admin'] });
+    await expect
+      .poll(async () => (await apiCall('GET', '/v1/incidents', admin)).body.find((i: { caseId: string }) => i.caseId === id))
+      .toMatchObject({ attempts: 2, retriedBy: 'root' });
+    await shot('12-admin-incidents');
+  } finally {
+    await handle.terminate('test finished: this case cannot be closed');
+  }
 });
 
 test('the inbox countdown turns amber under 25 % of the SLA and red once overdue (the browser clock moved on)', async () => {
