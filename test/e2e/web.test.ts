@@ -306,21 +306,16 @@ test('admin: a case stopped on an incident is listed with its reason, and Retry 
     ],
   });
   try {
+    const admin = await devToken({ sub: 'root', name: 'Admin', roles: ['admin'] });
+    const listed = async () => (await apiCall('GET', '/v1/incidents', admin)).body.find((i: { caseId: string }) => i.caseId === id);
+    await expect.poll(listed).toMatchObject({ attempts: 1 });
     await signIn('/admin', { user: 'root', name: 'Admin', roles: 'admin' });
     const row = page.locator(`.incidents tr[data-case="${id}"]`);
-    await expect
-      .poll(async () => {
-        if ((await row.count()) === 0) await page.reload();
-        return row.count();
-      })
-      .toBe(1);
+    await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toMatch(/22P02|invalid text representation/);
     await row.getByRole('button', { name: `Retry ${id}` }).click();
     await expect.poll(() => page.locator('.incidents .notice').textContent()).toContain(id);
-    const admin = await devToken({ sub: 'root', name: 'Admin', roles: ['admin'] });
-    await expect
-      .poll(async () => (await apiCall('GET', '/v1/incidents', admin)).body.find((i: { caseId: string }) => i.caseId === id))
-      .toMatchObject({ attempts: 2, retriedBy: 'root' });
+    await expect.poll(listed).toMatchObject({ attempts: 2, retriedBy: 'root' });
     await shot('12-admin-incidents');
   } finally {
     await handle.terminate('test finished: this case cannot be closed');
