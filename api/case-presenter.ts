@@ -4,10 +4,13 @@
  * it is constant); a figure that moved with time would change the case at every publish.
  */
 import type { Actor, CaseView } from '../common/types.js';
+import { withRefusedReplaced } from '../common/text-rule.js';
 import { viewFor } from './access-policy.js';
 
 export function present(actor: Actor, view: CaseView, now = Date.now()): CaseView {
-  const seen = viewFor(actor, view);
+  // A case stopped on an incident may hold text that got past the edge (which is why PostgreSQL
+  // refused it): it is shown with those characters replaced, never answered as it is.
+  const seen = viewFor(actor, view.incident ? withRefusedReplaced(view) : view);
   return {
     ...seen,
     // Views projected before supplement dates and calendars existed lack them.

@@ -86,3 +86,19 @@ export function findTextFault(value: unknown, where: string): TextFault | undefi
 function safeKey(key: string): string {
   return key.replace(new RegExp(`${REFUSED_CONTROL.source}|${LONE_SURROGATE.source}`, 'g'), (c) => `<${hex(c.charCodeAt(0))}>`);
 }
+
+/**
+ * `value` with every refused character replaced by U+FFFD, deep (keys too). For what the API shows of
+ * data that got past the edge (a case stopped on an incident because PostgreSQL refused its text):
+ * the API never answers with text it would itself refuse.
+ */
+export function withRefusedReplaced<T>(value: T): T {
+  const refused = new RegExp(`${REFUSED_CONTROL.source}|${LONE_SURROGATE.source}`, 'g');
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(refused, '\uFFFD');
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k) as string, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

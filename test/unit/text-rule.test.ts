@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findTextFault, TEXT_PATTERN, textFault } from '../../common/text-rule.js';
+import { findTextFault, TEXT_PATTERN, textFault, withRefusedReplaced } from '../../common/text-rule.js';
 
 /** Every character the rule refuses, one of each class. */
 const REFUSED = [
@@ -84,5 +84,11 @@ describe('the text rule', () => {
     expect(findTextFault({ sub: 'u', dept: 'd\u0000' }, 'token')).toMatchObject({ path: 'token.dept' });
     expect(findTextFault('plain', 'body')).toBeUndefined();
     expect(findTextFault({ n: 1, b: true, z: null, list: [1, 2] }, 'body')).toBeUndefined();
+  });
+
+  it('replaces refused characters with U+FFFD for display, deep, keys too, and leaves kept ones alone', () => {
+    const shown = withRefusedReplaced({ name: 'G \uDFFF', list: ['a\u0000b', 'e\u0301 \u202E \u{1F600}'], ['k\u001B']: 1, n: 2, z: null });
+    expect(shown).toEqual({ name: 'G \uFFFD', list: ['a\uFFFDb', 'e\u0301 \u202E \u{1F600}'], ['k\uFFFD']: 1, n: 2, z: null });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => expect(textFault(withRefusedReplaced(s))).toBeUndefined()));
   });
 });
