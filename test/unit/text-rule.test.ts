@@ -89,6 +89,6 @@ describe('the text rule', () => {
   it('replaces refused characters with U+FFFD for display, deep, keys too, and leaves kept ones alone', () => {
     const shown = withRefusedReplaced({ name: 'G \uDFFF', list: ['a\u0000b', 'e\u0301 \u202E \u{1F600}'], ['k\u001B']: 1, n: 2, z: null });
     expect(shown).toEqual({ name: 'G \uFFFD', list: ['a\uFFFDb', 'e\u0301 \u202E \u{1F600}'], ['k\uFFFD']: 1, n: 2, z: null });
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => expect(textFault(withRefusedReplaced(s))).toBeUndefined()));
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => textFault(withRefusedReplaced(s)) === undefined));
   });
 });
