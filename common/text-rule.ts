@@ -25,13 +25,13 @@ const REFUSED_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * The same rule as an ECMAScript and Python `pattern` for the OpenAPI document (the whole string
- * free of refused characters), so that clients and fuzzers can see it. It cannot say "paired
- * surrogates only" in a form both read, so it names the surrogate range: a pair is what UTF-8
- * text decodes to anyway (a JSON client sends a character outside the BMP as itself, not as two
- * escapes), and no correct client meets the difference.
+ * The rule's control characters as a `pattern` for the OpenAPI document (the whole string free of
+ * them), so that clients and fuzzers can see it. Lone surrogates are left to the document's
+ * description: regex engines that work on UTF-8 (Rust's, Go's: validators and fuzzers use them)
+ * cannot name a surrogate at all, and a client sending UTF-8 cannot send one; only a JSON `\u`
+ * escape can, and that is refused all the same.
  */
-export const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]*$';
+export const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$';
 
 const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 
