@@ -6,8 +6,9 @@
  * path, the query and the body, which each route applies once its caller is known (api/route.ts);
  * token claims follow the same rule (api/auth.ts). Each is refused as 400 for every route at once.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { findTextFault } from '../common/text-rule.js';
+import { findTextFault, textFault } from '../common/text-rule.js';
 import { badRequest, type Problem } from './problem.js';
 
 export const MAX_JSON_DEPTH = 32;
@@ -51,20 +52,68 @@ export function scanJson(buf: Uint8Array, maxDepth = MAX_JSON_DEPTH): 'too-deep'
   return undefined;
 }
 
-function requireUtf8(encoding: string | null): void {
+function requireUtf8Charset(encoding: string | null): void {
   const e = (encoding ?? 'utf-8').toLowerCase();
   if (e !== 'utf-8' && e !== 'utf8') throw new BodyRefusal(415, 'charset.unsupported', `send the body as UTF-8, not ${e}`);
 }
 
+/** Set on a request whose body bytes are not UTF-8 (see markNotUtf8). */
+const NOT_UTF8 = Symbol('body is not UTF-8');
+
+/**
+ * Bytes that are not UTF-8 (a stray byte, or the three bytes a lone surrogate would have): the
+ * decoder puts U+FFFD in their place and the text rule would never see them. Marked here, refused by
+ * the route once the caller is authenticated (`textProblem`), like every other text.
+ */
+function markNotUtf8(req: IncomingMessage, buf: Buffer): void {
+  if (!isUtf8(buf)) (req as IncomingMessage & { [NOT_UTF8]?: true })[NOT_UTF8] = true;
+}
+
+/** A 400 for a body whose bytes are not UTF-8 (marked by the body parsers' hooks). */
+export function undecodableBody(req: IncomingMessage): Problem | undefined {
+  if (!(req as IncomingMessage & { [NOT_UTF8]?: true })[NOT_UTF8]) return undefined;
+  const message = 'is not valid UTF-8 (it holds a byte sequence no character has, such as a lone surrogate)';
+  return badRequest(`the body ${message}`, [{ path: 'body', message }]);
+}
+
+const decodes = (component: string): string | undefined => {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A query parameter whose percent-escapes are not UTF-8 (`%FF`, or `%ED%A0%80`, a lone surrogate's
+ * bytes): Express's parser would decode it into U+FFFD and go on. Refused like the body's, naming
+ * the parameter when its name can be shown.
+ */
+export function undecodableQuery(url: string): Problem | undefined {
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  for (const pair of url.slice(q + 1).split('&')) {
+    const eq = pair.indexOf('=');
+    const key = decodes(eq < 0 ? pair : pair.slice(0, eq));
+    if (key !== undefined && (eq < 0 || decodes(pair.slice(eq + 1)) !== undefined)) continue;
+    const path = key === undefined || textFault(key) ? 'query' : `query.${key}`;
+    const message = 'is not percent-encoded UTF-8';
+    return badRequest(`${path} ${message}`, [{ path, message }]);
+  }
+  return undefined;
+}
+
 /** express.json's `verify` hook: runs on the raw body before JSON.parse. */
-export function verifyJson(_req: IncomingMessage, _res: unknown, buf: Buffer, encoding: string | null): void {
-  requireUtf8(encoding);
+export function verifyJson(req: IncomingMessage, _res: unknown, buf: Buffer, encoding: string | null): void {
+  requireUtf8Charset(encoding);
+  markNotUtf8(req, buf);
   if (scanJson(buf) === 'too-deep') throw new BodyRefusal(400, 'json.too.deep', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 /** express.text's `verify` hook (CSV imports). */
-export function verifyText(_req: IncomingMessage, _res: unknown, _buf: Buffer, encoding: string | null): void {
-  requireUtf8(encoding);
+export function verifyText(req: IncomingMessage, _res: unknown, buf: Buffer, encoding: string | null): void {
+  requireUtf8Charset(encoding);
+  markNotUtf8(req, buf);
 }
 
 /** The text rule over `values`, each under its name (`body`, `query`, `path`): a 400 naming the first bad field. */

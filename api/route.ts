@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Actor, Role } from '../common/types.js';
 import { isRouteAction, rolesFor } from './access-policy.js';
 import { actorOf, requireRole } from './auth.js';
-import { textProblem } from './body-guard.js';
+import { textProblem, undecodableBody, undecodableQuery } from './body-guard.js';
 import { fromZod, Problem, ProblemSchema } from './problem.js';
 import type { Limiters, RouteLimit } from './rate-limit.js';
 
@@ -127,7 +127,8 @@ export class Routes {
       // The text rule (common/text-rule.ts) over everything the request carries, before anything
       // reads it: after authentication, so a request without a valid token is still 401, and an
       // unknown method still 405 (it reaches no route).
-      const illFormed = textProblem({ path: req.params, query: req.query, body: req.body as unknown });
+      const illFormed =
+        undecodableQuery(req.originalUrl) ?? undecodableBody(req) ?? textProblem({ path: req.params, query: req.query, body: req.body as unknown });
       if (illFormed) throw illFormed;
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');

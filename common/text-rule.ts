@@ -12,6 +12,8 @@
  *   U+007F, the C1 controls U+0080–U+009F): no name, comment or document title needs them, they
  *   are invisible on screen, and they carry terminal escapes into logs and CSV exports.
  *
+ * An object key named `__proto__` is refused too: a JavaScript object cannot keep it as a key.
+ *
  * Kept exactly as sent: everything else, among it noncharacters (U+FFFE, U+FFFF…, which Unicode
  * allows in text that is interchanged), the byte-order mark (U+FEFF) inside text, bidirectional
  * controls (U+202A–U+202E, U+2066–U+2069: names written right to left, Uyghur among them, need
@@ -72,6 +74,9 @@ export function findTextFault(value: unknown, where: string): TextFault | undefi
   }
   if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
+      // JSON.parse makes `__proto__` an own key; copied onto a plain object (zod does) it sets the
+      // prototype instead and the key is silently gone, so it is refused rather than lost.
+      if (k === '__proto__') return { path: `${where}.__proto__`, message: 'the key __proto__ is not allowed (a JavaScript object cannot keep it)' };
       const keyFault = textFault(k);
       // The key itself cannot be shown; its index among the object's keys can.
       if (keyFault) return { path: `${where}.${safeKey(k)}`, message: `the key ${keyFault}` };

@@ -58,7 +58,8 @@ export function codecRoutes(routes: Routes, client: Client, pool: Pool): void {
       handler: async ({ actor, body, req }) => {
         const given = req.headers['x-namespace'];
         if (typeof given === 'string' && given !== '' && given !== namespace) {
-          throw badRequest(`this codec serves namespace ${namespace}, not ${given}`, [{ path: 'header.X-Namespace', message: 'another namespace' }]);
+          // The header is not quoted back: headers are not held to the text rule, and answers are.
+          throw badRequest(`this codec serves namespace ${namespace} only`, [{ path: 'header.X-Namespace', message: 'another namespace' }]);
         }
         const payloads = await convert(body.payloads.map(payloadFromJson));
         await answered?.({ actor, req, payloads: payloads.length });

@@ -84,6 +84,7 @@ describe('the text rule', () => {
     });
     expect(findTextFault({ sub: 'u', dept: 'd\u0000' }, 'token')).toMatchObject({ path: 'token.dept' });
     expect(findTextFault('plain', 'body')).toBeUndefined();
+    expect(findTextFault(JSON.parse('{"details":{"__proto__":"x"}}'), 'body')).toMatchObject({ path: 'body.details.__proto__' });
     expect(findTextFault({ n: 1, b: true, z: null, list: [1, 2] }, 'body')).toBeUndefined();
   });
 
