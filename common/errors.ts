@@ -26,4 +26,6 @@ export const REFUSAL_STATUS: Record<RefusalType, number> = {
 export const ACTIVITY_FAILURE = {
   /** PostgreSQL refused the data (class 22 data exception, class 54 a limit exceeded). */
   dataRefused: 'DataRefused',
+  /** The activity's result is larger than Temporal should record (activities/database-failures.ts). */
+  payloadTooLarge: 'PayloadTooLarge',
 } as const;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { activityFailureOf } from '../../activities/database-failures.js';
+import { activityFailureOf, MAX_RESULT_BYTES, withDatabaseFailures } from '../../activities/database-failures.js';
 import { databaseErrorCode, isUncurable, redactDatabaseError } from '../../common/database-errors.js';
 import { createLogger } from '../../infra/logger.js';
 
@@ -66,5 +66,20 @@ describe('PostgreSQL errors', () => {
     expect(outage).toMatchObject({ type: 'DatabaseError', nonRetryable: false });
     const other = new Error('connect ECONNREFUSED');
     expect(activityFailureOf(other)).toBe(other);
+  });
+
+  it('bound an activity result: one too large to record fails at once, non-retryable, instead of being retried for ever', async () => {
+    const acts = withDatabaseFailures({
+      async small() {
+        return { ok: 'x'.repeat(1000) };
+      },
+      async huge() {
+        return 'x'.repeat(MAX_RESULT_BYTES + 1);
+      },
+      async nothing() {},
+    });
+    await expect(acts.small()).resolves.toEqual({ ok: 'x'.repeat(1000) });
+    await expect(acts.nothing()).resolves.toBeUndefined();
+    await expect(acts.huge()).rejects.toMatchObject({ type: 'PayloadTooLarge', nonRetryable: true });
   });
 });

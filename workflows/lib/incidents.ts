@@ -1,6 +1,7 @@
 /**
  * Incidents: an activity of the case failed in a way retrying cannot cure (DataRefused: PostgreSQL
- * refused the case's data, activities/database-failures.ts). Retrying for ever would hold the
+ * refused the case's data; PayloadTooLarge: its result is too large to record;
+ * activities/database-failures.ts). Retrying for ever would hold the
  * worker's slots and grow the history without end; failing the case would lose it. So the case
  * stops where it is, says so (the incident is in its view, and in `case_incidents` for admins), and
  * waits until an admin asks it to retry, once the cause is fixed; then it runs the same activity
@@ -20,7 +21,7 @@ import { iso, now } from './time.js';
  */
 function uncurable(err: unknown): { code: string; reason: string } | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof ApplicationFailure && e.type === ACTIVITY_FAILURE.dataRefused) {
+    if (e instanceof ApplicationFailure && (e.type === ACTIVITY_FAILURE.dataRefused || e.type === ACTIVITY_FAILURE.payloadTooLarge)) {
       const detail = e.details?.[0] as { code?: unknown } | undefined;
       return { code: typeof detail?.code === 'string' ? detail.code : e.type, reason: e.message };
     }
