@@ -54,6 +54,34 @@ describe('an ill-formed string at the edge', () => {
     expect(listed.body.items.map((c: { caseId: string }) => c.caseId)).toContain(ok.body.caseId);
   });
 
+  test('an opening whose first view PostgreSQL refuses past the edge is a 400, and its workflow never starts (the answer and the workflow agree)', async () => {
+    // A refusal the text rule cannot foresee (here a trigger, as a constraint added later might be): a data exception quoting the row.
+    await stack.db.pool.query(`CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.view->'details'->>'product' = 'refused-by-the-database' THEN
+          RAISE EXCEPTION 'refused %', NEW.view->'applicant'->>'name' USING ERRCODE = '22023';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await stack.db.pool.query('CREATE TRIGGER refuse_marked BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_marked()');
+    try {
+      const before = await workflowIds();
+      const r = await call('POST', '/v1/cases', {
+        as: enterprise,
+        body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'refused-by-the-database' } },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.detail).toMatch(/PostgreSQL 22023/);
+      expect(r.body.detail).not.toContain(applicant.name);
+      // Let visibility catch up with anything that might have started, then compare.
+      const marker = await call('POST', '/v1/cases', { as: enterprise, body: { templateId: 'mask-line-fast-track', applicant, details: {} } });
+      await vi.waitFor(async () => expect(await workflowIds()).toContain(marker.body.caseId), { timeout: 10_000 });
+      expect([...(await workflowIds())].filter((id) => !before.has(id))).toEqual([marker.body.caseId]);
+    } finally {
+      await stack.db.pool.query('DROP TRIGGER refuse_marked ON cases; DROP FUNCTION refuse_marked()');
+    }
+  });
+
   test('NUL and controls in the query, the path and token claims are 400 naming the field, never 500', async () => {
     const q = await call('GET', '/v1/cases?dept=health%01', { as: auditor });
     expect(q.status).toBe(400);
