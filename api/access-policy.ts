@@ -130,12 +130,6 @@ export function relationsOf(actor: Actor, role: Role, facts?: CaseFacts, taskDep
   return out;
 }
 
-/** Whether one of the actor's roles is admitted by the rule at all. */
-export function roleAdmitted(action: Action, actor: Actor): boolean {
-  const rule: Rule = ACCESS[action];
-  return actor.roles.some((r) => rule[r] !== undefined);
-}
-
 /** Whether some role of the actor, with its relation to the case, is allowed `action`. */
 export function permits(action: Action, actor: Actor, facts?: CaseFacts, taskDept?: string): boolean {
   const rule: Rule = ACCESS[action];

@@ -106,7 +106,7 @@ export function createApp({
   calendarRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   keySmeRoutes(routes, pool);
   const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
-  caseRoutes(routes, cases, pool, client);
+  caseRoutes(routes, cases, pool);
   auditRoutes(routes, cases, new HistoryService({ client, pool }), pool);
   taskRoutes(routes, cases, pool);
   codecRoutes(routes, client, pool);

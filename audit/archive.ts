@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.js';
-import { readArchive, writeArchive, type ArchiveHead, type ArchiveLink } from '../db/history-archive.js';
+import { readArchive, type ArchiveHead, type ArchiveLink } from '../db/history-archive.js';
 import { canonicalJson } from '../common/canonical-json.js';
 
 /** The chain starts from this value (a case's first event links to it). */
@@ -28,12 +28,6 @@ export function chainOf(history: { events?: JsonEvent[] }): { links: ArchiveLink
     prev = hash;
   }
   return { links, head: { events: events.length, headHash: prev } };
-}
-
-/** Archives `history` of a closed case; a second call changes nothing. */
-export async function archiveHistory(pool: Pool, caseId: string, history: { events?: JsonEvent[] }): Promise<ArchiveHead> {
-  const { links, head } = chainOf(history);
-  return writeArchive(pool, caseId, links, head);
 }
 
 /** The archived history in Temporal's JSON form, or undefined when the case is not archived. */

@@ -16,7 +16,6 @@ import {
   TaskParam,
   WithdrawBody,
 } from '../schemas.js';
-import type { Client } from '@temporalio/client';
 import { IdempotencyHeader, idempotencyKey } from '../idempotency-key.js';
 import { caseChange, CaseResponse } from './case-change.js';
 
@@ -28,7 +27,7 @@ function decodeCursor(text: string): CaseCursor {
 }
 
 // `client` served the history routes, now in ./audit.ts; the parameter stays so callers are unchanged.
-export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool, _client: Client): void {
+export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool): void {
   routes.add({
     method: 'post',
     path: '/v1/cases',

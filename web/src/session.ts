@@ -30,7 +30,6 @@ const listeners = new Set<() => void>();
 const emit = () => listeners.forEach((l) => l());
 
 export const currentToken = () => state.token;
-export const currentActor = () => state.actor;
 
 /** The claims of a JWT (not verified here: the API verifies every request). */
 export function claimsOf(token: string): Actor {

@@ -3,7 +3,6 @@ import type { Schemas } from './client';
 
 export type Task = Schemas['Task'];
 export type CaseView = Schemas['Case'];
-export type CaseComment = CaseView['comments'][number];
 export type InboxItem = Schemas['InboxTask'];
 export type TimelineEntry = Schemas['TimelineEntry'];
 export type Dashboard = Schemas['Dashboard'];
