@@ -10,7 +10,6 @@ import { PaymentConflictError, recordRecoveryOnce, type PaymentRequest } from '.
 import { ledgerPayments, type PaymentsAdapter } from './payments.js';
 import type { NotificationInput } from '../common/notifications.js';
 import { publishCase, upsertCaseProjection } from '../db/cases.js';
-import { enqueueNotification } from '../db/notifications.js';
 import { issueNumber } from '../db/numbers.js';
 import { raiseIncident, resolveIncident, type IncidentReport } from '../db/incidents.js';
 import { withDatabaseFailures } from './database-failures.js';
@@ -38,21 +37,15 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
       return recordRecoveryOnce(pool, caseId, amount, reason);
     },
 
-    /** Writes a notification to the outbox (once per key). */
-    async notify(n: NotificationInput): Promise<void> {
-      await enqueueNotification(pool, n);
-    },
-
-    /** Publishes the case to the list projection; stale (lower seq) writes are ignored. */
+    /** Publishes the case to the list projection (run as a local activity); stale (lower seq) writes are ignored. */
     async projectCase({ view, seq }: { view: CaseView; seq: number }): Promise<void> {
       await upsertCaseProjection(pool, view, seq);
     },
 
     /**
      * Publishes the case and the notifications asked for since the last publication, in one
-     * transaction (workflows since `publish-notices-with-case`; run as a local activity). It answers
-     * with the notifications, so that the history's marker records what the outbox was given (the
-     * auditor's timeline reads them there).
+     * transaction (run as a local activity). It answers with the notifications, so that the history's
+     * marker records what the outbox was given (the auditor's timeline reads them there).
      */
     async publishCase({ view, seq, notifications }: { view: CaseView; seq: number; notifications: NotificationInput[] }): Promise<NotificationInput[]> {
       await publishCase(pool, view, seq, notifications);
@@ -85,7 +78,6 @@ export type CaseActivities = ReturnType<typeof createActivities>;
 export const ACTIVITY = {
   pay: 'pay',
   recordRecovery: 'recordRecovery',
-  notify: 'notify',
   projectCase: 'projectCase',
   publishCase: 'publishCase',
   issueNumber: 'issueNumber',

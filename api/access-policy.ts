@@ -169,8 +169,6 @@ export function viewFor<V extends Pick<CaseView, 'applicant' | 'openedByDept' | 
     const { contact: _hidden, ...applicant } = view.applicant;
     seen = { ...seen, applicant };
   }
-  // Views projected before comments existed have none.
   if (!permits('property: comments', actor, facts)) seen = { ...seen, comments: [] };
-  else seen = { ...seen, comments: view.comments ?? [] };
   return seen;
 }

@@ -3,7 +3,7 @@
  * (workflows/definitions.ts `CaseReceipt`): the projection row shows the change once its `seq` has
  * reached the receipt's. The workflow task that answered wrote that row before its answer left, unless
  * the write outlasted the task (a slow or unreachable database): then this polls for it a little, and
- * past `waitMs` reads the live case. A worker from before receipts answered with the case itself.
+ * past `waitMs` reads the live case.
  */
 import { performance } from 'node:perf_hooks';
 import type { CaseView } from '../common/types.js';
@@ -16,8 +16,7 @@ export interface CaseSources {
   live(caseId: string): Promise<CaseView>;
 }
 
-export async function caseAfterUpdate(sources: CaseSources, caseId: string, answer: CaseReceipt | CaseView, waitMs = 2_000): Promise<CaseView> {
-  if ('tasks' in answer) return answer;
+export async function caseAfterUpdate(sources: CaseSources, caseId: string, answer: CaseReceipt, waitMs = 2_000): Promise<CaseView> {
   const giveUpAt = performance.now() + waitMs;
   for (let pause = 5; ; pause = Math.min(2 * pause, 100)) {
     const published = await sources.published(caseId);

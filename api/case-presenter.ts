@@ -13,18 +13,6 @@ export function present(actor: Actor, view: CaseView, now = Date.now()): CaseVie
   const seen = viewFor(actor, view.incident ? withRefusedReplaced(view) : view);
   return {
     ...seen,
-    // Views projected before supplement dates and calendars existed lack them.
-    sla: { ...seen.sla, supplementDueAt: seen.sla.supplementDueAt ?? null, calendar: seen.sla.calendar ?? null },
-    tasks: seen.tasks.map((t) => ({
-      ...t,
-      remainingMs: t.status !== 'open' ? null : (t.remainingMs ?? Date.parse(t.dueAt) - now),
-      // Views projected before task work existed lack these.
-      slaMs: t.slaMs ?? Date.parse(t.dueAt) - Date.parse(t.openedAt),
-      assignee: t.assignee ?? null,
-      assigneeName: t.assigneeName ?? null,
-      // Views projected before it existed lack it: the view shows what the workflow recorded (the SLA
-      // report rebuilds it from the view's clock stops instead: task_net_ms, db/migrations/1764370000000).
-      decidedNetMs: t.decidedNetMs ?? null,
-    })),
+    tasks: seen.tasks.map((t) => ({ ...t, remainingMs: t.status !== 'open' ? null : (t.remainingMs ?? Date.parse(t.dueAt) - now) })),
   };
 }

@@ -1,10 +1,10 @@
 /**
  * The auditor's timeline, derived from the recorded Temporal history of a case (not from a second
  * log): the start event holds the opening, accepted updates hold every decision with its actor and
- * comment, the notifications (scheduled `notify` activities, or since `publish-notices-with-case`
- * the recorded results of `publishCase` local activities) hold every escalation, breach, deemed
- * approval and notice to the applicant, and the completion holds the outcome. Updates refused by a validator never enter the history, so every
- * decision listed here took effect.
+ * comment, the notifications (the recorded results of `publishCase` local activities) hold every
+ * escalation, breach, deemed approval and notice to the applicant, scheduled `pay` and
+ * `recordRecovery` activities hold the payments, and the completion holds the outcome. Updates
+ * refused by a validator never enter the history, so every decision listed here took effect.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 // @temporalio/proto is CommonJS: its namespace is read from the default export at run time.
@@ -53,7 +53,7 @@ export interface TimelineDelivery {
   channels: { channel: string; status: DeliveryStatus; attempts: number; reason: string | null; deliveredAt: string | null; nextAttemptAt: string | null }[];
 }
 
-/** Finds a notification's delivery by its outbox key (which the notify activity's input carries). */
+/** Finds a notification's delivery by its outbox key (which each notification the history records carries). */
 export type DeliveryLookup = (key: string) => TimelineDelivery | undefined;
 
 export function timelineDelivery(n: OutboxRow): TimelineDelivery {
@@ -112,8 +112,8 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
     out.push(entry);
   };
   // Accepted updates wait for their completion: only those that completed successfully count. Their
-  // entries go where the update was accepted (`pos`), before what the handler caused (the permit, a
-  // reinstatement, follow-ups), whose notify activities are scheduled before the update completes.
+  // entries go where the update was accepted (`pos`), before what the handler caused (a payment,
+  // scheduled before the update completes) and what the case recorded meanwhile.
   const accepted = new Map<string, { at: string; name: string; arg: unknown; pos: number; seq: number }>();
   let acceptedSeq = 0;
   // The clock stops on the first request-info and resumes on the supplement; a second request-info
@@ -145,7 +145,7 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
         if (!u || !c?.outcome?.success) break;
         accepted.delete(id as string);
         const entries: TimelineEntry[] = [];
-        for (const entry of updateEntries(u.name, u.at, u.arg, decode<CaseView | CaseReceipt>(c.outcome.success.payloads?.[0]))) {
+        for (const entry of updateEntries(u.name, u.at, u.arg, decode<CaseReceipt>(c.outcome.success.payloads?.[0]))) {
           if (entry.type === 'clock-stopped') {
             if (clockStopped) continue;
             clockStopped = true;
@@ -169,15 +169,12 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
         } else if (name === ACTIVITY.recordRecovery) {
           const r = decode<{ amount: Money; reason: string }>(s?.input?.payloads?.[0]);
           if (r) out.push({ at, type: 'recovery', actor: SYSTEM, details: { amount: r.amount, reason: r.reason } });
-        } else if (name === ACTIVITY.notify) {
-          const n = decode<NotificationInput>(s?.input?.payloads?.[0]);
-          if (n) notified(n);
         }
         break;
       }
       case EventType.EVENT_TYPE_MARKER_RECORDED: {
-        // Since `publish-notices-with-case` notifications go to the outbox with the projection, in a
-        // local activity whose result (recorded in its marker) is the notifications it wrote.
+        // Notifications go to the outbox with the projection, in a local activity whose result
+        // (recorded in its marker) is the notifications it wrote.
         const m = e.markerRecordedEventAttributes;
         if (m?.markerName !== LOCAL_ACTIVITY_MARKER) break;
         const meta = decode<{ activity_type?: string }>(m.details?.data?.payloads?.[0]);
@@ -243,7 +240,7 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
   return { ...common, sla: t.eligibility.sla, tasks: ['eligibility'], pledge: d.pledge, products: d.products, missing: d.missing };
 }
 
-function updateEntries(name: string, at: string, arg: unknown, result: CaseView | CaseReceipt | undefined): TimelineEntry[] {
+function updateEntries(name: string, at: string, arg: unknown, result: CaseReceipt | undefined): TimelineEntry[] {
   if (name === decideUpdate.name) {
     const d = arg as DecisionInput;
     const entries: TimelineEntry[] = [
@@ -301,9 +298,8 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseView 
   return [{ at, type: `update:${name}`, details: {} }];
 }
 
-/** How long the clocks stood still and the deadline after a supplement: in its receipt, or (cases answered before receipts) in the case it answered. */
-function resumed(result: CaseView | CaseReceipt | undefined): { stoppedMs: number | null; deadlineAt: string | null } {
-  if (result && 'tasks' in result) return { stoppedMs: result.supplements[result.supplements.length - 1]?.pausedMs ?? null, deadlineAt: result.sla.deadlineAt };
+/** How long the clocks stood still and the deadline after a supplement, from its receipt. */
+function resumed(result: CaseReceipt | undefined): { stoppedMs: number | null; deadlineAt: string | null } {
   return { stoppedMs: result?.resumed?.stoppedMs ?? null, deadlineAt: result?.resumed?.deadlineAt ?? null };
 }
 
@@ -312,7 +308,7 @@ function onBehalf(input: { onBehalfOf?: string }): { onBehalfOf?: string } {
   return input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {};
 }
 
-/** The entry of a notify activity (case-closed notices excepted: they repeat the completion). */
+/** The entry of a notification (case-closed notices excepted: they repeat the completion). */
 function notificationEntry(n: NotificationInput): TimelineEntry {
   const base = { at: n.at, ...(n.taskId ? { taskId: n.taskId } : {}) };
   switch (n.kind) {

@@ -90,12 +90,12 @@ const TimeRules = {
 };
 
 /**
- * How far a case's history may grow (issue 11). Every process ends by itself, but some actions may be
- * repeated without limit: comments, claiming and releasing a task, asking for information again,
- * filing a certificate again. Each adds a few events, and each update's answer carries the case; past
- * either bound a case refuses those actions (409) and takes only what moves it to its end (approvals,
- * rejections, the supplement it waits for, withdrawal, its deadlines), so no case can reach Temporal's
- * limits (10,240 events is its warning, 51,200 events or 50 MB the end of a run).
+ * How far a case's history may grow. Every process ends by itself, but some actions may be repeated
+ * without limit: comments, claiming and releasing a task, asking for information again, filing a
+ * certificate again. Each adds a few events and what it says; past either bound a case refuses those
+ * actions (409) and takes only what moves it to its end (approvals, rejections, the supplement it
+ * waits for, withdrawal, its deadlines), so no case can reach Temporal's limits (10,240 events is its
+ * warning, 51,200 events or 50 MB the end of a run).
  */
 export const HistoryBudget = z
   .strictObject({

@@ -11,7 +11,7 @@ import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecor
 import type { ClaimTemplate } from '../templates/schema.js';
 import type { DecisionInput, OpenCaseInput } from './definitions.js';
 import type { FourEyesBar } from './lib/actors.js';
-import { APPLICANT_NOTICES, CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
+import { CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
 import { conflict, invalid } from './lib/refusals.js';
 import type { Span } from './lib/case-time.js';
 import type { TaskState } from './lib/tasks.js';
@@ -180,9 +180,7 @@ export function openClaimCase(input: OpenCaseInput<ClaimTemplate>): OpenedCase {
     c.status = 'prepaid';
     c.touch();
     openAssessment(at);
-    if (c.has(APPLICANT_NOTICES)) {
-      await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);
-    }
+    await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);
   }
 
   /**
@@ -214,15 +212,13 @@ export function openClaimCase(input: OpenCaseInput<ClaimTemplate>): OpenedCase {
       }
     });
     settlement = { assessed, prepaid, remainder, recovery };
-    if (c.has(APPLICANT_NOTICES)) {
-      const outcome =
-        remainder.amount > 0
-          ? `the remaining ${formatMoney(remainder)} was paid`
-          : remainder.amount < 0
-            ? `${formatMoney(money(-remainder.amount))} of the prepayment is to be recovered`
-            : 'nothing more is due';
-      await c.tellApplicant('settlement', 'settlement', `claim ${c.caseId} is settled at ${formatMoney(assessed)}: ${outcome}`);
-    }
+    const outcome =
+      remainder.amount > 0
+        ? `the remaining ${formatMoney(remainder)} was paid`
+        : remainder.amount < 0
+          ? `${formatMoney(money(-remainder.amount))} of the prepayment is to be recovered`
+          : 'nothing more is due';
+    await c.tellApplicant('settlement', 'settlement', `claim ${c.caseId} is settled at ${formatMoney(assessed)}: ${outcome}`);
     await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
   }
 

@@ -26,7 +26,8 @@ export interface OpenCaseInput<T = Template> {
   /**
    * When the case was filed, by the API's clock (ISO 8601): its clocks start here, and the API answers
    * the opening with the case's first view computed from this input (workflows/first-view.ts) instead
-   * of waiting for the workflow. Cases opened before it start at their first workflow task's time.
+   * of waiting for the workflow. Without it (a case a test starts directly), the clocks start at the
+   * first workflow task's time.
    */
   openedAt?: string;
 }
@@ -94,9 +95,8 @@ export interface CommentInput {
  * What every update answers: which publication of the case shows the change (the `cases` projection
  * row once its `seq` reaches this one), not the case itself. An update's answer is recorded in the
  * history, so answering with the whole case recorded it again at every update: a case's history grew
- * with the square of its comments (issue 11). The API reads the case from the projection, which the
- * same workflow task has written by the time the answer arrives. Workers before this answered the
- * whole case; the API takes both.
+ * with the square of its comments. The API reads the case from the projection, which the same
+ * workflow task has written by the time the answer arrives.
  */
 export interface CaseReceipt {
   caseId: string;

@@ -1,8 +1,8 @@
 /**
  * The case's first view, computed from its input outside the workflow: the API answers an opening
  * with it as soon as Temporal has recorded the start, instead of querying the workflow, which cannot
- * answer before its first workflow task has run and published the case (issue 11: that wait was most
- * of an opening's time).
+ * answer before its first workflow task has run and published the case (that wait was most of an
+ * opening's time).
  *
  * It is the workflow's own code: each process lays out its case (`open…Case`) exactly as the
  * workflow does before its first command, from the same input, whose `openedAt` fixes every date; the

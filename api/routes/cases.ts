@@ -26,7 +26,6 @@ function decodeCursor(text: string): CaseCursor {
   return { priority: priority === '1', deadlineAt: new Date(Number(ms)).toISOString(), caseId };
 }
 
-// `client` served the history routes, now in ./audit.ts; the parameter stays so callers are unchanged.
 export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool): void {
   routes.add({
     method: 'post',

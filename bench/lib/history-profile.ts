@@ -31,7 +31,7 @@ export interface HistoryProfile {
   histories: number;
   events: number;
   bytes: number;
-  /** By event type, activity events as `ActivityTaskScheduled (projectCase)`. */
+  /** By event type, activity events as `ActivityTaskScheduled (pay)`. */
   byType: Map<string, EventTally>;
   workflowTasks: number;
   /** Server time from a workflow task's scheduling to its pick-up by the worker, and from pick-up to completion (ms). */

@@ -54,7 +54,7 @@ async function ok(p: Promise<{ status: number; body: any }>, status = 200) {
 const putDirectory = (dept: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   call('PUT', `/v1/directory/${dept}`, { as: admin, body, headers });
 
-/** A notice written straight to the outbox, as a workflow's notify activity writes it. */
+/** A notice written straight to the outbox, as a workflow's publication writes it. */
 async function enqueue(fields: Partial<NotificationInput> = {}): Promise<{ id: string; key: string }> {
   const key = `test:${randomUUID()}`;
   await enqueueNotification(stack.db.pool, {

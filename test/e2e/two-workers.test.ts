@@ -1,5 +1,5 @@
 /**
- * Two worker processes on one task queue (issue 11), each exactly what `npm run worker` runs
+ * Two worker processes on one task queue, each exactly what `npm run worker` runs
  * (workers/main.ts: the case worker with its own connection, the notification sender, the archiver),
  * beside the API, on a real Temporal dev server and PostgreSQL. Cases of every built-in process run
  * through the API to their end, and then again while one worker is killed (SIGKILL) in the middle.

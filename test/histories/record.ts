@@ -50,7 +50,6 @@ const HOUR = 3600_000;
 function fakeActivities(): CaseActivities {
   let n = 0;
   return {
-    async notify() {},
     async pay(req) {
       return { paymentId: `pay-${req.caseId}-${req.purpose}`, caseId: req.caseId, purpose: req.purpose, amount: req.amount, payee: req.payee, paidAt: '2026-01-01T00:00:00.000Z', reference: 'fake' };
     },
@@ -84,8 +83,8 @@ const approve = (h: Handle, dept: string) => h.executeUpdate(decideUpdate, { arg
 
 const scenarios: Scenario[] = [
   {
-    // Recorded after the `publish-after-every-update` patch: every update marks the case changed.
-    name: 'published-after-every-update',
+    // A comment while the case waits for the supplement; every update publishes the case.
+    name: 'commented-while-awaiting-supplement',
     input: {},
     drive: async (h, sleep) => {
       await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') }] });
@@ -156,9 +155,8 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    // Recorded after the `applicant-notices` and `supplement-deadline` patches: told of each step;
-    // no supplement within P14D (no calendar) abandons the case.
-    name: 'applicant-notices-supplement-abandoned',
+    // The applicant is told of each step; no supplement within P14D (no calendar) abandons the case.
+    name: 'supplement-abandoned',
     input: {},
     drive: async (h, sleep) => {
       await approve(h, 'market-regulation');
@@ -180,29 +178,6 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    // Recorded after the `projection-as-local-activity` patch: each publication is a local activity.
-    name: 'projection-local-activity',
-    input: {},
-    drive: async (h, sleep) => {
-      await sleep(13 * HOUR);
-      await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') }] });
-      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'floor plan', ref: 'doc://plan' }], actor: applicantActor }] });
-      for (const d of ['market-regulation', 'health', 'ecology']) await approve(h, d);
-    },
-  },
-  {
-    // Recorded after the `publish-notices-with-case` patch: notifications ride with the projection.
-    name: 'notices-published-with-case',
-    input: {},
-    drive: (h, sleep) => (scenarios.find((x) => x.name === 'projection-local-activity') as Scenario).drive(h, sleep),
-  },
-  {
-    // Recorded after the `issue-number-locally` patch: the decision number by a local activity.
-    name: 'number-issued-locally',
-    input: {},
-    drive: (h, sleep) => (scenarios.find((x) => x.name === 'projection-local-activity') as Scenario).drive(h, sleep),
-  },
-  {
     name: 'withdrawn-while-awaiting-supplement',
     input: {},
     drive: async (h) => {
@@ -221,8 +196,8 @@ const file = (h: PfHandle, q: string) => h.executeUpdate(fileCertificateUpdate, 
 
 const pfScenarios: PfScenario[] = [
   {
-    // Recorded after the `publish-after-every-update` patch.
-    name: 'published-after-every-update',
+    // One certificate missing, filed and verified: certified.
+    name: 'certified-with-one-certificate',
     missing: ['production-licence'],
     drive: async (h) => {
       await eligible(h);
@@ -246,23 +221,6 @@ const pfScenarios: PfScenario[] = [
     },
   },
   {
-    // The same path after the `applicant-notices` patch (and with working-day verification).
-    name: 'applicant-notices-certified-after-suspension',
-    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
-  },
-  {
-    name: 'projection-local-activity',
-    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
-  },
-  {
-    name: 'notices-published-with-case',
-    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
-  },
-  {
-    name: 'number-issued-locally',
-    drive: (h, sleep) => pfDrive('certified-after-suspension-and-reinstatement')(h, sleep),
-  },
-  {
     name: 'revoked-after-suspension',
     missing: ['product-inspection-report'],
     drive: async (h, sleep) => {
@@ -271,8 +229,8 @@ const pfScenarios: PfScenario[] = [
     },
   },
   {
-    // Recorded after the `permit-number-published` patch: replays the patched branch.
-    name: 'permit-number-published-then-withdrawn',
+    // Withdrawn once the provisional permit (and its number) is issued.
+    name: 'withdrawn-while-provisional',
     missing: ['production-licence'],
     drive: async (h) => {
       await eligible(h);
@@ -308,16 +266,6 @@ const claimDecide = (h: ClaimHandle, taskId: string, dept: string, outcome: 'app
 
 const claimScenarios: ClaimScenario[] = [
   {
-    // Recorded after the `publish-after-every-update` patch.
-    name: 'published-after-every-update',
-    claimed: 8_000_000,
-    drive: async (h) => {
-      await claimDecide(h, 'acknowledge', 'claims-desk', 'approve');
-      await claimDecide(h, 'prepayment', 'claims-adjusting', 'approve', 4_000_000);
-      await claimDecide(h, 'assessment', 'claims-adjusting', 'approve', 7_000_000);
-    },
-  },
-  {
     name: 'prepaid-with-approval-then-recovery',
     claimed: 50_000_000,
     drive: async (h, sleep) => {
@@ -327,22 +275,6 @@ const claimScenarios: ClaimScenario[] = [
       await claimDecide(h, 'prepayment-approval', 'claims-supervision', 'approve');
       await claimDecide(h, 'assessment', 'claims-adjusting', 'approve', 15_000_000);
     },
-  },
-  {
-    // The same path after the `applicant-notices` patch: told of the prepayment and the settlement.
-    name: 'applicant-notices-prepaid-with-approval-then-recovery',
-    claimed: 50_000_000,
-    drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
-  },
-  {
-    name: 'projection-local-activity',
-    claimed: 50_000_000,
-    drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
-  },
-  {
-    name: 'notices-published-with-case',
-    claimed: 50_000_000,
-    drive: (h, sleep) => claimDrive('prepaid-with-approval-then-recovery')(h, sleep),
   },
   {
     name: 'prepaid-below-threshold-then-remainder-paid',
@@ -374,29 +306,6 @@ const claimScenarios: ClaimScenario[] = [
     },
   },
 ];
-
-/** The drive of another scenario, to record the same path under later code. */
-const pfDrive = (name: string) => (pfScenarios.find((x) => x.name === name) as PfScenario).drive;
-const claimDrive = (name: string) => (claimScenarios.find((x) => x.name === name) as ClaimScenario).drive;
-
-/**
- * Generation 2 (workflows/lib/generation.ts): every path again, recorded since one patch stands for
- * every earlier one and the main loop keeps one timer. Scenarios that only re-recorded another's
- * path under a later patch are not repeated.
- */
-const REPEATS = new Set([
-  'applicant-notices-certified-after-suspension',
-  'applicant-notices-prepaid-with-approval-then-recovery',
-  'projection-local-activity',
-  'notices-published-with-case',
-  'number-issued-locally',
-]);
-function generation2<S extends { name: string }>(list: S[]): S[] {
-  return list.filter((s) => !REPEATS.has(s.name) && !s.name.startsWith('generation-2-')).map((s) => ({ ...s, name: `generation-2-${s.name}` }));
-}
-scenarios.push(...generation2(scenarios));
-pfScenarios.push(...generation2(pfScenarios));
-claimScenarios.push(...generation2(claimScenarios));
 
 const env = await timeSkippingEnv();
 const workflowBundle = await bundle();

@@ -53,7 +53,7 @@ export interface CaseContext<W extends CaseWorkflow> {
    * ladder or a stop counts what it is about.
    */
   outbox(): Promise<OutboxRow[]>;
-  /** What the applicant was told of its case's progress (APPLICANT_NOTICES, SUPPLEMENT_DEADLINE). */
+  /** What the applicant was told of its case's progress. */
   notices(): Promise<OutboxRow[]>;
 }
 
@@ -144,7 +144,7 @@ export async function withCase<W extends CaseWorkflow>(
   });
 }
 
-/** Notices that tell the applicant how its case goes (added with APPLICANT_NOTICES and SUPPLEMENT_DEADLINE). */
+/** Notices that tell the applicant how its case goes. */
 const PROGRESS_KINDS = new Set(['case-opened', 'task-decided', 'info-requested', 'supplement-reminder', 'supplement-timeout', 'prepayment', 'settlement']);
 const isProgressNotice = (r: OutboxRow) => PROGRESS_KINDS.has(r.kind) || (r.kind === 'obligation-overdue' && r.recipientRole === 'applicant');
 

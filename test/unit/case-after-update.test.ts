@@ -40,10 +40,4 @@ describe('caseAfterUpdate', () => {
     expect(s.reads).toBeGreaterThan(1);
     expect(s.liveReads).toBe(1);
   });
-
-  it('takes the case itself from a worker that answered before receipts', async () => {
-    const s = sources([]);
-    expect((await caseAfterUpdate(s, 'case-1', view('approved'))).status).toBe('approved');
-    expect(s.reads + s.liveReads).toBe(0);
-  });
 });

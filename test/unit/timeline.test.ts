@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { timelineFromHistory, type TimelineDelivery } from '../../audit/timeline.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { Actor, CaseView } from '../../common/types.js';
-import { WORKFLOW_TYPES, type DecisionInput, type OpenCaseInput, type SupplementInput } from '../../workflows/definitions.js';
+import { WORKFLOW_TYPES, type CaseReceipt, type DecisionInput, type OpenCaseInput, type SupplementInput } from '../../workflows/definitions.js';
 import { OneStopTemplate } from '../../templates/schema.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -83,7 +83,7 @@ const accepted = (ms: number, updateId: string, name: string, arg: unknown) =>
       acceptedRequest: { meta: { updateId, identity: 'api' }, input: { name, args: enc(arg) } },
     },
   });
-const completed = (ms: number, updateId: string, result: CaseView) =>
+const completed = (ms: number, updateId: string, result: CaseReceipt) =>
   ev(ms, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, {
     workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId }, outcome: { success: enc(result) } },
   });
@@ -91,6 +91,17 @@ const scheduledActivity = (ms: number, name: string, input: unknown) =>
   ev(ms, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, {
     activityTaskScheduledEventAttributes: { activityId: `${name}-${ms}`, activityType: { name }, input: enc(input) },
   });
+/** A local activity's marker, as the SDK's core records it: what ran (`data`) and what it answered (`result`). */
+const localActivity = (ms: number, activityType: string, result: unknown) =>
+  ev(ms, EventType.EVENT_TYPE_MARKER_RECORDED, {
+    markerRecordedEventAttributes: {
+      markerName: 'core_local_activity',
+      details: { data: enc({ seq: 1, attempt: 1, activity_id: String(ms), activity_type: activityType }), result: enc(result) },
+    },
+  });
+/** A publication that took `notifications` to the outbox (publishCase answers with them). */
+const published = (ms: number, ...notifications: NotificationInput[]) => localActivity(ms, 'publishCase', notifications);
+const receipt = (seq: number, extra: Pick<CaseReceipt, 'resumed'> = {}): CaseReceipt => ({ caseId: 'case-1', seq, ...extra });
 
 const H = 3600_000;
 const decision: DecisionInput = {
@@ -122,10 +133,6 @@ const closedNotice: NotificationInput = {
   recipient: { dept: null, role: 'applicant' },
   message: 'closed',
 };
-const afterSupplement = caseView({
-  sla: { deadlineAt: iso(T0 + 50 * H), paused: false, pausedMs: 2 * H, breached: false, breachedAt: null, supplementDueAt: null, calendar: null },
-  supplements: [{ at: iso(T0 + 4 * H), by: 'acme-user', byName: 'Zhang Wei', documents: supplement.documents, note: 'attached', pausedMs: 2 * H }],
-});
 const finalView = caseView({
   status: 'rejected',
   closedAt: iso(T0 + 20 * H),
@@ -183,21 +190,23 @@ const history: temporal.api.history.v1.IHistory = {
     ev(T0 + 10, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, { workflowTaskScheduledEventAttributes: {} }),
     ev(T0 + 2 * H, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, {}),
     accepted(T0 + 2 * H, 'u-decide', 'decide', decision),
-    completed(T0 + 2 * H + 5, 'u-decide', caseView({ status: 'awaiting-supplement' })),
+    completed(T0 + 2 * H + 5, 'u-decide', receipt(2)),
     accepted(T0 + 4 * H, 'u-supp', 'supplement', supplement),
-    completed(T0 + 4 * H + 5, 'u-supp', afterSupplement),
-    scheduledActivity(T0 + 14 * H, 'notify', escalation),
+    completed(T0 + 4 * H + 5, 'u-supp', receipt(3, { resumed: { stoppedMs: 2 * H, deadlineAt: iso(T0 + 50 * H) } })),
+    published(T0 + 14 * H, escalation),
+    // other activities and local activities: no entry
     scheduledActivity(T0 + 14 * H + 1, 'writeAudit', { anything: true }),
+    localActivity(T0 + 14 * H + 2, 'projectCase', null),
     // accepted, then failed in its handler: must not appear
     accepted(T0 + 15 * H, 'u-failed', 'decide', { ...decision, taskId: 'market-regulation', outcome: 'approve', actor: health }),
     ev(T0 + 15 * H + 5, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, {
       workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u-failed' }, outcome: { failure: { message: 'task already decided' } } },
     }),
     // a completion for an update never accepted: ignored
-    completed(T0 + 16 * H, 'u-unknown', caseView()),
+    completed(T0 + 16 * H, 'u-unknown', receipt(5)),
     accepted(T0 + 20 * H, 'u-reject', 'decide', { taskId: 'health', outcome: 'reject', comment: 'unsafe', actor: health } satisfies DecisionInput),
-    completed(T0 + 20 * H + 5, 'u-reject', finalView),
-    scheduledActivity(T0 + 20 * H + 6, 'notify', closedNotice),
+    completed(T0 + 20 * H + 5, 'u-reject', receipt(6)),
+    published(T0 + 20 * H + 6, closedNotice),
     ev(T0 + 20 * H + 10, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, { workflowExecutionCompletedEventAttributes: { result: enc(finalView) } }),
   ],
 };
@@ -270,7 +279,7 @@ describe('timelineFromHistory', () => {
     });
   });
 
-  it('an escalation notify: by the system, at the workflow time it carries', () => {
+  it('an escalation: by the system, at the workflow time it carries', () => {
     expect(timeline[5]).toEqual({
       at: iso(T0 + 12 * H),
       type: 'escalation',
@@ -328,16 +337,16 @@ describe('timelineFromHistory', () => {
     ]);
   });
 
-  it("an update's entries come before what its handler caused (notify scheduled before the update completed)", () => {
+  it("an update's entries come before what was published while it ran (published before the update completed)", () => {
     const reminder: NotificationInput = { ...escalation, key: 'case-1:escalation:health:1', taskId: 'health', at: iso(T0 + 3 * H) };
     const t = timelineFromHistory({
       events: [
         accepted(T0 + H, 'u-a', 'decide', { taskId: 'health', outcome: 'approve', actor: health } satisfies DecisionInput),
         accepted(T0 + H + 1, 'u-b', 'withdraw', { reason: 'moved', actor: applicantActor }),
-        scheduledActivity(T0 + H + 2, 'notify', { ...escalation, kind: 'follow-up', at: iso(T0 + H) }),
-        completed(T0 + H + 3, 'u-b', caseView()),
-        completed(T0 + H + 4, 'u-a', caseView()),
-        scheduledActivity(T0 + 3 * H, 'notify', reminder),
+        published(T0 + H + 2, { ...escalation, kind: 'follow-up', at: iso(T0 + H) }),
+        completed(T0 + H + 3, 'u-b', receipt(2)),
+        completed(T0 + H + 4, 'u-a', receipt(3)),
+        published(T0 + 3 * H, reminder),
       ],
     });
     expect(t.map((e) => e.type)).toEqual(['decision', 'withdrawn', 'follow-up-notified', 'escalation']);
@@ -379,7 +388,7 @@ describe('timelineFromHistory with the delivery of each notification', () => {
       kind: 'licence-renewal' as unknown as NotificationInput['kind'],
       message: 'renew the licence',
     };
-    const t = timelineFromHistory({ events: [scheduledActivity(T0 + H, 'notify', later)] }, () => undefined);
+    const t = timelineFromHistory({ events: [published(T0 + H, later)] }, () => undefined);
     expect(t).toEqual([
       {
         at: later.at,

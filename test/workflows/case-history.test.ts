@@ -1,9 +1,9 @@
 /**
  * What a case writes into its Temporal history, on the time-skipping server with real activities and
- * PostgreSQL: a generation-2 case asks one patch and keeps one timer (workflows/lib/generation.ts,
- * case-runtime.ts), and its history stays bounded (templates/schema.ts HistoryBudget): once it holds its
- * template's events or megabytes, the case refuses what can repeat without end (comments, task work,
- * information requests) and still takes what ends it.
+ * PostgreSQL: a case asks no patch and keeps one timer (workflows/lib/case-runtime.ts), and its
+ * history stays bounded (templates/schema.ts HistoryBudget): once it holds its template's events or
+ * megabytes, the case refuses what can repeat without end (comments, task work, information requests)
+ * and still takes what ends it.
  */
 import { describe, expect, it } from 'vitest';
 import { REFUSAL } from '../../common/errors.js';
@@ -13,7 +13,6 @@ import { addCommentUpdate, claimTaskUpdate, decideUpdate, withdrawUpdate } from 
 import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
 import { H } from '../support/time-assertions.js';
-import { CASE_GENERATION_2 } from '../../workflows/lib/generation.js';
 import type { temporal } from '@temporalio/proto';
 import { caseTestFile, expectPublished, withCase, type CaseContext } from '../support/case-harness.js';
 import { caseWorker } from '../support/temporal.js';
@@ -40,8 +39,8 @@ const count = (events: temporal.api.history.v1.IHistoryEvent[], attributes: keyo
 
 const historyLength = async (c: Ctx) => (await c.handle.fetchHistory()).events?.length ?? 0;
 
-describe('a generation-2 case', () => {
-  it('asks one patch, and keeps its timer while decisions leave the nearest deadline where it was', async () => {
+describe('a case', () => {
+  it('asks no patch, and keeps its timer while decisions leave the nearest deadline where it was', async () => {
     // Every department on the case's SLA: their first ladder steps (the reminder at half of it) coincide.
     const template = oneStopTemplate({
       departments: [
@@ -54,11 +53,11 @@ describe('a generation-2 case', () => {
       await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
       await c.decide({ taskId: 'health', outcome: 'approve', actor: staff('health') });
       let events = (await c.handle.fetchHistory()).events ?? [];
-      const patches = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-      expect(patches).toHaveLength(1);
-      expect(JSON.stringify(patches[0]?.markerRecordedEventAttributes?.details)).toContain(
-        Buffer.from(JSON.stringify({ id: CASE_GENERATION_2, deprecated: false })).toString('base64'),
-      );
+      // No patch marker, and no upsert of the TemporalChangeVersion search attribute that comes with one.
+      expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
+      const upserted = events.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+      expect(upserted.length).toBeGreaterThan(0);
+      expect(upserted).not.toContain('TemporalChangeVersion');
       expect(count(events, 'timerStartedEventAttributes')).toBe(1);
       expect(count(events, 'timerCanceledEventAttributes')).toBe(0);
 

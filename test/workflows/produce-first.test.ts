@@ -277,9 +277,9 @@ describe('produce first, certify later workflow', () => {
       const result = await c.handle.result();
       expect(result).toEqual(certified);
       expect((await c.handle.describe()).status.name).toBe('COMPLETED');
-      // The whole 60-day life in a bounded history (issue 11: under 1,000 events; the workflow task
+      // The whole 60-day life in a bounded history (the goal: under 1,000 events; the workflow task
       // history limit of a Temporal cluster is 51,200 events, and every event costs CPU to replay).
-      // 102 events since case generation 2 (117 before): the bound catches a regression.
+      // 100 events now: the bound catches a regression.
       const events = (await c.handle.fetchHistory()).events ?? [];
       expect(events.length).toBeLessThan(120);
       await expect(c.file(PIR)).rejects.toThrow();

@@ -48,12 +48,11 @@ import {
 import { assertApplicantOrOpeningDept, type FourEyesBar } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime, localActivities } from './case-runtime.js';
-import type { Gen2Patch } from './generation.js';
 import { assertHistoryRoom } from './history-budget.js';
 import type { HistoryBudgetRules } from '../../common/history-budget.js';
 import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
 import { conflict, invalid } from './refusals.js';
-import { SUPPLEMENT_DEADLINE, SupplementWait, type SupplementRules } from './supplement-wait.js';
+import { SupplementWait, type SupplementRules } from './supplement-wait.js';
 import { TaskWork } from './task-work.js';
 import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskSpec, type TaskState } from './tasks.js';
 import { iso, now } from './time.js';
@@ -85,18 +84,6 @@ export interface CaseCoreHooks {
   /** Status after the supplement resumes the clock (default `in-review`). */
   statusAfterSupplement?: () => CaseStatus;
 }
-
-/** Patch id: every accepted update marks the case changed (see onUpdate). */
-const PUBLISH_AFTER_EVERY_UPDATE: Gen2Patch = 'publish-after-every-update';
-
-/**
- * Patch id: the applicant is told that its case opened, of each department's decision, and (in the
- * processes) of prepayments, settlements and overdue certificates. Older cases told it less.
- */
-export const APPLICANT_NOTICES: Gen2Patch = 'applicant-notices';
-
-/** Patch id: formal numbers are issued by a local activity (cases started before: an activity). */
-const ISSUE_NUMBER_LOCALLY: Gen2Patch = 'issue-number-locally';
 
 type NumberRequest = { caseId: string; purpose: string; prefix: string };
 
@@ -173,17 +160,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   };
 
   /**
-   * Issues a formal number (once per case and purpose): a local activity since ISSUE_NUMBER_LOCALLY,
-   * a short idempotent write, so the closing decision no longer waits for a workflow task of its own.
-   * It returns the activity's promise itself: no extra promise turn for cases started before.
+   * Issues a formal number (once per case and purpose) by a local activity, a short idempotent
+   * write, so the closing decision does not wait for a workflow task of its own.
    */
   private issueNumber(r: NumberRequest): Promise<string> {
-    return this.has(ISSUE_NUMBER_LOCALLY) ? localActivities.issueNumber(r) : activities.issueNumber(r);
-  }
-
-  /** Whether the case takes an earlier patch: from its generation, or by asking `patched` (generation.ts). */
-  has(patchId: Gen2Patch): boolean {
-    return this.rt.generation.has(patchId);
+    return localActivities.issueNumber(r);
   }
 
   /** Marks the case changed, so the main loop publishes it (search attributes and projection). */
@@ -413,21 +394,19 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         this.rt.touch();
         // A request-info keeps the ladder: it resumes with the clock when the task reopens.
         if (d.outcome !== 'request-info') this.deadlines.cancel(escalationKey(task.taskId));
-        if (d.outcome !== 'request-info' && this.has(APPLICANT_NOTICES)) {
+        if (d.outcome !== 'request-info') {
           const what = d.outcome === 'approve' ? 'approved' : `rejected: ${d.comment ?? ''}`;
           await this.tellApplicant('task-decided', `decided:${task.taskId}:${task.round}`, `${task.title} (${task.dept}): ${what}`, at, task.taskId);
         }
         await this.hooks.onDecision(d, task, at);
-        // The patch is checked here, not inside ask(): awaiting even a call that does nothing adds
-        // promise turns, which would move this update's completion in histories recorded before it.
-        if (d.outcome === 'request-info' && this.status === 'awaiting-supplement' && this.has(SUPPLEMENT_DEADLINE)) {
+        if (d.outcome === 'request-info' && this.status === 'awaiting-supplement') {
           await this.supplementWait.ask(task.taskId, task.title, d.requestedDocuments ?? [], at);
         }
         return this.receipt();
       },
       (d) => {
         this.assertOpen();
-        // Four eyes is checked here only (validators do not run on replay): histories recorded before a rule keep replaying.
+        // Four eyes is checked here only (validators do not run on replay): a rule added later leaves running cases replaying.
         const task = checkDecidable(this.tasks, d.taskId, d.actor, (t) => this.barredFrom(t));
         this.work.checkHolder(task, d.actor);
         if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
@@ -470,14 +449,13 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
    * Registers an update of the case. Every accepted update marks the case changed as its handler
    * starts, so the main loop publishes the case (search attributes, projection) once the handler has
    * finished, whatever the handler does or forgets. Marking it at the start, synchronously, adds no
-   * promise turn, so the order of commands is otherwise unchanged; cases started before this existed
-   * replay without it (`patched`).
+   * promise turn, so the order of commands is otherwise unchanged.
    */
   onUpdate<I>(update: UpdateDefinition<CaseReceipt, [I]>, handler: (input: I) => CaseReceipt | Promise<CaseReceipt>, validator: (input: I) => void): void {
     setHandler(
       update,
       (input: I) => {
-        if (this.has(PUBLISH_AFTER_EVERY_UPDATE)) this.rt.touch();
+        this.rt.touch();
         return handler(input);
       },
       { validator },
@@ -538,9 +516,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   /** Runs the case until it closes (see CaseRuntime.run), having told the applicant it opened. */
   async run(): Promise<void> {
-    if (this.has(APPLICANT_NOTICES)) {
-      await this.tellApplicant('case-opened', 'opened', `case ${this.caseId} (${this.template.title}) is open; its number is ${this.caseId}`, this.openedAtMs);
-    }
+    await this.tellApplicant('case-opened', 'opened', `case ${this.caseId} (${this.template.title}) is open; its number is ${this.caseId}`, this.openedAtMs);
     return this.rt.run();
   }
 }

@@ -7,28 +7,16 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { allHandlersFinished, CancellationScope, condition, inWorkflowContext, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { CASE_SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import { activities, localActivities } from './activity-proxies.js';
+import { localActivities } from './activity-proxies.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
 import { CaseTime, type WorkingCalendar } from './case-time.js';
 import { SlaClock } from './clock.js';
 import { Deadlines } from './deadlines.js';
-import { Generation, type Gen2Patch } from './generation.js';
 import { Incidents } from './incidents.js';
 import { now } from './time.js';
 
 export { activities, localActivities } from './activity-proxies.js';
-
-/** Patch id: the projection is written by a local activity (cases started before write it as an activity). */
-const PROJECTION_AS_LOCAL_ACTIVITY: Gen2Patch = 'projection-as-local-activity';
-
-/**
- * Patch id: notifications are not an activity each, awaited where they arise; they wait in the case
- * until it is next published and go to the outbox in the same local activity as the projection
- * (issue 11: an update no longer waits for a notification's activity, and a case's history loses
- * three events and a workflow task per notification). Cases started before send them one by one.
- */
-const PUBLISH_NOTICES_WITH_CASE: Gen2Patch = 'publish-notices-with-case';
 
 export interface CaseRuntimeHooks {
   view: () => CaseView;
@@ -37,15 +25,13 @@ export interface CaseRuntimeHooks {
 }
 
 export class CaseRuntime {
-  /** Asked first, before the case's first command (see generation.ts). */
-  readonly generation = new Generation();
   readonly clock = new SlaClock();
   readonly time: CaseTime;
   readonly deadlines: Deadlines;
   /** What the case is stopped on, if an activity failed for good (incidents.ts). */
   readonly incidents: Incidents;
   private changed = false;
-  /** Notifications asked for since the last publication (PUBLISH_NOTICES_WITH_CASE). */
+  /** Notifications asked for since the last publication, which takes them to the outbox (see notify). */
   private readonly pending: NotificationInput[] = [];
   private readonly wake = new DeadlineTimer();
   private projectedSeq = 0;
@@ -71,9 +57,11 @@ export class CaseRuntime {
     this.changed = true;
   }
 
-  /** Sends a notification: with the next publication, or (cases started before that) as an activity of its own. */
+  /**
+   * Sends a notification: it waits in the case until the case is next published and goes to the
+   * outbox in the same local activity as the projection, so nothing awaits an activity of its own.
+   */
   notify(n: NotificationInput): Promise<void> {
-    if (!this.generation.has(PUBLISH_NOTICES_WITH_CASE)) return this.incidents.guard('notify', () => activities.notify(n));
     this.pending.push(n);
     this.changed = true;
     return Promise.resolve();
@@ -87,14 +75,7 @@ export class CaseRuntime {
       // precedes the commands its change causes: the command order does not hang on how many
       // promise turns a handler takes (which would make harmless refactors non-deterministic).
       const woken = () => (this.changed || this.hooks.isClosed()) && allHandlersFinished();
-      if (!this.changed) {
-        if (this.generation.two) await this.wake.sleep(this.deadlines.nextAt(now()), woken);
-        else {
-          const wait = this.deadlines.msUntilNext(now());
-          if (wait === undefined) await condition(woken);
-          else if (wait > 0) await condition(woken, wait);
-        }
-      }
+      if (!this.changed) await this.wake.sleep(this.deadlines.nextAt(now()), woken);
       this.changed = false;
       await this.deadlines.fireDue(now());
       await this.publish();
@@ -132,8 +113,7 @@ export class CaseRuntime {
       const notifications = this.pending.splice(0);
       await this.incidents.guard('publishCase', () => localActivities.publishCase({ view, seq, notifications }));
     } else {
-      const project = this.generation.has(PROJECTION_AS_LOCAL_ACTIVITY) ? localActivities.projectCase : activities.projectCase;
-      await this.incidents.guard('projectCase', () => project({ view, seq }));
+      await this.incidents.guard('projectCase', () => localActivities.projectCase({ view, seq }));
     }
   }
 }
@@ -141,8 +121,8 @@ export class CaseRuntime {
 /**
  * The search attributes the case was started with, as `publish` compares them: the API sets them all
  * when it starts a case (first-view.ts), so its first publication need not upsert them again (one
- * event and one visibility write less per case). '' when any is missing (a case started before, or by
- * a test without them), so that the first publication writes them as it always did.
+ * event and one visibility write less per case). '' when any is missing (a case started without them,
+ * as tests may start one), so that the first publication writes them.
  */
 function attributesAtStart(): string {
   if (!inWorkflowContext()) return '';
@@ -152,10 +132,10 @@ function attributesAtStart(): string {
 }
 
 /**
- * The main loop's one timer (generation 2): it runs until the nearest deadline and stays when the
- * loop wakes for a message that leaves that deadline where it was, instead of a timer per wait,
- * cancelled by every message (two events per decision). A case closing leaves it pending: the
- * workflow completes with it, which costs no event either.
+ * The main loop's one timer: it runs until the nearest deadline and stays when the loop wakes for a
+ * message that leaves that deadline where it was, instead of a timer per wait, cancelled by every
+ * message (two events per decision). A case closing leaves it pending: the workflow completes with
+ * it, which costs no event either.
  */
 class DeadlineTimer {
   private timer: { at: number; fired: boolean; scope: CancellationScope } | undefined;

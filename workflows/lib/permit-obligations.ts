@@ -21,7 +21,7 @@ import {
 import type { ProduceFirstTemplate } from '../../templates/schema.js';
 import { verifyTaskId, type CaseReceipt, type CertificateInput, type DecisionInput } from '../definitions.js';
 import type { FourEyesBar } from './actors.js';
-import { APPLICANT_NOTICES, type CaseCore } from './case-core.js';
+import type { CaseCore } from './case-core.js';
 import { instant, type Span } from './case-time.js';
 import { conflict, invalid, notFound } from './refusals.js';
 import type { TaskState } from './tasks.js';
@@ -186,9 +186,8 @@ export class PermitObligations {
     c.deadlines.cancel('eligibility:');
     for (const o of obligations) this.scheduleObligation(o, at);
     permit.number = await c.activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
-    // The list projection must show the number too (it may have been published while it was
-    // being issued). Cases started before this change replay without the extra publication.
-    if (c.has('permit-number-published')) c.touch();
+    // The list projection must show the number too (it may have been published while it was being issued).
+    c.touch();
     await c.notify(
       'permit-issued',
       'permit',
@@ -256,15 +255,13 @@ export class PermitObligations {
       },
       at,
     );
-    if (this.c.has(APPLICANT_NOTICES)) {
-      await this.c.tellApplicant(
-        'obligation-overdue',
-        `obligation:${o.qualification}:overdue:applicant`,
-        `${o.title} is overdue (due ${iso(o.dueAtMs as number)}): unless it is verified within ${describeDuration(this.template.grace)}, the permit is suspended`,
-        at,
-        verifyTaskId(o.qualification),
-      );
-    }
+    await this.c.tellApplicant(
+      'obligation-overdue',
+      `obligation:${o.qualification}:overdue:applicant`,
+      `${o.title} is overdue (due ${iso(o.dueAtMs as number)}): unless it is verified within ${describeDuration(this.template.grace)}, the permit is suspended`,
+      at,
+      verifyTaskId(o.qualification),
+    );
   }
 
   private async onGraceOver(o: ObligationState): Promise<void> {

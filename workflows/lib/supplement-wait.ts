@@ -3,16 +3,12 @@
  * decision stops every clock of the case; this deadline runs during that stop (it is the only kind
  * that does), with reminders before it. When it passes with nothing filed, the case is closed as
  * abandoned, or, if the template says `onSupplementTimeout: "resume"`, the clocks restart without
- * the documents. Cases opened before this existed wait as they always did (`SUPPLEMENT_DEADLINE`).
+ * the documents.
  */
 import { describeDuration, type DurationSpec } from '../../common/duration.js';
 import { instant, type CaseTime } from './case-time.js';
-import type { Gen2Patch } from './generation.js';
 import type { Deadlines } from './deadlines.js';
 import { iso, now } from './time.js';
-
-/** Patch id: a request for information has a date, reminders and a consequence. */
-export const SUPPLEMENT_DEADLINE: Gen2Patch = 'supplement-deadline';
 
 const KEY = 'supplement:';
 
@@ -61,8 +57,7 @@ export class SupplementWait {
 
   /**
    * A department asked for `documents`: the applicant gets the full period from now (a second
-   * request during the same stop gives a new date), and is told what to supply by when. The caller
-   * checks `has(SUPPLEMENT_DEADLINE)` first.
+   * request during the same stop gives a new date), and is told what to supply by when.
    */
   async ask(taskId: string, taskTitle: string, documents: string[], at: number): Promise<void> {
     const { time, deadlines } = this.host;

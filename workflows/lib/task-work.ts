@@ -4,8 +4,8 @@
  * Each is an update, so the case's history records who did it and when. `check*` methods refuse
  * (they run in validators, before anything is recorded); `apply*` methods change the case.
  * Whoever four eyes bars from deciding a task may not claim it or be assigned it either (they could
- * only hold it until a supervisor freed it); that is checked in the validators only, so histories
- * recorded before the rule keep replaying.
+ * only hold it until a supervisor freed it); that is checked in the validators only, so a rule added
+ * later leaves running cases replaying.
  */
 import type { Actor, CommentRecord } from '../../common/types.js';
 import type { AssignInput, CommentInput, TaskWorkInput } from '../definitions.js';

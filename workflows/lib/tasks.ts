@@ -75,7 +75,7 @@ export function taskDueMs(task: TaskState, time: CaseTime, at: number): number {
 /**
  * Finds the task a decision names, refusing as the API contract says (404 / 403 / 409). With
  * `barredFrom` (the validator: CaseCore.barredFrom) it refuses whoever four eyes bars from the task;
- * the handler passes none, so histories recorded before a four-eyes rule keep replaying.
+ * the handler passes none, so a four-eyes rule added later leaves running cases replaying.
  */
 export function checkDecidable(tasks: TaskState[], taskId: string, actor: Actor, barredFrom?: (task: TaskState) => FourEyesBar[]): TaskState {
   const task = tasks.find((t) => t.taskId === taskId);
