@@ -374,26 +374,6 @@ export const TemplateSummarySchema = z
   .object({ id: z.string(), version: z.number().int(), kind: z.string(), title: z.string() })
   .meta({ id: 'TemplateSummary' });
 
-export const HealthSchema = z
-  .object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) })
-  .meta({ id: 'Health' });
-
-export const ReadinessSchema = z
-  .object({
-    status: z.enum(['ready', 'not-ready']),
-    reasons: z.array(z.string()).describe('Why not ready (empty when ready)'),
-    temporal: z.enum(['up', 'down']),
-    database: z.enum(['up', 'down']),
-    worker: z.object({
-      status: z.enum(['up', 'down', 'unknown']).describe('up: a worker polls the task queue and no task waits too long; unknown: the server cannot say'),
-      pollers: z.number().int().describe('Workers seen polling the workflow task queue lately'),
-      backlog: z.number().int().describe('Workflow tasks waiting (approximate)'),
-      oldestTaskAgeSeconds: z.number().describe('Age of the oldest waiting workflow task'),
-    }),
-    incidents: z.number().int().nullable().describe('Cases stopped on an incident (GET /v1/incidents); null when PostgreSQL does not answer'),
-  })
-  .meta({ id: 'Readiness' });
-
 // ---- the contract and the view, tied -------------------------------------------------------
 // The case view is built by the workflow (common/types.ts) and published by these schemas. These
 // compile-time checks fail the build when a field is added to one and not the other, or when their

@@ -9,6 +9,11 @@ interface DatabaseErrorLike {
   code: string;
   severity: string;
   message: string;
+  /** Names of schema objects: kept in a redacted copy, since they quote no row. */
+  constraint?: unknown;
+  table?: unknown;
+  column?: unknown;
+  routine?: unknown;
 }
 
 function isDatabaseError(e: unknown): e is DatabaseErrorLike {
@@ -57,33 +62,49 @@ export function describeDatabaseError(code: string): string {
   return `PostgreSQL ${code}${name ? ` (${name})` : ''}`;
 }
 
+/** What a PostgreSQL error is logged as: its SQLSTATE, severity and the names of schema objects only. */
+class RedactedDatabaseError extends Error {
+  override name = 'DatabaseError';
+  constraint?: string;
+  table?: string;
+  column?: string;
+  routine?: string;
+
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly severity: string,
+  ) {
+    super(message);
+    this.stack = `DatabaseError: ${message}`;
+  }
+}
+
 /**
  * A copy of `err` fit for a log: a PostgreSQL error loses the fields that quote data (and, where
  * its class quotes values in the message, its message); causes are redacted the same way. Other
  * values are returned as they are.
  */
-export function redactDatabaseError<T>(err: T, depth = 0): T {
+export function redactDatabaseError(err: unknown, depth = 0): unknown {
   if (!err || typeof err !== 'object' || depth > 8) return err;
   const cause = (err as { cause?: unknown }).cause;
   if (!isDatabaseError(err)) {
     if (cause === undefined) return err;
     const redactedCause = redactDatabaseError(cause, depth + 1);
     if (redactedCause === cause) return err;
-    const copy = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as object, err, { cause: redactedCause });
+    // The same error with its cause redacted (the original is not changed: it may still be handled).
+    const copy: object = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as object, err, { cause: redactedCause });
     if (err instanceof Error)
       Object.defineProperties(copy, { message: { value: err.message, enumerable: false }, stack: { value: err.stack, enumerable: false } });
-    return copy as T;
+    return copy;
   }
   const { code, severity } = err;
   const keepsMessage = !(code.startsWith('22') || code.startsWith('23'));
-  const safe = new Error(keepsMessage ? err.message : describeDatabaseError(code)) as Error & Record<string, unknown>;
-  safe.name = 'DatabaseError';
-  safe.stack = `${safe.name}: ${safe.message}`;
-  Object.assign(safe, { code, severity });
+  const safe = new RedactedDatabaseError(keepsMessage ? err.message : describeDatabaseError(code), code, severity);
   for (const k of ['constraint', 'table', 'column', 'routine'] as const) {
-    const v = (err as unknown as Record<string, unknown>)[k];
+    const v = err[k];
     if (typeof v === 'string') safe[k] = v;
   }
   if (cause !== undefined) safe.cause = redactDatabaseError(cause, depth + 1);
-  return safe as unknown as T;
+  return safe;
 }

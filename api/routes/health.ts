@@ -12,7 +12,27 @@ import proto from '@temporalio/proto';
 import { countIncidents } from '../../db/incidents.js';
 import type { Pool } from '../../db/pool.js';
 import type { Routes } from '../route.js';
-import { HealthSchema, ReadinessSchema } from '../schemas.js';
+import { z } from 'zod';
+
+const HealthSchema = z
+  .object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) })
+  .meta({ id: 'Health' });
+
+const ReadinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    reasons: z.array(z.string()).describe('Why not ready (empty when ready)'),
+    temporal: z.enum(['up', 'down']),
+    database: z.enum(['up', 'down']),
+    worker: z.object({
+      status: z.enum(['up', 'down', 'unknown']).describe('up: a worker polls the task queue and no task waits too long; unknown: the server cannot say'),
+      pollers: z.number().int().describe('Workers seen polling the workflow task queue lately'),
+      backlog: z.number().int().describe('Workflow tasks waiting (approximate)'),
+      oldestTaskAgeSeconds: z.number().describe('Age of the oldest waiting workflow task'),
+    }),
+    incidents: z.number().int().nullable().describe('Cases stopped on an incident (GET /v1/incidents); null when PostgreSQL does not answer'),
+  })
+  .meta({ id: 'Readiness' });
 
 /** A poller not seen for this long is a worker that has gone (the server keeps pollers listed a while). */
 const POLLER_SEEN_SECONDS = 90;
