@@ -121,12 +121,19 @@ export async function listCalendars(pool: Pool): Promise<CalendarSummary[]> {
 }
 
 /**
- * Seeds a built-in calendar: deployed as a new version when no version exists or the latest differs
- * from the shipped one (so a new year's holidays roll it forward; running cases keep theirs).
+ * Seeds a built-in calendar: deployed as a new version when the shipped one differs from the version
+ * last seeded (so a new year's holidays in the file roll it forward; running cases keep theirs).
  */
 export async function seedCalendar(pool: Pool, c: Calendar): Promise<{ version: number; deployed: boolean }> {
   const latest = await getCalendar(pool, c.id);
-  if (latest && canonicalJson(latest.body) === canonicalJson(c)) return { version: latest.version, deployed: false };
+  // As for templates (db/templates.ts seedTemplate): compared with the version last seeded, so a
+  // version an admin deployed since (a year's holidays added) survives a restart.
+  const { rows } = await pool.query<{ body: Calendar }>(
+    "SELECT body FROM calendars WHERE id = $1 AND deployed_by = 'system:seed' ORDER BY version DESC LIMIT 1",
+    [c.id],
+  );
+  const seeded = rows[0]?.body ?? latest?.body;
+  if (latest && seeded && canonicalJson(seeded) === canonicalJson(c)) return { version: latest.version, deployed: false };
   const r = await deployCalendar(pool, c, 'system:seed');
   if ('mismatch' in r) throw new Error('unreachable: a seed has no Idempotency-Key');
   return { version: r.stored.version, deployed: true };

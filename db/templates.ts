@@ -64,13 +64,23 @@ export async function listTemplates(pool: Pool): Promise<{ id: string; version: 
   return rows;
 }
 
+/** Who deploys the built-ins. */
+export const SEED_DEPLOYER = 'system:seed';
+
 /**
- * Seeds a built-in template: deployed as a new version when no version exists or the latest differs
- * from the shipped file (so editing a built-in file rolls it forward; running cases keep theirs).
+ * Seeds a built-in template: deployed as a new version when the shipped file differs from the
+ * version last seeded (so editing a built-in file rolls it forward; running cases keep theirs), or
+ * when none was seeded and the latest differs. A version an admin deployed since is left as the
+ * latest: a restart does not undo it, only a changed file does.
  */
 export async function seedTemplate(pool: Pool, t: Template): Promise<{ version: number; deployed: boolean }> {
   const latest = await getTemplate(pool, t.id);
-  if (latest && canonicalJson(latest.body) === canonicalJson(t)) return { version: latest.version, deployed: false };
-  const stored = await deployTemplate(pool, t, 'system:seed');
+  const { rows } = await pool.query<{ body: Template }>('SELECT body FROM templates WHERE id = $1 AND deployed_by = $2 ORDER BY version DESC LIMIT 1', [
+    t.id,
+    SEED_DEPLOYER,
+  ]);
+  const seeded = rows[0]?.body ?? latest?.body;
+  if (latest && seeded && canonicalJson(seeded) === canonicalJson(t)) return { version: latest.version, deployed: false };
+  const stored = await deployTemplate(pool, t, SEED_DEPLOYER);
   return { version: stored.version, deployed: true };
 }
