@@ -7,8 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { Actor, CaseKind, CaseView } from '../common/types.js';
-import type { Template } from '../templates/schema.js';
+import type { Actor, CaseView } from '../common/types.js';
 import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { isKeySme } from '../db/key-smes.js';
@@ -25,21 +24,20 @@ import {
   type AssignInput,
   type CommentInput,
   decideUpdate,
-  fileCertificateUpdate,
   getCaseQuery,
   supplementUpdate,
   withdrawUpdate,
   type CaseReceipt,
-  type CertificateInput,
   type DecisionInput,
-  type OpenCaseInput,
   type SupplementInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
+import { fileCertificateUpdate, type CertificateInput } from '../processes/produce-first/messages.js';
 import { canRead, caseFacts, permits } from './access-policy.js';
 import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
-import { caseDetails, CaseDetailsRefusal } from '../templates/case-details.js';
+import { caseOpening, processesOfUpdate, type CaseOpening, type OpenCaseInput, type Template } from '../processes/registry.js';
+import { CaseDetailsRefusal } from '../processes/details-refusal.js';
 import type { OpenCaseBody } from './schemas.js';
 import { caseAfterUpdate, type CaseSources } from './case-after-update.js';
 import { startCase } from './case-start.js';
@@ -51,11 +49,6 @@ export interface CaseServiceDeps {
   /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_TTL); default 24 hours. */
   idempotencyTtlMs?: number;
 }
-
-/** Updates that only some processes have (every other update is answered by every process). */
-const PROCESSES_OF_UPDATE: Partial<Record<string, readonly CaseKind[]>> = {
-  [fileCertificateUpdate.name]: ['produce-first-certify-later'],
-};
 
 /** Update actions whose relation the API checks (decisions are judged by the workflow: task and four eyes). */
 type OnBehalfAction = 'POST /v1/cases/:caseId/supplements' | 'POST /v1/cases/:caseId/certificates' | 'POST /v1/cases/:caseId/withdraw';
@@ -99,7 +92,7 @@ export class CaseService {
     if (!stored) {
       throw notFound(`no template ${body.templateId}${body.templateVersion ? ` version ${body.templateVersion}` : ''}`);
     }
-    const details = detailsOf(stored.body, body.details);
+    const opening = openingOf(stored.body, body.details);
     let caseId = `case-${randomUUID()}`;
     let replayed = false;
     if (idempotencyKey) {
@@ -121,10 +114,9 @@ export class CaseService {
     ]);
     const input: OpenCaseInput & { openedAt: string } = {
       caseId,
-      template: stored.body,
+      ...opening,
       templateVersion: stored.version,
       applicant: body.applicant,
-      details,
       openedBy: actor,
       priority,
       ...(calendar ? { calendar } : {}),
@@ -258,7 +250,7 @@ export class CaseService {
    * before anything is sent.
    */
   private send<I>(view: CaseView, actor: Actor, update: UpdateDefinition<CaseReceipt, [I]>, input: I, idem?: Idempotency): Promise<CaseView> {
-    const kinds = PROCESSES_OF_UPDATE[update.name];
+    const kinds = processesOfUpdate(update.name);
     if (kinds && !kinds.includes(view.kind)) {
       return Promise.reject(conflict(`case ${view.caseId} is a ${view.kind} case; only ${kinds.join(', ')} cases take ${update.name}`));
     }
@@ -323,10 +315,10 @@ function isUnknownUpdate(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'ReferenceError';
 }
 
-/** The process-specific details of an opening (templates/case-details.ts), refusals as 400. */
-function detailsOf(template: Template, raw: Record<string, unknown>): Record<string, unknown> {
+/** The template with the details its process parses from the opening (processes/<kind>/details.ts), refusals as 400. */
+function openingOf(template: Template, raw: Record<string, unknown>): CaseOpening {
   try {
-    return caseDetails(template, raw);
+    return caseOpening(template, raw);
   } catch (err) {
     if (err instanceof z.ZodError) throw fromZod(err, 'body.details');
     if (err instanceof CaseDetailsRefusal)

@@ -14,8 +14,8 @@ import type { CaseView } from '../common/types.js';
 import { writeProjection } from '../db/cases.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Pool } from '../db/pool.js';
-import { WORKFLOW_TYPES, type OpenCaseInput } from '../workflows/definitions.js';
-import { firstCase } from '../workflows/first-view.js';
+import { workflowTypeOf, type OpenCaseInput } from '../processes/registry.js';
+import { firstCase } from '../processes/first-view.js';
 
 export interface CaseStarter {
   client: Client;
@@ -32,7 +32,7 @@ export async function startCase(d: CaseStarter, input: OpenCaseInput & { openedA
   const start = async (): Promise<'started' | 'closed'> => {
     try {
       // USE_EXISTING: a retry after a crash between an idempotency key's claim and this start converges on one workflow.
-      await d.client.workflow.start(WORKFLOW_TYPES[input.template.kind], {
+      await d.client.workflow.start(workflowTypeOf(input.template.kind), {
         workflowId: input.caseId,
         taskQueue: d.taskQueue,
         args: [input],

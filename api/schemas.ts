@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
+import { CASE_KINDS } from '../processes/registry.js';
 import {
-  CASE_KINDS,
   CASE_STATUSES,
   CLOSED_STATUSES,
   DECISION_OUTCOMES,

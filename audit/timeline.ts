@@ -11,28 +11,28 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { DeliveryStatus, NotificationInput } from '../common/notifications.js';
 import type { OutboxRow } from '../db/notifications.js';
-import { SYSTEM_ACTOR, type Actor, type CaseView, type ClaimDetails, type Money, type ProduceFirstDetails } from '../common/types.js';
+import { SYSTEM_ACTOR, type Actor, type CaseView, type Money } from '../common/types.js';
+import { type ClaimDetails } from '../processes/claim-prepayment/details.js';
+import { type ProduceFirstDetails } from '../processes/produce-first/details.js';
 import { ACTIVITY } from '../activities/index.js';
 import {
   addCommentUpdate,
   assignTaskUpdate,
   claimTaskUpdate,
   decideUpdate,
-  fileCertificateUpdate,
   releaseTaskUpdate,
   supplementUpdate,
-  verifyTaskId,
   withdrawUpdate,
   type AssignInput,
   type CaseReceipt,
-  type CertificateInput,
   type CommentInput,
   type DecisionInput,
-  type OpenCaseInput,
   type SupplementInput,
   type TaskWorkInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
+import { fileCertificateUpdate, verifyTaskId, type CertificateInput } from '../processes/produce-first/messages.js';
+import { type OpenCaseInput } from '../processes/registry.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
 const EventType = proto.temporal.api.enums.v1.EventType;

@@ -34,7 +34,7 @@ import { Client, Connection } from '@temporalio/client';
 import { deployTemplate } from '../db/templates.js';
 import { getFreePort } from '../infra/ports.js';
 import { dataConverterFromConfig } from '../infra/temporal-connection.js';
-import { OneStopTemplate } from '../templates/schema.js';
+import { OneStopTemplate } from '../processes/one-stop/template.js';
 import { applicant, opener } from '../test/support/fixtures.js';
 import { randomKeyEntry } from '../test/support/payload-keys.js';
 import { tokenFor, UNLIMITED } from '../test/support/stack.js';

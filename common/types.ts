@@ -53,8 +53,9 @@ export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FI
 export const CLOSED_STATUSES = ['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled', 'abandoned'] as const;
 export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
 
-export const CASE_KINDS = ['one-stop-approval', 'produce-first-certify-later', 'claim-prepayment'] as const;
-export type CaseKind = (typeof CASE_KINDS)[number];
+/** The kinds of the registered processes (processes/index.ts). */
+export type { CaseKind } from '../processes/registry.js';
+import type { CaseKind } from '../processes/registry.js';
 
 export const OBLIGATION_STATUSES = ['pending', 'submitted', 'verified', 'overdue'] as const;
 export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
@@ -101,14 +102,6 @@ export interface Money {
   currency: string;
 }
 
-/** What an enterprise files when it claims through the fast channel (validated by the API). */
-export interface ClaimDetails {
-  policyNumber: string;
-  claimedAmount: Money;
-  loss: { description: string; occurredAt: string };
-  evidence: Document[];
-}
-
 /** A payment made through the payments adapter (the ledger, locally): one per case and purpose. */
 export interface PaymentRecord {
   paymentId: string;
@@ -144,14 +137,6 @@ export interface PrepaymentView {
   /** Who approved a proposal above the threshold (four eyes), when one was needed. */
   approvedBy: string | null;
   declined: boolean;
-}
-
-/** What an enterprise files when it asks to produce first (validated by the API). */
-export interface ProduceFirstDetails {
-  pledge: { signedBy: string; text: string };
-  products: { name: string; description?: string }[];
-  /** Qualification ids it lacks; the API fills in every obligation of the template when omitted. */
-  missing: string[];
 }
 
 export interface SuspensionView {

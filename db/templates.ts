@@ -2,7 +2,7 @@
 import type { Pool } from './pool.js';
 import { withTransaction } from './transaction.js';
 import { canonicalJson } from '../common/canonical-json.js';
-import type { Template } from '../templates/schema.js';
+import type { Template } from '../processes/registry.js';
 
 export interface StoredTemplate {
   id: string;

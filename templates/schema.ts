@@ -1,7 +1,8 @@
 /**
- * Process templates: data, validated here, interpreted by workflows.
- * The API validates a template with this schema before deploying it; workflows receive the
- * already-validated object and import only its *types* from this file (zod stays out of the bundle).
+ * The building blocks of every process's template schema (processes/<kind>/template.ts): ids, text,
+ * periods in wall-clock or working time, the escalation ladder, money, and the rules every kind shares
+ * (calendar, supplements, history budget). The union of all templates is the registry's
+ * (processes/registry.ts).
  */
 import { z } from 'zod';
 import { isWorkingTime, parseDuration, type DurationSpec } from '../common/duration.js';
@@ -63,7 +64,7 @@ export const Duration = z.union([IsoDuration, WorkingDays, WorkingHours]).meta({
  * The order of two periods when they are counted alike (both wall-clock, both working days, both
  * working hours); undefined when they are not, since a working day's length depends on the calendar.
  */
-function compareDurations(a: DurationSpec, b: DurationSpec): number | undefined {
+export function compareDurations(a: DurationSpec, b: DurationSpec): number | undefined {
   if (typeof a === 'string' && typeof b === 'string') return (parseDuration(a) as number) - (parseDuration(b) as number);
   if (typeof a === 'object' && typeof b === 'object') {
     if ('workingDays' in a && 'workingDays' in b) return a.workingDays - b.workingDays;
@@ -104,7 +105,8 @@ export const HistoryBudget = z
   })
   .describe('past either bound the case refuses comments, task claims, releases and assignments, information requests and certificate filings');
 
-const CaseRules = {
+/** What every kind's template states beside its own steps: time rules and the history budget. */
+export const CaseRules = {
   ...TimeRules,
   historyBudget: HistoryBudget.optional(),
 };
@@ -118,7 +120,7 @@ function workingDurations(value: unknown, path: (string | number)[] = []): (stri
 }
 
 /** Working time needs a calendar; reminders come before the supplement date. */
-function checkTimeRules(
+export function checkTimeRules(
   t: { calendar?: string | undefined; supplementWithin?: DurationSpec | undefined; supplementReminders?: DurationSpec[] | undefined },
   ctx: z.RefinementCtx,
 ): void {
@@ -149,74 +151,8 @@ export const EscalationLadder = z
   .refine((steps) => steps.every((s, i) => i === 0 || (steps[i - 1] as { at: number }).at < s.at), 'steps must be in strictly increasing order of `at`')
   .default(() => DEFAULT_LADDER.map((s) => ({ ...s })));
 
-const Title = Text(200);
-
-export const DepartmentReview = z.strictObject({
-  dept: Slug,
-  title: Title,
-  sla: Duration.optional().describe("the department's own SLA; defaults to the template's"),
-});
-
-export const FollowUp = z.strictObject({ dept: Slug, title: Title });
-
-export const OneStopTemplate = z
-  .strictObject({
-    id: Slug,
-    title: Title,
-    kind: z.literal('one-stop-approval'),
-    sla: Duration,
-    onDeadline: z.enum(['escalate', 'deem-approved']).default('escalate'),
-    escalation: EscalationLadder,
-    departments: z.array(DepartmentReview).min(1).max(50),
-    followUps: z.array(FollowUp).max(20).default([]),
-    ...CaseRules,
-  })
-  .superRefine((t, ctx) => {
-    checkTimeRules(t, ctx);
-    const seen = new Set<string>();
-    t.departments.forEach((d, i) => {
-      if (seen.has(d.dept)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'dept'], message: `department ${d.dept} appears twice` });
-      seen.add(d.dept);
-      if (d.sla && (compareDurations(d.sla, t.sla) ?? 0) > 0) {
-        ctx.addIssue({ code: 'custom', path: ['departments', i, 'sla'], message: "a department's SLA cannot exceed the case SLA" });
-      }
-    });
-  });
-
-export const Obligation = z.strictObject({
-  qualification: Slug.describe('stable id of the missing qualification; the verification task is `verify:<qualification>`'),
-  dept: Slug.describe('department that verifies the certificate'),
-  title: Title,
-  due: Duration.describe('period from the provisional permit within which the certificate must be verified'),
-});
-
-export const ProduceFirstTemplate = z
-  .strictObject({
-    id: Slug,
-    title: Title,
-    kind: z.literal('produce-first-certify-later'),
-    eligibility: z.strictObject({ dept: Slug, title: Title.default('Eligibility for production on a pledge'), sla: Duration }),
-    obligations: z.array(Obligation).min(1).max(50),
-    reminders: z.array(Duration).max(10).default(['P7D', 'P1D']).describe('reminders this long before each due date'),
-    grace: Duration.describe('after a due date passes unverified, how long until the permit is suspended'),
-    revokeAfter: Duration.describe('how long a suspension may last before the permit is revoked'),
-    verificationSla: Duration.default('P3D').describe('SLA of each verification task (its escalation ladder runs on it)'),
-    escalation: EscalationLadder,
-    ...CaseRules,
-  })
-  .superRefine((t, ctx) => {
-    checkTimeRules(t, ctx);
-    const seen = new Set<string>();
-    t.obligations.forEach((o, i) => {
-      if (seen.has(o.qualification))
-        ctx.addIssue({ code: 'custom', path: ['obligations', i, 'qualification'], message: `qualification ${o.qualification} appears twice` });
-      seen.add(o.qualification);
-    });
-    t.reminders.forEach((r, i) => {
-      if (t.obligations.some((o) => (compareDurations(r, o.due) ?? -1) >= 0))
-        ctx.addIssue({ code: 'custom', path: ['reminders', i], message: 'a reminder must come before the shortest due period ends' });
-    });
-  });
+/** A template's or a task's title. */
+export const Title = Text(200);
 
 /** ISO 4217 currency codes the runtime knows (Intl's list), e.g. CNY. */
 export const Currency = z.enum(Intl.supportedValuesOf('currency') as [string, ...string[]], 'not an ISO 4217 currency code').meta({ example: 'CNY' });
@@ -227,33 +163,4 @@ export const Money = z.strictObject({
   currency: Currency,
 });
 
-const TaskSpec = z.strictObject({ dept: Slug, sla: Duration });
-
-export const ClaimTemplate = z
-  .strictObject({
-    id: Slug,
-    title: Title,
-    kind: z.literal('claim-prepayment'),
-    acknowledge: TaskSpec.describe('the claims desk accepts or rejects the claim'),
-    prepayment: z.strictObject({
-      dept: Slug,
-      sla: Duration.describe('from acceptance'),
-      maxRatio: z.number().gt(0).lte(1).describe('the advance may not exceed this share of the claimed amount'),
-      approvalThreshold: Money.describe('a proposal above this needs a second approver'),
-      approverDept: Slug,
-    }),
-    assessment: TaskSpec,
-    settlement: z.strictObject({ sla: Duration.describe('from acceptance to settlement') }),
-    escalation: EscalationLadder,
-    ...CaseRules,
-  })
-  .superRefine(checkTimeRules);
-
-/** Every template kind; later kinds join this union. */
-export const Template = z.discriminatedUnion('kind', [OneStopTemplate, ProduceFirstTemplate, ClaimTemplate]);
-
-export type OneStopTemplate = z.infer<typeof OneStopTemplate>;
-export type ProduceFirstTemplate = z.infer<typeof ProduceFirstTemplate>;
-export type ClaimTemplate = z.infer<typeof ClaimTemplate>;
-export type Template = z.infer<typeof Template>;
 export type EscalationStep = z.infer<typeof EscalationStep>;

@@ -1,21 +1,17 @@
 /**
- * The messages a case workflow understands, defined once and imported by the workflow, the API and
- * the tests (so a renamed update cannot silently drift between them).
+ * The messages every case workflow understands, defined once and imported by the workflows, the API
+ * and the tests (so a renamed update cannot silently drift between them). A process's own messages
+ * live in its folder (processes/produce-first/messages.ts).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Applicant, CaseKind, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
+import type { Actor, Applicant, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
 import type { PinnedCalendar } from '../common/working-time.js';
-import type { Template } from '../templates/schema.js';
-// Types only: the API imports this file and must not load workflow code.
-import type * as workflows from './index.js';
 
-/** What the API hands a new case workflow; everything is already validated. */
-export interface OpenCaseInput<T = Template> {
+/** What every new case workflow is handed, whatever its process; everything is already validated. */
+export interface CaseInputBase {
   caseId: string;
-  template: T;
   templateVersion: number;
   applicant: Applicant;
-  details: Record<string, unknown>;
   openedBy: Actor;
   priority: boolean;
   /**
@@ -25,12 +21,18 @@ export interface OpenCaseInput<T = Template> {
   calendar?: PinnedCalendar;
   /**
    * When the case was filed, by the API's clock (ISO 8601): its clocks start here, and the API answers
-   * the opening with the case's first view computed from this input (workflows/first-view.ts) instead
+   * the opening with the case's first view computed from this input (processes/first-view.ts) instead
    * of waiting for the workflow. Without it (a case a test starts directly), the clocks start at the
    * first workflow task's time.
    */
   openedAt?: string;
 }
+
+/**
+ * A case's input on a template of type T with details of type D: what each process's workflow takes
+ * (processes/<kind>/input.ts). The union over every process is the registry's `OpenCaseInput`.
+ */
+export type CaseInput<T, D> = CaseInputBase & { template: T; details: D };
 
 export interface DecisionInput {
   taskId: string;
@@ -46,7 +48,7 @@ export interface DecisionInput {
  * Set when a caseworker of the opening department acts for the applicant enterprise (the credit
  * code it acts for), so the history records both who acted and for whom.
  */
-interface OnBehalf {
+export interface OnBehalf {
   onBehalfOf?: string;
 }
 
@@ -60,19 +62,6 @@ export interface WithdrawInput extends OnBehalf {
   reason: string;
   actor: Actor;
 }
-
-/** Produce first: a certificate filed for one of the case's obligations. */
-export interface CertificateInput extends OnBehalf {
-  qualification: string;
-  number: string;
-  issuer: string;
-  issuedAt: string;
-  documentRef: string;
-  actor: Actor;
-}
-
-/** Produce first: the verification task of a qualification (`verify:<qualification>`), in the case and in its timeline. */
-export const verifyTaskId = (qualification: string): string => `verify:${qualification}`;
 
 /** Task work: take a task, give it back, or (a supervisor) hand it to an officer. */
 export interface TaskWorkInput {
@@ -109,27 +98,9 @@ export const getCaseQuery = defineQuery<CaseView>('getCase');
 export const decideUpdate = defineUpdate<CaseReceipt, [DecisionInput]>('decide');
 export const supplementUpdate = defineUpdate<CaseReceipt, [SupplementInput]>('supplement');
 export const withdrawUpdate = defineUpdate<CaseReceipt, [WithdrawInput]>('withdraw');
-export const fileCertificateUpdate = defineUpdate<CaseReceipt, [CertificateInput]>('fileCertificate');
 export const claimTaskUpdate = defineUpdate<CaseReceipt, [TaskWorkInput]>('claimTask');
 export const releaseTaskUpdate = defineUpdate<CaseReceipt, [TaskWorkInput]>('releaseTask');
 export const assignTaskUpdate = defineUpdate<CaseReceipt, [AssignInput]>('assignTask');
 export const addCommentUpdate = defineUpdate<CaseReceipt, [CommentInput]>('addComment');
 /** An admin asks a case stopped on an incident to run its failed activity again (workflows/lib/incidents.ts). */
 export const retryIncidentUpdate = defineUpdate<CaseReceipt, [{ actor: Actor }]>('retryIncident');
-
-type Workflows = typeof workflows;
-
-/** The names of the registered workflows (workflows/index.ts) whose input takes a template of kind K. */
-type WorkflowFor<K extends CaseKind> = {
-  [W in keyof Workflows]: Parameters<Workflows[W]>[0] extends OpenCaseInput<infer T> ? (T extends { kind: K } ? W : never) : never;
-}[keyof Workflows];
-
-/**
- * Workflow type names, as the API starts them and the worker registers them: each the name of the
- * exported workflow function that interprets that kind (checked against workflows/index.ts).
- */
-export const WORKFLOW_TYPES = {
-  'one-stop-approval': 'oneStopApprovalWorkflow',
-  'produce-first-certify-later': 'produceFirstWorkflow',
-  'claim-prepayment': 'claimPrepaymentWorkflow',
-} as const satisfies { [K in CaseKind]: WorkflowFor<K> };

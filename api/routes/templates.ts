@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { latestCalendar } from '../../db/calendars.js';
 import { deployTemplate, getTemplate, listTemplates } from '../../db/templates.js';
 import type { Pool } from '../../db/pool.js';
-import { Template } from '../../templates/schema.js';
+import { Template } from '../../processes/registry.js';
 import { badRequest, notFound } from '../problem.js';
 import type { Routes } from '../route.js';
 import { TemplateIdParam, TemplateSummarySchema, TemplateVersionQuery } from '../schemas.js';

@@ -13,8 +13,8 @@ import { isKeySme } from '../../db/key-smes.js';
 import type { Pool } from '../../db/pool.js';
 import { getTemplate } from '../../db/templates.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
-import { caseDetails } from '../../templates/case-details.js';
-import type { OpenCaseInput } from '../../workflows/definitions.js';
+import { caseOpening } from '../../processes/registry.js';
+import type { OpenCaseInput } from '../../processes/registry.js';
 import { startCase } from '../../api/case-start.js';
 
 export interface CaseOpener {
@@ -29,7 +29,7 @@ export async function caseOpener(
 ): Promise<CaseOpener> {
   const stored = await getTemplate(pool, o.templateId);
   if (!stored) throw new Error(`no template ${o.templateId}`);
-  const details = caseDetails(stored.body, o.details ?? {});
+  const opening = caseOpening(stored.body, o.details ?? {});
   const priority = await isKeySme(pool, o.applicant.creditCode);
   const calendarId = stored.body.calendar;
   const calendar = calendarId ? await latestCalendar(pool, calendarId) : undefined;
@@ -39,10 +39,9 @@ export async function caseOpener(
       const caseId = `case-${randomUUID()}`;
       const input: OpenCaseInput & { openedAt: string } = {
         caseId,
-        template: stored.body,
+        ...opening,
         templateVersion: stored.version,
         applicant: o.applicant,
-        details,
         openedBy: o.openedBy,
         priority,
         // Pinned per case, as the API does (the table of offsets is cached per day).

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import type { Actor } from '../../common/types.js';
 import { getTemplate } from '../../db/templates.js';
-import { WORKFLOW_TYPES } from '../../workflows/definitions.js';
+import { workflowTypeOf } from '../../processes/registry.js';
 import { applicant, opener } from '../support/fixtures.js';
 import { api, startStack, UNLIMITED, type Stack } from '../support/stack.js';
 
@@ -143,7 +143,7 @@ describe('incidents', () => {
     // As a bug or an old client might: started directly, with a name PostgreSQL refuses.
     const stored = await getTemplate(stack.db.pool, 'mask-line-fast-track');
     const caseId = `case-${randomUUID()}`;
-    const handle = await stack.client.workflow.start(WORKFLOW_TYPES['one-stop-approval'], {
+    const handle = await stack.client.workflow.start(workflowTypeOf('one-stop-approval'), {
       workflowId: caseId,
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
       args: [

@@ -21,7 +21,7 @@ import { creditCodeCheckChar } from '../../common/credit-code.js';
 import { loadConfig } from '../../infra/config.js';
 import { randomUUID } from 'node:crypto';
 import { getTemplate } from '../../db/templates.js';
-import { WORKFLOW_TYPES } from '../../workflows/definitions.js';
+import { workflowTypeOf } from '../../processes/registry.js';
 import { applicant } from '../support/fixtures.js';
 import { startOidcProvider } from '../support/oidc-provider.js';
 import { startStack, UNLIMITED, type Stack } from '../support/stack.js';
@@ -290,7 +290,7 @@ test('admin: a case stopped on an incident is listed with its reason, and Retry 
   // A case whose data got past the edge (started directly on Temporal): PostgreSQL refuses its projection.
   const stored = await getTemplate(stack.db.pool, 'mask-line-fast-track');
   const id = `case-${randomUUID()}`;
-  const handle = await stack.client.workflow.start(WORKFLOW_TYPES['one-stop-approval'], {
+  const handle = await stack.client.workflow.start(workflowTypeOf('one-stop-approval'), {
     workflowId: id,
     taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
     args: [

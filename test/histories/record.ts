@@ -21,27 +21,21 @@ import { TimeSkippingWorkflowClient } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../activities/index.js';
-import {
-  addCommentUpdate,
-  assignTaskUpdate,
-  claimTaskUpdate,
-  decideUpdate,
-  fileCertificateUpdate,
-  releaseTaskUpdate,
-  supplementUpdate,
-  withdrawUpdate,
-  type OpenCaseInput,
-} from '../../workflows/definitions.js';
-import { produceFirstWorkflow } from '../../workflows/produce-first.js';
+import { addCommentUpdate, assignTaskUpdate, claimTaskUpdate, decideUpdate, releaseTaskUpdate, supplementUpdate, withdrawUpdate } from '../../workflows/definitions.js';
+import { fileCertificateUpdate } from '../../processes/produce-first/messages.js';
+import { type OpenCaseInput } from '../../processes/registry.js';
+import { produceFirstWorkflow } from '../../processes/produce-first/workflow.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import { loadBuiltinCalendars } from '../../templates/builtin-calendars.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
-import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../processes/one-stop/workflow.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { dataConverterFor, HISTORY_TEST_KEYS } from '../support/payload-keys.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
-import { ClaimTemplate, ProduceFirstTemplate, type OneStopTemplate } from '../../templates/schema.js';
-import { claimPrepaymentWorkflow } from '../../workflows/claim-prepayment.js';
+import { ClaimTemplate } from '../../processes/claim-prepayment/template.js';
+import { ProduceFirstTemplate } from '../../processes/produce-first/template.js';
+import { type OneStopTemplate } from '../../processes/one-stop/template.js';
+import { claimPrepaymentWorkflow } from '../../processes/claim-prepayment/workflow.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FORCE = process.argv.includes('--force');

@@ -18,14 +18,14 @@ import { getPublishedCase } from '../../db/cases.js';
 import { notificationsOfCase, type OutboxRow } from '../../db/notifications.js';
 import type { Pool } from '../../db/pool.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import { decideUpdate, getCaseQuery, withdrawUpdate, type CaseReceipt, type DecisionInput, type OpenCaseInput } from '../../workflows/definitions.js';
+import { decideUpdate, getCaseQuery, withdrawUpdate, type CaseInput, type CaseReceipt, type DecisionInput } from '../../workflows/definitions.js';
 import { applicant, applicantActor, opener } from './fixtures.js';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { bundle, caseWorker, timeSkippingEnv } from './temporal.js';
 
 /** A case workflow function (the three processes share this signature). */
-type CaseWorkflow = (input: OpenCaseInput<never>) => Promise<CaseView>;
+type CaseWorkflow = (input: CaseInput<never, never>) => Promise<CaseView>;
 
 export interface HarnessDeps {
   env: TestWorkflowEnvironment;

@@ -1,6 +1,6 @@
 /** People, applicants and templates the tests use. */
 import type { Actor, Applicant } from '../../common/types.js';
-import { OneStopTemplate } from '../../templates/schema.js';
+import { OneStopTemplate } from '../../processes/one-stop/template.js';
 
 export const opener: Actor = { sub: 'alice', name: 'Alice Li', roles: ['caseworker'], dept: 'service-centre' };
 export const staff = (dept: string, sub = `${dept}-officer`, roles: Actor['roles'] = ['caseworker']): Actor => ({

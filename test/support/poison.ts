@@ -12,9 +12,9 @@ import type { Pool } from '../../db/pool.js';
 import { latestCalendar } from '../../db/calendars.js';
 import { getTemplate } from '../../db/templates.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
-import { caseDetails } from '../../templates/case-details.js';
-import { WORKFLOW_TYPES, type OpenCaseInput } from '../../workflows/definitions.js';
-import { firstCase } from '../../workflows/first-view.js';
+import { caseOpening } from '../../processes/registry.js';
+import { workflowTypeOf, type OpenCaseInput } from '../../processes/registry.js';
+import { firstCase } from '../../processes/first-view.js';
 
 /** Texts the text rule (common/text-rule.ts) refuses, each in otherwise ordinary words. */
 export const POISONS: readonly { label: string; text: string }[] = [
@@ -197,16 +197,15 @@ export async function startBypassingEdge(
   const caseId = `case-${randomUUID()}`;
   const input: OpenCaseInput & { openedAt: string } = {
     caseId,
-    template: stored.body,
+    ...caseOpening(stored.body, o.details ?? {}),
     templateVersion: stored.version,
     applicant: o.applicant,
-    details: caseDetails(stored.body, o.details ?? {}),
     openedBy: o.openedBy,
     priority: false,
     ...(calendar ? { calendar: pinCalendar(calendar.body, calendar.version, Date.now()) } : {}),
     openedAt: new Date().toISOString(),
   };
-  await d.client.workflow.start(WORKFLOW_TYPES[stored.body.kind], {
+  await d.client.workflow.start(workflowTypeOf(stored.body.kind), {
     workflowId: caseId,
     taskQueue: d.taskQueue,
     args: [input],

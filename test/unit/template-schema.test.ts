@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LADDER, OneStopTemplate, Template } from '../../templates/schema.js';
+import { DEFAULT_LADDER } from '../../templates/schema.js';
+import { OneStopTemplate } from '../../processes/one-stop/template.js';
+import { Template } from '../../processes/registry.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
 import { HISTORY_BUDGET_DEFAULTS } from '../../common/history-budget.js';
 

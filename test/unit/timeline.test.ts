@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { timelineFromHistory, type TimelineDelivery } from '../../audit/timeline.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { Actor, CaseView } from '../../common/types.js';
-import { WORKFLOW_TYPES, type CaseReceipt, type DecisionInput, type OpenCaseInput, type SupplementInput } from '../../workflows/definitions.js';
-import { OneStopTemplate } from '../../templates/schema.js';
+import { workflowTypeOf, type OpenCaseInput } from '../../processes/registry.js';
+import { type CaseReceipt, type DecisionInput, type SupplementInput } from '../../workflows/definitions.js';
+import { OneStopTemplate } from '../../processes/one-stop/template.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 type IHistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -185,7 +186,7 @@ const finalView = caseView({
 const history: temporal.api.history.v1.IHistory = {
   events: [
     ev(T0, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, {
-      workflowExecutionStartedEventAttributes: { workflowType: { name: WORKFLOW_TYPES['one-stop-approval'] }, input: enc(openInput) },
+      workflowExecutionStartedEventAttributes: { workflowType: { name: workflowTypeOf('one-stop-approval') }, input: enc(openInput) },
     }),
     ev(T0 + 10, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, { workflowTaskScheduledEventAttributes: {} }),
     ev(T0 + 2 * H, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, {}),

@@ -21,7 +21,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourc
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CaseView } from '../../common/types.js';
 import { createCaseWorker } from '../../workers/worker.js';
-import { decideUpdate, getCaseQuery, type OpenCaseInput } from '../../workflows/definitions.js';
+import { decideUpdate, getCaseQuery, type CaseInput } from '../../workflows/definitions.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 import { applicant, oneStopTemplate, opener, staff } from '../support/fixtures.js';
 import { testDataConverter } from '../support/payload-keys.js';
@@ -70,7 +70,7 @@ async function onRelease<T>(n: 1 | 2 | 3, work: () => Promise<T>): Promise<T> {
   return worker.runUntil(work);
 }
 
-type Handle = WorkflowHandle<(input: OpenCaseInput<never>) => Promise<CaseView>>;
+type Handle = WorkflowHandle<(input: CaseInput<never, never>) => Promise<CaseView>>;
 
 /**
  * Opens a case and waits until it answers its query: the drill's new step runs before the case has

@@ -10,7 +10,7 @@ import { REFUSAL } from '../../common/errors.js';
 import { randomUUID } from 'node:crypto';
 import { getPublishedCase } from '../../db/cases.js';
 import { addCommentUpdate, claimTaskUpdate, decideUpdate, withdrawUpdate } from '../../workflows/definitions.js';
-import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../processes/one-stop/workflow.js';
 import { expectRefused, steps } from '../support/case-assertions.js';
 import { H } from '../support/time-assertions.js';
 import type { temporal } from '@temporalio/proto';

@@ -10,7 +10,7 @@ import type { CaseView } from '../../common/types.js';
 import { getCaseProjection } from '../../db/cases.js';
 import { listIncidents } from '../../db/incidents.js';
 import { decideUpdate, getCaseQuery, retryIncidentUpdate, withdrawUpdate } from '../../workflows/definitions.js';
-import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../processes/one-stop/workflow.js';
 import { expectRefused } from '../support/case-assertions.js';
 import { caseTestFile, withCase } from '../support/case-harness.js';
 import { applicant, applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CaseView } from '../../common/types.js';
-import type { OneStopTemplate } from '../../templates/schema.js';
+import type { OneStopTemplate } from '../../processes/one-stop/template.js';
 import { supplementUpdate } from '../../workflows/definitions.js';
-import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../processes/one-stop/workflow.js';
 import { expectRefused } from '../support/case-assertions.js';
 import { caseTestFile, withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
 import { applicantActor, oneStopTemplate, staff } from '../support/fixtures.js';

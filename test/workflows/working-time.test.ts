@@ -11,9 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseView } from '../../common/types.js';
 import type { PinnedCalendar } from '../../common/working-time.js';
-import { OneStopTemplate } from '../../templates/schema.js';
+import { OneStopTemplate } from '../../processes/one-stop/template.js';
 import { supplementUpdate } from '../../workflows/definitions.js';
-import { oneStopApprovalWorkflow } from '../../workflows/one-stop.js';
+import { oneStopApprovalWorkflow } from '../../processes/one-stop/workflow.js';
 import { steps } from '../support/case-assertions.js';
 import { caseTestFile, withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
 import { applicantActor, staff } from '../support/fixtures.js';

@@ -42,8 +42,8 @@ import {
   supplementUpdate,
   withdrawUpdate,
   type CaseReceipt,
+  type CaseInputBase,
   type DecisionInput,
-  type OpenCaseInput,
 } from '../definitions.js';
 import { assertApplicantOrOpeningDept, type FourEyesBar } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
@@ -64,6 +64,13 @@ interface TemplateBase extends SupplementRules {
   kind: CaseKind;
   escalation: LadderStep[];
 }
+
+/**
+ * What the core reads of a case's input (definitions.ts): the fields every process has, its
+ * template, and its details only to show them in the view, so any process's input (OneStopInput,
+ * ClaimInput, …) is one as it is, with no cast.
+ */
+type CaseCoreInput<T> = CaseInputBase & { template: T; details: CaseView['details'] };
 
 export interface CaseCoreHooks {
   /** The case deadline shown as `sla.deadlineAt` (and the DeadlineAt search attribute). */
@@ -123,7 +130,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   private readonly supplementWait: SupplementWait;
 
   constructor(
-    readonly input: OpenCaseInput<T>,
+    readonly input: CaseCoreInput<T>,
     private readonly hooks: CaseCoreHooks,
   ) {
     this.caseId = input.caseId;

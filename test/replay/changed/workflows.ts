@@ -5,9 +5,9 @@
  */
 import { sleep } from '@temporalio/workflow';
 import type { CaseView } from '../../../common/types.js';
-import type { OpenCaseInput } from '../../../workflows/definitions.js';
-import { oneStopApprovalWorkflow as real } from '../../../workflows/one-stop.js';
-import type { OneStopTemplate } from '../../../templates/schema.js';
+import type { OpenCaseInput } from '../../../processes/registry.js';
+import { oneStopApprovalWorkflow as real } from '../../../processes/one-stop/workflow.js';
+import type { OneStopTemplate } from '../../../processes/one-stop/template.js';
 
 export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTemplate>): Promise<CaseView> {
   await sleep(1);

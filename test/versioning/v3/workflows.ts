@@ -5,9 +5,9 @@
  */
 import { deprecatePatch, sleep } from '@temporalio/workflow';
 import type { CaseView } from '../../../common/types.js';
-import type { OpenCaseInput } from '../../../workflows/definitions.js';
-import type { OneStopTemplate } from '../../../templates/schema.js';
-import { oneStopApprovalWorkflow as current } from '../../../workflows/one-stop.js';
+import type { OpenCaseInput } from '../../../processes/registry.js';
+import type { OneStopTemplate } from '../../../processes/one-stop/template.js';
+import { oneStopApprovalWorkflow as current } from '../../../processes/one-stop/workflow.js';
 import { DRILL_PATCH } from '../drill-patch.js';
 
 export async function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTemplate>): Promise<CaseView> {

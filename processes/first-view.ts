@@ -4,7 +4,7 @@
  * answer before its first workflow task has run and published the case (that wait was most of an
  * opening's time).
  *
- * It is the workflow's own code: each process lays out its case (`open…Case`) exactly as the
+ * It is the workflow's own code: each process lays out its case (its definition's `open`) exactly as the
  * workflow does before its first command, from the same input, whose `openedAt` fixes every date; the
  * view is then taken at that instant. Nothing here sends a command or registers a handler, so it runs
  * in any Node process. The workflow's first publication follows a moment later; test/api asserts that
@@ -12,30 +12,16 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseView } from '../common/types.js';
-import type { ClaimTemplate, OneStopTemplate, ProduceFirstTemplate } from '../templates/schema.js';
-import { openClaimCase } from './claim-prepayment.js';
-import type { OpenCaseInput } from './definitions.js';
-import type { OpenedCase } from './lib/case-core.js';
-import { openOneStopCase } from './one-stop.js';
-import { openProduceFirstCase } from './produce-first.js';
-
-function openCase(input: OpenCaseInput): OpenedCase {
-  switch (input.template.kind) {
-    case 'one-stop-approval':
-      return openOneStopCase(input as OpenCaseInput<OneStopTemplate>);
-    case 'produce-first-certify-later':
-      return openProduceFirstCase(input as OpenCaseInput<ProduceFirstTemplate>);
-    case 'claim-prepayment':
-      return openClaimCase(input as OpenCaseInput<ClaimTemplate>);
-  }
-}
+import type { ProcessDefinition } from './process.js';
+import { processOf, type OpenCaseInput } from './registry.js';
 
 /**
  * A new case as its workflow will first show it (`input.openedAt` required): its view, and its search
  * attributes, which the API sets as it starts the workflow (case-runtime.ts then need not upsert them).
  */
 export function firstCase(input: OpenCaseInput & { openedAt: string }): { view: CaseView; searchAttributes: SearchAttributeUpdatePair[] } {
-  const { core } = openCase(input);
+  const process: ProcessDefinition = processOf(input.template.kind);
+  const { core } = process.open(input);
   const at = Date.parse(input.openedAt);
   return { view: core.viewAt(at), searchAttributes: core.searchAttributes(at) };
 }

@@ -5,7 +5,7 @@
  * due date passed unverified makes the obligation overdue and escalates it; after the grace period
  * the permit is suspended; verifying every overdue obligation reinstates it; a suspension that lasts
  * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
- * The workflow (produce-first.ts) wires this to its case; the logic lives here.
+ * The workflow (workflow.ts) wires this to its case; the logic lives here.
  */
 import { describeDuration, type DurationSpec } from '../../common/duration.js';
 import {
@@ -15,17 +15,18 @@ import {
   type FilingRecord,
   type ObligationStatus,
   type ObligationView,
-  type ProduceFirstDetails,
   type SuspensionView,
 } from '../../common/types.js';
-import type { ProduceFirstTemplate } from '../../templates/schema.js';
-import { verifyTaskId, type CaseReceipt, type CertificateInput, type DecisionInput } from '../definitions.js';
-import type { FourEyesBar } from './actors.js';
-import type { CaseCore } from './case-core.js';
-import { instant, type Span } from './case-time.js';
-import { conflict, invalid, notFound } from './refusals.js';
-import type { TaskState } from './tasks.js';
-import { iso, now } from './time.js';
+import type { CaseReceipt, DecisionInput } from '../../workflows/definitions.js';
+import type { FourEyesBar } from '../../workflows/lib/actors.js';
+import type { CaseCore } from '../../workflows/lib/case-core.js';
+import { instant, type Span } from '../../workflows/lib/case-time.js';
+import { conflict, invalid, notFound } from '../../workflows/lib/refusals.js';
+import type { TaskState } from '../../workflows/lib/tasks.js';
+import { iso, now } from '../../workflows/lib/time.js';
+import type { ProduceFirstDetails } from './details.js';
+import { verifyTaskId, type CertificateInput } from './messages.js';
+import type { ProduceFirstTemplate } from './template.js';
 
 export const ELIGIBILITY = 'eligibility';
 

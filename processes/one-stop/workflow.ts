@@ -3,22 +3,26 @@
  * decided within the template's SLA. Any reject rejects the case; all approvals approve it with a
  * decision number; `request-info` stops every clock until the applicant's supplement arrives.
  */
-import { describeDuration } from '../common/duration.js';
-import { SYSTEM_ACTOR, type Actor, type CaseView } from '../common/types.js';
-import type { OneStopTemplate } from '../templates/schema.js';
-import type { OpenCaseInput } from './definitions.js';
-import { CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
-import { decideTask } from './lib/tasks.js';
-import { now } from './lib/time.js';
+import { describeDuration } from '../../common/duration.js';
+import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../common/types.js';
+import type { CaseInput } from '../../workflows/definitions.js';
+import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-core.js';
+import { decideTask } from '../../workflows/lib/tasks.js';
+import { now } from '../../workflows/lib/time.js';
+import type { OneStopDetails } from './details.js';
+import type { OneStopTemplate } from './template.js';
+
+/** A one-stop case's input: its template and the free-form details filed. */
+export type OneStopInput = CaseInput<OneStopTemplate, OneStopDetails>;
 
 const CASE_DEADLINE = 'case:deadline';
 
-export function oneStopApprovalWorkflow(input: OpenCaseInput<OneStopTemplate>): Promise<CaseView> {
+export function oneStopApprovalWorkflow(input: OneStopInput): Promise<CaseView> {
   return runCase(openOneStopCase(input));
 }
 
 /** The case as it opens: every department's task and the case deadline (no command sent yet). */
-export function openOneStopCase(input: OpenCaseInput<OneStopTemplate>): OpenedCase {
+export function openOneStopCase(input: OneStopInput): OpenedCase {
   const { template } = input;
 
   const c: CaseCore<OneStopTemplate> = new CaseCore(input, {

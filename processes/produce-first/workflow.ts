@@ -7,19 +7,24 @@
  * is suspended; verifying every overdue obligation reinstates it; a suspension that lasts
  * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
  */
-import type { CaseView, ProduceFirstDetails } from '../common/types.js';
-import type { ProduceFirstTemplate } from '../templates/schema.js';
-import { fileCertificateUpdate, type OpenCaseInput } from './definitions.js';
-import { CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
-import { PermitObligations } from './lib/permit-obligations.js';
+import type { CaseView } from '../../common/types.js';
+import type { CaseInput } from '../../workflows/definitions.js';
+import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-core.js';
+import type { ProduceFirstDetails } from './details.js';
+import { fileCertificateUpdate } from './messages.js';
+import { PermitObligations } from './permit.js';
+import type { ProduceFirstTemplate } from './template.js';
 
-export function produceFirstWorkflow(input: OpenCaseInput<ProduceFirstTemplate>): Promise<CaseView> {
+/** A produce-first case's input: the pledge, the products and the missing qualifications. */
+export type ProduceFirstInput = CaseInput<ProduceFirstTemplate, ProduceFirstDetails>;
+
+export function produceFirstWorkflow(input: ProduceFirstInput): Promise<CaseView> {
   return runCase(openProduceFirstCase(input));
 }
 
 /** The case as it opens: the eligibility task and its deadline (no command sent yet). */
-export function openProduceFirstCase(input: OpenCaseInput<ProduceFirstTemplate>): OpenedCase {
-  const permit = new PermitObligations(input.template, input.details as unknown as ProduceFirstDetails);
+export function openProduceFirstCase(input: ProduceFirstInput): OpenedCase {
+  const permit = new PermitObligations(input.template, input.details);
   const c: CaseCore<ProduceFirstTemplate> = new CaseCore(input, {
     deadlineMs: (at) => permit.deadlineMs(at),
     extraView: () => permit.view(),

@@ -5,31 +5,34 @@
  * the assessed amount then settles the claim: the remainder is paid, or an overpaid advance is
  * recorded for recovery. Money is integer minor units with its currency throughout.
  */
-import { describeDuration } from '../common/duration.js';
-import { formatMoney, share } from '../common/money.js';
-import type { Actor, CaseView, ClaimDetails, Money, PaymentRecord, RecoveryRecord, SettlementView } from '../common/types.js';
-import type { ClaimTemplate } from '../templates/schema.js';
-import type { DecisionInput, OpenCaseInput } from './definitions.js';
-import type { FourEyesBar } from './lib/actors.js';
-import { CaseCore, runCase, type OpenedCase } from './lib/case-core.js';
-import { conflict, invalid } from './lib/refusals.js';
-import type { Span } from './lib/case-time.js';
-import type { TaskState } from './lib/tasks.js';
-import { iso } from './lib/time.js';
+import { describeDuration } from '../../common/duration.js';
+import { formatMoney, share } from '../../common/money.js';
+import type { Actor, CaseView, Money, PaymentRecord, RecoveryRecord, SettlementView } from '../../common/types.js';
+import type { CaseInput, DecisionInput } from '../../workflows/definitions.js';
+import type { FourEyesBar } from '../../workflows/lib/actors.js';
+import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-core.js';
+import { conflict, invalid } from '../../workflows/lib/refusals.js';
+import type { Span } from '../../workflows/lib/case-time.js';
+import type { TaskState } from '../../workflows/lib/tasks.js';
+import { iso } from '../../workflows/lib/time.js';
+import type { ClaimDetails } from './details.js';
+import type { ClaimTemplate } from './template.js';
+
+/** A claim's input: the claim, in the template's currency. */
+export type ClaimInput = CaseInput<ClaimTemplate, ClaimDetails>;
 
 const ACKNOWLEDGE = 'acknowledge';
 const PREPAYMENT = 'prepayment';
 const APPROVAL = 'prepayment-approval';
 const ASSESSMENT = 'assessment';
 
-export function claimPrepaymentWorkflow(input: OpenCaseInput<ClaimTemplate>): Promise<CaseView> {
+export function claimPrepaymentWorkflow(input: ClaimInput): Promise<CaseView> {
   return runCase(openClaimCase(input));
 }
 
 /** The case as it opens: the acknowledgement task and its deadline (no command sent yet). */
-export function openClaimCase(input: OpenCaseInput<ClaimTemplate>): OpenedCase {
-  const { template } = input;
-  const claim = input.details as unknown as ClaimDetails;
+export function openClaimCase(input: ClaimInput): OpenedCase {
+  const { template, details: claim } = input;
   const currency = claim.claimedAmount.currency;
   const money = (amount: number): Money => ({ amount, currency });
   const cap = money(share(claim.claimedAmount.amount, template.prepayment.maxRatio));

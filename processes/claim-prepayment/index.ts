@@ -1,0 +1,22 @@
+/**
+ * A claim through the fast channel: acknowledgement, a prepayment paid once (four eyes above the
+ * threshold), assessment and settlement. docs/processes/claim-prepayment.md describes it.
+ */
+import { defineProcess } from '../process.js';
+import { claimDetails } from './details.js';
+import { ClaimTemplate } from './template.js';
+import { claimOpening } from './timeline.js';
+import { openClaimCase } from './workflow.js';
+
+export { claimPrepaymentWorkflow } from './workflow.js';
+
+export const claimPrepaymentProcess = defineProcess({
+  kind: 'claim-prepayment',
+  folder: 'claim-prepayment',
+  workflowType: 'claimPrepaymentWorkflow',
+  template: ClaimTemplate,
+  details: claimDetails,
+  open: openClaimCase,
+  updates: [],
+  timeline: { opening: claimOpening },
+});

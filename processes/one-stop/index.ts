@@ -1,0 +1,22 @@
+/**
+ * One-stop approval: every department of the template reviews in parallel within the case SLA.
+ * docs/processes/one-stop.md describes it.
+ */
+import { defineProcess } from '../process.js';
+import { oneStopDetails } from './details.js';
+import { OneStopTemplate } from './template.js';
+import { oneStopOpening } from './timeline.js';
+import { openOneStopCase } from './workflow.js';
+
+export { oneStopApprovalWorkflow } from './workflow.js';
+
+export const oneStopProcess = defineProcess({
+  kind: 'one-stop-approval',
+  folder: 'one-stop',
+  workflowType: 'oneStopApprovalWorkflow',
+  template: OneStopTemplate,
+  details: oneStopDetails,
+  open: openOneStopCase,
+  updates: [],
+  timeline: { opening: oneStopOpening },
+});

@@ -1,0 +1,51 @@
+/**
+ * What a process is to the rest of OneStop: one definition in its folder (processes/<kind>/index.ts),
+ * listed by the registry (processes/index.ts). The API validates templates and openings with it, the
+ * first view and the audit timeline dispatch on it, and the worker registers the workflow it names.
+ * Nothing outside a process's folder names its kind.
+ */
+import type { z } from 'zod';
+import type { TimelineEntry } from '../audit/timeline-entry.js';
+import type { CaseInput } from '../workflows/definitions.js';
+import type { OpenedCase } from '../workflows/lib/case-core.js';
+
+/** A template's schema: a zod object (so the registry can build a discriminated union on `kind`). */
+export type TemplateSchema = z.ZodObject;
+
+/*
+ * The functions are methods, not function-typed properties, so that any process's definition is a
+ * `ProcessDefinition` as well (methods compare their parameters both ways): the registry holds them
+ * in one list and hands each only a template or input of its own kind.
+ */
+export interface ProcessDefinition<K extends string = string, S extends TemplateSchema = TemplateSchema, D = unknown, W extends string = string> {
+  /** The template kind this process interprets (`kind` of its templates, and of its cases). */
+  readonly kind: K;
+  /** Its folder under processes/: its built-in templates are `builtin/*.json` there. */
+  readonly folder: string;
+  /** The name its workflow function is exported by (the workflow type the API starts, the worker registers). */
+  readonly workflowType: W;
+  /** Its template schema; its `kind` must be the literal `kind` above. */
+  readonly template: S;
+  /** The details a case starts with, parsed from what was filed, or a ZodError / CaseDetailsRefusal. */
+  details(template: z.output<S>, raw: Record<string, unknown>): D;
+  /** The case laid out as its workflow does before its first command (the API's first view). */
+  open(input: CaseInput<z.output<S>, D>): OpenedCase;
+  /** Updates that only this process answers (every process answers workflows/definitions.ts's). */
+  readonly updates: readonly string[];
+  readonly timeline: {
+    /** What the timeline's case-opened entry shows beyond what every case has. */
+    opening(input: CaseInput<z.output<S>, D>): Record<string, unknown>;
+    /** Entries of this process's own updates, by update name; `arg` is the update's argument as recorded. */
+    readonly updates?: Readonly<Record<string, (at: string, arg: never) => TimelineEntry[]>>;
+  };
+}
+
+/**
+ * A process's definition, checked: `kind` is the template's literal kind, and every type below is
+ * inferred from the schema and the functions given.
+ */
+export function defineProcess<const K extends string, S extends TemplateSchema & z.ZodType<{ kind: K }>, D, const W extends string>(
+  p: ProcessDefinition<K, S, D, W>,
+): ProcessDefinition<K, S, D, W> {
+  return p;
+}

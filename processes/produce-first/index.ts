@@ -1,0 +1,23 @@
+/**
+ * Produce first, certify later: a provisional permit on a pledge, with the missing certificates
+ * filed and verified later. docs/processes/produce-first.md describes it.
+ */
+import { defineProcess } from '../process.js';
+import { produceFirstDetails } from './details.js';
+import { fileCertificateUpdate } from './messages.js';
+import { ProduceFirstTemplate } from './template.js';
+import { produceFirstOpening, produceFirstUpdateEntries } from './timeline.js';
+import { openProduceFirstCase } from './workflow.js';
+
+export { produceFirstWorkflow } from './workflow.js';
+
+export const produceFirstProcess = defineProcess({
+  kind: 'produce-first-certify-later',
+  folder: 'produce-first',
+  workflowType: 'produceFirstWorkflow',
+  template: ProduceFirstTemplate,
+  details: produceFirstDetails,
+  open: openProduceFirstCase,
+  updates: [fileCertificateUpdate.name],
+  timeline: { opening: produceFirstOpening, updates: produceFirstUpdateEntries },
+});

@@ -1,0 +1,92 @@
+/**
+ * The processes, read from the registry (processes/index.ts): their kinds, the union of their
+ * templates and inputs, and the dispatch by kind that the API, the first view and the audit timeline
+ * use. A new process joins every one of these by its line in index.ts.
+ */
+import { z } from 'zod';
+import type { CaseInput } from '../workflows/definitions.js';
+import * as registered from './index.js';
+import type { ProcessDefinition } from './process.js';
+
+type Registered = (typeof registered)[keyof typeof registered];
+
+/** Every registered process's definition (a union, one member per process). */
+export type AnyProcess = Extract<Registered, { readonly workflowType: string; readonly folder: string }>;
+export type CaseKind = AnyProcess['kind'];
+export type ProcessOf<K extends CaseKind> = Extract<AnyProcess, { kind: K }>;
+export type TemplateOf<K extends CaseKind> = z.output<ProcessOf<K>['template']>;
+export type DetailsOf<K extends CaseKind> = ReturnType<ProcessOf<K>['details']>;
+/** The input of a case of process K: its template and the details it started with. */
+export type InputOf<K extends CaseKind> = CaseInput<TemplateOf<K>, DetailsOf<K>>;
+/** Any process's template. */
+export type Template = { [K in CaseKind]: TemplateOf<K> }[CaseKind];
+/**
+ * What the API hands a new case workflow on a template of type T; for any template, one member per
+ * process (narrow it by `template.kind` with isInputOf). Its JSON is what saved histories hold: the
+ * types describe it, they never change it.
+ */
+export type OpenCaseInput<T extends Template = Template> = { [K in CaseKind]: T extends TemplateOf<K> ? InputOf<K> : never }[CaseKind];
+/** A template with the details filed under it: the part of a case's input that depends on its process. */
+export type CaseOpening = { [K in CaseKind]: { template: TemplateOf<K>; details: DetailsOf<K> } }[CaseKind];
+
+const isProcess = (v: unknown): v is AnyProcess => typeof v === 'object' && v !== null && 'workflowType' in v && 'folder' in v;
+
+/**
+ * Every process, in order of kind (a module namespace lists its exports by name, not in the order
+ * index.ts gives them, so the order is stated here: it is the order of kinds in the API document).
+ */
+export const PROCESSES: readonly AnyProcess[] = Object.values(registered)
+  .filter(isProcess)
+  .sort((a, b) => (a.kind < b.kind ? -1 : 1));
+
+/** Every workflow type a process names is exported by the registry (the worker's bundle); else the name shows here. */
+type Unexported = Exclude<AnyProcess['workflowType'], keyof typeof registered>;
+const everyWorkflowExported: [Unexported] extends [never] ? true : Unexported = true;
+void everyWorkflowExported;
+
+export const CASE_KINDS = PROCESSES.map((p) => p.kind) as [CaseKind, ...CaseKind[]];
+
+/** Every process's template schema, one union discriminated by `kind` (the deploy route validates with it). */
+export const Template = z.discriminatedUnion('kind', PROCESSES.map((p) => p.template) as [AnyProcess['template'], ...AnyProcess['template'][]]);
+
+/** The definition of process `kind`. */
+export function processOf<K extends CaseKind>(kind: K): ProcessOf<K>;
+export function processOf(kind: string): ProcessDefinition {
+  const p = PROCESSES.find((d) => d.kind === kind);
+  if (!p) throw new Error(`no process of kind ${kind} is registered`);
+  return p;
+}
+
+/** The kinds of the processes that answer update `name` of their own; undefined for an update every process answers. */
+export function processesOfUpdate(name: string): CaseKind[] | undefined {
+  const kinds = PROCESSES.filter((p) => p.updates.includes(name)).map((p) => p.kind);
+  return kinds.length ? kinds : undefined;
+}
+
+/** The workflow type that runs cases of `kind`. */
+export const workflowTypeOf = (kind: CaseKind): string => processOf(kind).workflowType;
+
+/**
+ * Whether a case's input is of process `kind`, narrowing it to that process's input. TypeScript
+ * narrows a union by a property of its own, not by one nested in another (`input.template.kind`),
+ * and the input's JSON has no kind of its own (saved histories must replay), hence this guard.
+ */
+export function isInputOf<K extends CaseKind>(input: OpenCaseInput, kind: K): input is Extract<OpenCaseInput, { template: { kind: K } }> {
+  return input.template.kind === kind;
+}
+
+/**
+ * The details a case starts with, parsed by its template's process, paired with the template; or a
+ * ZodError / CaseDetailsRefusal saying what is wrong.
+ */
+export function caseOpening(template: Template, raw: Record<string, unknown>): CaseOpening {
+  const process: ProcessDefinition = processOf(template.kind);
+  // The process is the template's own (found by its kind), so the details are of the template's kind.
+  return { template, details: process.details(template, raw) } as CaseOpening;
+}
+
+/** What the audit timeline's case-opened entry shows of the opening's process. */
+export function openingTimeline(input: OpenCaseInput): Record<string, unknown> {
+  const process: ProcessDefinition = processOf(input.template.kind);
+  return process.timeline.opening(input);
+}
