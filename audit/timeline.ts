@@ -11,9 +11,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { DeliveryStatus, NotificationInput } from '../common/notifications.js';
 import type { OutboxRow } from '../db/notifications.js';
-import { SYSTEM_ACTOR, type Actor, type CaseView, type Money } from '../common/types.js';
-import { type ClaimDetails } from '../processes/claim-prepayment/details.js';
-import { type ProduceFirstDetails } from '../processes/produce-first/details.js';
+import type { CaseView, Money } from '../common/types.js';
 import { ACTIVITY } from '../activities/index.js';
 import {
   addCommentUpdate,
@@ -31,19 +29,13 @@ import {
   type TaskWorkInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
-import { fileCertificateUpdate, verifyTaskId, type CertificateInput } from '../processes/produce-first/messages.js';
-import { type OpenCaseInput } from '../processes/registry.js';
+import { openingTimeline, processUpdateEntries, type OpenCaseInput } from '../processes/registry.js';
+import { onBehalf, SYSTEM, who, type TimelineEntry } from './timeline-entry.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
 const EventType = proto.temporal.api.enums.v1.EventType;
 
-export interface TimelineEntry {
-  at: string;
-  type: string;
-  actor?: { sub: string; name: string; roles: string[]; dept?: string };
-  taskId?: string;
-  details: Record<string, unknown>;
-}
+export type { TimelineEntry } from './timeline-entry.js';
 
 /** A notification's delivery as the timeline shows it: overall and per channel (from the outbox, not the history). */
 export interface TimelineDelivery {
@@ -77,10 +69,6 @@ const NOT_WRITTEN_YET: TimelineDelivery = { notificationId: null, status: 'pendi
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? defaultPayloadConverter.fromPayload<T>(p) : undefined);
-
-const who = (a: Actor) => ({ sub: a.sub, name: a.name, roles: [...a.roles], ...(a.dept ? { dept: a.dept } : {}) });
-
-const SYSTEM = who(SYSTEM_ACTOR);
 
 /**
  * Milliseconds of a history timestamp. `seconds` is a Long when the history comes from the client and
@@ -214,30 +202,16 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
   return out;
 }
 
+/** The case-opened entry's details: what every case has, then what its process shows (its timeline.ts). */
 function openingDetails(input: OpenCaseInput): Record<string, unknown> {
-  const common = {
+  return {
     templateId: input.template.id,
     templateVersion: input.templateVersion,
     kind: input.template.kind,
     applicant: { creditCode: input.applicant.creditCode, name: input.applicant.name },
     priority: input.priority,
+    ...openingTimeline(input),
   };
-  const t = input.template;
-  if (t.kind === 'one-stop-approval') return { ...common, sla: t.sla, tasks: t.departments.map((d) => d.dept) };
-  if (t.kind === 'claim-prepayment') {
-    const claim = input.details as unknown as ClaimDetails;
-    return {
-      ...common,
-      sla: t.acknowledge.sla,
-      tasks: ['acknowledge'],
-      policyNumber: claim.policyNumber,
-      claimedAmount: claim.claimedAmount,
-      loss: claim.loss,
-      evidence: claim.evidence,
-    };
-  }
-  const d = input.details as unknown as ProduceFirstDetails;
-  return { ...common, sla: t.eligibility.sla, tasks: ['eligibility'], pledge: d.pledge, products: d.products, missing: d.missing };
 }
 
 function updateEntries(name: string, at: string, arg: unknown, result: CaseReceipt | undefined): TimelineEntry[] {
@@ -267,18 +241,6 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseRecei
       { at, type: 'clock-resumed', actor: who(s.actor), details: resumed(result) },
     ];
   }
-  if (name === fileCertificateUpdate.name) {
-    const f = arg as CertificateInput;
-    return [
-      {
-        at,
-        type: 'certificate-filed',
-        actor: who(f.actor),
-        taskId: verifyTaskId(f.qualification),
-        details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef, ...onBehalf(f) },
-      },
-    ];
-  }
   if (name === withdrawUpdate.name) {
     const w = arg as WithdrawInput;
     return [{ at, type: 'withdrawn', actor: who(w.actor), details: { reason: w.reason, ...onBehalf(w) } }];
@@ -295,17 +257,12 @@ function updateEntries(name: string, at: string, arg: unknown, result: CaseRecei
     const c = arg as CommentInput;
     return [{ at, type: 'comment', actor: who(c.actor), ...(c.taskId ? { taskId: c.taskId } : {}), details: { text: c.text } }];
   }
-  return [{ at, type: `update:${name}`, details: {} }];
+  return processUpdateEntries(name, at, arg) ?? [{ at, type: `update:${name}`, details: {} }];
 }
 
 /** How long the clocks stood still and the deadline after a supplement, from its receipt. */
 function resumed(result: CaseReceipt | undefined): { stoppedMs: number | null; deadlineAt: string | null } {
   return { stoppedMs: result?.resumed?.stoppedMs ?? null, deadlineAt: result?.resumed?.deadlineAt ?? null };
-}
-
-/** A caseworker acting for the enterprise: the entry names the enterprise beside the actor. */
-function onBehalf(input: { onBehalfOf?: string }): { onBehalfOf?: string } {
-  return input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {};
 }
 
 /** The entry of a notification (case-closed notices excepted: they repeat the completion). */

@@ -4,6 +4,7 @@
  * use. A new process joins every one of these by its line in index.ts.
  */
 import { z } from 'zod';
+import type { TimelineEntry } from '../audit/timeline-entry.js';
 import type { CaseInput } from '../workflows/definitions.js';
 import * as registered from './index.js';
 import type { ProcessDefinition } from './process.js';
@@ -89,4 +90,14 @@ export function caseOpening(template: Template, raw: Record<string, unknown>): C
 export function openingTimeline(input: OpenCaseInput): Record<string, unknown> {
   const process: ProcessDefinition = processOf(input.template.kind);
   return process.timeline.opening(input);
+}
+
+/** The timeline entries of a process's own update `name` (its timeline.ts), or undefined for any other update. */
+export function processUpdateEntries(name: string, at: string, arg: unknown): TimelineEntry[] | undefined {
+  for (const p of PROCESSES as readonly ProcessDefinition[]) {
+    const entries = p.timeline.updates?.[name];
+    // Recorded by the workflow that answered this update, so `arg` is that update's argument.
+    if (entries) return entries(at, arg as never);
+  }
+  return undefined;
 }
