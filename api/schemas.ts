@@ -4,18 +4,8 @@
  */
 import { z } from 'zod';
 import { isValidCreditCode } from '../common/credit-code.js';
-import { CASE_KINDS } from '../processes/registry.js';
-import {
-  CASE_STATUSES,
-  CLOSED_STATUSES,
-  DECISION_OUTCOMES,
-  ESCALATION_ACTIONS,
-  OBLIGATION_STATUSES,
-  TASK_STATUSES,
-  type CaseView,
-  type InboxTask,
-  type TaskView,
-} from '../common/types.js';
+import { CASE_KINDS, CASE_STATUSES, CLOSED_STATUSES } from '../processes/registry.js';
+import { DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES, type CaseView, type InboxTask, type TaskView } from '../common/types.js';
 import { Money, Slug, Text } from '../templates/schema.js';
 
 /** Template versions are PostgreSQL integers. */

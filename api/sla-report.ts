@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { CLOSED_STATUSES, type ClosedStatus } from '../common/types.js';
+import { CLOSED_STATUSES, type ClosedStatus } from '../processes/registry.js';
 import type { DepartmentFigures, TemplateFigures } from '../db/sla-report.js';
 import { Slug } from '../templates/schema.js';
 import { badRequest } from './problem.js';

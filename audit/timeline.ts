@@ -13,22 +13,7 @@ import type { DeliveryStatus, NotificationInput } from '../common/notifications.
 import type { OutboxRow } from '../db/notifications.js';
 import type { CaseView, Money } from '../common/types.js';
 import { ACTIVITY } from '../activities/index.js';
-import {
-  addCommentUpdate,
-  assignTaskUpdate,
-  claimTaskUpdate,
-  decideUpdate,
-  releaseTaskUpdate,
-  supplementUpdate,
-  withdrawUpdate,
-  type AssignInput,
-  type CaseReceipt,
-  type CommentInput,
-  type DecisionInput,
-  type SupplementInput,
-  type TaskWorkInput,
-  type WithdrawInput,
-} from '../workflows/definitions.js';
+import { addCommentUpdate, assignTaskUpdate, claimTaskUpdate, decideUpdate, releaseTaskUpdate, supplementUpdate, withdrawUpdate, type AssignInput, type CaseReceipt, type CommentInput, type DecisionInput, type SupplementInput, type TaskWorkInput, type WithdrawInput } from '../workflows/definitions.js';
 import { openingTimeline, processUpdateEntries, type OpenCaseInput } from '../processes/registry.js';
 import { onBehalf, SYSTEM, who, type TimelineEntry } from './timeline-entry.js';
 

@@ -31,31 +31,9 @@ export const DECISION_OUTCOMES = ['approve', 'reject', 'request-info'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type TaskOutcome = DecisionOutcome | 'deemed-approved';
 
-export const ONE_STOP_STATUSES = ['in-review', 'awaiting-supplement', 'approved', 'rejected', 'withdrawn', 'abandoned'] as const;
-export const CLAIM_STATUSES = ['in-review', 'awaiting-supplement', 'accepted', 'prepaid', 'settled', 'rejected', 'withdrawn', 'abandoned'] as const;
-export const PRODUCE_FIRST_STATUSES = [
-  'in-review',
-  'awaiting-supplement',
-  'provisional',
-  'suspended',
-  'certified',
-  'revoked',
-  'rejected',
-  'withdrawn',
-  'abandoned',
-] as const;
-export const CASE_STATUSES = [...new Set([...ONE_STOP_STATUSES, ...PRODUCE_FIRST_STATUSES, ...CLAIM_STATUSES])] as const;
-export type CaseStatus = (typeof ONE_STOP_STATUSES)[number] | (typeof PRODUCE_FIRST_STATUSES)[number] | (typeof CLAIM_STATUSES)[number];
-/**
- * Statuses in which a case is closed for good (its workflow has completed). `abandoned`: the
- * applicant did not supply what a department asked for by the date it was told.
- */
-export const CLOSED_STATUSES = ['approved', 'rejected', 'withdrawn', 'certified', 'revoked', 'settled', 'abandoned'] as const;
-export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
-
-/** The kinds of the registered processes (processes/index.ts). */
-export type { CaseKind } from '../processes/registry.js';
-import type { CaseKind } from '../processes/registry.js';
+/** The kinds of the registered processes (processes/index.ts); their statuses, each process's own (status.ts). */
+export type { CaseKind, CaseStatus, ClosedStatus } from '../processes/registry.js';
+import type { CaseKind, CaseStatus, ClosedStatus } from '../processes/registry.js';
 
 export const OBLIGATION_STATUSES = ['pending', 'submitted', 'verified', 'overdue'] as const;
 export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];

@@ -4,7 +4,7 @@
  * escalations. Never by asking workflows. Every definition is documented in the README
  * (*SLA report*); the comments here say how the SQL implements it.
  */
-import { CLOSED_STATUSES, type ClosedStatus } from '../common/types.js';
+import { CLOSED_STATUSES, type ClosedStatus } from '../processes/registry.js';
 import type { Pool } from './pool.js';
 
 export interface SlaReportFilter {

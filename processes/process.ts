@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
 import type { CaseInput } from '../workflows/definitions.js';
 import type { OpenedCase } from '../workflows/lib/case-core.js';
+import type { Transitions } from '../workflows/lib/status.js';
 
 /** A template's schema: a zod object (so the registry can build a discriminated union on `kind`). */
 export type TemplateSchema = z.ZodObject;
@@ -17,13 +18,21 @@ export type TemplateSchema = z.ZodObject;
  * `ProcessDefinition` as well (methods compare their parameters both ways): the registry holds them
  * in one list and hands each only a template or input of its own kind.
  */
-export interface ProcessDefinition<K extends string = string, S extends TemplateSchema = TemplateSchema, D = unknown, W extends string = string> {
+export interface ProcessDefinition<
+  K extends string = string,
+  S extends TemplateSchema = TemplateSchema,
+  D = unknown,
+  W extends string = string,
+  St extends string = string,
+> {
   /** The template kind this process interprets (`kind` of its templates, and of its cases). */
   readonly kind: K;
   /** Its folder under processes/: its built-in templates are `builtin/*.json` there. */
   readonly folder: string;
   /** The name its workflow function is exported by (the workflow type the API starts, the worker registers). */
   readonly workflowType: W;
+  /** Its statuses, each with those it may become (status.ts); a status that may become none is closed. */
+  readonly statuses: Transitions<St>;
   /** Its template schema; its `kind` must be the literal `kind` above. */
   readonly template: S;
   /** The details a case starts with, parsed from what was filed, or a ZodError / CaseDetailsRefusal. */
@@ -44,8 +53,12 @@ export interface ProcessDefinition<K extends string = string, S extends Template
  * A process's definition, checked: `kind` is the template's literal kind, and every type below is
  * inferred from the schema and the functions given.
  */
-export function defineProcess<const K extends string, S extends TemplateSchema & z.ZodType<{ kind: K }>, D, const W extends string>(
-  p: ProcessDefinition<K, S, D, W>,
-): ProcessDefinition<K, S, D, W> {
+export function defineProcess<
+  const K extends string,
+  S extends TemplateSchema & z.ZodType<{ kind: K }>,
+  D,
+  const W extends string,
+  const T extends Transitions<string>,
+>(p: ProcessDefinition<K, S, D, W, keyof T & string> & { readonly statuses: T }): ProcessDefinition<K, S, D, W, keyof T & string> & { readonly statuses: T } {
   return p;
 }

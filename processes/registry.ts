@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
 import type { CaseInput } from '../workflows/definitions.js';
 import * as registered from './index.js';
+import type { Transitions } from '../workflows/lib/status.js';
 import type { ProcessDefinition } from './process.js';
 
 type Registered = (typeof registered)[keyof typeof registered];
@@ -19,6 +20,16 @@ export type TemplateOf<K extends CaseKind> = z.output<ProcessOf<K>['template']>;
 export type DetailsOf<K extends CaseKind> = ReturnType<ProcessOf<K>['details']>;
 /** The input of a case of process K: its template and the details it started with. */
 export type InputOf<K extends CaseKind> = CaseInput<TemplateOf<K>, DetailsOf<K>>;
+/** The statuses of process K's cases. */
+export type StatusOf<K extends CaseKind> = keyof ProcessOf<K>['statuses'] & string;
+/** The statuses in which a case of process K has closed for good (those that may become none). */
+export type ClosedStatusOf<K extends CaseKind> = {
+  [S in StatusOf<K>]: ProcessOf<K>['statuses'][S] extends readonly [] ? S : never;
+}[StatusOf<K>];
+/** Any process's statuses. */
+export type CaseStatus = { [K in CaseKind]: StatusOf<K> }[CaseKind];
+/** Statuses in which a case is closed for good (its workflow has completed). */
+export type ClosedStatus = { [K in CaseKind]: ClosedStatusOf<K> }[CaseKind];
 /** Any process's template. */
 export type Template = { [K in CaseKind]: TemplateOf<K> }[CaseKind];
 /**
@@ -46,6 +57,14 @@ const everyWorkflowExported: [Unexported] extends [never] ? true : Unexported = 
 void everyWorkflowExported;
 
 export const CASE_KINDS = PROCESSES.map((p) => p.kind) as [CaseKind, ...CaseKind[]];
+
+/** Every process's statuses, each once, in the order of the processes and of their tables. */
+export const CASE_STATUSES = [...new Set(PROCESSES.flatMap((p) => Object.keys(p.statuses)))] as [CaseStatus, ...CaseStatus[]];
+/** The closed statuses among them (closedStatuses in workflows/lib/status.ts). */
+export const CLOSED_STATUSES = CASE_STATUSES.filter((s) => PROCESSES.some((p) => (p.statuses as Transitions<string>)[s]?.length === 0)) as [
+  ClosedStatus,
+  ...ClosedStatus[],
+];
 
 /** Every process's template schema, one union discriminated by `kind` (the deploy route validates with it). */
 export const Template = z.discriminatedUnion('kind', PROCESSES.map((p) => p.template) as [AnyProcess['template'], ...AnyProcess['template'][]]);

@@ -3,6 +3,7 @@
  * threshold), assessment and settlement. docs/processes/claim-prepayment.md describes it.
  */
 import { defineProcess } from '../process.js';
+import { CLAIM_TRANSITIONS } from './status.js';
 import { claimDetails } from './details.js';
 import { ClaimTemplate } from './template.js';
 import { claimOpening } from './timeline.js';
@@ -14,6 +15,7 @@ export const claimPrepaymentProcess = defineProcess({
   kind: 'claim-prepayment',
   folder: 'claim-prepayment',
   workflowType: 'claimPrepaymentWorkflow',
+  statuses: CLAIM_TRANSITIONS,
   template: ClaimTemplate,
   details: claimDetails,
   open: openClaimCase,

@@ -16,6 +16,7 @@ import type { Span } from '../../workflows/lib/case-time.js';
 import type { TaskState } from '../../workflows/lib/tasks.js';
 import { iso } from '../../workflows/lib/time.js';
 import type { ClaimDetails } from './details.js';
+import { CLAIM_TRANSITIONS, type ClaimStatus } from './status.js';
 import type { ClaimTemplate } from './template.js';
 
 /** A claim's input: the claim, in the template's currency. */
@@ -52,7 +53,7 @@ export function openClaimCase(input: ClaimInput): OpenedCase {
   const payments: PaymentRecord[] = [];
   let settlement: SettlementView | null = null;
 
-  const c: CaseCore<ClaimTemplate> = new CaseCore(input, {
+  const c: CaseCore<ClaimTemplate, ClaimStatus> = new CaseCore(input, CLAIM_TRANSITIONS, {
     deadlineMs: (at) => (settlementSpan === null ? c.time.due(acknowledgeSpan, 0, at) : c.time.due(settlementSpan, acceptedMark, at)),
     extraView: () => ({
       acceptedAt: acceptedAtMs === null ? null : iso(acceptedAtMs),
@@ -157,7 +158,7 @@ export function openClaimCase(input: ClaimInput): OpenedCase {
   }
 
   function accept(at: number): void {
-    c.status = 'accepted';
+    c.status.to('accepted');
     acceptedAtMs = at;
     acceptedMark = c.clock.pausedMs(at);
     prepaymentSpan = c.time.spanOf(template.prepayment.sla, at);
@@ -180,7 +181,7 @@ export function openClaimCase(input: ClaimInput): OpenedCase {
   async function payPrepayment(at: number): Promise<void> {
     const record = await whilePaying(() => c.activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee }));
     payments.push(record);
-    c.status = 'prepaid';
+    c.status.to('prepaid');
     c.touch();
     openAssessment(at);
     await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);

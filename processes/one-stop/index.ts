@@ -3,6 +3,7 @@
  * docs/processes/one-stop.md describes it.
  */
 import { defineProcess } from '../process.js';
+import { ONE_STOP_TRANSITIONS } from './status.js';
 import { oneStopDetails } from './details.js';
 import { OneStopTemplate } from './template.js';
 import { oneStopOpening } from './timeline.js';
@@ -14,6 +15,7 @@ export const oneStopProcess = defineProcess({
   kind: 'one-stop-approval',
   folder: 'one-stop',
   workflowType: 'oneStopApprovalWorkflow',
+  statuses: ONE_STOP_TRANSITIONS,
   template: OneStopTemplate,
   details: oneStopDetails,
   open: openOneStopCase,

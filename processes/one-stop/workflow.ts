@@ -10,6 +10,7 @@ import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-cor
 import { decideTask } from '../../workflows/lib/tasks.js';
 import { now } from '../../workflows/lib/time.js';
 import type { OneStopDetails } from './details.js';
+import { ONE_STOP_TRANSITIONS, type OneStopStatus } from './status.js';
 import type { OneStopTemplate } from './template.js';
 
 /** A one-stop case's input: its template and the free-form details filed. */
@@ -25,7 +26,7 @@ export function oneStopApprovalWorkflow(input: OneStopInput): Promise<CaseView> 
 export function openOneStopCase(input: OneStopInput): OpenedCase {
   const { template } = input;
 
-  const c: CaseCore<OneStopTemplate> = new CaseCore(input, {
+  const c: CaseCore<OneStopTemplate, OneStopStatus> = new CaseCore(input, ONE_STOP_TRANSITIONS, {
     deadlineMs: (at) => c.time.due(caseSpan, 0, at),
     onDecision: async (d, task, at) => {
       if (d.outcome === 'request-info') c.awaitSupplement(at);

@@ -3,6 +3,7 @@
  * filed and verified later. docs/processes/produce-first.md describes it.
  */
 import { defineProcess } from '../process.js';
+import { PRODUCE_FIRST_TRANSITIONS } from './status.js';
 import { produceFirstDetails } from './details.js';
 import { fileCertificateUpdate } from './messages.js';
 import { ProduceFirstTemplate } from './template.js';
@@ -15,6 +16,7 @@ export const produceFirstProcess = defineProcess({
   kind: 'produce-first-certify-later',
   folder: 'produce-first',
   workflowType: 'produceFirstWorkflow',
+  statuses: PRODUCE_FIRST_TRANSITIONS,
   template: ProduceFirstTemplate,
   details: produceFirstDetails,
   open: openProduceFirstCase,

@@ -26,6 +26,7 @@ import type { TaskState } from '../../workflows/lib/tasks.js';
 import { iso, now } from '../../workflows/lib/time.js';
 import type { ProduceFirstDetails } from './details.js';
 import { verifyTaskId, type CertificateInput } from './messages.js';
+import type { ProduceFirstStatus } from './status.js';
 import type { ProduceFirstTemplate } from './template.js';
 
 export const ELIGIBILITY = 'eligibility';
@@ -54,7 +55,7 @@ export class PermitObligations {
   readonly obligations: ObligationState[];
   readonly suspensions: SuspensionState[] = [];
   permit: { number: string | null; issuedAtMs: number } | null = null;
-  private c!: CaseCore<ProduceFirstTemplate>;
+  private c!: CaseCore<ProduceFirstTemplate, ProduceFirstStatus>;
   private eligibilitySpan!: Span;
 
   constructor(
@@ -75,7 +76,7 @@ export class PermitObligations {
   }
 
   /** Opens the eligibility task and its deadline on the case this runs on. */
-  start(c: CaseCore<ProduceFirstTemplate>): void {
+  start(c: CaseCore<ProduceFirstTemplate, ProduceFirstStatus>): void {
     this.c = c;
     const { template } = this;
     this.eligibilitySpan = c.time.spanOf(template.eligibility.sla, c.openedAtMs);
@@ -96,7 +97,7 @@ export class PermitObligations {
       next.push(o.dueAtMs > at ? o.dueAtMs : this.graceEnd(o.dueAtMs));
     }
     const open = this.suspensions[this.suspensions.length - 1];
-    if (c.status === 'suspended' && open) next.push(open.revokeAtMs);
+    if (c.status.is('suspended') && open) next.push(open.revokeAtMs);
     const future = next.filter((t) => t >= at);
     if (future.length) return Math.min(...future);
     return next.length ? Math.max(...next) : permit.issuedAtMs;
@@ -166,7 +167,7 @@ export class PermitObligations {
     c.assertApplicantOrOpeningDept(f.actor, 'filing a certificate');
     const o = obligations.find((x) => x.qualification === f.qualification);
     if (!o) return notFound(`no obligation ${f.qualification} on this case; its obligations are ${obligations.map((x) => x.qualification).join(', ')}`);
-    if (c.status !== 'provisional' && c.status !== 'suspended') conflict(`certificates are filed under a provisional permit; case ${c.caseId} is ${c.status}`);
+    if (!c.status.is('provisional', 'suspended')) conflict(`certificates are filed under a provisional permit; case ${c.caseId} is ${c.status.value}`);
     if (o.status === 'verified') conflict(`${o.qualification} is already verified`);
     if (o.status === 'submitted') conflict(`a certificate for ${o.qualification} is already awaiting verification`);
     c.assertHistoryRoom('filing a certificate');
@@ -181,7 +182,7 @@ export class PermitObligations {
   /** Eligibility approved: the provisional permit, and every obligation's clock starts. */
   private async issuePermit(at: number): Promise<void> {
     const { c, obligations } = this;
-    c.status = 'provisional';
+    c.status.to('provisional');
     const permit: { number: string | null; issuedAtMs: number } = { number: null, issuedAtMs: at };
     this.permit = permit;
     c.deadlines.cancel('eligibility:');
@@ -266,10 +267,10 @@ export class PermitObligations {
   }
 
   private async onGraceOver(o: ObligationState): Promise<void> {
-    if (o.status === 'verified' || this.c.status === 'suspended') return;
+    if (o.status === 'verified' || this.c.status.is('suspended')) return;
     const at = now();
     const reason = `${o.title} not verified within ${describeDuration(o.due)} and the ${describeDuration(this.template.grace)} grace period`;
-    this.c.status = 'suspended';
+    this.c.status.to('suspended');
     const revoke = this.c.time.spanOf(this.template.revokeAfter, at);
     this.suspensions.push({ atMs: at, reason, revokeAtMs: this.c.time.end(revoke), reinstatedAtMs: null });
     this.c.deadlines.add('revocation', revoke, at, () => this.onRevocationDue());
@@ -283,7 +284,7 @@ export class PermitObligations {
   }
 
   private async onRevocationDue(): Promise<void> {
-    if (this.c.status !== 'suspended') return;
+    if (!this.c.status.is('suspended')) return;
     const reason = this.suspensions[this.suspensions.length - 1]?.reason ?? 'suspension not lifted';
     await this.c.close('revoked', SYSTEM_ACTOR, [
       { taskId: null, reason: `revoked after ${describeDuration(this.template.revokeAfter)} of suspension: ${reason}` },
@@ -310,8 +311,8 @@ export class PermitObligations {
       return;
     }
     const open = this.suspensions[this.suspensions.length - 1];
-    if (this.c.status === 'suspended' && open && this.obligations.every((x) => x.overdueAtMs === null || x.status === 'verified')) {
-      this.c.status = 'provisional';
+    if (this.c.status.is('suspended') && open && this.obligations.every((x) => x.overdueAtMs === null || x.status === 'verified')) {
+      this.c.status.to('provisional');
       open.reinstatedAtMs = at;
       this.c.deadlines.cancel('revocation');
       await this.c.notify(

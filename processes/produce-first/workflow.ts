@@ -13,6 +13,7 @@ import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-cor
 import type { ProduceFirstDetails } from './details.js';
 import { fileCertificateUpdate } from './messages.js';
 import { PermitObligations } from './permit.js';
+import { PRODUCE_FIRST_TRANSITIONS, type ProduceFirstStatus } from './status.js';
 import type { ProduceFirstTemplate } from './template.js';
 
 /** A produce-first case's input: the pledge, the products and the missing qualifications. */
@@ -25,7 +26,7 @@ export function produceFirstWorkflow(input: ProduceFirstInput): Promise<CaseView
 /** The case as it opens: the eligibility task and its deadline (no command sent yet). */
 export function openProduceFirstCase(input: ProduceFirstInput): OpenedCase {
   const permit = new PermitObligations(input.template, input.details);
-  const c: CaseCore<ProduceFirstTemplate> = new CaseCore(input, {
+  const c: CaseCore<ProduceFirstTemplate, ProduceFirstStatus> = new CaseCore(input, PRODUCE_FIRST_TRANSITIONS, {
     deadlineMs: (at) => permit.deadlineMs(at),
     extraView: () => permit.view(),
     validateDecision: (d, task) => permit.validateDecision(d, task),

@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LADDER } from '../../templates/schema.js';
 import { OneStopTemplate } from '../../processes/one-stop/template.js';
-import { Template } from '../../processes/registry.js';
-import { loadBuiltinTemplates } from '../../templates/builtin.js';
+import { PROCESSES, Template } from '../../processes/registry.js';
+import { builtinDir, loadBuiltinTemplates } from '../../templates/builtin.js';
 import { HISTORY_BUDGET_DEFAULTS } from '../../common/history-budget.js';
 
-const BUILTIN_DIR = fileURLToPath(new URL('../../templates/builtin/', import.meta.url));
-const builtinFiles = readdirSync(BUILTIN_DIR).filter((f) => f.endsWith('.json'));
+/** Every built-in template file, as [file, the folder it is in, the kind of that folder's process]. */
+const builtins = PROCESSES.flatMap((p) =>
+  readdirSync(builtinDir(p.folder))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, builtinDir(p.folder), p.kind] as const),
+);
+const builtinFiles = builtins.map(([f]) => f);
 
 const base = () => ({
   id: 'mask-line',
@@ -32,11 +36,13 @@ const paths = (input: unknown) => issues(input).map((i) => i.path);
 describe('built-in templates', () => {
   it('there are some', () => expect(builtinFiles.length).toBeGreaterThan(0));
 
-  it.each(builtinFiles)('%s parses and its id matches its file name', (file) => {
-    const json = JSON.parse(readFileSync(BUILTIN_DIR + file, 'utf8'));
+  it('every process has one', () => expect(new Set(builtins.map(([, , kind]) => kind))).toEqual(new Set(PROCESSES.map((p) => p.kind))));
+
+  it.each(builtins)("%s parses, its id matches its file name, and it is of its folder's process", (file, dir, kind) => {
+    const json = JSON.parse(readFileSync(dir + file, 'utf8'));
     const t = Template.parse(json);
     expect(t.id).toBe(file.replace(/\.json$/, ''));
-    expect(['one-stop-approval', 'produce-first-certify-later', 'claim-prepayment']).toContain(t.kind);
+    expect(t.kind).toBe(kind);
   });
 
   it('loadBuiltinTemplates returns them all, sorted', () => {

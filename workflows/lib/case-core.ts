@@ -24,9 +24,7 @@ import {
   type Actor,
   type CaseDecision,
   type CaseKind,
-  type CaseStatus,
   type CaseView,
-  type ClosedStatus,
   type Document,
   type EscalationRecord,
   type SupplementRecord,
@@ -55,7 +53,9 @@ import { conflict, invalid } from './refusals.js';
 import { SupplementWait, type SupplementRules } from './supplement-wait.js';
 import { TaskWork } from './task-work.js';
 import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskSpec, type TaskState } from './tasks.js';
+import { StatusMachine, type CoreStatus, type Transitions } from './status.js';
 import { iso, now } from './time.js';
+import type { CaseStatus, ClosedStatus } from '../../processes/registry.js';
 
 interface TemplateBase extends SupplementRules {
   historyBudget?: HistoryBudgetRules;
@@ -72,7 +72,7 @@ interface TemplateBase extends SupplementRules {
  */
 type CaseCoreInput<T> = CaseInputBase & { template: T; details: CaseView['details'] };
 
-export interface CaseCoreHooks {
+export interface CaseCoreHooks<S extends string = string> {
   /** The case deadline shown as `sla.deadlineAt` (and the DeadlineAt search attribute). */
   deadlineMs: (at: number) => number;
   /** Process-specific fields added to the view. */
@@ -89,7 +89,7 @@ export interface CaseCoreHooks {
   /** Refuses a withdrawal the process does not allow at this point. */
   validateWithdraw?: () => void;
   /** Status after the supplement resumes the clock (default `in-review`). */
-  statusAfterSupplement?: () => CaseStatus;
+  statusAfterSupplement?: () => S;
 }
 
 type NumberRequest = { caseId: string; purpose: string; prefix: string };
@@ -102,7 +102,8 @@ export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kin
  * and no handler registered yet, so the API can compute its first view outside a workflow too.
  */
 export interface OpenedCase {
-  core: CaseCore<TemplateBase>;
+  /** What running it and viewing it need (a process's core is of its own template and statuses). */
+  core: Pick<CaseCore, 'run' | 'view' | 'viewAt' | 'searchAttributes'>;
   /** Registers the process's query and update handlers (inside the workflow only). */
   registerHandlers(): void;
 }
@@ -114,11 +115,12 @@ export async function runCase(opened: OpenedCase): Promise<CaseView> {
   return opened.core.view();
 }
 
-export class CaseCore<T extends TemplateBase = TemplateBase> {
+export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatus = CaseStatus> {
   readonly caseId: string;
   readonly template: T;
   readonly openedAtMs: number;
-  status: CaseStatus = 'in-review';
+  /** Every case opens in review; its process's table (processes/<kind>/status.ts) says where it may go. */
+  readonly status: StatusMachine<S | CoreStatus>;
   closedAtMs: number | null = null;
   breachedAtMs: number | null = null;
   decision: CaseDecision | null = null;
@@ -131,9 +133,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
 
   constructor(
     readonly input: CaseCoreInput<T>,
-    private readonly hooks: CaseCoreHooks,
+    statuses: Transitions<S | CoreStatus>,
+    private readonly hooks: CaseCoreHooks<S>,
   ) {
     this.caseId = input.caseId;
+    this.status = new StatusMachine(statuses, input.caseId, 'in-review');
     this.template = input.template;
     this.openedAtMs = input.openedAt === undefined ? now() : Date.parse(input.openedAt);
     this.work = new TaskWork(this.tasks, input.openedBy.dept);
@@ -255,7 +259,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   }
 
   assertOpen(): void {
-    if (this.closed) conflict(`case ${this.caseId} is closed (${this.status})`);
+    if (this.closed) conflict(`case ${this.caseId} is closed (${this.status.value})`);
     this.rt.incidents.assertNone();
   }
 
@@ -267,7 +271,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   /** Stops every clock of the case until the applicant's supplement arrives. */
   awaitSupplement(at: number): void {
     this.clock.pause(at);
-    this.status = 'awaiting-supplement';
+    this.status.to('awaiting-supplement');
   }
 
   /**
@@ -280,7 +284,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     this.supplementWait.settle();
     this.supplements.push({ at: iso(at), by: by.sub, byName: by.name, documents, note, pausedMs: stopped });
     for (const t of this.tasks) if (t.outcome === 'request-info') reopenAfterSupplement(t, by.sub);
-    this.status = this.hooks.statusAfterSupplement?.() ?? 'in-review';
+    this.status.to(this.hooks.statusAfterSupplement?.() ?? 'in-review');
     this.rt.touch();
   }
 
@@ -290,7 +294,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
    * `afterNumber` runs before the applicant is notified (e.g. follow-up allocations).
    */
   async close(
-    final: ClosedStatus,
+    final: Extract<S | CoreStatus, ClosedStatus>,
     by: Actor,
     reasons: CaseDecision['reasons'],
     opts: { number?: { purpose: string; prefix: string }; afterNumber?: (decision: CaseDecision, at: number) => Promise<void> } = {},
@@ -300,7 +304,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
     for (const t of this.tasks) if (t.status === 'open' || t.outcome === 'request-info') cancelTask(t);
     this.supplementWait.settle();
     this.deadlines.clear();
-    this.status = final;
+    this.status.to(final);
     this.closedAtMs = at;
     const decision: CaseDecision = { status: final, number: null, at: iso(at), by: by.sub, reasons, followUps: [] };
     this.decision = decision;
@@ -337,7 +341,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       templateVersion: this.input.templateVersion,
       kind: this.template.kind,
       title: this.template.title,
-      status: this.status,
+      status: this.status.value,
       priority: this.input.priority,
       openedAt: iso(this.openedAtMs),
       openedBy: this.input.openedBy.sub,
@@ -367,7 +371,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
   /** The case's search attributes as of `at` (first-view.ts: the opening instant, outside the workflow). */
   searchAttributes(at = now()): SearchAttributeUpdatePair[] {
     return [
-      { key: CaseStatusKey, value: this.status },
+      { key: CaseStatusKey, value: this.status.value },
       { key: TemplateIdKey, value: this.template.id },
       { key: CaseKindKey, value: this.template.kind },
       { key: ApplicantCodeKey, value: this.input.applicant.creditCode },
@@ -406,7 +410,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
           await this.tellApplicant('task-decided', `decided:${task.taskId}:${task.round}`, `${task.title} (${task.dept}): ${what}`, at, task.taskId);
         }
         await this.hooks.onDecision(d, task, at);
-        if (d.outcome === 'request-info' && this.status === 'awaiting-supplement') {
+        if (d.outcome === 'request-info' && this.status.is('awaiting-supplement')) {
           await this.supplementWait.ask(task.taskId, task.title, d.requestedDocuments ?? [], at);
         }
         return this.receipt();
@@ -434,7 +438,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
       (s) => {
         this.assertOpen();
         this.assertApplicantOrOpeningDept(s.actor, 'filing a supplement');
-        if (this.status !== 'awaiting-supplement') conflict(`case ${this.caseId} is not waiting for a supplement (${this.status})`);
+        if (!this.status.is('awaiting-supplement')) conflict(`case ${this.caseId} is not waiting for a supplement (${this.status.value})`);
       },
     );
 
@@ -448,6 +452,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase> {
         this.assertOpen();
         this.assertApplicantOrOpeningDept(w.actor, 'withdrawing a case');
         this.hooks.validateWithdraw?.();
+        this.status.check('withdrawn', 'withdrawal');
       },
     );
   }
