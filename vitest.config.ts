@@ -10,7 +10,8 @@ export default defineConfig({
     // expect.poll waits on projections and pages that settle a moment after an answer; on a loaded
     // 2-core machine one second (the default) is too little.
     expect: { poll: { timeout: 10_000 } },
-    include: ['test/**/*.test.ts'],
+    // Tests live in test/, and beside the module they test where it is one of its own (publication/).
+    include: ['test/**/*.test.ts', 'publication/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -10,6 +10,7 @@ import { PaymentConflictError, recordRecoveryOnce, type PaymentRequest } from '.
 import { ledgerPayments, type PaymentsAdapter } from './payments.js';
 import type { NotificationInput } from '../common/notifications.js';
 import { publishCase, upsertCaseProjection } from '../db/cases.js';
+import { publicationRecord, type PublicationRecord } from '../publication/protocol.js';
 import { issueNumber } from '../db/numbers.js';
 import { raiseIncident, resolveIncident, type IncidentReport } from '../db/incidents.js';
 import { withDatabaseFailures } from './database-failures.js';
@@ -47,9 +48,10 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
      * transaction (run as a local activity). It answers with the notifications, so that the history's
      * marker records what the outbox was given (the auditor's timeline reads them there).
      */
-    async publishCase({ view, seq, notifications }: { view: CaseView; seq: number; notifications: NotificationInput[] }): Promise<NotificationInput[]> {
+    /** Returns the record the case's history keeps of what it published (publication/protocol.ts), read by the audit timeline. */
+    async publishCase({ view, seq, notifications }: { view: CaseView; seq: number; notifications: NotificationInput[] }): Promise<PublicationRecord> {
       await publishCase(pool, view, seq, notifications);
-      return notifications;
+      return publicationRecord(view.caseId, seq, notifications);
     },
 
     /** Opens the case's incident, or counts a retry that failed again (workflows/lib/incidents.ts). */

@@ -39,8 +39,8 @@ import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound
 import { caseOpening, processesOfUpdate, type CaseOpening, type OpenCaseInput, type Template } from '../processes/registry.js';
 import { CaseDetailsRefusal } from '../processes/details-refusal.js';
 import type { OpenCaseBody } from './schemas.js';
-import { caseAfterUpdate, type CaseSources } from './case-after-update.js';
-import { startCase } from './case-start.js';
+import { caseAfterUpdate, type CaseSources } from '../publication/after-update.js';
+import { startCase } from '../publication/case-start.js';
 
 export interface CaseServiceDeps {
   client: Client;
@@ -74,7 +74,7 @@ function requestHash(request: unknown): string {
 export class CaseService {
   constructor(private readonly d: CaseServiceDeps) {}
 
-  /** Where an update's answer finds the case it changed (case-after-update.ts). */
+  /** Where an update's answer finds the case it changed (publication/after-update.ts). */
   private readonly caseSources: CaseSources = {
     published: (caseId) => getPublishedCase(this.d.pool, caseId),
     live: (caseId) => this.read(caseId),

@@ -1,7 +1,7 @@
 /**
  * The auditor's timeline, derived from the recorded Temporal history of a case (not from a second
  * log): the start event holds the opening, accepted updates hold every decision with its actor and
- * comment, the notifications (the recorded results of `publishCase` local activities) hold every
+ * comment, the publication records (publication/protocol.ts, the results of `publishCase`) hold every
  * escalation, breach, deemed approval and notice to the applicant, scheduled `pay` and
  * `recordRecovery` activities hold the payments, and the completion holds the outcome. Updates
  * refused by a validator never enter the history, so every decision listed here took effect.
@@ -13,8 +13,24 @@ import type { DeliveryStatus, NotificationInput } from '../common/notifications.
 import type { OutboxRow } from '../db/notifications.js';
 import type { CaseView, Money } from '../common/types.js';
 import { ACTIVITY } from '../activities/index.js';
-import { addCommentUpdate, assignTaskUpdate, claimTaskUpdate, decideUpdate, releaseTaskUpdate, supplementUpdate, withdrawUpdate, type AssignInput, type CaseReceipt, type CommentInput, type DecisionInput, type SupplementInput, type TaskWorkInput, type WithdrawInput } from '../workflows/definitions.js';
+import {
+  addCommentUpdate,
+  assignTaskUpdate,
+  claimTaskUpdate,
+  decideUpdate,
+  releaseTaskUpdate,
+  supplementUpdate,
+  withdrawUpdate,
+  type AssignInput,
+  type CaseReceipt,
+  type CommentInput,
+  type DecisionInput,
+  type SupplementInput,
+  type TaskWorkInput,
+  type WithdrawInput,
+} from '../workflows/definitions.js';
 import { openingTimeline, processUpdateEntries, type OpenCaseInput } from '../processes/registry.js';
+import { isPublicationRecord } from '../publication/protocol.js';
 import { onBehalf, SYSTEM, who, type TimelineEntry } from './timeline-entry.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
@@ -50,10 +66,16 @@ export function timelineDelivery(n: OutboxRow): TimelineDelivery {
 
 const NOT_WRITTEN_YET: TimelineDelivery = { notificationId: null, status: 'pending', channels: [] };
 
-/** The marker name the SDK's core gives a local activity's record. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-
 const decode = <T>(p: Payload | null | undefined): T | undefined => (p ? defaultPayloadConverter.fromPayload<T>(p) : undefined);
+
+/** A payload of a marker, any of which may be the SDK's own (in an encoding of its choosing): undefined when it is not JSON OneStop can read. */
+function decodeIfAny(p: Payload): unknown {
+  try {
+    return decode<unknown>(p);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Milliseconds of a history timestamp. `seconds` is a Long when the history comes from the client and
@@ -146,13 +168,13 @@ export function timelineFromHistory(history: IHistory, deliveries?: DeliveryLook
         break;
       }
       case EventType.EVENT_TYPE_MARKER_RECORDED: {
-        // Notifications go to the outbox with the projection, in a local activity whose result
-        // (recorded in its marker) is the notifications it wrote.
-        const m = e.markerRecordedEventAttributes;
-        if (m?.markerName !== LOCAL_ACTIVITY_MARKER) break;
-        const meta = decode<{ activity_type?: string }>(m.details?.data?.payloads?.[0]);
-        if (meta?.activity_type !== ACTIVITY.publishCase) break;
-        for (const n of decode<NotificationInput[]>(m.details?.result?.payloads?.[0]) ?? []) notified(n);
+        // Notifications go to the outbox with the projection, in a local activity whose result, a
+        // PublicationRecord of OneStop's own, the history records in a marker. It is found by its
+        // tag, whatever the SDK names the marker or its fields.
+        for (const p of Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) => d.payloads ?? [])) {
+          const record = decodeIfAny(p);
+          if (isPublicationRecord(record)) for (const n of record.notifications) notified(n);
+        }
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {

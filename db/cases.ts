@@ -27,7 +27,7 @@ export async function publishCase(pool: Pool, view: CaseView, seq: number, notif
   });
 }
 
-/** The projection's write on a connection of the caller's transaction (api/case-start.ts writes the first view with the start). */
+/** The projection's write on a connection of the caller's transaction (publication/case-start.ts writes the first view with the start). */
 export async function writeProjection(client: pg.PoolClient, view: CaseView, seq: number): Promise<void> {
   const written = await client.query(
     `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,

@@ -21,7 +21,7 @@ export interface CaseInputBase {
   calendar?: PinnedCalendar;
   /**
    * When the case was filed, by the API's clock (ISO 8601): its clocks start here, and the API answers
-   * the opening with the case's first view computed from this input (processes/first-view.ts) instead
+   * the opening with the case's first view computed from this input (publication/first-view.ts) instead
    * of waiting for the workflow. Without it (a case a test starts directly), the clocks start at the
    * first workflow task's time.
    */

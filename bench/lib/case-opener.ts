@@ -1,7 +1,7 @@
 /**
  * Opens cases with exactly the input the API builds for them (api/case-service.ts `open`): the
  * template's latest version, its details checked, the template's calendar pinned, the applicant's
- * key-SME priority, the opening instant; and starts them as the API does (api/case-start.ts: search
+ * key-SME priority, the opening instant; and starts them as the API does (publication/case-start.ts: search
  * attributes at start, the first view projected). What the API adds around it (token, rate limit,
  * idempotency key) is left out, so a bench can open thousands quickly.
  */
@@ -15,7 +15,7 @@ import { getTemplate } from '../../db/templates.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
 import { caseOpening } from '../../processes/registry.js';
 import type { OpenCaseInput } from '../../processes/registry.js';
-import { startCase } from '../../api/case-start.js';
+import { startCase } from '../../publication/case-start.js';
 
 export interface CaseOpener {
   /** Starts one case; resolves with its id once Temporal has accepted the start. */

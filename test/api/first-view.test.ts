@@ -1,5 +1,5 @@
 /**
- * An opening is answered from the case's input (workflows/first-view.ts), not by asking its workflow.
+ * An opening is answered from the case's input (publication/first-view.ts), not by asking its workflow.
  * For every built-in template, with its calendar and with a wall-clock and a working-time variant,
  * the 201 body must be the case exactly as its workflow then shows it (the query) and publishes it
  * (the projection behind lists): the same code, the same input, the same instant. Only `remainingMs`

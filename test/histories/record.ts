@@ -23,6 +23,7 @@ import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../activities/index.js';
 import { addCommentUpdate, assignTaskUpdate, claimTaskUpdate, decideUpdate, releaseTaskUpdate, supplementUpdate, withdrawUpdate } from '../../workflows/definitions.js';
 import { fileCertificateUpdate } from '../../processes/produce-first/messages.js';
+import { publicationRecord } from '../../publication/protocol.js';
 import { type OpenCaseInput } from '../../processes/registry.js';
 import { produceFirstWorkflow } from '../../processes/produce-first/workflow.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
@@ -53,8 +54,8 @@ function fakeActivities(): CaseActivities {
     async projectCase() {},
     async raiseIncident() {},
     async resolveIncident() {},
-    async publishCase({ notifications }) {
-      return notifications;
+    async publishCase({ view, seq, notifications }) {
+      return publicationRecord(view.caseId, seq, notifications);
     },
     async issueNumber() {
       n += 1;

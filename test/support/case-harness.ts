@@ -69,7 +69,7 @@ export interface CaseOptions<W extends CaseWorkflow> {
 }
 
 /**
- * What the API relies on to answer an update (api/case-after-update.ts): by the time the update's
+ * What the API relies on to answer an update (publication/after-update.ts): by the time the update's
  * receipt arrives, the projection row it names has been written (by the same workflow task).
  */
 export async function expectPublished(pool: Pool, receipt: CaseReceipt): Promise<void> {

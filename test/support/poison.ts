@@ -14,7 +14,7 @@ import { getTemplate } from '../../db/templates.js';
 import { pinCalendar } from '../../templates/calendar-pin.js';
 import { caseOpening } from '../../processes/registry.js';
 import { workflowTypeOf, type OpenCaseInput } from '../../processes/registry.js';
-import { firstCase } from '../../processes/first-view.js';
+import { firstCase } from '../../publication/first-view.js';
 
 /** Texts the text rule (common/text-rule.ts) refuses, each in otherwise ordinary words. */
 export const POISONS: readonly { label: string; text: string }[] = [
@@ -183,7 +183,7 @@ export function refusalFault(req: PoisonedRequest, answer: { status: number; con
 /**
  * Starts a case's workflow straight through the Temporal client with the input the API would build
  * (api/case-service.ts `open`), as a bug or an old client might: no text rule, and no first view
- * written with the start (api/case-start.ts), so nothing stops text PostgreSQL refuses from
+ * written with the start (publication/case-start.ts), so nothing stops text PostgreSQL refuses from
  * reaching the workflow. Returns the case id (the workflow id).
  */
 export async function startBypassingEdge(

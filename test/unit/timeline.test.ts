@@ -1,6 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import proto, { type temporal } from '@temporalio/proto';
+import { publicationRecord } from '../../publication/protocol.js';
 import { describe, expect, it } from 'vitest';
 import { timelineFromHistory, type TimelineDelivery } from '../../audit/timeline.js';
 import type { NotificationInput } from '../../common/notifications.js';
@@ -100,8 +101,10 @@ const localActivity = (ms: number, activityType: string, result: unknown) =>
       details: { data: enc({ seq: 1, attempt: 1, activity_id: String(ms), activity_type: activityType }), result: enc(result) },
     },
   });
-/** A publication that took `notifications` to the outbox (publishCase answers with them). */
-const published = (ms: number, ...notifications: NotificationInput[]) => localActivity(ms, 'publishCase', notifications);
+/** A publication that took `notifications` to the outbox (publishCase answers with its record of them). */
+let publications = 0;
+const published = (ms: number, ...notifications: NotificationInput[]) =>
+  localActivity(ms, 'publishCase', publicationRecord('case-1', ++publications, notifications));
 const receipt = (seq: number, extra: Pick<CaseReceipt, 'resumed'> = {}): CaseReceipt => ({ caseId: 'case-1', seq, ...extra });
 
 const H = 3600_000;
@@ -351,6 +354,21 @@ describe('timelineFromHistory', () => {
       ],
     });
     expect(t.map((e) => e.type)).toEqual(['decision', 'withdrawn', 'follow-up-notified', 'escalation']);
+  });
+
+  it("reads OneStop's publication record wherever a marker holds it, and nothing else a marker holds", () => {
+    const record = publicationRecord('case-1', 7, [escalation]);
+    const marker = (name: string, details: Record<string, temporal.api.common.v1.IPayloads>) =>
+      ev(T0 + H, EventType.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: name, details } });
+    const renamed = marker('a-later-sdk-name', { outcome: enc(record) });
+    expect(timelineFromHistory({ events: [renamed] }).map((e) => e.type)).toEqual(['escalation']);
+    // The notifications alone (untagged), another activity's answer, and a payload in an encoding not JSON: no entry.
+    const untagged = marker('core_local_activity', { result: enc([escalation]) });
+    const other = marker('core_local_activity', { result: enc({ record: 'something-else', version: 1, seq: 1, notifications: [escalation] }) });
+    const binary = marker('core_local_activity', {
+      result: { payloads: [{ metadata: { encoding: Buffer.from('binary/unknown') }, data: Buffer.from([1, 2]) }] },
+    });
+    expect(timelineFromHistory({ events: [untagged, other, binary] })).toEqual([]);
   });
 
   it('an empty history gives an empty timeline', () => {

@@ -1,8 +1,8 @@
 /**
  * What every case process shares, written once: the case record (status, tasks, escalations,
  * supplements, decision), opening tasks with their escalation ladder, closing, notifications,
- * the standard view and search attributes, and the handlers every process answers in the same way
- * (the case query, decisions with their validation, supplements that resume the clock, withdrawal).
+ * the standard view and search attributes; the handlers every process answers in the same way are
+ * in case-handlers.ts.
  * A process workflow creates a CaseCore, adds its tasks and deadlines, says what a decision means
  * for it (`onDecision`), and runs.
  */
@@ -23,97 +23,33 @@ import {
   SYSTEM_ACTOR,
   type Actor,
   type CaseDecision,
-  type CaseKind,
   type CaseView,
   type Document,
   type EscalationRecord,
   type SupplementRecord,
 } from '../../common/types.js';
-import {
-  addCommentUpdate,
-  assignTaskUpdate,
-  claimTaskUpdate,
-  decideUpdate,
-  retryIncidentUpdate,
-  getCaseQuery,
-  releaseTaskUpdate,
-  supplementUpdate,
-  withdrawUpdate,
-  type CaseReceipt,
-  type CaseInputBase,
-  type DecisionInput,
-} from '../definitions.js';
+import type { CaseReceipt } from '../definitions.js';
 import { assertApplicantOrOpeningDept, type FourEyesBar } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime, localActivities } from './case-runtime.js';
 import { assertHistoryRoom } from './history-budget.js';
-import type { HistoryBudgetRules } from '../../common/history-budget.js';
-import { escalationKey, scheduleLadder, type LadderStep } from './escalation.js';
-import { conflict, invalid } from './refusals.js';
-import { SupplementWait, type SupplementRules } from './supplement-wait.js';
+import { escalationKey, scheduleLadder } from './escalation.js';
+import { conflict } from './refusals.js';
+import { SupplementWait } from './supplement-wait.js';
 import { TaskWork } from './task-work.js';
-import { cancelTask, checkDecidable, decideTask, openTask, reopenAfterSupplement, taskView, type TaskSpec, type TaskState } from './tasks.js';
+import { registerCaseHandlers } from './case-handlers.js';
+import { cancelTask, openTask, reopenAfterSupplement, taskView, type TaskSpec, type TaskState } from './tasks.js';
 import { StatusMachine, type CoreStatus, type Transitions } from './status.js';
 import { iso, now } from './time.js';
+import type { CaseCoreHooks, CaseCoreInput, TemplateBase } from './case-contract.js';
+
+export { runCase, type CaseCoreHooks, type OpenedCase, type TemplateBase } from './case-contract.js';
 import type { CaseStatus, ClosedStatus } from '../../processes/registry.js';
-
-interface TemplateBase extends SupplementRules {
-  historyBudget?: HistoryBudgetRules;
-  id: string;
-  title: string;
-  kind: CaseKind;
-  escalation: LadderStep[];
-}
-
-/**
- * What the core reads of a case's input (definitions.ts): the fields every process has, its
- * template, and its details only to show them in the view, so any process's input (OneStopInput,
- * ClaimInput, …) is one as it is, with no cast.
- */
-type CaseCoreInput<T> = CaseInputBase & { template: T; details: CaseView['details'] };
-
-export interface CaseCoreHooks<S extends string = string> {
-  /** The case deadline shown as `sla.deadlineAt` (and the DeadlineAt search attribute). */
-  deadlineMs: (at: number) => number;
-  /** Process-specific fields added to the view. */
-  extraView?: (at: number) => Partial<CaseView>;
-  /** Refuses a decision the process does not allow (after the shared checks). */
-  validateDecision?: (d: DecisionInput, task: TaskState) => void;
-  /**
-   * Who else four eyes bars from deciding `task` (the person who took the earlier step it checks),
-   * each with why: they may not decide it, claim it or be assigned it (see CaseCore.barredFrom).
-   */
-  fourEyes?: (task: TaskState) => FourEyesBar[];
-  /** What a recorded decision means for the process (the task is already marked decided). */
-  onDecision: (d: DecisionInput, task: TaskState, at: number) => Promise<void>;
-  /** Refuses a withdrawal the process does not allow at this point. */
-  validateWithdraw?: () => void;
-  /** Status after the supplement resumes the clock (default `in-review`). */
-  statusAfterSupplement?: () => S;
-}
 
 type NumberRequest = { caseId: string; purpose: string; prefix: string };
 
 export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
   Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
-
-/**
- * A case laid out from its input by its process: tasks, deadlines and state, with no command sent
- * and no handler registered yet, so the API can compute its first view outside a workflow too.
- */
-export interface OpenedCase {
-  /** What running it and viewing it need (a process's core is of its own template and statuses). */
-  core: Pick<CaseCore, 'run' | 'view' | 'viewAt' | 'searchAttributes'>;
-  /** Registers the process's query and update handlers (inside the workflow only). */
-  registerHandlers(): void;
-}
-
-/** Runs a laid-out case to its end: the body of every case workflow. */
-export async function runCase(opened: OpenedCase): Promise<CaseView> {
-  opened.registerHandlers();
-  await opened.core.run();
-  return opened.core.view();
-}
 
 export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatus = CaseStatus> {
   readonly caseId: string;
@@ -268,6 +204,11 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
     assertHistoryRoom(this.template.historyBudget, what);
   }
 
+  /** Tells the applicant what a department asked for and by when, with the reminders before that date. */
+  askForSupplement(taskId: string, title: string, documents: string[], at: number): Promise<void> {
+    return this.supplementWait.ask(taskId, title, documents, at);
+  }
+
   /** Stops every clock of the case until the applicant's supplement arrives. */
   awaitSupplement(at: number): void {
     this.clock.pause(at);
@@ -278,7 +219,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
    * The clocks restart: the supplement (or, when its date passed, nothing) is recorded with how long
    * the clocks stood still, and the tasks that asked for it open again.
    */
-  private resumeAfterSupplement(by: Actor, documents: Document[], note: string | null): void {
+  resumeAfterSupplement(by: Actor, documents: Document[], note: string | null): void {
     const at = now();
     const stopped = this.clock.resume(at);
     this.supplementWait.settle();
@@ -382,79 +323,9 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
     ];
   }
 
-  /** Registers the query and the updates every process answers alike. */
+  /** Registers the query and the updates every process answers alike (case-handlers.ts). */
   registerHandlers(): void {
-    // The incident is shown to whoever reads the live case; it is never projected (a projection is what may have failed).
-    setHandler(getCaseQuery, () => ({ ...this.view(), ...(this.rt.incidents.current ? { incident: this.rt.incidents.current } : {}) }));
-    setHandler(
-      retryIncidentUpdate,
-      (_retry: { actor: Actor }) => {
-        this.rt.incidents.retry();
-        return this.receipt();
-      },
-      { validator: (_retry: { actor: Actor }) => this.rt.incidents.checkRetry() },
-    );
-    this.registerTaskWork();
-
-    this.onUpdate(
-      decideUpdate,
-      async (d) => {
-        const at = now();
-        const task = checkDecidable(this.tasks, d.taskId, d.actor);
-        decideTask(task, this.time, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
-        this.rt.touch();
-        // A request-info keeps the ladder: it resumes with the clock when the task reopens.
-        if (d.outcome !== 'request-info') this.deadlines.cancel(escalationKey(task.taskId));
-        if (d.outcome !== 'request-info') {
-          const what = d.outcome === 'approve' ? 'approved' : `rejected: ${d.comment ?? ''}`;
-          await this.tellApplicant('task-decided', `decided:${task.taskId}:${task.round}`, `${task.title} (${task.dept}): ${what}`, at, task.taskId);
-        }
-        await this.hooks.onDecision(d, task, at);
-        if (d.outcome === 'request-info' && this.status.is('awaiting-supplement')) {
-          await this.supplementWait.ask(task.taskId, task.title, d.requestedDocuments ?? [], at);
-        }
-        return this.receipt();
-      },
-      (d) => {
-        this.assertOpen();
-        // Four eyes is checked here only (validators do not run on replay): a rule added later leaves running cases replaying.
-        const task = checkDecidable(this.tasks, d.taskId, d.actor, (t) => this.barredFrom(t));
-        this.work.checkHolder(task, d.actor);
-        if (d.outcome === 'reject' && !d.comment?.trim()) invalid('a rejection needs a comment giving the reason');
-        if (d.outcome === 'request-info' && !d.requestedDocuments?.length) invalid('request-info needs requestedDocuments');
-        if (d.outcome === 'request-info') this.assertHistoryRoom('asking for information');
-        this.hooks.validateDecision?.(d, task);
-      },
-    );
-
-    this.onUpdate(
-      supplementUpdate,
-      (s) => {
-        this.resumeAfterSupplement(s.actor, s.documents, s.note ?? null);
-        const view = this.view();
-        const stoppedMs = this.supplements[this.supplements.length - 1]?.pausedMs ?? 0;
-        return this.receipt(view, { resumed: { stoppedMs, deadlineAt: view.sla.deadlineAt } });
-      },
-      (s) => {
-        this.assertOpen();
-        this.assertApplicantOrOpeningDept(s.actor, 'filing a supplement');
-        if (!this.status.is('awaiting-supplement')) conflict(`case ${this.caseId} is not waiting for a supplement (${this.status.value})`);
-      },
-    );
-
-    this.onUpdate(
-      withdrawUpdate,
-      async (w) => {
-        await this.close('withdrawn', w.actor, [{ taskId: null, reason: w.reason }]);
-        return this.receipt();
-      },
-      (w) => {
-        this.assertOpen();
-        this.assertApplicantOrOpeningDept(w.actor, 'withdrawing a case');
-        this.hooks.validateWithdraw?.();
-        this.status.check('withdrawn', 'withdrawal');
-      },
-    );
+    registerCaseHandlers(this, this.hooks, this.rt.incidents);
   }
 
   /**
@@ -485,45 +356,6 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
       ...task.supplementedBy.map((sub) => ({ sub, role: 'person who filed the supplement this task asked for' })),
       ...(this.hooks.fourEyes?.(task) ?? []),
     ];
-  }
-
-  /**
-   * Task work and comments: refused on a closed case; each change is published like any other. A
-   * claim or an assignment is refused to whoever four eyes bars from the task (validators only).
-   */
-  private registerTaskWork(): void {
-    const refuse = (check: () => void) => {
-      this.assertOpen();
-      check();
-      this.assertHistoryRoom('this change of the task work');
-    };
-    const change = (apply: () => void): CaseReceipt => {
-      apply();
-      this.rt.touch();
-      return this.receipt();
-    };
-    const w = this.work;
-    const barredFrom = (task: TaskState) => this.barredFrom(task);
-    this.onUpdate(
-      claimTaskUpdate,
-      (i) => change(() => w.applyClaim(i)),
-      (i) => refuse(() => w.checkClaim(i, barredFrom)),
-    );
-    this.onUpdate(
-      releaseTaskUpdate,
-      (i) => change(() => w.applyRelease(i)),
-      (i) => refuse(() => w.checkRelease(i)),
-    );
-    this.onUpdate(
-      assignTaskUpdate,
-      (i) => change(() => w.applyAssign(i)),
-      (i) => refuse(() => w.checkAssign(i, barredFrom)),
-    );
-    this.onUpdate(
-      addCommentUpdate,
-      (i) => change(() => w.applyComment(i, now())),
-      (i) => refuse(() => w.checkComment(i)),
-    );
   }
 
   /** Runs the case until it closes (see CaseRuntime.run), having told the applicant it opened. */

@@ -1,13 +1,11 @@
 /**
  * The machinery every case workflow shares: the SLA clock, its deadlines, the main loop that sleeps
- * until the next deadline or message, and publishing the case (search attributes for Temporal
- * visibility, a projection row in PostgreSQL for lists). A process workflow supplies its state and
- * handlers; this class runs them.
+ * until the next deadline or message, publishing the case as it goes (publication/publisher.ts). A
+ * process workflow supplies its state and handlers; this class runs them.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { allHandlersFinished, CancellationScope, condition, inWorkflowContext, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { CASE_SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import { localActivities } from './activity-proxies.js';
+import { allHandlersFinished, CancellationScope, condition, sleep } from '@temporalio/workflow';
+import { Publisher } from '../../publication/publisher.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseView } from '../../common/types.js';
 import { CaseTime, type WorkingCalendar } from './case-time.js';
@@ -31,16 +29,8 @@ export class CaseRuntime {
   /** What the case is stopped on, if an activity failed for good (incidents.ts). */
   readonly incidents: Incidents;
   private changed = false;
-  /** Notifications asked for since the last publication, which takes them to the outbox (see notify). */
-  private readonly pending: NotificationInput[] = [];
   private readonly wake = new DeadlineTimer();
-  private projectedSeq = 0;
-  /**
-   * The view of the latest publication begun (`projectedSeq`), written or still in its local activity
-   * (which is retried until it is written; only the main loop publishes, one publication at a time).
-   */
-  private lastProjected = '';
-  private lastAttributes = attributesAtStart();
+  private readonly publisher: Publisher;
 
   constructor(
     readonly caseId: string,
@@ -48,6 +38,7 @@ export class CaseRuntime {
     calendar: WorkingCalendar | null,
   ) {
     this.incidents = new Incidents(caseId);
+    this.publisher = new Publisher(hooks, this.incidents);
     this.time = new CaseTime(this.clock, calendar);
     this.deadlines = new Deadlines(this.clock, this.time);
   }
@@ -62,7 +53,7 @@ export class CaseRuntime {
    * outbox in the same local activity as the projection, so nothing awaits an activity of its own.
    */
   notify(n: NotificationInput): Promise<void> {
-    this.pending.push(n);
+    this.publisher.add(n);
     this.changed = true;
     return Promise.resolve();
   }
@@ -85,50 +76,14 @@ export class CaseRuntime {
     await this.publish();
   }
 
-  /**
-   * The publication that shows `view`: the latest one begun if it shows it already (a handler that
-   * awaited may resume after the main loop began publishing its change), else the next (the main loop
-   * publishes once the update's handler has finished; a change since then only adds to it).
-   */
+  /** The publication that shows `view` (publication/protocol.ts), named by an update's receipt. */
   seqShowing(view: CaseView): number {
-    return JSON.stringify(view) === this.lastProjected ? this.projectedSeq : this.projectedSeq + 1;
+    return this.publisher.seqShowing(view);
   }
 
-  /** Writes search attributes and the PostgreSQL projection when they changed since last time. */
-  async publish(): Promise<void> {
-    const pairs = this.hooks.searchAttributes();
-    const attrs = JSON.stringify(pairs);
-    if (attrs !== this.lastAttributes) {
-      upsertSearchAttributes(pairs);
-      this.lastAttributes = attrs;
-    }
-    const view = this.hooks.view();
-    const json = JSON.stringify(view);
-    if (json === this.lastProjected && this.pending.length === 0) return;
-    this.projectedSeq += 1;
-    this.lastProjected = json;
-    const seq = this.projectedSeq;
-    if (this.pending.length > 0) {
-      // Taken before the await: notifications asked for meanwhile wait for the next publication.
-      const notifications = this.pending.splice(0);
-      await this.incidents.guard('publishCase', () => localActivities.publishCase({ view, seq, notifications }));
-    } else {
-      await this.incidents.guard('projectCase', () => localActivities.projectCase({ view, seq }));
-    }
+  private publish(): Promise<void> {
+    return this.publisher.publish();
   }
-}
-
-/**
- * The search attributes the case was started with, as `publish` compares them: the API sets them all
- * when it starts a case (first-view.ts), so its first publication need not upsert them again (one
- * event and one visibility write less per case). '' when any is missing (a case started without them,
- * as tests may start one), so that the first publication writes them.
- */
-function attributesAtStart(): string {
-  if (!inWorkflowContext()) return '';
-  const started = workflowInfo().typedSearchAttributes;
-  const pairs = CASE_SEARCH_ATTRIBUTES.map((key) => ({ key, value: started.get(key) }));
-  return pairs.some((p) => p.value === undefined) ? '' : JSON.stringify(pairs);
 }
 
 /**

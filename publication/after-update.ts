@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CaseView } from '../common/types.js';
 import type { CaseReceipt } from '../workflows/definitions.js';
+import { AFTER_UPDATE_WAIT_MS } from './protocol.js';
 
 export interface CaseSources {
   /** The projection row and the seq of the publication that wrote it. */
@@ -16,7 +17,7 @@ export interface CaseSources {
   live(caseId: string): Promise<CaseView>;
 }
 
-export async function caseAfterUpdate(sources: CaseSources, caseId: string, answer: CaseReceipt, waitMs = 2_000): Promise<CaseView> {
+export async function caseAfterUpdate(sources: CaseSources, caseId: string, answer: CaseReceipt, waitMs = AFTER_UPDATE_WAIT_MS): Promise<CaseView> {
   const giveUpAt = performance.now() + waitMs;
   for (let pause = 5; ; pause = Math.min(2 * pause, 100)) {
     const published = await sources.published(caseId);

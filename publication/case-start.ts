@@ -1,7 +1,7 @@
 /**
  * Starting a case's workflow from its input, as the API opens a case (api/case-service.ts) and as the
  * scale bench opens thousands (bench/lib/case-opener.ts): the case is laid out from its input
- * (workflows/first-view.ts) for its first view and search attributes, the workflow is started with
+ * (publication/first-view.ts) for its first view and search attributes, the workflow is started with
  * those attributes, and the first view is projected as publication 0, which the workflow's own first
  * publication (1) replaces: lists show the case at once, and a decision sent right away finds it
  * projected instead of querying a workflow that has not run its first task yet. The first view is
@@ -15,7 +15,7 @@ import { writeProjection } from '../db/cases.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Pool } from '../db/pool.js';
 import { workflowTypeOf, type OpenCaseInput } from '../processes/registry.js';
-import { firstCase } from '../processes/first-view.js';
+import { firstCase } from './first-view.js';
 
 export interface CaseStarter {
   client: Client;

@@ -1,7 +1,7 @@
-/** An update's HTTP answer: the case from the projection row its receipt names (api/case-after-update.ts). */
+/** An update's HTTP answer: the case from the projection row its receipt names (publication/after-update.ts). */
 import { describe, expect, it } from 'vitest';
-import { caseAfterUpdate, type CaseSources } from '../../api/case-after-update.js';
-import type { CaseView } from '../../common/types.js';
+import { caseAfterUpdate, type CaseSources } from './after-update.js';
+import type { CaseView } from '../common/types.js';
 
 const view = (status: string) => ({ caseId: 'case-1', status, tasks: [] }) as unknown as CaseView;
 

@@ -12,8 +12,8 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseView } from '../common/types.js';
-import type { ProcessDefinition } from './process.js';
-import { processOf, type OpenCaseInput } from './registry.js';
+import type { ProcessDefinition } from '../processes/process.js';
+import { processOf, type OpenCaseInput } from '../processes/registry.js';
 
 /**
  * A new case as its workflow will first show it (`input.openedAt` required): its view, and its search

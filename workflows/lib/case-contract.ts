@@ -1,0 +1,67 @@
+/**
+ * What a process hands the case core and gets back (case-core.ts): the template and input fields the
+ * core reads, the hooks by which a process says what its decisions mean, and the laid-out case that
+ * its workflow runs and the API views.
+ */
+import type { HistoryBudgetRules } from '../../common/history-budget.js';
+import type { CaseKind, CaseView } from '../../common/types.js';
+import type { CaseInputBase, DecisionInput } from '../definitions.js';
+import type { FourEyesBar } from './actors.js';
+import type { CaseCore } from './case-core.js';
+import type { LadderStep } from './escalation.js';
+import type { SupplementRules } from './supplement-wait.js';
+import type { TaskState } from './tasks.js';
+
+/** What the core reads of every process's template. */
+export interface TemplateBase extends SupplementRules {
+  historyBudget?: HistoryBudgetRules;
+  id: string;
+  title: string;
+  kind: CaseKind;
+  escalation: LadderStep[];
+}
+
+/**
+ * What the core reads of a case's input (definitions.ts): the fields every process has, its
+ * template, and its details only to show them in the view, so any process's input (OneStopInput,
+ * ClaimInput, …) is one as it is, with no cast.
+ */
+export type CaseCoreInput<T> = CaseInputBase & { template: T; details: CaseView['details'] };
+
+export interface CaseCoreHooks<S extends string = string> {
+  /** The case deadline shown as `sla.deadlineAt` (and the DeadlineAt search attribute). */
+  deadlineMs: (at: number) => number;
+  /** Process-specific fields added to the view. */
+  extraView?: (at: number) => Partial<CaseView>;
+  /** Refuses a decision the process does not allow (after the shared checks). */
+  validateDecision?: (d: DecisionInput, task: TaskState) => void;
+  /**
+   * Who else four eyes bars from deciding `task` (the person who took the earlier step it checks),
+   * each with why: they may not decide it, claim it or be assigned it (see CaseCore.barredFrom).
+   */
+  fourEyes?: (task: TaskState) => FourEyesBar[];
+  /** What a recorded decision means for the process (the task is already marked decided). */
+  onDecision: (d: DecisionInput, task: TaskState, at: number) => Promise<void>;
+  /** Refuses a withdrawal the process does not allow at this point. */
+  validateWithdraw?: () => void;
+  /** Status after the supplement resumes the clock (default `in-review`). */
+  statusAfterSupplement?: () => S;
+}
+
+/**
+ * A case laid out from its input by its process: tasks, deadlines and state, with no command sent
+ * and no handler registered yet, so the API can compute its first view outside a workflow too.
+ */
+export interface OpenedCase {
+  /** What running it and viewing it need (a process's core is of its own template and statuses). */
+  core: Pick<CaseCore, 'run' | 'view' | 'viewAt' | 'searchAttributes'>;
+  /** Registers the process's query and update handlers (inside the workflow only). */
+  registerHandlers(): void;
+}
+
+/** Runs a laid-out case to its end: the body of every case workflow. */
+export async function runCase(opened: OpenedCase): Promise<CaseView> {
+  opened.registerHandlers();
+  await opened.core.run();
+  return opened.core.view();
+}
