@@ -19,15 +19,7 @@ import {
   PriorityKey,
   TemplateIdKey,
 } from '../../common/search-attributes.js';
-import {
-  SYSTEM_ACTOR,
-  type Actor,
-  type CaseDecision,
-  type CaseView,
-  type Document,
-  type EscalationRecord,
-  type SupplementRecord,
-} from '../../common/types.js';
+import { SYSTEM_ACTOR, type Actor, type CaseDecision, type CaseView, type Document, type EscalationRecord, type SupplementRecord } from '../../common/types.js';
 import type { CaseReceipt } from '../definitions.js';
 import { assertApplicantOrOpeningDept, type FourEyesBar } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
