@@ -5,7 +5,7 @@
  */
 import type { Pool } from '../db/pool.js';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CaseView, Money, PaymentRecord, RecoveryRecord } from '../common/types.js';
+import type { AnyCaseView, Money, PaymentRecord, RecoveryRecord } from '../common/types.js';
 import { PaymentConflictError, recordRecoveryOnce, type PaymentRequest } from '../db/payments.js';
 import { ledgerPayments, type PaymentsAdapter } from './payments.js';
 import type { NotificationInput } from '../common/notifications.js';
@@ -39,7 +39,7 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
     },
 
     /** Publishes the case to the list projection (run as a local activity); stale (lower seq) writes are ignored. */
-    async projectCase({ view, seq }: { view: CaseView; seq: number }): Promise<void> {
+    async projectCase({ view, seq }: { view: AnyCaseView; seq: number }): Promise<void> {
       await upsertCaseProjection(pool, view, seq);
     },
 
@@ -49,7 +49,7 @@ export function createActivities({ pool, payments = ledgerPayments(pool) }: Acti
      * marker records what the outbox was given (the auditor's timeline reads them there).
      */
     /** Returns the record the case's history keeps of what it published (publication/protocol.ts), read by the audit timeline. */
-    async publishCase({ view, seq, notifications }: { view: CaseView; seq: number; notifications: NotificationInput[] }): Promise<PublicationRecord> {
+    async publishCase({ view, seq, notifications }: { view: AnyCaseView; seq: number; notifications: NotificationInput[] }): Promise<PublicationRecord> {
       await publishCase(pool, view, seq, notifications);
       return publicationRecord(view.caseId, seq, notifications);
     },

@@ -51,11 +51,15 @@ export function validateRows(raw: { value: unknown; where: string; error?: strin
 
 export const tooMany = (n: number) => badRequest(`at most ${MAX_IMPORT_ROWS} rows may be imported at once; this has ${n}; nothing was imported`);
 
+/** What csv-parse answers with `info: true`: each record with the lines it ends on and the blank lines before. */
+const CsvRecords = z.array(z.object({ record: z.array(z.string()), info: z.object({ lines: z.number(), empty_lines: z.number() }) }));
+
 /** The records of a CSV file, each with the line it starts on (the header is line 1). */
 function csvRecords(text: string): { record: string[]; line: number }[] {
-  let parsed: { record: string[]; info: { lines: number; empty_lines: number } }[];
+  let parsed: z.output<typeof CsvRecords>;
   try {
-    parsed = parseCsv(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof parsed;
+    // csv-parse types its answer without `info`; what it answers with `info: true` is checked instead.
+    parsed = CsvRecords.parse(parseCsv(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }));
   } catch (err) {
     const line = (err as { lines?: unknown }).lines;
     const message = err instanceof Error ? err.message : 'unreadable CSV';

@@ -32,47 +32,11 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type TaskOutcome = DecisionOutcome | 'deemed-approved';
 
 /** The kinds of the registered processes (processes/index.ts); their statuses, each process's own (status.ts). */
-export type { CaseKind, CaseStatus, ClosedStatus } from '../processes/registry.js';
+export type { CaseKind, CaseStatus, CaseView, ClosedStatus } from '../processes/registry.js';
 import type { CaseKind, CaseStatus, ClosedStatus } from '../processes/registry.js';
 
 export const OBLIGATION_STATUSES = ['pending', 'submitted', 'verified', 'overdue'] as const;
 export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
-
-/** A certificate filed for an obligation, with what became of it. */
-export interface FilingRecord {
-  number: string;
-  issuer: string;
-  issuedAt: string;
-  documentRef: string;
-  filedAt: string;
-  filedBy: string;
-  outcome: 'pending' | 'verified' | 'rejected';
-  decidedBy: string | null;
-  decidedAt: string | null;
-  reason: string | null;
-}
-
-/** Produce first: a qualification the enterprise must obtain within `due` of the provisional permit. */
-export interface ObligationView {
-  qualification: string;
-  dept: string;
-  title: string;
-  due: string;
-  status: ObligationStatus;
-  dueAt: string | null;
-  /** When the due date passed unverified (it stays set once overdue). */
-  overdueAt: string | null;
-  remindersSent: { at: string; before: string }[];
-  /** Reason of the latest rejected filing, cleared by a verified one. */
-  rejectionReason: string | null;
-  filings: FilingRecord[];
-}
-
-export interface PermitView {
-  /** Null only for the moment between the eligibility approval and the number's issue. */
-  number: string | null;
-  issuedAt: string;
-}
 
 /** Money: an integer count of minor units (fen for CNY) and an ISO 4217 currency. Never a float. */
 export interface Money {
@@ -98,31 +62,6 @@ export interface RecoveryRecord {
   amount: Money;
   reason: string;
   recordedAt: string;
-}
-
-export interface SettlementView {
-  assessed: Money;
-  prepaid: Money;
-  /** assessed − prepaid: paid when positive; recovered when negative. */
-  remainder: Money;
-  recovery: RecoveryRecord | null;
-}
-
-export interface PrepaymentView {
-  cap: Money;
-  proposed: Money | null;
-  proposedBy: string | null;
-  /** Who approved a proposal above the threshold (four eyes), when one was needed. */
-  approvedBy: string | null;
-  declined: boolean;
-}
-
-export interface SuspensionView {
-  at: string;
-  reason: string;
-  /** When the permit is revoked unless every overdue certificate is verified first. */
-  revokeAt: string;
-  reinstatedAt: string | null;
 }
 
 export interface Document {
@@ -221,13 +160,17 @@ export interface SlaView {
   calendar: { id: string; version: number } | null;
 }
 
-export interface CaseView {
+/**
+ * What every case's view has, whatever its process: a process's view (processes/<kind>/view.ts) is
+ * this with its kind, its statuses, its details and its own fields; `CaseView` is their union.
+ */
+export interface CaseViewBase<K extends string = CaseKind, S extends string = CaseStatus, D = Record<string, unknown>> {
   caseId: string;
   templateId: string;
   templateVersion: number;
-  kind: CaseKind;
+  kind: K;
   title: string;
-  status: CaseStatus;
+  status: S;
   priority: boolean;
   openedAt: string;
   openedBy: string;
@@ -237,26 +180,22 @@ export interface CaseView {
   closedAt: string | null;
   /** `contact` is shown only to the departments on the case and to auditors (api/access-policy.ts). */
   applicant: { creditCode: string; name: string; contact?: Applicant['contact'] };
-  details: Record<string, unknown>;
+  details: D;
   sla: SlaView;
   tasks: TaskView[];
   escalations: EscalationRecord[];
   supplements: SupplementRecord[];
   comments: CommentRecord[];
   decision: CaseDecision | null;
-  /** Produce first only: the pledge, the provisional permit, the obligations and suspensions. */
-  pledge?: { signedBy: string; text: string; signedAt: string };
-  permit?: PermitView | null;
-  obligations?: ObligationView[];
-  suspensions?: SuspensionView[];
-  /** Claims only: acceptance, the prepayment, every payment, the settlement. */
-  acceptedAt?: string | null;
-  prepayment?: PrepaymentView;
-  payments?: PaymentRecord[];
-  settlement?: SettlementView | null;
   /** Only while the case is stopped on an incident (workflows/lib/incidents.ts); never projected. */
   incident?: IncidentView;
 }
+
+/**
+ * A view of any process, named without the registry (whose unions are built from the processes,
+ * which are themselves built on this): what the case core and the process contract are generic over.
+ */
+export type AnyCaseView = CaseViewBase<string, string, unknown>;
 
 /** A case stopped on an activity that retrying cannot cure, until an admin retries it. */
 export interface IncidentView {

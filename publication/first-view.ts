@@ -23,5 +23,6 @@ export function firstCase(input: OpenCaseInput & { openedAt: string }): { view: 
   const process: ProcessDefinition = processOf(input.template.kind);
   const { core } = process.open(input);
   const at = Date.parse(input.openedAt);
-  return { view: core.viewAt(at), searchAttributes: core.searchAttributes(at) };
+  // The process is the input's own (found by its template's kind), so the view is of that process.
+  return { view: core.viewAt(at) as CaseView, searchAttributes: core.searchAttributes(at) };
 }

@@ -19,7 +19,7 @@
  * This file is pure (no I/O, no SDK), imported by the workflow bundle and by the API alike.
  */
 import type { NotificationInput } from '../common/notifications.js';
-import type { CaseView } from '../common/types.js';
+import type { AnyCaseView } from '../common/types.js';
 
 /** The API's publication: the first view, written with the workflow's start. */
 export const OPENING_SEQ = 0;
@@ -64,6 +64,6 @@ export interface LatestPublication {
  * awaited may resume after the main loop began publishing its change), else the next (the main loop
  * publishes once the update's handler has finished; a change since then only adds to it).
  */
-export function seqShowing(latest: LatestPublication, view: CaseView): number {
+export function seqShowing(latest: LatestPublication, view: AnyCaseView): number {
   return JSON.stringify(view) === latest.json ? latest.seq : latest.seq + 1;
 }

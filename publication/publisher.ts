@@ -8,13 +8,13 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { inWorkflowContext, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { NotificationInput } from '../common/notifications.js';
 import { CASE_SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
-import type { CaseView } from '../common/types.js';
+import type { AnyCaseView } from '../common/types.js';
 import { localActivities } from '../workflows/lib/activity-proxies.js';
 import type { Incidents } from '../workflows/lib/incidents.js';
 import { OPENING_SEQ, seqShowing, type LatestPublication } from './protocol.js';
 
 export interface PublishedState {
-  view: () => CaseView;
+  view: () => AnyCaseView;
   searchAttributes: () => SearchAttributeUpdatePair[];
 }
 
@@ -40,7 +40,7 @@ export class Publisher {
   }
 
   /** The publication an update's receipt names (protocol.ts). */
-  seqShowing(view: CaseView): number {
+  seqShowing(view: AnyCaseView): number {
     return seqShowing(this.latest, view);
   }
 

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WEB_DIST } from '../api/web.js';
+import { writeWebApiFiles } from './web-api-files.js';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
 const CONFIG = path.join(WEB, 'vite.config.ts');
@@ -21,6 +22,8 @@ function newestSource(dir = WEB): number {
 }
 
 export async function buildWeb(): Promise<void> {
+  // The pages import the values of web/src/api/enums.ts at run time, so it must exist before Vite runs.
+  await writeWebApiFiles();
   const { build } = await import('vite');
   await build({ configFile: CONFIG, logLevel: 'warn' });
 }

@@ -7,17 +7,19 @@
  */
 import { describeDuration } from '../../common/duration.js';
 import { formatMoney, share } from '../../common/money.js';
-import type { Actor, CaseView, Money, PaymentRecord, RecoveryRecord, SettlementView } from '../../common/types.js';
+import type { Actor, Money, PaymentRecord, RecoveryRecord } from '../../common/types.js';
 import type { CaseInput, DecisionInput } from '../../workflows/definitions.js';
 import type { FourEyesBar } from '../../workflows/lib/actors.js';
-import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-core.js';
-import { conflict, invalid } from '../../workflows/lib/refusals.js';
+import { CaseCore, runCase, type CaseCoreHooks, type OpenedCase } from '../../workflows/lib/case-core.js';
 import type { Span } from '../../workflows/lib/case-time.js';
+import { conflict, invalid } from '../../workflows/lib/refusals.js';
+import { DeadlineGroup } from '../../workflows/lib/deadlines.js';
 import type { TaskState } from '../../workflows/lib/tasks.js';
 import { iso } from '../../workflows/lib/time.js';
 import type { ClaimDetails } from './details.js';
 import { CLAIM_TRANSITIONS, type ClaimStatus } from './status.js';
 import type { ClaimTemplate } from './template.js';
+import type { ClaimFields, ClaimView, SettlementView } from './view.js';
 
 /** A claim's input: the claim, in the template's currency. */
 export type ClaimInput = CaseInput<ClaimTemplate, ClaimDetails>;
@@ -27,62 +29,94 @@ const PREPAYMENT = 'prepayment';
 const APPROVAL = 'prepayment-approval';
 const ASSESSMENT = 'assessment';
 
-export function claimPrepaymentWorkflow(input: ClaimInput): Promise<CaseView> {
-  return runCase(openClaimCase(input));
+/** The periods a claim is held to: acknowledgement from opening, prepayment and settlement from acceptance. */
+const DEADLINE = {
+  acknowledge: new DeadlineGroup('acknowledge').key('deadline'),
+  prepayment: new DeadlineGroup('prepayment').key('deadline'),
+  settlement: new DeadlineGroup('settlement').key('deadline'),
+};
+
+export function claimPrepaymentWorkflow(input: ClaimInput): Promise<ClaimView> {
+  return runCase(new ClaimCase(input));
 }
 
 /** The case as it opens: the acknowledgement task and its deadline (no command sent yet). */
-export function openClaimCase(input: ClaimInput): OpenedCase {
-  const { template, details: claim } = input;
-  const currency = claim.claimedAmount.currency;
-  const money = (amount: number): Money => ({ amount, currency });
-  const cap = money(share(claim.claimedAmount.amount, template.prepayment.maxRatio));
-  const payee = { creditCode: input.applicant.creditCode, name: input.applicant.name };
+export const openClaimCase = (input: ClaimInput): OpenedCase<ClaimView> => new ClaimCase(input);
 
-  let acceptedAtMs: number | null = null;
-  let acceptedMark = 0;
-  /** From acceptance: the prepayment and settlement periods. */
-  let prepaymentSpan: Span | null = null;
-  let settlementSpan: Span | null = null;
-  let proposed: Money | null = null;
-  let proposedBy: Actor | null = null;
-  let approvedBy: Actor | null = null;
-  let declined = false;
+/** A claim: the core every process shares, the claim's money, and what each step's decision means. */
+class ClaimCase implements OpenedCase<ClaimView>, CaseCoreHooks<ClaimStatus, ClaimView> {
+  readonly core: CaseCore<ClaimTemplate, ClaimStatus, ClaimView>;
+  private readonly template: ClaimTemplate;
+  private readonly claim: ClaimDetails;
+  /** The most the advance may be: `maxRatio` of the claimed amount. */
+  private readonly cap: Money;
+  private readonly payee: { creditCode: string; name: string };
+  private readonly acknowledgeSpan: Span;
+
+  private acceptedAtMs: number | null = null;
+  /** The clock's stopped time at acceptance, from which the prepayment and settlement periods count. */
+  private acceptedMark = 0;
+  private prepaymentSpan: Span | null = null;
+  private settlementSpan: Span | null = null;
+  private proposed: Money | null = null;
+  private proposedBy: Actor | null = null;
+  private approvedBy: Actor | null = null;
+  private declined = false;
   /** A payment or settlement is under way: the claim may not be withdrawn in the middle of it. */
-  let paying = false;
-  const payments: PaymentRecord[] = [];
-  let settlement: SettlementView | null = null;
+  private paying = false;
+  private readonly payments: PaymentRecord[] = [];
+  private settlement: SettlementView | null = null;
 
-  const c: CaseCore<ClaimTemplate, ClaimStatus> = new CaseCore(input, CLAIM_TRANSITIONS, {
-    deadlineMs: (at) => (settlementSpan === null ? c.time.due(acknowledgeSpan, 0, at) : c.time.due(settlementSpan, acceptedMark, at)),
-    extraView: () => ({
+  constructor(input: ClaimInput) {
+    this.template = input.template;
+    this.claim = input.details;
+    this.cap = this.money(share(this.claim.claimedAmount.amount, this.template.prepayment.maxRatio));
+    this.payee = { creditCode: input.applicant.creditCode, name: input.applicant.name };
+    const c = (this.core = new CaseCore(input, CLAIM_TRANSITIONS, this));
+    const { acknowledge } = this.template;
+    this.acknowledgeSpan = c.time.spanOf(acknowledge.sla, c.openedAtMs);
+    c.openTask({ taskId: ACKNOWLEDGE, dept: acknowledge.dept, title: 'Acknowledge the claim', sla: c.time.resolve(acknowledge.sla) }, c.openedAtMs);
+    c.deadlines.add(DEADLINE.acknowledge, this.acknowledgeSpan, c.openedAtMs, () =>
+      this.acceptedAtMs === null ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${describeDuration(acknowledge.sla)}`) : undefined,
+    );
+  }
+
+  registerHandlers(): void {
+    this.core.registerHandlers();
+  }
+
+  /** Amounts in the claim's currency. */
+  private money(amount: number): Money {
+    return { amount, currency: this.claim.claimedAmount.currency };
+  }
+
+  deadlineMs(at: number): number {
+    const { time } = this.core;
+    return this.settlementSpan === null ? time.due(this.acknowledgeSpan, 0, at) : time.due(this.settlementSpan, this.acceptedMark, at);
+  }
+
+  extraView(): ClaimFields {
+    const { acceptedAtMs, cap, proposed, proposedBy, approvedBy, declined } = this;
+    return {
       acceptedAt: acceptedAtMs === null ? null : iso(acceptedAtMs),
       prepayment: { cap, proposed, proposedBy: proposedBy?.sub ?? null, approvedBy: approvedBy?.sub ?? null, declined },
-      payments: payments.map((p) => ({ ...p })),
-      settlement,
-    }),
-    validateDecision,
-    fourEyes,
-    validateWithdraw: () => {
-      if (paying) conflict('a payment for this claim is being made; try again in a moment');
-      if (payments.length) conflict('a prepaid claim is settled, not withdrawn');
-    },
-    onDecision,
-    statusAfterSupplement: () => (acceptedAtMs === null ? 'in-review' : payments.length ? 'prepaid' : 'accepted'),
-  });
+      payments: this.payments.map((p) => ({ ...p })),
+      settlement: this.settlement,
+    };
+  }
 
-  const acknowledgeSpan = c.time.spanOf(template.acknowledge.sla, c.openedAtMs);
-  c.openTask(
-    { taskId: ACKNOWLEDGE, dept: template.acknowledge.dept, title: 'Acknowledge the claim', sla: c.time.resolve(template.acknowledge.sla) },
-    c.openedAtMs,
-  );
-  c.deadlines.add('acknowledge:deadline', acknowledgeSpan, c.openedAtMs, () =>
-    acceptedAtMs === null
-      ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${describeDuration(template.acknowledge.sla)}`)
-      : undefined,
-  );
+  validateWithdraw(): void {
+    if (this.paying) conflict('a payment for this claim is being made; try again in a moment');
+    if (this.payments.length) conflict('a prepaid claim is settled, not withdrawn');
+  }
 
-  function validateDecision(d: DecisionInput, task: TaskState): void {
+  statusAfterSupplement(): ClaimStatus {
+    return this.acceptedAtMs === null ? 'in-review' : this.payments.length ? 'prepaid' : 'accepted';
+  }
+
+  validateDecision(d: DecisionInput, task: TaskState): void {
+    const { cap, claim, template } = this;
+    const currency = claim.claimedAmount.currency;
     const withAmount = d.outcome === 'approve' && (task.taskId === PREPAYMENT || task.taskId === ASSESSMENT);
     if (!withAmount && d.amount) invalid('an amount goes only with approving the prepayment or the assessment');
     if (withAmount) {
@@ -103,29 +137,31 @@ export function openClaimCase(input: ClaimInput): OpenedCase {
   }
 
   /** Four eyes: the adjuster who proposed the prepayment may not approve it (nor claim or be assigned the approval). */
-  function fourEyes(task: TaskState): FourEyesBar[] {
-    return task.taskId === APPROVAL && proposedBy ? [{ sub: proposedBy.sub, role: 'adjuster who proposed this prepayment' }] : [];
+  fourEyes(task: TaskState): FourEyesBar[] {
+    return task.taskId === APPROVAL && this.proposedBy ? [{ sub: this.proposedBy.sub, role: 'adjuster who proposed this prepayment' }] : [];
   }
 
-  async function onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {
+  async onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {
+    const c = this.core;
     if (d.outcome === 'request-info') return c.awaitSupplement(at);
     switch (task.taskId) {
       case ACKNOWLEDGE:
         if (d.outcome === 'reject') return c.close('rejected', d.actor, [{ taskId: ACKNOWLEDGE, reason: d.comment ?? '' }]);
-        return accept(at);
-      case PREPAYMENT:
+        return this.accept(at);
+      case PREPAYMENT: {
         if (d.outcome === 'reject') {
-          declined = true;
-          return openAssessment(at);
+          this.declined = true;
+          return this.openAssessment(at);
         }
-        proposed = d.amount as Money;
-        proposedBy = d.actor;
-        if (proposed.amount > template.prepayment.approvalThreshold.amount) {
+        const proposed = d.amount as Money;
+        this.proposed = proposed;
+        this.proposedBy = d.actor;
+        if (proposed.amount > this.template.prepayment.approvalThreshold.amount) {
           const spec = {
             taskId: APPROVAL,
-            dept: template.prepayment.approverDept,
+            dept: this.template.prepayment.approverDept,
             title: `Approve a prepayment of ${formatMoney(proposed)}`,
-            sla: remainingPrepayment(at),
+            sla: this.remainingPrepayment(at),
           };
           // After a refused approval the same task opens again (task ids are unique on a case).
           const refused = c.task(APPROVAL);
@@ -133,57 +169,64 @@ export function openClaimCase(input: ClaimInput): OpenedCase {
           else c.openTask(spec, at);
           return;
         }
-        return payPrepayment(at);
+        return this.payPrepayment(at);
+      }
       case APPROVAL:
         if (d.outcome === 'reject') {
           // The proposal goes back to the adjuster for another amount (or none).
-          proposed = null;
-          proposedBy = null;
-          const prep = c.task(PREPAYMENT) as TaskState;
-          c.reopenTask(prep, at);
+          this.proposed = null;
+          this.proposedBy = null;
+          c.reopenTask(c.task(PREPAYMENT) as TaskState, at);
           return;
         }
-        approvedBy = d.actor;
-        return payPrepayment(at);
+        this.approvedBy = d.actor;
+        return this.payPrepayment(at);
       case ASSESSMENT:
-        return settle(d.outcome === 'approve' ? (d.amount as Money) : money(0), d.actor, d.comment ?? null);
+        return this.settle(d.outcome === 'approve' ? (d.amount as Money) : this.money(0), d.actor, d.comment ?? null);
     }
   }
 
   /** What is left of the prepayment period at `at` (at least a minute), counted as the period is. */
-  function remainingPrepayment(at: number) {
-    const span = prepaymentSpan as Span;
-    const due = c.time.due(span, acceptedMark, at);
-    return { measure: span.measure, budgetMs: Math.max(60_000, c.time.between(span.measure, at, due)), fromNextWorkingDay: false };
+  private remainingPrepayment(at: number) {
+    const { time } = this.core;
+    const span = this.prepaymentSpan as Span;
+    const due = time.due(span, this.acceptedMark, at);
+    return { measure: span.measure, budgetMs: Math.max(60_000, time.between(span.measure, at, due)), fromNextWorkingDay: false };
   }
 
-  function accept(at: number): void {
+  private accept(at: number): void {
+    const c = this.core;
+    const { prepayment, settlement } = this.template;
     c.status.to('accepted');
-    acceptedAtMs = at;
-    acceptedMark = c.clock.pausedMs(at);
-    prepaymentSpan = c.time.spanOf(template.prepayment.sla, at);
-    settlementSpan = c.time.spanOf(template.settlement.sla, at);
-    c.openTask({ taskId: PREPAYMENT, dept: template.prepayment.dept, title: 'Propose the prepayment', sla: c.time.resolve(template.prepayment.sla) }, at);
-    c.deadlines.add('prepayment:deadline', prepaymentSpan, at, () =>
-      payments.length || declined
+    this.acceptedAtMs = at;
+    this.acceptedMark = c.clock.pausedMs(at);
+    const prepaymentSpan = (this.prepaymentSpan = c.time.spanOf(prepayment.sla, at));
+    const settlementSpan = (this.settlementSpan = c.time.spanOf(settlement.sla, at));
+    c.openTask({ taskId: PREPAYMENT, dept: prepayment.dept, title: 'Propose the prepayment', sla: c.time.resolve(prepayment.sla) }, at);
+    c.deadlines.add(DEADLINE.prepayment, prepaymentSpan, at, () =>
+      this.payments.length || this.declined
         ? undefined
-        : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${describeDuration(template.prepayment.sla)} of acceptance`),
+        : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${describeDuration(prepayment.sla)} of acceptance`),
     );
-    c.deadlines.add('settlement:deadline', settlementSpan, at, () =>
-      c.breach('breach:settlement', `claim ${c.caseId} not settled within ${describeDuration(template.settlement.sla)} of acceptance`),
+    c.deadlines.add(DEADLINE.settlement, settlementSpan, at, () =>
+      c.breach('breach:settlement', `claim ${c.caseId} not settled within ${describeDuration(settlement.sla)} of acceptance`),
     );
   }
 
-  function openAssessment(at: number): void {
-    c.openTask({ taskId: ASSESSMENT, dept: template.assessment.dept, title: 'Assess the loss', sla: c.time.resolve(template.assessment.sla) }, at);
+  private openAssessment(at: number): void {
+    const { assessment } = this.template;
+    this.core.openTask({ taskId: ASSESSMENT, dept: assessment.dept, title: 'Assess the loss', sla: this.core.time.resolve(assessment.sla) }, at);
   }
 
-  async function payPrepayment(at: number): Promise<void> {
-    const record = await whilePaying(() => c.activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: proposed as Money, payee }));
-    payments.push(record);
+  private async payPrepayment(at: number): Promise<void> {
+    const c = this.core;
+    const record = await this.whilePaying(() =>
+      c.activities.pay({ caseId: c.caseId, purpose: 'prepayment', amount: this.proposed as Money, payee: this.payee }),
+    );
+    this.payments.push(record);
     c.status.to('prepaid');
     c.touch();
-    openAssessment(at);
+    this.openAssessment(at);
     await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);
   }
 
@@ -191,40 +234,39 @@ export function openClaimCase(input: ClaimInput): OpenedCase {
    * Runs a payment step with withdrawal held off; a step that fails for good (a payment refused as
    * non-retryable) lets the claim be withdrawn again instead of blocking it for ever.
    */
-  async function whilePaying<T>(step: () => Promise<T>): Promise<T> {
-    paying = true;
+  private async whilePaying<T>(step: () => Promise<T>): Promise<T> {
+    this.paying = true;
     try {
       return await step();
     } finally {
-      paying = false;
+      this.paying = false;
     }
   }
 
-  async function settle(assessed: Money, by: Actor, comment: string | null): Promise<void> {
-    const prepaid = money(payments.find((p) => p.purpose === 'prepayment')?.amount.amount ?? 0);
-    const remainder = money(assessed.amount - prepaid.amount);
+  private async settle(assessed: Money, by: Actor, comment: string | null): Promise<void> {
+    const c = this.core;
+    const prepaid = this.money(this.payments.find((p) => p.purpose === 'prepayment')?.amount.amount ?? 0);
+    const remainder = this.money(assessed.amount - prepaid.amount);
     let recovery: RecoveryRecord | null = null;
-    await whilePaying(async () => {
+    await this.whilePaying(async () => {
       if (remainder.amount > 0) {
-        payments.push(await c.activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee }));
+        this.payments.push(await c.activities.pay({ caseId: c.caseId, purpose: 'settlement', amount: remainder, payee: this.payee }));
       } else if (remainder.amount < 0) {
         recovery = await c.activities.recordRecovery({
           caseId: c.caseId,
-          amount: money(-remainder.amount),
+          amount: this.money(-remainder.amount),
           reason: `assessed ${formatMoney(assessed)} is below the prepaid ${formatMoney(prepaid)}${comment ? `: ${comment}` : ''}`,
         });
       }
     });
-    settlement = { assessed, prepaid, remainder, recovery };
+    this.settlement = { assessed, prepaid, remainder, recovery };
     const outcome =
       remainder.amount > 0
         ? `the remaining ${formatMoney(remainder)} was paid`
         : remainder.amount < 0
-          ? `${formatMoney(money(-remainder.amount))} of the prepayment is to be recovered`
+          ? `${formatMoney(this.money(-remainder.amount))} of the prepayment is to be recovered`
           : 'nothing more is due';
     await c.tellApplicant('settlement', 'settlement', `claim ${c.caseId} is settled at ${formatMoney(assessed)}: ${outcome}`);
     await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
   }
-
-  return { core: c, registerHandlers: () => c.registerHandlers() };
 }

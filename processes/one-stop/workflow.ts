@@ -4,50 +4,70 @@
  * decision number; `request-info` stops every clock until the applicant's supplement arrives.
  */
 import { describeDuration } from '../../common/duration.js';
-import { SYSTEM_ACTOR, type Actor, type CaseView } from '../../common/types.js';
-import type { CaseInput } from '../../workflows/definitions.js';
-import { CaseCore, runCase, type OpenedCase } from '../../workflows/lib/case-core.js';
-import { decideTask } from '../../workflows/lib/tasks.js';
+import { SYSTEM_ACTOR, type Actor } from '../../common/types.js';
+import type { CaseInput, DecisionInput } from '../../workflows/definitions.js';
+import { CaseCore, runCase, type CaseCoreHooks, type OpenedCase } from '../../workflows/lib/case-core.js';
+import type { Span } from '../../workflows/lib/case-time.js';
+import { DeadlineGroup } from '../../workflows/lib/deadlines.js';
+import { decideTask, type TaskState } from '../../workflows/lib/tasks.js';
 import { now } from '../../workflows/lib/time.js';
 import type { OneStopDetails } from './details.js';
 import { ONE_STOP_TRANSITIONS, type OneStopStatus } from './status.js';
 import type { OneStopTemplate } from './template.js';
+import type { OneStopView } from './view.js';
 
 /** A one-stop case's input: its template and the free-form details filed. */
 export type OneStopInput = CaseInput<OneStopTemplate, OneStopDetails>;
 
-const CASE_DEADLINE = 'case:deadline';
+/** The case deadline, the one the view shows. */
+const CASE_DEADLINE = new DeadlineGroup('case').key('deadline');
 
-export function oneStopApprovalWorkflow(input: OneStopInput): Promise<CaseView> {
-  return runCase(openOneStopCase(input));
+export function oneStopApprovalWorkflow(input: OneStopInput): Promise<OneStopView> {
+  return runCase(new OneStopCase(input));
 }
 
 /** The case as it opens: every department's task and the case deadline (no command sent yet). */
-export function openOneStopCase(input: OneStopInput): OpenedCase {
-  const { template } = input;
+export const openOneStopCase = (input: OneStopInput): OpenedCase<OneStopView> => new OneStopCase(input);
 
-  const c: CaseCore<OneStopTemplate, OneStopStatus> = new CaseCore(input, ONE_STOP_TRANSITIONS, {
-    deadlineMs: (at) => c.time.due(caseSpan, 0, at),
-    onDecision: async (d, task, at) => {
-      if (d.outcome === 'request-info') c.awaitSupplement(at);
-      else if (d.outcome === 'reject') await c.close('rejected', d.actor, [{ taskId: task.taskId, reason: d.comment ?? '' }]);
-      else await closeIfAllApproved(d.actor);
-    },
-  });
+/** A one-stop case: the core every process shares, and what the departments' decisions mean here. */
+class OneStopCase implements OpenedCase<OneStopView>, CaseCoreHooks<OneStopStatus, OneStopView> {
+  readonly core: CaseCore<OneStopTemplate, OneStopStatus, OneStopView>;
+  private readonly template: OneStopTemplate;
+  private readonly caseSpan: Span;
 
-  const caseSpan = c.time.spanOf(template.sla, c.openedAtMs);
-  for (const d of template.departments) {
-    c.openTask({ taskId: d.dept, dept: d.dept, title: d.title, sla: c.time.resolve(d.sla ?? template.sla) }, c.openedAtMs);
+  constructor(input: OneStopInput) {
+    this.template = input.template;
+    const c = (this.core = new CaseCore(input, ONE_STOP_TRANSITIONS, this));
+    this.caseSpan = c.time.spanOf(this.template.sla, c.openedAtMs);
+    for (const d of this.template.departments) {
+      c.openTask({ taskId: d.dept, dept: d.dept, title: d.title, sla: c.time.resolve(d.sla ?? this.template.sla) }, c.openedAtMs);
+    }
+    c.deadlines.add(CASE_DEADLINE, this.caseSpan, c.openedAtMs, () => this.onCaseDeadline());
   }
-  c.deadlines.add(CASE_DEADLINE, caseSpan, c.openedAtMs, onCaseDeadline);
 
-  async function closeIfAllApproved(by: Actor): Promise<void> {
+  registerHandlers(): void {
+    this.core.registerHandlers();
+  }
+
+  deadlineMs(at: number): number {
+    return this.core.time.due(this.caseSpan, 0, at);
+  }
+
+  async onDecision(d: DecisionInput, task: TaskState, at: number): Promise<void> {
+    if (d.outcome === 'request-info') this.core.awaitSupplement(at);
+    else if (d.outcome === 'reject') await this.core.close('rejected', d.actor, [{ taskId: task.taskId, reason: d.comment ?? '' }]);
+    else await this.closeIfAllApproved(d.actor);
+  }
+
+  /** Every department approved (or was deemed to): the decision, its number, and the follow-ups. */
+  private async closeIfAllApproved(by: Actor): Promise<void> {
+    const c = this.core;
     if (!c.tasks.every((t) => t.outcome === 'approve' || t.outcome === 'deemed-approved')) return;
     await c.close('approved', by, [], {
       number: { purpose: 'decision', prefix: 'OSA' },
       afterNumber: async (decision, at) => {
-        decision.followUps = template.followUps;
-        for (const f of template.followUps) {
+        decision.followUps = this.template.followUps;
+        for (const f of this.template.followUps) {
           await c.notify(
             'follow-up',
             `follow-up:${f.dept}`,
@@ -59,7 +79,10 @@ export function openOneStopCase(input: OneStopInput): OpenedCase {
     });
   }
 
-  async function onCaseDeadline(): Promise<void> {
+  /** The case deadline: breached, and with `deem-approved` every open task is deemed approved. */
+  private async onCaseDeadline(): Promise<void> {
+    const c = this.core;
+    const { template } = this;
     const at = now();
     await c.breach('breach', `case ${c.caseId} passed its ${describeDuration(template.sla)} deadline undecided (${template.onDeadline})`);
     if (template.onDeadline !== 'deem-approved') return;
@@ -76,8 +99,6 @@ export function openOneStopCase(input: OneStopInput): OpenedCase {
         at,
       );
     }
-    await closeIfAllApproved(SYSTEM_ACTOR);
+    await this.closeIfAllApproved(SYSTEM_ACTOR);
   }
-
-  return { core: c, registerHandlers: () => c.registerHandlers() };
 }

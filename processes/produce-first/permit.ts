@@ -5,31 +5,31 @@
  * due date passed unverified makes the obligation overdue and escalates it; after the grace period
  * the permit is suspended; verifying every overdue obligation reinstates it; a suspension that lasts
  * `revokeAfter` revokes it. All obligations verified: certified, with a formal licence number.
- * The workflow (workflow.ts) wires this to its case; the logic lives here.
+ * The workflow (workflow.ts) runs this case; its state and logic live here.
  */
 import { describeDuration, type DurationSpec } from '../../common/duration.js';
-import {
-  SYSTEM_ACTOR,
-  type Actor,
-  type CaseView,
-  type FilingRecord,
-  type ObligationStatus,
-  type ObligationView,
-  type SuspensionView,
-} from '../../common/types.js';
+import { SYSTEM_ACTOR, type Actor, type ObligationStatus } from '../../common/types.js';
 import type { CaseReceipt, DecisionInput } from '../../workflows/definitions.js';
 import type { FourEyesBar } from '../../workflows/lib/actors.js';
-import type { CaseCore } from '../../workflows/lib/case-core.js';
+import { CaseCore, type CaseCoreHooks, type OpenedCase } from '../../workflows/lib/case-core.js';
 import { instant, type Span } from '../../workflows/lib/case-time.js';
+import { DeadlineGroup } from '../../workflows/lib/deadlines.js';
 import { conflict, invalid, notFound } from '../../workflows/lib/refusals.js';
 import type { TaskState } from '../../workflows/lib/tasks.js';
 import { iso, now } from '../../workflows/lib/time.js';
 import type { ProduceFirstDetails } from './details.js';
-import { verifyTaskId, type CertificateInput } from './messages.js';
-import type { ProduceFirstStatus } from './status.js';
+import { fileCertificateUpdate, verifyTaskId, type CertificateInput } from './messages.js';
+import { PRODUCE_FIRST_TRANSITIONS, type ProduceFirstStatus } from './status.js';
+import type { ProduceFirstInput } from './workflow.js';
 import type { ProduceFirstTemplate } from './template.js';
+import type { FilingRecord, ObligationView, ProduceFirstFields, ProduceFirstView, SuspensionView } from './view.js';
 
 export const ELIGIBILITY = 'eligibility';
+
+/** The eligibility deadline; the revocation of a suspended permit; each obligation's reminders, due date and grace. */
+const ELIGIBILITY_DEADLINES = new DeadlineGroup('eligibility');
+const REVOCATION = new DeadlineGroup('revocation');
+const obligationDeadlines = (qualification: string) => new DeadlineGroup(`obligation:${qualification}`);
 
 export interface ObligationState {
   qualification: string;
@@ -51,17 +51,20 @@ export interface SuspensionState {
   reinstatedAtMs: number | null;
 }
 
-export class PermitObligations {
+/** A produce-first case: the core every process shares, the permit, and the obligations under it. */
+export class ProduceFirstCase implements OpenedCase<ProduceFirstView>, CaseCoreHooks<ProduceFirstStatus, ProduceFirstView> {
   readonly obligations: ObligationState[];
   readonly suspensions: SuspensionState[] = [];
   permit: { number: string | null; issuedAtMs: number } | null = null;
-  private c!: CaseCore<ProduceFirstTemplate, ProduceFirstStatus>;
-  private eligibilitySpan!: Span;
+  private readonly c: CaseCore<ProduceFirstTemplate, ProduceFirstStatus, ProduceFirstView>;
+  private readonly template: ProduceFirstTemplate;
+  private readonly details: ProduceFirstDetails;
+  private readonly eligibilitySpan: Span;
 
-  constructor(
-    private readonly template: ProduceFirstTemplate,
-    private readonly details: ProduceFirstDetails,
-  ) {
+  /** The case as it opens: the eligibility task and its deadline (no command sent yet). */
+  constructor(input: ProduceFirstInput) {
+    const template = (this.template = input.template);
+    const details = (this.details = input.details);
     this.obligations = template.obligations
       .filter((o) => details.missing.includes(o.qualification))
       .map((o) => ({
@@ -73,18 +76,27 @@ export class PermitObligations {
         rejectionReason: null,
         filings: [],
       }));
-  }
-
-  /** Opens the eligibility task and its deadline on the case this runs on. */
-  start(c: CaseCore<ProduceFirstTemplate, ProduceFirstStatus>): void {
-    this.c = c;
-    const { template } = this;
+    const c = (this.c = new CaseCore(input, PRODUCE_FIRST_TRANSITIONS, this));
     this.eligibilitySpan = c.time.spanOf(template.eligibility.sla, c.openedAtMs);
     c.openTask(
       { taskId: ELIGIBILITY, dept: template.eligibility.dept, title: template.eligibility.title, sla: c.time.resolve(template.eligibility.sla) },
       c.openedAtMs,
     );
-    c.deadlines.add('eligibility:deadline', this.eligibilitySpan, c.openedAtMs, () => this.onEligibilityDeadline());
+    c.deadlines.add(ELIGIBILITY_DEADLINES.key('deadline'), this.eligibilitySpan, c.openedAtMs, () => this.onEligibilityDeadline());
+  }
+
+  get core(): CaseCore<ProduceFirstTemplate, ProduceFirstStatus, ProduceFirstView> {
+    return this.c;
+  }
+
+  /** The updates every case answers, and the certificate an enterprise files. */
+  registerHandlers(): void {
+    this.c.registerHandlers();
+    this.c.onUpdate(
+      fileCertificateUpdate,
+      (f) => this.fileCertificate(f),
+      (f) => void this.validateFiling(f),
+    );
   }
 
   /** Before the permit: the eligibility deadline. After: the next date that can change the permit. */
@@ -103,7 +115,7 @@ export class PermitObligations {
     return next.length ? Math.max(...next) : permit.issuedAtMs;
   }
 
-  view(): Partial<CaseView> {
+  extraView(): ProduceFirstFields {
     const { details, permit } = this;
     return {
       pledge: { signedBy: details.pledge.signedBy, text: details.pledge.text, signedAt: iso(this.c.openedAtMs) },
@@ -185,7 +197,7 @@ export class PermitObligations {
     c.status.to('provisional');
     const permit: { number: string | null; issuedAtMs: number } = { number: null, issuedAtMs: at };
     this.permit = permit;
-    c.deadlines.cancel('eligibility:');
+    c.deadlines.cancel(ELIGIBILITY_DEADLINES);
     for (const o of obligations) this.scheduleObligation(o, at);
     permit.number = await c.activities.issueNumber({ caseId: c.caseId, purpose: 'provisional-permit', prefix: 'PFP' });
     // The list projection must show the number too (it may have been published while it was being issued).
@@ -214,10 +226,10 @@ export class PermitObligations {
     o.dueAtMs = dueAt;
     this.template.reminders.forEach((before, i) => {
       const when = time.before(time.resolve(before), dueAt);
-      if (when > at) c.deadlines.add(`obligation:${o.qualification}:reminder:${i}`, instant(when), at, () => this.remind(o, before, i));
+      if (when > at) c.deadlines.add(obligationDeadlines(o.qualification).key(`reminder:${i}`), instant(when), at, () => this.remind(o, before, i));
     });
-    c.deadlines.add(`obligation:${o.qualification}:due`, due, at, () => this.onDue(o));
-    c.deadlines.add(`obligation:${o.qualification}:grace`, instant(this.graceEnd(dueAt)), at, () => this.onGraceOver(o));
+    c.deadlines.add(obligationDeadlines(o.qualification).key('due'), due, at, () => this.onDue(o));
+    c.deadlines.add(obligationDeadlines(o.qualification).key('grace'), instant(this.graceEnd(dueAt)), at, () => this.onGraceOver(o));
   }
 
   private async remind(o: ObligationState, before: DurationSpec, i: number): Promise<void> {
@@ -273,7 +285,7 @@ export class PermitObligations {
     this.c.status.to('suspended');
     const revoke = this.c.time.spanOf(this.template.revokeAfter, at);
     this.suspensions.push({ atMs: at, reason, revokeAtMs: this.c.time.end(revoke), reinstatedAtMs: null });
-    this.c.deadlines.add('revocation', revoke, at, () => this.onRevocationDue());
+    this.c.deadlines.add(REVOCATION.key(), revoke, at, () => this.onRevocationDue());
     this.c.touch();
     await this.c.notify(
       'suspended',
@@ -305,7 +317,7 @@ export class PermitObligations {
     }
     o.status = 'verified';
     o.rejectionReason = null;
-    this.c.deadlines.cancel(`obligation:${o.qualification}:`);
+    this.c.deadlines.cancel(obligationDeadlines(o.qualification));
     if (this.obligations.every((x) => x.status === 'verified')) {
       await this.c.close('certified', actor, [], { number: { purpose: 'licence', prefix: 'PFL' } });
       return;
@@ -314,7 +326,7 @@ export class PermitObligations {
     if (this.c.status.is('suspended') && open && this.obligations.every((x) => x.overdueAtMs === null || x.status === 'verified')) {
       this.c.status.to('provisional');
       open.reinstatedAtMs = at;
-      this.c.deadlines.cancel('revocation');
+      this.c.deadlines.cancel(REVOCATION);
       await this.c.notify(
         'reinstated',
         `reinstated:${this.suspensions.length}`,

@@ -13,7 +13,7 @@ import { PROCESSES } from '../../processes/registry.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The engine's sources: what runs in the worker and the API (the web app reads the API document). */
 const ENGINE = ['activities', 'api', 'audit', 'common', 'db', 'infra', 'publication', 'templates', 'workers', 'workflows'];
-const FILES = ['index.ts', 'template.ts', 'details.ts', 'status.ts', 'workflow.ts', 'timeline.ts'];
+const FILES = ['index.ts', 'template.ts', 'details.ts', 'status.ts', 'view.ts', 'workflow.ts', 'timeline.ts'];
 
 const engineSources = execFileSync('git', ['ls-files', ...ENGINE.map((d) => `${d}/*.ts`)], { cwd: ROOT, encoding: 'utf8' })
   .split('\n')

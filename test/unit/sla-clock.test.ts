@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaseTime } from '../../workflows/lib/case-time.js';
 import { SlaClock } from '../../workflows/lib/clock.js';
-import { Deadlines } from '../../workflows/lib/deadlines.js';
+import { DeadlineGroup, Deadlines, type DeadlineKey } from '../../workflows/lib/deadlines.js';
 
 describe('SlaClock', () => {
   it('starts running with nothing paused', () => {
@@ -91,13 +91,19 @@ describe('SlaClock', () => {
   });
 });
 
+/** `group:name` as a deadline key (the last ':' separates them; a key without one is a group of one). */
+const k = (key: string): DeadlineKey => {
+  const i = key.lastIndexOf(':');
+  return i < 0 ? new DeadlineGroup(key).key() : new DeadlineGroup(key.slice(0, i)).key(key.slice(i + 1));
+};
+
 describe('Deadlines', () => {
   const setup = () => {
     const clock = new SlaClock();
     const deadlines = new Deadlines(clock, new CaseTime(clock, null));
     const fired: string[] = [];
     const add = (key: string, due: number, at = 0, extra?: () => void | Promise<void>) =>
-      deadlines.add(key, { measure: 'wall', startMs: due, budgetMs: 0 }, at, async () => {
+      deadlines.add(k(key), { measure: 'wall', startMs: due, budgetMs: 0 }, at, async () => {
         fired.push(key);
         await extra?.();
       });
@@ -125,12 +131,12 @@ describe('Deadlines', () => {
     expect(deadlines.msUntilNext(150)).toBeUndefined();
     clock.resume(200);
     expect(deadlines.msUntilNext(200)).toBe(200); // due moved from 300 to 400
-    expect(deadlines.dueAt('a', 200)).toBe(400);
+    expect(deadlines.dueAt(k('a'), 200)).toBe(400);
   });
 
   it('dueAt is undefined for an unknown key', () => {
     const { deadlines } = setup();
-    expect(deadlines.dueAt('nope', 0)).toBeUndefined();
+    expect(deadlines.dueAt(k('nope'), 0)).toBeUndefined();
   });
 
   it('fires due items once, in due order, ties in insertion order; items not yet due stay', async () => {
@@ -144,7 +150,7 @@ describe('Deadlines', () => {
     expect(fired).toEqual(['first', 't2', 't2b', 't2c']);
     await deadlines.fireDue(250);
     expect(fired).toEqual(['first', 't2', 't2b', 't2c']);
-    expect(deadlines.dueAt('late', 250)).toBe(900);
+    expect(deadlines.dueAt(k('late'), 250)).toBe(900);
     expect(deadlines.msUntilNext(250)).toBe(650);
     await deadlines.fireDue(900);
     expect(fired).toEqual(['first', 't2', 't2b', 't2c', 'late']);
@@ -160,7 +166,7 @@ describe('Deadlines', () => {
     add('c', 500); // replaced: later
     await deadlines.fireDue(100);
     expect(fired).toEqual(['b', 'a']);
-    expect(deadlines.dueAt('c', 100)).toBe(500);
+    expect(deadlines.dueAt(k('c'), 100)).toBe(500);
   });
 
   it('nothing fires while paused; after resume, items fire at their shifted time', async () => {
@@ -181,23 +187,23 @@ describe('Deadlines', () => {
     clock.pause(0);
     add('a', 300, 200); // set at 200 during the pause
     clock.resume(500); // 300 more of pause after it was set
-    expect(deadlines.dueAt('a', 500)).toBe(600);
+    expect(deadlines.dueAt(k('a'), 500)).toBe(600);
     await deadlines.fireDue(599);
     expect(fired).toEqual([]);
     await deadlines.fireDue(600);
     expect(fired).toEqual(['a']);
   });
 
-  it('cancel(prefix) drops every matching key and only those', async () => {
+  it('cancel(group) drops every deadline of the group and only those (not a group whose id begins alike)', async () => {
     const { deadlines, fired, add } = setup();
     add('task:health:1', 100);
     add('task:health:2', 200);
     add('task:healthcare:1', 100);
     add('task:ecology:1', 100);
     add('case:deadline', 300);
-    deadlines.cancel('task:health:');
-    expect(deadlines.dueAt('task:health:1', 0)).toBeUndefined();
-    expect(deadlines.dueAt('task:health:2', 0)).toBeUndefined();
+    deadlines.cancel(new DeadlineGroup('task:health'));
+    expect(deadlines.dueAt(k('task:health:1'), 0)).toBeUndefined();
+    expect(deadlines.dueAt(k('task:health:2'), 0)).toBeUndefined();
     await deadlines.fireDue(1_000);
     expect(fired).toEqual(['task:healthcare:1', 'task:ecology:1', 'case:deadline']);
   });
@@ -219,7 +225,7 @@ describe('Deadlines', () => {
     expect(fired).toEqual(['a']);
     expect(deadlines.msUntilNext(200)).toBeUndefined();
     clock.resume(250); // +100
-    expect(deadlines.dueAt('b', 250)).toBe(220);
+    expect(deadlines.dueAt(k('b'), 250)).toBe(220);
     await deadlines.fireDue(250);
     expect(fired).toEqual(['a', 'b', 'c']);
   });
@@ -237,7 +243,7 @@ describe('Deadlines', () => {
 
   it('a callback that cancels a later due item prevents it from firing', async () => {
     const { deadlines, fired, add } = setup();
-    add('task:x:reminder', 100, 0, () => deadlines.cancel('task:x:'));
+    add('task:x:reminder', 100, 0, () => deadlines.cancel(new DeadlineGroup('task:x')));
     add('task:x:supervisor', 100);
     add('task:y:reminder', 100);
     await deadlines.fireDue(100);
@@ -271,6 +277,6 @@ describe('Deadlines', () => {
     add('b', 100);
     await deadlines.fireDue(100);
     expect(fired).toEqual(['a']);
-    expect(deadlines.dueAt('b', 100)).toBe(1_000);
+    expect(deadlines.dueAt(k('b'), 100)).toBe(1_000);
   });
 });

@@ -1,11 +1,12 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import proto, { type temporal } from '@temporalio/proto';
+import type { OneStopView } from '../../processes/one-stop/view.js';
 import { publicationRecord } from '../../publication/protocol.js';
 import { describe, expect, it } from 'vitest';
 import { timelineFromHistory, type TimelineDelivery } from '../../audit/timeline.js';
 import type { NotificationInput } from '../../common/notifications.js';
-import type { Actor, CaseView } from '../../common/types.js';
+import type { Actor } from '../../common/types.js';
 import { workflowTypeOf, type OpenCaseInput } from '../../processes/registry.js';
 import { type CaseReceipt, type DecisionInput, type SupplementInput } from '../../workflows/definitions.js';
 import { OneStopTemplate } from '../../processes/one-stop/template.js';
@@ -46,7 +47,7 @@ const openInput: OpenCaseInput = {
   priority: true,
 };
 
-function caseView(over: Partial<CaseView> = {}): CaseView {
+function caseView(over: Partial<OneStopView> = {}): OneStopView {
   return {
     caseId: 'case-1',
     templateId: template.id,

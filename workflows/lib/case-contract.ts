@@ -4,10 +4,10 @@
  * its workflow runs and the API views.
  */
 import type { HistoryBudgetRules } from '../../common/history-budget.js';
-import type { CaseKind, CaseView } from '../../common/types.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { AnyCaseView, CaseKind } from '../../common/types.js';
 import type { CaseInputBase, DecisionInput } from '../definitions.js';
 import type { FourEyesBar } from './actors.js';
-import type { CaseCore } from './case-core.js';
 import type { LadderStep } from './escalation.js';
 import type { SupplementRules } from './supplement-wait.js';
 import type { TaskState } from './tasks.js';
@@ -26,13 +26,13 @@ export interface TemplateBase extends SupplementRules {
  * template, and its details only to show them in the view, so any process's input (OneStopInput,
  * ClaimInput, …) is one as it is, with no cast.
  */
-export type CaseCoreInput<T> = CaseInputBase & { template: T; details: CaseView['details'] };
+export type CaseCoreInput<T> = CaseInputBase & { template: T; details: unknown };
 
-export interface CaseCoreHooks<S extends string = string> {
+export interface CaseCoreHooks<S extends string = string, V extends AnyCaseView = AnyCaseView> {
   /** The case deadline shown as `sla.deadlineAt` (and the DeadlineAt search attribute). */
   deadlineMs: (at: number) => number;
-  /** Process-specific fields added to the view. */
-  extraView?: (at: number) => Partial<CaseView>;
+  /** The process's own fields of its view (every case's fields the core fills in). */
+  extraView?: (at: number) => Omit<V, keyof AnyCaseView>;
   /** Refuses a decision the process does not allow (after the shared checks). */
   validateDecision?: (d: DecisionInput, task: TaskState) => void;
   /**
@@ -52,15 +52,15 @@ export interface CaseCoreHooks<S extends string = string> {
  * A case laid out from its input by its process: tasks, deadlines and state, with no command sent
  * and no handler registered yet, so the API can compute its first view outside a workflow too.
  */
-export interface OpenedCase {
-  /** What running it and viewing it need (a process's core is of its own template and statuses). */
-  core: Pick<CaseCore, 'run' | 'view' | 'viewAt' | 'searchAttributes'>;
+export interface OpenedCase<V extends AnyCaseView = AnyCaseView> {
+  /** What running it and viewing it need (a process's core is of its own template, statuses and view). */
+  core: { run(): Promise<void>; view(): V; viewAt(at: number): V; searchAttributes(at?: number): SearchAttributeUpdatePair[] };
   /** Registers the process's query and update handlers (inside the workflow only). */
   registerHandlers(): void;
 }
 
 /** Runs a laid-out case to its end: the body of every case workflow. */
-export async function runCase(opened: OpenedCase): Promise<CaseView> {
+export async function runCase<V extends AnyCaseView>(opened: OpenedCase<V>): Promise<V> {
   opened.registerHandlers();
   await opened.core.run();
   return opened.core.view();

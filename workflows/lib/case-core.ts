@@ -19,13 +19,23 @@ import {
   PriorityKey,
   TemplateIdKey,
 } from '../../common/search-attributes.js';
-import { SYSTEM_ACTOR, type Actor, type CaseDecision, type CaseView, type Document, type EscalationRecord, type SupplementRecord } from '../../common/types.js';
+import {
+  SYSTEM_ACTOR,
+  type Actor,
+  type CaseDecision,
+  type CaseKind,
+  type AnyCaseView,
+  type CaseViewBase,
+  type Document,
+  type EscalationRecord,
+  type SupplementRecord,
+} from '../../common/types.js';
 import type { CaseReceipt } from '../definitions.js';
 import { assertApplicantOrOpeningDept, type FourEyesBar } from './actors.js';
 import { WorkingTime } from '../../common/working-time.js';
 import { activities, CaseRuntime, localActivities } from './case-runtime.js';
 import { assertHistoryRoom } from './history-budget.js';
-import { escalationKey, scheduleLadder } from './escalation.js';
+import { escalationGroup, scheduleLadder } from './escalation.js';
 import { conflict } from './refusals.js';
 import { SupplementWait } from './supplement-wait.js';
 import { TaskWork } from './task-work.js';
@@ -43,7 +53,7 @@ type NumberRequest = { caseId: string; purpose: string; prefix: string };
 export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kind' | 'at' | 'taskId' | 'action' | 'level'> &
   Partial<Pick<NotificationInput, 'taskId' | 'action' | 'level'>>;
 
-export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatus = CaseStatus> {
+export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatus = CaseStatus, V extends AnyCaseView = AnyCaseView> {
   readonly caseId: string;
   readonly template: T;
   readonly openedAtMs: number;
@@ -62,7 +72,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
   constructor(
     readonly input: CaseCoreInput<T>,
     statuses: Transitions<S | CoreStatus>,
-    private readonly hooks: CaseCoreHooks<S>,
+    private readonly hooks: CaseCoreHooks<S, V>,
   ) {
     this.caseId = input.caseId;
     this.status = new StatusMachine(statuses, input.caseId, 'in-review');
@@ -139,7 +149,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
   /** Opens an existing task again (a new round of work), with a fresh SLA and ladder. */
   reopenTask(task: TaskState, at: number): void {
     Object.assign(task, openTask(task, at, this.time), { round: task.round + 1 });
-    this.deadlines.cancel(escalationKey(task.taskId));
+    this.deadlines.cancel(escalationGroup(task.taskId));
     this.scheduleLadder(task, at);
   }
 
@@ -257,18 +267,18 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
     );
   }
 
-  view(): CaseView {
+  view(): V {
     return this.viewAt(now());
   }
 
   /** What an update answers: the publication that shows the case as the update left it (definitions.ts). */
-  receipt(view = this.view(), extra: Pick<CaseReceipt, 'resumed'> = {}): CaseReceipt {
+  receipt(view: AnyCaseView = this.view(), extra: Pick<CaseReceipt, 'resumed'> = {}): CaseReceipt {
     return { caseId: this.caseId, seq: this.rt.seqShowing(view), ...extra };
   }
 
   /** The view as of `at` (first-view.ts takes it at the opening instant, outside the workflow). */
-  viewAt(at: number): CaseView {
-    return {
+  viewAt(at: number): V {
+    const base: CaseViewBase<CaseKind, S | CoreStatus, unknown> = {
       caseId: this.caseId,
       templateId: this.template.id,
       templateVersion: this.input.templateVersion,
@@ -297,8 +307,10 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
       supplements: [...this.supplements],
       comments: [...this.work.comments],
       decision: this.decision,
-      ...this.hooks.extraView?.(at),
     };
+    // Every case's fields, of the template's kind and the process's statuses, with the process's own
+    // (its extraView): the process's view V, which the types cannot see through the spread.
+    return { ...base, ...this.hooks.extraView?.(at) } as V;
   }
 
   /** The case's search attributes as of `at` (first-view.ts: the opening instant, outside the workflow). */

@@ -5,7 +5,7 @@
  * beside these (processes/produce-first/messages.ts) and says what a decision means for it
  * (CaseCoreHooks.onDecision).
  */
-import type { Actor } from '../../common/types.js';
+import type { Actor, AnyCaseView, CaseView } from '../../common/types.js';
 import { setHandler } from '@temporalio/workflow';
 import {
   addCommentUpdate,
@@ -21,15 +21,20 @@ import {
 } from '../definitions.js';
 import type { CaseStatus } from '../../processes/registry.js';
 import type { CaseCore, CaseCoreHooks, TemplateBase } from './case-core.js';
-import { escalationKey } from './escalation.js';
+import { escalationGroup } from './escalation.js';
 import type { Incidents } from './incidents.js';
 import { conflict, invalid } from './refusals.js';
 import { checkDecidable, decideTask, type TaskState } from './tasks.js';
 import { now } from './time.js';
 
-export function registerCaseHandlers<T extends TemplateBase, S extends CaseStatus>(c: CaseCore<T, S>, hooks: CaseCoreHooks<S>, incidents: Incidents): void {
+export function registerCaseHandlers<T extends TemplateBase, S extends CaseStatus, V extends AnyCaseView>(
+  c: CaseCore<T, S, V>,
+  hooks: CaseCoreHooks<S, V>,
+  incidents: Incidents,
+): void {
   // The incident is shown to whoever reads the live case; it is never projected (a projection is what may have failed).
-  setHandler(getCaseQuery, () => ({ ...c.view(), ...(incidents.current ? { incident: incidents.current } : {}) }));
+  // A process's view is its member of CaseView (the registry's union), which the core's generic V cannot name.
+  setHandler(getCaseQuery, () => ({ ...(c.view() as CaseView), ...(incidents.current ? { incident: incidents.current } : {}) }));
   setHandler(
     retryIncidentUpdate,
     (_retry: { actor: Actor }) => {
@@ -48,7 +53,7 @@ export function registerCaseHandlers<T extends TemplateBase, S extends CaseStatu
       decideTask(task, c.time, d.outcome, d.actor, at, d.comment, d.requestedDocuments);
       c.touch();
       // A request-info keeps the ladder: it resumes with the clock when the task reopens.
-      if (d.outcome !== 'request-info') c.deadlines.cancel(escalationKey(task.taskId));
+      if (d.outcome !== 'request-info') c.deadlines.cancel(escalationGroup(task.taskId));
       if (d.outcome !== 'request-info') {
         const what = d.outcome === 'approve' ? 'approved' : `rejected: ${d.comment ?? ''}`;
         await c.tellApplicant('task-decided', `decided:${task.taskId}:${task.round}`, `${task.title} (${task.dept}): ${what}`, at, task.taskId);
@@ -105,7 +110,7 @@ export function registerCaseHandlers<T extends TemplateBase, S extends CaseStatu
  * Task work and comments: refused on a closed case; each change is published like any other. A
  * claim or an assignment is refused to whoever four eyes bars from the task (validators only).
  */
-function registerTaskWork<T extends TemplateBase, S extends CaseStatus>(c: CaseCore<T, S>): void {
+function registerTaskWork<T extends TemplateBase, S extends CaseStatus, V extends AnyCaseView>(c: CaseCore<T, S, V>): void {
   const refuse = (check: () => void) => {
     c.assertOpen();
     check();

@@ -7,7 +7,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { allHandlersFinished, CancellationScope, condition, sleep } from '@temporalio/workflow';
 import { Publisher } from '../../publication/publisher.js';
 import type { NotificationInput } from '../../common/notifications.js';
-import type { CaseView } from '../../common/types.js';
+import type { AnyCaseView } from '../../common/types.js';
 import { CaseTime, type WorkingCalendar } from './case-time.js';
 import { SlaClock } from './clock.js';
 import { Deadlines } from './deadlines.js';
@@ -17,7 +17,7 @@ import { now } from './time.js';
 export { activities, localActivities } from './activity-proxies.js';
 
 export interface CaseRuntimeHooks {
-  view: () => CaseView;
+  view: () => AnyCaseView;
   searchAttributes: () => SearchAttributeUpdatePair[];
   isClosed: () => boolean;
 }
@@ -77,7 +77,7 @@ export class CaseRuntime {
   }
 
   /** The publication that shows `view` (publication/protocol.ts), named by an update's receipt. */
-  seqShowing(view: CaseView): number {
+  seqShowing(view: AnyCaseView): number {
     return this.publisher.seqShowing(view);
   }
 

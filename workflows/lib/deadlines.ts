@@ -9,8 +9,31 @@
 import type { CaseTime, Span } from './case-time.js';
 import type { SlaClock } from './clock.js';
 
+/** A deadline's name: its group and its name within the group (made by a DeadlineGroup, never by hand). */
+export interface DeadlineKey {
+  readonly group: string;
+  readonly name: string;
+}
+
+/**
+ * Deadlines that end together: a task's escalation ladder, an obligation's reminders and due dates,
+ * the supplement date and its reminders. A group is cancelled as a whole and by its id exactly, so
+ * one group's cancellation never reaches another whose id merely begins the same way.
+ */
+export class DeadlineGroup {
+  constructor(readonly id: string) {}
+
+  /** The deadline `name` of this group ('' for a group of one). */
+  key(name = ''): DeadlineKey {
+    return { group: this.id, name };
+  }
+}
+
+/** Where a deadline is kept: its group and name, which no id or name can run together (NUL is in none). */
+const slot = (k: DeadlineKey): string => `${k.group}\u0000${k.name}`;
+
 interface Deadline {
-  key: string;
+  key: DeadlineKey;
   span: Span;
   mark: number;
   whileStopped: boolean;
@@ -31,13 +54,13 @@ export class Deadlines {
    * Schedules `fire` where `span` runs out on the SLA clock (or, `whileStopped`, at its end whatever
    * the clock does); a key already present is replaced.
    */
-  add(key: string, span: Span, at: number, fire: () => void | Promise<void>, opts: { whileStopped?: boolean } = {}): void {
-    this.items.set(key, { key, span, mark: this.clock.pausedMs(at), whileStopped: opts.whileStopped ?? false, seq: this.seq++, fire });
+  add(key: DeadlineKey, span: Span, at: number, fire: () => void | Promise<void>, opts: { whileStopped?: boolean } = {}): void {
+    this.items.set(slot(key), { key, span, mark: this.clock.pausedMs(at), whileStopped: opts.whileStopped ?? false, seq: this.seq++, fire });
   }
 
-  /** Drops every deadline whose key starts with `prefix` (e.g. all steps of a decided task). */
-  cancel(prefix: string): void {
-    for (const key of [...this.items.keys()]) if (key.startsWith(prefix)) this.items.delete(key);
+  /** Drops every deadline of `group` (e.g. all steps of a decided task's ladder). */
+  cancel(group: DeadlineGroup): void {
+    for (const [at, d] of [...this.items]) if (d.key.group === group.id) this.items.delete(at);
   }
 
   clear(): void {
@@ -45,8 +68,8 @@ export class Deadlines {
   }
 
   /** Current due time of a key, or undefined. */
-  dueAt(key: string, at: number): number | undefined {
-    const d = this.items.get(key);
+  dueAt(key: DeadlineKey, at: number): number | undefined {
+    const d = this.items.get(slot(key));
     return d && this.when(d, at);
   }
 
@@ -85,8 +108,8 @@ export class Deadlines {
       // A message handled while an earlier step awaited its activity may have stopped the clock.
       if (this.clock.paused && !d.whileStopped) return;
       // Removed before firing, so a step fires once even if its handler schedules more.
-      if (this.items.get(d.key) !== d) continue;
-      this.items.delete(d.key);
+      if (this.items.get(slot(d.key)) !== d) continue;
+      this.items.delete(slot(d.key));
       await d.fire();
     }
   }

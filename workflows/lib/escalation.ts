@@ -6,7 +6,7 @@
 import type { EscalationAction, EscalationRecord } from '../../common/types.js';
 import type { NotificationInput } from '../../common/notifications.js';
 import type { CaseTime } from './case-time.js';
-import type { Deadlines } from './deadlines.js';
+import { DeadlineGroup, type Deadlines } from './deadlines.js';
 import type { TaskState } from './tasks.js';
 import { iso, now } from './time.js';
 
@@ -21,7 +21,8 @@ const RECIPIENT: Record<EscalationAction, NotificationInput['recipient']['role']
   'command-center': 'command-center',
 };
 
-export const escalationKey = (taskId: string) => `escalation:${taskId}:`;
+/** The deadlines of a task's ladder, one per step. */
+export const escalationGroup = (taskId: string) => new DeadlineGroup(`escalation:${taskId}`);
 
 /**
  * Schedules every step of `ladder` for `task`. `onStep` receives the record and the outbox entry;
@@ -38,7 +39,7 @@ export function scheduleLadder(
 ): void {
   ladder.forEach((step, i) => {
     const level = i + 1;
-    deadlines.add(`${escalationKey(task.taskId)}${level}`, time.part(task.span, step.at), at, async () => {
+    deadlines.add(escalationGroup(task.taskId).key(String(level)), time.part(task.span, step.at), at, async () => {
       if (task.status !== 'open') return;
       const firedAt = now();
       task.escalationLevel = Math.max(task.escalationLevel, level);

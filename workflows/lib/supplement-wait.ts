@@ -7,10 +7,11 @@
  */
 import { describeDuration, type DurationSpec } from '../../common/duration.js';
 import { instant, type CaseTime } from './case-time.js';
-import type { Deadlines } from './deadlines.js';
+import { DeadlineGroup, type Deadlines } from './deadlines.js';
 import { iso, now } from './time.js';
 
-const KEY = 'supplement:';
+/** The supplement date and the reminders before it. */
+const SUPPLEMENT = new DeadlineGroup('supplement');
 
 export interface SupplementRules {
   supplementWithin?: DurationSpec;
@@ -65,11 +66,11 @@ export class SupplementWait {
     const dueAt = time.end(span);
     this.dueAtMs = dueAt;
     this.requests += 1;
-    deadlines.cancel(KEY);
-    deadlines.add(`${KEY}due`, span, at, () => this.onTimeout(), { whileStopped: true });
+    deadlines.cancel(SUPPLEMENT);
+    deadlines.add(SUPPLEMENT.key('due'), span, at, () => this.onTimeout(), { whileStopped: true });
     this.reminders.forEach((before, i) => {
       const when = time.before(time.resolve(before), dueAt);
-      if (when > at) deadlines.add(`${KEY}reminder:${i}`, instant(when), at, () => this.remind(before, i), { whileStopped: true });
+      if (when > at) deadlines.add(SUPPLEMENT.key(`reminder:${i}`), instant(when), at, () => this.remind(before, i), { whileStopped: true });
     });
     await this.host.tellApplicant(
       'info-requested',
@@ -83,7 +84,7 @@ export class SupplementWait {
   /** The supplement arrived (or the case closed): nothing more to wait for. */
   settle(): void {
     this.dueAtMs = null;
-    this.host.deadlines.cancel(KEY);
+    this.host.deadlines.cancel(SUPPLEMENT);
   }
 
   private async remind(before: DurationSpec, i: number): Promise<void> {

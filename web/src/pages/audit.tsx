@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, ok, rawFetch } from '../api/client';
+import { CASE_STATUSES } from '../api/enums';
 import { searchCases, type CaseQuery } from '../api/task-work';
 import type { TimelineEntry } from '../api/types';
 import { t } from '../i18n';
@@ -54,21 +55,7 @@ function Search() {
           render={(a) => (
             <select {...a} name="status" value={query.get('status') ?? ''}>
               <option value="">{t('any')}</option>
-              {[
-                'in-review',
-                'awaiting-supplement',
-                'approved',
-                'rejected',
-                'withdrawn',
-                'abandoned',
-                'provisional',
-                'suspended',
-                'certified',
-                'revoked',
-                'accepted',
-                'prepaid',
-                'settled',
-              ].map((s) => (
+              {CASE_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {s}
                 </option>

@@ -4,14 +4,13 @@
  */
 import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client';
+import { CLOSED_STATUSES } from '../api/enums';
 import { addComment, claimTask, releaseTask } from '../api/task-work';
 import type { CaseView, Task } from '../api/types';
 import { t, type Key } from '../i18n';
 import { hasRole, type Actor } from '../session';
 import { Countdown, Field, FormActions, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
 import { AssignForm } from './inbox';
-
-const OPEN_STATUSES = new Set(['in-review', 'awaiting-supplement', 'provisional', 'suspended', 'accepted', 'prepaid']);
 
 export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
   const [fetchedAt, setFetchedAt] = useState(Date.now());
@@ -46,7 +45,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
     <Loading when={{ ...loaded, data: view }}>
       {() => {
         const v = view!;
-        const open = OPEN_STATUSES.has(v.status);
+        const open = !CLOSED_STATUSES.includes(v.status);
         const ownEnterprise = hasRole(actor, 'applicant') && actor.org === v.applicant.creditCode;
         const openingDept = hasRole(actor, 'caseworker') && !!actor.dept && actor.dept === v.openedByDept;
         const forApplicant = ownEnterprise || openingDept;
