@@ -29,9 +29,9 @@ import {
   type TaskWorkInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
-import { openingTimeline, processUpdateEntries, type OpenCaseInput } from '../processes/registry.js';
+import { openingTimeline, processNotificationEntry, processUpdateEntries, type OpenCaseInput } from '../processes/registry.js';
 import { isPublicationRecord } from '../publication/protocol.js';
-import { onBehalf, SYSTEM, who, type TimelineEntry } from './timeline-entry.js';
+import { applicantNotice, noticeEntry, onBehalf, SYSTEM, who, type TimelineEntry } from './timeline-entry.js';
 
 type IHistory = temporal.api.history.v1.IHistory;
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -272,39 +272,29 @@ function resumed(result: CaseReceipt | undefined): { stoppedMs: number | null; d
   return { stoppedMs: result?.resumed?.stoppedMs ?? null, deadlineAt: result?.resumed?.deadlineAt ?? null };
 }
 
-/** The entry of a notification (case-closed notices excepted: they repeat the completion). */
+/**
+ * The entry of a notification (case-closed notices excepted: they repeat the completion): the kinds
+ * every process sends here, a process's own kinds by its timeline.ts.
+ */
 function notificationEntry(n: NotificationInput): TimelineEntry {
-  const base = { at: n.at, ...(n.taskId ? { taskId: n.taskId } : {}) };
   switch (n.kind) {
     case 'escalation':
-      return { ...base, type: 'escalation', actor: SYSTEM, details: { action: n.action, level: n.level, recipient: n.recipient, message: n.message } };
+      return { ...noticeEntry(n), details: { action: n.action, level: n.level, recipient: n.recipient, message: n.message } };
     case 'breach':
-      return { ...base, type: 'deadline-breached', actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
-    case 'deemed-approved':
-      return { ...base, type: 'deemed-approved', actor: SYSTEM, details: { message: n.message } };
-    case 'follow-up':
-      return { ...base, type: 'follow-up-notified', actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
+      return noticeEntry(n, 'deadline-breached');
     case 'case-opened':
     case 'task-decided':
     case 'info-requested':
     case 'supplement-reminder':
     case 'supplement-timeout':
-    case 'prepayment':
-    case 'settlement':
-      // What the applicant was told of its case's progress (the events themselves have entries of their own).
-      return { ...base, type: 'applicant-notified', actor: SYSTEM, details: { kind: n.kind, recipient: n.recipient, message: n.message } };
-    case 'obligation-overdue':
-      if (n.recipient.role === 'applicant') {
-        return { ...base, type: 'applicant-notified', actor: SYSTEM, details: { kind: n.kind, recipient: n.recipient, message: n.message } };
-      }
-      return { ...base, type: n.kind, actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
-    case 'permit-issued':
-    case 'obligation-reminder':
-    case 'suspended':
-    case 'reinstated':
-      return { ...base, type: n.kind, actor: SYSTEM, details: { recipient: n.recipient, message: n.message } };
+      return applicantNotice(n);
     default:
-      // Kinds added by processes later (the list is open): one generic entry, named by its kind.
-      return { ...base, type: 'notification', actor: SYSTEM, details: { kind: String(n.kind), recipient: n.recipient, message: n.message } };
+      // A process's own kind, or one no process names yet: one generic entry, named by its kind.
+      return (
+        processNotificationEntry(n) ?? {
+          ...noticeEntry(n, 'notification'),
+          details: { kind: String(n.kind), recipient: n.recipient, message: n.message },
+        }
+      );
   }
 }

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
 import type { CaseInput } from '../workflows/definitions.js';
+import type { NotificationInput, NotificationKind } from '../common/notifications.js';
 import type { AnyCaseView, CaseViewBase } from '../common/types.js';
 import type { OpenedCase } from '../workflows/lib/case-core.js';
 import type { Transitions } from '../workflows/lib/status.js';
@@ -48,6 +49,8 @@ export interface ProcessDefinition<
     opening(input: CaseInput<z.output<S>, D>): Record<string, unknown>;
     /** Entries of this process's own updates, by update name; `arg` is the update's argument as recorded. */
     readonly updates?: Readonly<Record<string, (at: string, arg: never) => TimelineEntry[]>>;
+    /** Entries of the notifications only this process sends, by kind (the shared kinds are audit/timeline.ts's). */
+    readonly notifications?: Readonly<Partial<Record<NotificationKind, (n: NotificationInput) => TimelineEntry>>>;
   };
 }
 

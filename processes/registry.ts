@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
+import type { NotificationInput } from '../common/notifications.js';
 import type { CaseInput } from '../workflows/definitions.js';
 import type { OpenedCase } from '../workflows/lib/case-contract.js';
 import * as registered from './index.js';
@@ -116,6 +117,15 @@ export function caseOpening(template: Template, raw: Record<string, unknown>): C
 export function openingTimeline(input: OpenCaseInput): Record<string, unknown> {
   const process: ProcessDefinition = processOf(input.template.kind);
   return process.timeline.opening(input);
+}
+
+/** The timeline entry of a notification of a process's own kind (its timeline.ts), or undefined. */
+export function processNotificationEntry(n: NotificationInput): TimelineEntry | undefined {
+  for (const p of PROCESSES as readonly ProcessDefinition[]) {
+    const entry = p.timeline.notifications?.[n.kind];
+    if (entry) return entry(n);
+  }
+  return undefined;
 }
 
 /** The timeline entries of a process's own update `name` (its timeline.ts), or undefined for any other update. */

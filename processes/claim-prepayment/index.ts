@@ -6,7 +6,7 @@ import { defineProcess } from '../process.js';
 import { CLAIM_TRANSITIONS } from './status.js';
 import { claimDetails } from './details.js';
 import { ClaimTemplate } from './template.js';
-import { claimOpening } from './timeline.js';
+import { claimNotifications, claimOpening } from './timeline.js';
 import { openClaimCase } from './workflow.js';
 
 export { claimPrepaymentWorkflow } from './workflow.js';
@@ -20,5 +20,5 @@ export const claimPrepaymentProcess = defineProcess({
   details: claimDetails,
   open: openClaimCase,
   updates: [],
-  timeline: { opening: claimOpening },
+  timeline: { opening: claimOpening, notifications: claimNotifications },
 });

@@ -1,4 +1,5 @@
-/** What the auditor's timeline shows of a claim's opening: the acknowledgement and the claim as filed. */
+/** What the auditor's timeline shows of a claim: its opening (the acknowledgement and the claim as filed), and the applicant told of each payment. */
+import { applicantNotice } from '../../audit/timeline-entry.js';
 import type { ClaimInput } from './workflow.js';
 
 export function claimOpening(input: ClaimInput): Record<string, unknown> {
@@ -12,3 +13,5 @@ export function claimOpening(input: ClaimInput): Record<string, unknown> {
     evidence: claim.evidence,
   };
 }
+
+export const claimNotifications = { prepayment: applicantNotice, settlement: applicantNotice };

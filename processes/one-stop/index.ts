@@ -6,7 +6,7 @@ import { defineProcess } from '../process.js';
 import { ONE_STOP_TRANSITIONS } from './status.js';
 import { oneStopDetails } from './details.js';
 import { OneStopTemplate } from './template.js';
-import { oneStopOpening } from './timeline.js';
+import { oneStopNotifications, oneStopOpening } from './timeline.js';
 import { openOneStopCase } from './workflow.js';
 
 export { oneStopApprovalWorkflow } from './workflow.js';
@@ -20,5 +20,5 @@ export const oneStopProcess = defineProcess({
   details: oneStopDetails,
   open: openOneStopCase,
   updates: [],
-  timeline: { opening: oneStopOpening },
+  timeline: { opening: oneStopOpening, notifications: oneStopNotifications },
 });

@@ -7,7 +7,7 @@ import { PRODUCE_FIRST_TRANSITIONS } from './status.js';
 import { produceFirstDetails } from './details.js';
 import { fileCertificateUpdate } from './messages.js';
 import { ProduceFirstTemplate } from './template.js';
-import { produceFirstOpening, produceFirstUpdateEntries } from './timeline.js';
+import { produceFirstNotifications, produceFirstOpening, produceFirstUpdateEntries } from './timeline.js';
 import { openProduceFirstCase } from './workflow.js';
 
 export { produceFirstWorkflow } from './workflow.js';
@@ -21,5 +21,5 @@ export const produceFirstProcess = defineProcess({
   details: produceFirstDetails,
   open: openProduceFirstCase,
   updates: [fileCertificateUpdate.name],
-  timeline: { opening: produceFirstOpening, updates: produceFirstUpdateEntries },
+  timeline: { opening: produceFirstOpening, updates: produceFirstUpdateEntries, notifications: produceFirstNotifications },
 });

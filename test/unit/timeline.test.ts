@@ -372,6 +372,31 @@ describe('timelineFromHistory', () => {
     expect(timelineFromHistory({ events: [untagged, other, binary] })).toEqual([]);
   });
 
+  it("a process's own notices take the entry its timeline.ts gives them", () => {
+    const notice = (kind: NotificationInput['kind'], role: NotificationInput['recipient']['role']): NotificationInput => ({
+      ...escalation,
+      key: `case-1:${kind}:${role}`,
+      kind,
+      action: null,
+      level: null,
+      recipient: { dept: role === 'applicant' ? null : 'market-regulation', role },
+    });
+    const kinds: [NotificationInput, string][] = [
+      [notice('follow-up', 'caseworker'), 'follow-up-notified'],
+      [notice('deemed-approved', 'caseworker'), 'deemed-approved'],
+      [notice('permit-issued', 'caseworker'), 'permit-issued'],
+      [notice('obligation-overdue', 'caseworker'), 'obligation-overdue'],
+      [notice('obligation-overdue', 'applicant'), 'applicant-notified'],
+      [notice('suspended', 'caseworker'), 'suspended'],
+      [notice('prepayment', 'applicant'), 'applicant-notified'],
+      [notice('settlement', 'applicant'), 'applicant-notified'],
+    ];
+    const t = timelineFromHistory({ events: kinds.map(([n], i) => published(T0 + i, n)) });
+    expect(t.map((e) => e.type)).toEqual(kinds.map(([, type]) => type));
+    expect(t[4]?.details).toMatchObject({ kind: 'obligation-overdue', recipient: { role: 'applicant' } });
+    expect(t[1]?.details).toEqual({ message: escalation.message });
+  });
+
   it('an empty history gives an empty timeline', () => {
     expect(timelineFromHistory({})).toEqual([]);
     expect(timelineFromHistory({ events: [] })).toEqual([]);
