@@ -10,26 +10,18 @@
  * Decisions are judged again by the workflow (department of the task, four eyes), which is the
  * record: the API refuses early, the workflow refuses for good.
  */
+import type { Relation, Rule } from '../common/access-rules.js';
 import type { Actor, CaseView, Role } from '../common/types.js';
+import { PROCESS_ACTIONS } from '../processes/registry.js';
 
-/**
- * A caller's relation to a case:
- * - `opening-dept`: caseworker/supervisor of the department that opened the case;
- * - `task-dept`: caseworker/supervisor of a department that has or had a task on the case;
- * - `the-task-dept`: of the department that owns the task named in the path (decisions);
- * - `own-enterprise`: an applicant whose `org` is the case's credit code;
- * - `any`: no relation needed (auditors; routes that concern no case).
- */
-export type Relation = 'opening-dept' | 'task-dept' | 'the-task-dept' | 'own-enterprise' | 'any';
-
-export type Rule = Partial<Record<Role, readonly Relation[]>>;
+export type { Relation, Rule } from '../common/access-rules.js';
 
 const ANY = ['any'] as const;
 const INVOLVED = ['opening-dept', 'task-dept'] as const;
 const EVERY_ROLE: Rule = { applicant: ANY, caseworker: ANY, supervisor: ANY, auditor: ANY, admin: ANY };
 
 /** The table. Keys name routes as `METHOD path`; `property:` keys govern fields of an answer. */
-export const ACCESS = {
+const ENGINE_ACCESS = {
   'GET /v1/templates': EVERY_ROLE,
   'GET /v1/templates/:id': EVERY_ROLE,
   'POST /v1/templates': { admin: ANY },
@@ -51,7 +43,6 @@ export const ACCESS = {
   'GET /v1/cases/:caseId': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'POST /v1/cases/:caseId/tasks/:taskId/decision': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
   'POST /v1/cases/:caseId/supplements': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
-  'POST /v1/cases/:caseId/certificates': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
   'POST /v1/cases/:caseId/withdraw': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
   'GET /v1/cases/:caseId/history': { auditor: ANY, supervisor: INVOLVED },
   'GET /v1/cases/:caseId/history/raw': { auditor: ANY },
@@ -91,6 +82,15 @@ export const ACCESS = {
   'property: comments': { caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
 } as const satisfies Record<string, Rule>;
 
+/** A process's own action (processes/<kind>/index.ts): a POST on one case, as its process names it. */
+export type ProcessActionKey = `POST /v1/cases/:caseId/${string}`;
+
+/** The engine's rows, and a row for each action of a process's own, with the rule its process states. */
+export const ACCESS: typeof ENGINE_ACCESS & Readonly<Record<ProcessActionKey, Rule>> = {
+  ...ENGINE_ACCESS,
+  ...Object.fromEntries(PROCESS_ACTIONS.map((a) => [`POST ${a.path}`, a.access])),
+};
+
 export type Action = keyof typeof ACCESS;
 export type RouteAction = Exclude<Action, `property: ${string}`>;
 
@@ -100,7 +100,7 @@ export function isRouteAction(key: string): key is RouteAction {
 
 /** The roles a route admits (before any relation is looked at). */
 export function rolesFor(action: Action): Role[] {
-  return Object.keys(ACCESS[action]) as Role[];
+  return Object.keys(ACCESS[action] ?? {}) as Role[];
 }
 
 /** What the policy needs to know of a case. */
@@ -132,7 +132,7 @@ export function relationsOf(actor: Actor, role: Role, facts?: CaseFacts, taskDep
 
 /** Whether some role of the actor, with its relation to the case, is allowed `action`. */
 export function permits(action: Action, actor: Actor, facts?: CaseFacts, taskDept?: string): boolean {
-  const rule: Rule = ACCESS[action];
+  const rule: Rule = ACCESS[action] ?? {};
   return actor.roles.some((role) => {
     const allowed = rule[role];
     if (!allowed) return false;

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { defineUpdate } from '@temporalio/workflow';
 import type { Actor, CaseView } from '../common/types.js';
 import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
@@ -32,10 +33,10 @@ import {
   type SupplementInput,
   type WithdrawInput,
 } from '../workflows/definitions.js';
-import { fileCertificateUpdate, type CertificateInput } from '../processes/produce-first/messages.js';
-import { canRead, caseFacts, permits } from './access-policy.js';
+import { canRead, caseFacts, permits, type ProcessActionKey } from './access-policy.js';
 import { present } from './case-presenter.js';
 import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
+import type { ProcessAction } from '../processes/process.js';
 import { caseOpening, processesOfUpdate, type CaseOpening, type OpenCaseInput, type Template } from '../processes/registry.js';
 import { CaseDetailsRefusal } from '../processes/details-refusal.js';
 import type { OpenCaseBody } from './schemas.js';
@@ -51,7 +52,7 @@ export interface CaseServiceDeps {
 }
 
 /** Update actions whose relation the API checks (decisions are judged by the workflow: task and four eyes). */
-type OnBehalfAction = 'POST /v1/cases/:caseId/supplements' | 'POST /v1/cases/:caseId/certificates' | 'POST /v1/cases/:caseId/withdraw';
+type OnBehalfAction = 'POST /v1/cases/:caseId/supplements' | 'POST /v1/cases/:caseId/withdraw' | ProcessActionKey;
 
 /** An Idempotency-Key on an update route: the key, the route it was sent to, and what was asked. */
 export interface Idempotency {
@@ -195,9 +196,20 @@ export class CaseService {
     return this.send(view, actor, supplementUpdate, { ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
   }
 
-  async fileCertificate(actor: Actor, caseId: string, input: Omit<CertificateInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
-    const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/certificates', actor, caseId);
-    return this.send(view, actor, fileCertificateUpdate, { ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
+  /**
+   * An action of a process's own (processes/<kind>/index.ts): checked against the rule its process
+   * states; one taken for the enterprise names whom it was taken for, as a supplement does.
+   */
+  async processAction(action: ProcessAction, actor: Actor, caseId: string, body: Record<string, unknown>, idem?: Idempotency): Promise<CaseView> {
+    const key: ProcessActionKey = `POST ${action.path}`;
+    const update = defineUpdate<CaseReceipt, [Record<string, unknown>]>(action.update);
+    if (action.forTheEnterprise) {
+      const { view, onBehalfOf } = await this.authorizeOnBehalf(key, actor, caseId);
+      return this.send(view, actor, update, { ...body, actor, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
+    }
+    const view = await this.visibleForUpdate(actor, caseId);
+    if (!permits(key, actor, caseFacts(view))) throw forbidden(`this action is not yours to take on case ${caseId}`);
+    return this.send(view, actor, update, { ...body, actor }, idem);
   }
 
   async withdraw(actor: Actor, caseId: string, input: Omit<WithdrawInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {

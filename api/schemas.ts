@@ -45,16 +45,6 @@ export const OpenCaseBody = z
   .meta({ id: 'OpenCase' });
 export type OpenCaseBody = z.infer<typeof OpenCaseBody>;
 
-export const CertificateBody = z
-  .strictObject({
-    qualification: Slug,
-    number: Text(100),
-    issuer: Text(200),
-    issuedAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).meta({ description: 'date or date-time of issue' }),
-    documentRef: Text(500),
-  })
-  .meta({ id: 'Certificate' });
-
 export const Document = z.strictObject({ name: Text(200), ref: Text(500) }).meta({ id: 'Document' });
 
 const Comment = Text(4000);

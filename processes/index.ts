@@ -1,7 +1,7 @@
 /**
- * The registry of processes: one line per process, each exporting its definition and its workflow.
- * It is also the entry of the worker's workflow bundle (so it and everything it imports stay free of
- * node modules and I/O). Read it through processes/registry.ts.
+ * The registry of processes: one line per process, each exporting its definition (its index.ts).
+ * Read it through processes/registry.ts. The workflows themselves are the bundle's entry,
+ * processes/workflows.ts, a line per process too.
  */
 export * from './one-stop/index.js';
 export * from './produce-first/index.js';

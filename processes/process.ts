@@ -6,11 +6,36 @@
  */
 import type { z } from 'zod';
 import type { TimelineEntry } from '../audit/timeline-entry.js';
+import type { Rule } from '../common/access-rules.js';
 import type { CaseInput } from '../workflows/definitions.js';
 import type { NotificationInput, NotificationKind } from '../common/notifications.js';
 import type { AnyCaseView, CaseViewBase } from '../common/types.js';
 import type { OpenedCase } from '../workflows/lib/case-core.js';
 import type { Transitions } from '../workflows/lib/status.js';
+
+/**
+ * An action of a process's own, as the API offers it: a POST on one case that sends the update, with
+ * the request body it takes, who may take it, and what its 404 and 409 mean. The API declares the
+ * route, its row in the access table and its OpenAPI entry from this (api/routes/cases.ts), and
+ * answers a case of another process 409.
+ */
+export interface ProcessAction {
+  readonly path: `/v1/cases/:caseId/${string}`;
+  readonly summary: string;
+  /** The request body; the API adds the actor and, when a caseworker acts for the enterprise, whom for. */
+  readonly body: z.ZodType<Record<string, unknown>>;
+  /** The name of the update it sends (the process's own `defineUpdate`). */
+  readonly update: string;
+  /** Who may, by role and relation to the case (api/access-policy.ts). */
+  readonly access: Rule;
+  /**
+   * Taken by the enterprise, or by a caseworker of the opening department for it: the update then
+   * names the enterprise acted for (`onBehalfOf`), as supplements and withdrawals do.
+   */
+  readonly forTheEnterprise: boolean;
+  readonly notFound: string;
+  readonly conflict: string;
+}
 
 /** A template's schema: a zod object (so the registry can build a discriminated union on `kind`). */
 export type TemplateSchema = z.ZodObject;
@@ -42,8 +67,8 @@ export interface ProcessDefinition<
   details(template: z.output<S>, raw: Record<string, unknown>): D;
   /** The case laid out as its workflow does before its first command (the API's first view). */
   open(input: CaseInput<z.output<S>, D>): OpenedCase<V>;
-  /** Updates that only this process answers (every process answers workflows/definitions.ts's). */
-  readonly updates: readonly string[];
+  /** Its own actions, each an update only this process answers (every process answers workflows/definitions.ts's). */
+  readonly actions: readonly ProcessAction[];
   readonly timeline: {
     /** What the timeline's case-opened entry shows beyond what every case has. */
     opening(input: CaseInput<z.output<S>, D>): Record<string, unknown>;

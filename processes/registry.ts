@@ -9,8 +9,9 @@ import type { NotificationInput } from '../common/notifications.js';
 import type { CaseInput } from '../workflows/definitions.js';
 import type { OpenedCase } from '../workflows/lib/case-contract.js';
 import * as registered from './index.js';
+import type * as bundled from './workflows.js';
 import type { Transitions } from '../workflows/lib/status.js';
-import type { ProcessDefinition } from './process.js';
+import type { ProcessAction, ProcessDefinition } from './process.js';
 
 type Registered = (typeof registered)[keyof typeof registered];
 
@@ -59,8 +60,8 @@ export const PROCESSES: readonly AnyProcess[] = Object.values(registered)
   .filter(isProcess)
   .sort((a, b) => (a.kind < b.kind ? -1 : 1));
 
-/** Every workflow type a process names is exported by the registry (the worker's bundle); else the name shows here. */
-type Unexported = Exclude<AnyProcess['workflowType'], keyof typeof registered>;
+/** Every workflow type a process names is exported by the worker's bundle (workflows.ts); else the name shows here. */
+type Unexported = Exclude<AnyProcess['workflowType'], keyof typeof bundled>;
 const everyWorkflowExported: [Unexported] extends [never] ? true : Unexported = true;
 void everyWorkflowExported;
 
@@ -85,9 +86,12 @@ export function processOf(kind: string): ProcessDefinition {
   return p;
 }
 
+/** Every process's own actions, in the order of the processes (the API declares a route for each). */
+export const PROCESS_ACTIONS: readonly ProcessAction[] = PROCESSES.flatMap((p) => p.actions);
+
 /** The kinds of the processes that answer update `name` of their own; undefined for an update every process answers. */
 export function processesOfUpdate(name: string): CaseKind[] | undefined {
-  const kinds = PROCESSES.filter((p) => p.updates.includes(name)).map((p) => p.kind);
+  const kinds = PROCESSES.filter((p) => p.actions.some((a) => a.update === name)).map((p) => p.kind);
   return kinds.length ? kinds : undefined;
 }
 

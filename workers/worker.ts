@@ -9,7 +9,7 @@ import { createActivities } from '../activities/index.js';
 import type { PaymentsAdapter } from '../activities/payments.js';
 import type { Pool } from '../db/pool.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../processes/index.ts', import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../processes/workflows.ts', import.meta.url));
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;

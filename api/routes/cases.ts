@@ -1,22 +1,13 @@
-/** Case routes: open, list, read, decide, supplement, withdraw (the history routes are in ./audit.ts). */
+/** Case routes: open, list, read, decide, supplement, each process's own actions, withdraw (the history routes are in ./audit.ts). */
 import { listCases, type CaseCursor } from '../../db/cases.js';
 import type { Pool } from '../../db/pool.js';
 import { listScope } from '../access-policy.js';
 import { present } from '../case-presenter.js';
 import type { CaseService } from '../case-service.js';
 import type { Routes } from '../route.js';
-import {
-  CaseIdParam,
-  CaseListSchema,
-  CertificateBody,
-  DecisionBody,
-  ListCasesQuery,
-  OpenCaseBody,
-  SupplementBody,
-  TaskParam,
-  WithdrawBody,
-} from '../schemas.js';
+import { CaseIdParam, CaseListSchema, DecisionBody, ListCasesQuery, OpenCaseBody, SupplementBody, TaskParam, WithdrawBody } from '../schemas.js';
 import { IdempotencyHeader, idempotencyKey } from '../idempotency-key.js';
+import { PROCESS_ACTIONS } from '../../processes/registry.js';
 import { caseChange, CaseResponse } from './case-change.js';
 
 /** `<priority 0|1>.<deadline in epoch ms>.<case id>` (CaseCursorParam): every such text is a valid cursor. */
@@ -95,16 +86,19 @@ export function caseRoutes(routes: Routes, cases: CaseService, pool: Pool): void
     apply: (actor, params, body, key) => cases.supplement(actor, params.caseId, { ...body, actor }, key),
   });
 
-  caseChange(routes, {
-    path: '/v1/cases/:caseId/certificates',
-    summary: 'Produce first: file a certificate for an obligation; opens its verification task',
-    tag: 'cases',
-    params: CaseIdParam,
-    body: CertificateBody,
-    notFound: 'Unknown case, or no such obligation on it',
-    conflict: 'Already verified or awaiting verification, no provisional permit, or closed',
-    apply: (actor, params, body, key) => cases.fileCertificate(actor, params.caseId, { ...body, actor }, key),
-  });
+  // Each process's own actions (processes/<kind>/index.ts), as the process states them.
+  for (const action of PROCESS_ACTIONS) {
+    caseChange(routes, {
+      path: action.path,
+      summary: action.summary,
+      tag: 'cases',
+      params: CaseIdParam,
+      body: action.body,
+      notFound: action.notFound,
+      conflict: action.conflict,
+      apply: (actor, params, body, key) => cases.processAction(action, actor, params.caseId, body, key),
+    });
+  }
 
   caseChange(routes, {
     path: '/v1/cases/:caseId/withdraw',

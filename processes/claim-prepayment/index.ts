@@ -9,8 +9,6 @@ import { ClaimTemplate } from './template.js';
 import { claimNotifications, claimOpening } from './timeline.js';
 import { openClaimCase } from './workflow.js';
 
-export { claimPrepaymentWorkflow } from './workflow.js';
-
 export const claimPrepaymentProcess = defineProcess({
   kind: 'claim-prepayment',
   folder: 'claim-prepayment',
@@ -19,6 +17,6 @@ export const claimPrepaymentProcess = defineProcess({
   template: ClaimTemplate,
   details: claimDetails,
   open: openClaimCase,
-  updates: [],
+  actions: [],
   timeline: { opening: claimOpening, notifications: claimNotifications },
 });

@@ -9,8 +9,6 @@ import { OneStopTemplate } from './template.js';
 import { oneStopNotifications, oneStopOpening } from './timeline.js';
 import { openOneStopCase } from './workflow.js';
 
-export { oneStopApprovalWorkflow } from './workflow.js';
-
 export const oneStopProcess = defineProcess({
   kind: 'one-stop-approval',
   folder: 'one-stop',
@@ -19,6 +17,6 @@ export const oneStopProcess = defineProcess({
   template: OneStopTemplate,
   details: oneStopDetails,
   open: openOneStopCase,
-  updates: [],
+  actions: [],
   timeline: { opening: oneStopOpening, notifications: oneStopNotifications },
 });

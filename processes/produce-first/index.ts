@@ -5,12 +5,10 @@
 import { defineProcess } from '../process.js';
 import { PRODUCE_FIRST_TRANSITIONS } from './status.js';
 import { produceFirstDetails } from './details.js';
-import { fileCertificateUpdate } from './messages.js';
+import { fileCertificateAction } from './action.js';
 import { ProduceFirstTemplate } from './template.js';
 import { produceFirstNotifications, produceFirstOpening, produceFirstUpdateEntries } from './timeline.js';
 import { openProduceFirstCase } from './workflow.js';
-
-export { produceFirstWorkflow } from './workflow.js';
 
 export const produceFirstProcess = defineProcess({
   kind: 'produce-first-certify-later',
@@ -20,6 +18,6 @@ export const produceFirstProcess = defineProcess({
   template: ProduceFirstTemplate,
   details: produceFirstDetails,
   open: openProduceFirstCase,
-  updates: [fileCertificateUpdate.name],
+  actions: [fileCertificateAction],
   timeline: { opening: produceFirstOpening, updates: produceFirstUpdateEntries, notifications: produceFirstNotifications },
 });

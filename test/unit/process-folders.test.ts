@@ -1,6 +1,7 @@
 /**
- * A process is its folder and its line in processes/index.ts (docs/processes/adding-a-process.md):
- * each folder holds the files that page lists, and no engine source outside processes/ names a
+ * A process is its folder, its line in processes/index.ts (the registry) and its line in
+ * processes/workflows.ts (the workflow bundle) (docs/processes/adding-a-process.md): each folder holds
+ * the files that page lists, and no engine source outside processes/ names a
  * process's kind or workflow, so nothing else needs touching when a process is added.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,9 +25,11 @@ describe.each(PROCESSES.map((p) => [p.kind, p] as const))('%s', (kind, p) => {
     for (const f of [...FILES, 'builtin']) expect(existsSync(path.join(ROOT, 'processes', p.folder, f)), f).toBe(true);
   });
 
-  it('is listed by one line of processes/index.ts', () => {
+  it('is listed by one line of processes/index.ts, and its workflow by one of processes/workflows.ts', () => {
     const lines = readFileSync(path.join(ROOT, 'processes', 'index.ts'), 'utf8').split('\n');
     expect(lines.filter((l) => l === `export * from './${p.folder}/index.js';`)).toHaveLength(1);
+    const bundled = readFileSync(path.join(ROOT, 'processes', 'workflows.ts'), 'utf8').split('\n');
+    expect(bundled.filter((l) => l === `export { ${p.workflowType} } from './${p.folder}/workflow.js';`)).toHaveLength(1);
   });
 
   it('is named by no engine source outside its folder', () => {
