@@ -1,7 +1,7 @@
 /**
  * The SLA report's contract: its query (the window, the filters, the format), its answer (zod, so
  * the OpenAPI document describes every field), and its CSV rendering. The figures come from
- * db/sla-report.ts; the README (*SLA report*) defines each one and says where it comes from.
+ * db/sla-report.ts; docs/reports.md (*SLA report*) defines each one and says where it comes from.
  */
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';

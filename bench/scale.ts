@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (last part), `npm run bench:scale` alone: issue 11's *Scale* figures, from one run
+ * `npm run bench` (last part), `npm run bench:scale` alone: the *Scale* figures of docs/performance.md, from one run
  * on one Temporal dev server (in memory) and an embedded PostgreSQL, with the worker and the API as
  * separate processes started from their production entries (workers/main.ts, api/main.ts) and
  * configured by environment variables, the worker on the prebuilt workflow bundle `npm run build`

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (third part), issue 11: what a case costs in OneStop against a bare Temporal
+ * `npm run bench` (third part): what a case costs in OneStop against a bare Temporal
  * workflow, from one run on one Temporal dev server, with the same number of cases (BENCH_CASES,
  * default 200) and cases in flight (BENCH_CONCURRENCY, default 10):
  *  - OneStop through its HTTP API (JWT auth on a secret generated for the run): open a case of the

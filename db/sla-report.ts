@@ -1,7 +1,7 @@
 /**
  * The SLA report's figures, in SQL over the projection: `case_tasks` (one row per task, written
  * with its case) for the departments, `cases` (one view per case) for the templates and the
- * escalations. Never by asking workflows. Every definition is documented in the README
+ * escalations. Never by asking workflows. Every definition is documented in docs/reports.md
  * (*SLA report*); the comments here say how the SQL implements it.
  */
 import { CLOSED_STATUSES, type ClosedStatus } from '../processes/registry.js';

@@ -6,7 +6,7 @@
  * of a persistent file, the Web UI's codec endpoint, search attributes that also reach a namespace an older
  * db file already holds, a clear error when a port is taken, and no server left behind by an exit.
  *
- * What core does differently from a spawner of our own (README, "The Temporal dev server"):
+ * What core does differently from a spawner of our own (docs/testing.md, "The Temporal dev server"):
  * - It instantiates the Temporal `Runtime` if none is installed, so a process that routes the SDK's logs
  *   into pino (`installTemporalLogger`) must do that before it starts a dev server.
  * - It copies the server's stdout and stderr to this process's own as they are, not to pino. We ask the

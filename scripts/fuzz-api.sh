@@ -14,7 +14,7 @@
 # Options (environment): MAX_EXAMPLES (default 50), PHASES (default examples,coverage,fuzzing,stateful),
 # ST_ARGS (extra `st run` arguments), FUZZ_REPORT_DIR (default .tools/fuzz-report).
 # The configuration is schemathesis.toml at the repository root (expected statuses per check are
-# explained there and in the README, section Fuzzing). schemathesis is installed from PyPI into the
+# explained there and in docs/testing.md, section Fuzzing). schemathesis is installed from PyPI into the
 # git-ignored .tools/schemathesis on first use (pinned: ST_VERSION).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -181,7 +181,7 @@ def _nonempty_window(query: dict) -> dict:
 
 @schemathesis.hook
 def filter_failure(context, failure, case, response):
-    """The change log of a credit code outlives its entry by design (README, Key-SME list): after
+    """The change log of a credit code outlives its entry by design (docs/api.md, the key-SME list): after
     DELETE /v1/key-smes/{code}, GET …/{code}/history is still 200. That one use-after-free report is
     dropped; every other failure is kept. (A per-operation `use_after_free.enabled = false` is not
     honoured by the stateful phase of schemathesis 4.32.5.)"""

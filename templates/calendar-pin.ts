@@ -85,7 +85,7 @@ function offsetsFrom(timeZone: string, dayStartMs: number, spanMs: number): Pinn
 /**
  * What a case opened at `fromMs` carries: this version of the calendar with the offsets of its time
  * zone from the start (UTC midnight) of that day for `years` years. Past them the last offset applies
- * (a DST rule then stops being followed; cases running that long should be rare, and the README says so).
+ * (a DST rule then stops being followed; cases running that long should be rare, and docs/calendars.md says so).
  */
 export function pinCalendar(calendar: Calendar, version: number, fromMs: number, years = 5): PinnedCalendar {
   return {

@@ -1,5 +1,5 @@
 /**
- * The poison bench's report (bench/poison.ts): Markdown tables a reader can paste into the README —
+ * The poison bench's report (bench/poison.ts): Markdown tables a reader can paste into docs/performance.md —
  * the healthy load alone and under the poisoned-text attack with their ratios, then what the attack
  * sent and what it got.
  */

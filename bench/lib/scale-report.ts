@@ -1,5 +1,5 @@
 /**
- * The scale bench's report (bench/scale.ts): Markdown tables a reader can paste into the README —
+ * The scale bench's report (bench/scale.ts): Markdown tables a reader can paste into docs/performance.md —
  * memory with many open cases, worker start time, escalation lateness under a burst of deadlines,
  * each beside its baseline from the same run.
  */
@@ -85,7 +85,7 @@ function memoryTable(m: MemoryResult): string {
   const both = (x: MemoryAt) => x.worker.rss + x.api.rss;
   const goal = both(m.loaded) < GiB;
   return table(
-    ['', 'just started, 0 cases', `${m.cases.toLocaleString('en')} open cases`, 'ratio', 'goal (issue 11)'],
+    ['', 'just started, 0 cases', `${m.cases.toLocaleString('en')} open cases`, 'ratio', 'goal'],
     [
       ['worker RSS (workers/main.ts, prebuilt bundle)', mib(m.empty.worker.rss), mib(m.loaded.worker.rss), ratio(m.loaded.worker.rss, m.empty.worker.rss), ''],
       ['API RSS (api/main.ts)', mib(m.empty.api.rss), mib(m.loaded.api.rss), ratio(m.loaded.api.rss, m.empty.api.rss), ''],

@@ -1,5 +1,5 @@
 /**
- * The access rules that the matrix alone does not show: the table says what the README documents,
+ * The access rules that the matrix alone does not show: the table says what docs/access.md documents,
  * four eyes closes its holes (a certificate's filer, a supplement's filer), a caseworker acting for
  * the enterprise is recorded as such, and a request the case's process does not have is a 409.
  */
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('the access table', () => {
-  test('says what the README documents (a change here is a change of the rules)', () => {
+  test('says what docs/access.md documents (a change here is a change of the rules)', () => {
     const involved = ['opening-dept', 'task-dept'];
     expect(ACCESS['GET /v1/cases/:caseId']).toEqual({ applicant: ['own-enterprise'], caseworker: involved, supervisor: involved, auditor: ['any'] });
     expect(ACCESS['GET /v1/cases']).toEqual({ applicant: ['own-enterprise'], caseworker: involved, supervisor: involved, auditor: ['any'] });

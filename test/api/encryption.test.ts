@@ -1,5 +1,5 @@
 /**
- * Personal data is encrypted in Temporal (issue 7), on the real stack: what Temporal holds (and
+ * Personal data is encrypted in Temporal, on the real stack: what Temporal holds (and
  * the real `temporal` CLI prints) has no applicant contact or pledge in clear; the API, the timeline
  * and the raw history still show them to those allowed; the archive keeps the ciphertext and its
  * chain still verifies; a rotated key list reads old cases and writes with the new key; and the

@@ -117,7 +117,7 @@ describe('a case tells its applicant and the departments', () => {
     ).toEqual(['desk@water.gov.example', 'land@natural-resources.gov.example', contact.email].sort());
     expect(mailsOf().find((m) => m.to.includes('desk@water.gov.example'))!.text).toMatch(/^Prioritised water supply for approved case/);
 
-    // The webhook: every notice, signed, with the body the README documents.
+    // The webhook: every notice, signed, with the body docs/notifications.md documents.
     const hooked = await waitFor(
       async () => hook.calls.filter((c) => c.body.caseId === caseId && KINDS.includes(c.body.kind)),
       (c) => c.length === 3,

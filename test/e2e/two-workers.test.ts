@@ -5,7 +5,7 @@
  * through the API to their end, and then again while one worker is killed (SIGKILL) in the middle.
  * Each time: both workers did work (the identities in the histories, the webhook each sender calls),
  * every payment is in the ledger once, every notice reached the receiver once (a repeat only where
- * the README allows it: the killed sender's last attempt), every closed case is archived once and
+ * docs/notifications.md allows it: the killed sender's last attempt), every closed case is archived once and
  * whole, and every decision was applied once.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -481,7 +481,7 @@ test('one worker killed in the middle: the other finishes every case, and nothin
   await waitUntilSettled(cases);
 
   // The killed sender may have had one delivery accepted by the receiver and not yet recorded: the
-  // README's at-least-once. Only that one may come twice: first from b before it died, then from a.
+  // The at-least-once delivery of docs/notifications.md. Only that one may come twice: first from b before it died, then from a.
   let repeats = 0;
   const work = await assertExactlyOnce(cases, (_id, calls) => {
     repeats += 1;

@@ -1,7 +1,7 @@
 /**
  * Real receivers for notification tests: an SMTP server (smtp-server) keeping every mail it is
  * given, and an HTTP server standing in for a webhook consumer, which checks each delivery's
- * signature the way the README tells consumers to and answers what the test tells it to.
+ * signature the way docs/notifications.md tells consumers to and answers what the test tells it to.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -100,7 +100,7 @@ export interface WebhookReceiver {
   stop(): Promise<void>;
 }
 
-/** The consumer's check, as the README shows it: constant-time comparison of the hex HMAC. */
+/** The consumer's check, as docs/notifications.md shows it: constant-time comparison of the hex HMAC. */
 export function verifySignature(secret: string, rawBody: string, header: string | undefined): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`);
   const given = Buffer.from(header ?? '');
