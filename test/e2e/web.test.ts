@@ -5,9 +5,10 @@
  * clock-stopped mark shows); the applicant supplements; health approves, the other departments
  * approve; an auditor reads the timeline with every actor and sees Verify chain report valid.
  * Screenshots of every page (1280 px, and 390 px for the inbox and timeline) go to
- * test-artifacts/web/ (git-ignored).
+ * test-artifacts/web/ (git-ignored), each page checked by axe-core first (no serious or critical violation).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -80,9 +81,26 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/** axe-core's source, evaluated in the page as it stands (evaluation is not subject to the app's CSP). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical accessibility violations axe-core finds on the page as it stands, one line each. */
+async function accessibilityViolations(): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } })
+      .axe;
+    const r = await axe.run();
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+}
+
+/** A screenshot of the page, which axe-core checks first: no serious or critical violation on any page. */
 async function shot(name: string, width?: number): Promise<void> {
   if (width) await page.setViewportSize({ width, height: 900 });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  expect(await accessibilityViolations(), `accessibility of ${name}`).toEqual([]);
   if (width) await page.setViewportSize({ width: 1280, height: 900 });
 }
 
