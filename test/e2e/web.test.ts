@@ -431,3 +431,38 @@ test('the sign-in form works from the keyboard alone', async () => {
   await page.keyboard.press('Enter');
   await expect.poll(() => page.getByTestId('me').textContent()).toBe('Keyboard User');
 });
+
+test("a claim's details read as a person reads them: money in yuan with two decimals, dates local, nested fields as rows", async () => {
+  const token = await devToken({ sub: 'alice', name: 'Alice Li', roles: ['caseworker'], dept: 'service-centre' });
+  const opened = await apiCall('POST', '/v1/cases', token, {
+    templateId: 'liability-claim-fast-channel',
+    applicant,
+    details: {
+      policyNumber: 'PL-2020-0001',
+      claimedAmount: { amount: 50_000_075, currency: 'CNY' },
+      loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' },
+      evidence: [{ name: 'Quarantine notice', ref: 'doc://notice-1' }],
+    },
+  });
+  expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  const claimId = opened.body.caseId as string;
+  await signIn(`/cases/${claimId}`, { user: 'desk', name: 'Desk Officer', roles: 'caseworker', department: 'claims-desk' });
+  const details = page.locator('section.card dl.details').first();
+  await expect.poll(() => details.isVisible()).toBe(true);
+  // What the API holds, as the page must show it: 50,000,075 fen are ¥500,000.75.
+  const read = await apiCall('GET', `/v1/cases/${claimId}`, await devToken({ sub: 'desk', name: 'Desk Officer', roles: ['caseworker'], dept: 'claims-desk' }));
+  const { amount, currency } = read.body.details.claimedAmount as { amount: number; currency: string };
+  // Formatted as the page formats, in the language it is in (its <html lang>).
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  const yuan = new Intl.NumberFormat(lang, { style: 'currency', currency }).format(amount / 100);
+  expect(yuan).toContain('500,000.75');
+  const occurred = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date('2020-02-01'));
+  expect(await details.locator('.money').first().textContent()).toBe(yuan);
+  const text = (await details.textContent()) ?? '';
+  expect(text).not.toMatch(/[{}"]/);
+  expect(text).toContain('Claimed amount');
+  expect(text).toContain('Occurred at');
+  expect(text).toContain(occurred);
+  expect(text).toContain('Quarantine notice');
+  await shot('14-case-claim-details');
+});

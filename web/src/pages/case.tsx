@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client';
 import { CLOSED_STATUSES } from '../api/enums';
 import { addComment, claimTask, releaseTask } from '../api/task-work';
+import { Details } from '../details';
 import type { CaseView, Task } from '../api/types';
 import { t, type Key } from '../i18n';
 import { hasRole, type Actor } from '../session';
@@ -101,14 +102,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               </section>
               <section class="card">
                 <h2>{t('details')}</h2>
-                <dl>
-                  {Object.entries(v.details).map(([k, val]) => (
-                    <>
-                      <dt key={`k${k}`}>{k}</dt>
-                      <dd key={`v${k}`}>{typeof val === 'object' ? JSON.stringify(val) : String(val)}</dd>
-                    </>
-                  ))}
-                </dl>
+                <Details details={v.details} />
               </section>
             </div>
 
