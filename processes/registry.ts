@@ -43,8 +43,8 @@ export type CaseView = Exclusive<{ [K in CaseKind]: ViewOf<K> }[CaseKind]>;
 export type Template = { [K in CaseKind]: TemplateOf<K> }[CaseKind];
 /**
  * What the API hands a new case workflow on a template of type T; for any template, one member per
- * process (narrow it by `template.kind` with isInputOf). Its JSON is what saved histories hold: the
- * types describe it, they never change it.
+ * process, told apart by `template.kind` (the registry dispatches on it). Its JSON is what saved
+ * histories hold: the types describe it, they never change it.
  */
 export type OpenCaseInput<T extends Template = Template> = { [K in CaseKind]: T extends TemplateOf<K> ? InputOf<K> : never }[CaseKind];
 /** A template with the details filed under it: the part of a case's input that depends on its process. */
@@ -97,15 +97,6 @@ export function processesOfUpdate(name: string): CaseKind[] | undefined {
 
 /** The workflow type that runs cases of `kind`. */
 export const workflowTypeOf = (kind: CaseKind): string => processOf(kind).workflowType;
-
-/**
- * Whether a case's input is of process `kind`, narrowing it to that process's input. TypeScript
- * narrows a union by a property of its own, not by one nested in another (`input.template.kind`),
- * and the input's JSON has no kind of its own (saved histories must replay), hence this guard.
- */
-export function isInputOf<K extends CaseKind>(input: OpenCaseInput, kind: K): input is Extract<OpenCaseInput, { template: { kind: K } }> {
-  return input.template.kind === kind;
-}
 
 /**
  * The details a case starts with, parsed by its template's process, paired with the template; or a

@@ -22,7 +22,7 @@ const isMoney = (v: unknown): v is Money =>
   /^[A-Z]{3}$/.test((v as Money).currency);
 
 /** An amount of minor units in its currency, with the currency's own number of decimals (CNY: 2). */
-export function fmtMoney(m: Money): string {
+function fmtMoney(m: Money): string {
   const f = new Intl.NumberFormat(currentLang(), { style: 'currency', currency: m.currency });
   const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
   return f.format(m.amount / 10 ** digits);
@@ -32,7 +32,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A field's key as a label: `claimedAmount` → "Claimed amount", `policy_number` → "Policy number". */
-export function fieldLabel(key: string): string {
+function fieldLabel(key: string): string {
   const words = key
     .replace(/[_-]+/g, ' ')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
