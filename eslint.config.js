@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['web/**/*.{ts,tsx}'],
+    files: ['web/**/*.{ts,tsx}', 'processes/*/web/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -24,6 +24,8 @@ const EVERY_ROLE: Rule = { applicant: ANY, caseworker: ANY, supervisor: ANY, aud
 const ENGINE_ACCESS = {
   'GET /v1/templates': EVERY_ROLE,
   'GET /v1/templates/:id': EVERY_ROLE,
+  'GET /v1/templates/:id/details-schema': EVERY_ROLE,
+  'GET /v1/template-schemas': EVERY_ROLE,
   'POST /v1/templates': { admin: ANY },
   // Working-day calendars are public information (published holidays): every role reads them.
   'GET /v1/calendars': EVERY_ROLE,

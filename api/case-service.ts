@@ -35,10 +35,9 @@ import {
 } from '../workflows/definitions.js';
 import { canRead, caseFacts, permits, type ProcessActionKey } from './access-policy.js';
 import { present } from './case-presenter.js';
-import { badRequest, conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
+import { conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './problem.js';
 import type { ProcessAction } from '../processes/process.js';
 import { caseOpening, processesOfUpdate, type CaseOpening, type OpenCaseInput, type Template } from '../processes/registry.js';
-import { CaseDetailsRefusal } from '../processes/details-refusal.js';
 import type { OpenCaseBody } from './schemas.js';
 import { caseAfterUpdate, type CaseSources } from '../publication/after-update.js';
 import { startCase } from '../publication/case-start.js';
@@ -327,17 +326,12 @@ function isUnknownUpdate(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'ReferenceError';
 }
 
-/** The template with the details its process parses from the opening (processes/<kind>/details.ts), refusals as 400. */
+/** The template with the details its process parses from the opening (processes/<kind>/details.ts), refusals as 400 at their fields. */
 function openingOf(template: Template, raw: Record<string, unknown>): CaseOpening {
   try {
     return caseOpening(template, raw);
   } catch (err) {
     if (err instanceof z.ZodError) throw fromZod(err, 'body.details');
-    if (err instanceof CaseDetailsRefusal)
-      throw badRequest(
-        err.message,
-        err.errors.map((e) => ({ path: `body.details.${e.path}`, message: e.message })),
-      );
     throw err;
   }
 }

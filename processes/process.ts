@@ -63,7 +63,12 @@ export interface ProcessDefinition<
   readonly statuses: Transitions<St>;
   /** Its template schema; its `kind` must be the literal `kind` above. */
   readonly template: S;
-  /** The details a case starts with, parsed from what was filed, or a ZodError / CaseDetailsRefusal. */
+  /**
+   * What a case under `template` files as its details: the schema `details` parses with, which the
+   * API also publishes as JSON Schema (GET /v1/templates/:id/details-schema) for the opening form.
+   */
+  detailsSchema(template: z.output<S>): z.ZodType;
+  /** The details a case starts with, parsed from what was filed with `detailsSchema`, or a ZodError. */
   details(template: z.output<S>, raw: Record<string, unknown>): D;
   /** The case laid out as its workflow does before its first command (the API's first view). */
   open(input: CaseInput<z.output<S>, D>): OpenedCase<V>;

@@ -100,12 +100,18 @@ export const workflowTypeOf = (kind: CaseKind): string => processOf(kind).workfl
 
 /**
  * The details a case starts with, parsed by its template's process, paired with the template; or a
- * ZodError / CaseDetailsRefusal saying what is wrong.
+ * ZodError saying what is wrong (at the fields).
  */
 export function caseOpening(template: Template, raw: Record<string, unknown>): CaseOpening {
   const process: ProcessDefinition = processOf(template.kind);
   // The process is the template's own (found by its kind), so the details are of the template's kind.
   return { template, details: process.details(template, raw) } as CaseOpening;
+}
+
+/** The details schema of a case under `template` (its process's `detailsSchema`): what the opening form fills in. */
+export function detailsSchemaOf(template: Template): z.ZodType {
+  const process: ProcessDefinition = processOf(template.kind);
+  return process.detailsSchema(template);
 }
 
 /** What the audit timeline's case-opened entry shows of the opening's process. */

@@ -4,7 +4,7 @@
  */
 import { defineProcess } from '../process.js';
 import { CLAIM_TRANSITIONS } from './status.js';
-import { claimDetails } from './details.js';
+import { claimDetails, claimDetailsSchema } from './details.js';
 import { ClaimTemplate } from './template.js';
 import { claimNotifications, claimOpening } from './timeline.js';
 import { openClaimCase } from './workflow.js';
@@ -15,6 +15,7 @@ export const claimPrepaymentProcess = defineProcess({
   workflowType: 'claimPrepaymentWorkflow',
   statuses: CLAIM_TRANSITIONS,
   template: ClaimTemplate,
+  detailsSchema: claimDetailsSchema,
   details: claimDetails,
   open: openClaimCase,
   actions: [],

@@ -4,7 +4,7 @@
  */
 import { defineProcess } from '../process.js';
 import { ONE_STOP_TRANSITIONS } from './status.js';
-import { oneStopDetails } from './details.js';
+import { oneStopDetails, oneStopDetailsSchema } from './details.js';
 import { OneStopTemplate } from './template.js';
 import { oneStopNotifications, oneStopOpening } from './timeline.js';
 import { openOneStopCase } from './workflow.js';
@@ -15,6 +15,7 @@ export const oneStopProcess = defineProcess({
   workflowType: 'oneStopApprovalWorkflow',
   statuses: ONE_STOP_TRANSITIONS,
   template: OneStopTemplate,
+  detailsSchema: oneStopDetailsSchema,
   details: oneStopDetails,
   open: openOneStopCase,
   actions: [],

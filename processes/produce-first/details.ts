@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { Slug, Text } from '../../templates/schema.js';
-import { CaseDetailsRefusal } from '../details-refusal.js';
 import type { ProduceFirstTemplate } from './template.js';
 
 /** Produce first: what the enterprise files when it opens a case. */
@@ -23,17 +22,22 @@ export const ProduceFirstDetailsBody = z
 /** The details a produce-first case starts with: missing qualifications filled in and deduplicated. */
 export type ProduceFirstDetails = Omit<z.output<typeof ProduceFirstDetailsBody>, 'missing'> & { missing: string[] };
 
-/** The details the case starts with, or a ZodError / CaseDetailsRefusal saying what is wrong. */
+/** Produce first under `template`: the missing qualifications are obligations of this template. */
+export function produceFirstDetailsSchema(template: ProduceFirstTemplate) {
+  const known = template.obligations.map((o) => o.qualification) as [string, ...string[]];
+  return ProduceFirstDetailsBody.extend({
+    missing: z
+      .array(z.enum(known, { error: (iss) => `not an obligation of this template: ${String(iss.input)} (its obligations are ${known.join(', ')})` }))
+      .min(1)
+      .max(50)
+      .optional()
+      .meta({ description: 'qualification ids the enterprise lacks; default every obligation of the template' }),
+  });
+}
+
+/** The details the case starts with (every obligation missing when none is named), or a ZodError saying what is wrong. */
 export function produceFirstDetails(template: ProduceFirstTemplate, raw: Record<string, unknown>): ProduceFirstDetails {
-  const parsed = ProduceFirstDetailsBody.parse(raw);
-  const known = template.obligations.map((o) => o.qualification);
-  const missing = parsed.missing ?? known;
-  const unknown = missing.map((q, i) => ({ q, i })).filter(({ q }) => !known.includes(q));
-  if (unknown.length) {
-    throw new CaseDetailsRefusal(
-      `unknown qualification(s) ${unknown.map((u) => u.q).join(', ')}; this template's obligations are ${known.join(', ')}`,
-      unknown.map(({ q, i }) => ({ path: `missing.${i}`, message: `not an obligation of this template: ${q}` })),
-    );
-  }
+  const parsed = produceFirstDetailsSchema(template).parse(raw);
+  const missing = parsed.missing ?? template.obligations.map((o) => o.qualification);
   return { ...parsed, missing: [...new Set(missing)] };
 }

@@ -4,7 +4,7 @@
  */
 import { defineProcess } from '../process.js';
 import { PRODUCE_FIRST_TRANSITIONS } from './status.js';
-import { produceFirstDetails } from './details.js';
+import { produceFirstDetails, produceFirstDetailsSchema } from './details.js';
 import { fileCertificateAction } from './action.js';
 import { ProduceFirstTemplate } from './template.js';
 import { produceFirstNotifications, produceFirstOpening, produceFirstUpdateEntries } from './timeline.js';
@@ -16,6 +16,7 @@ export const produceFirstProcess = defineProcess({
   workflowType: 'produceFirstWorkflow',
   statuses: PRODUCE_FIRST_TRANSITIONS,
   template: ProduceFirstTemplate,
+  detailsSchema: produceFirstDetailsSchema,
   details: produceFirstDetails,
   open: openProduceFirstCase,
   actions: [fileCertificateAction],

@@ -7,132 +7,44 @@
  * Screenshots of every page (1280 px, and 390 px for the inbox and timeline) go to
  * test-artifacts/web/ (git-ignored), each page checked by axe-core first (no serious or critical violation).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { ensureWebBuilt } from '../../scripts/build-web.js';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { creditCodeCheckChar } from '../../common/credit-code.js';
 import { loadConfig } from '../../infra/config.js';
-import { randomUUID } from 'node:crypto';
 import { getTemplate } from '../../db/templates.js';
 import { workflowTypeOf } from '../../processes/registry.js';
+import { startBrowser, type Browser, type Person } from '../support/browser.js';
 import { applicant } from '../support/fixtures.js';
 import { startOidcProvider } from '../support/oidc-provider.js';
-import { startStack, UNLIMITED, type Stack } from '../support/stack.js';
+import { UNLIMITED, type Stack } from '../support/stack.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts', 'web');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
+let browser: Browser;
 let stack: Stack;
-let context: BrowserContext;
 let page: Page;
-let profile: string;
+let context: BrowserContext;
 let caseId: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: run 'npm run setup:tools' as root (it runs apt-get install chromium), or 'sudo apt-get install chromium', or set CHROMIUM_PATH`,
-    );
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await ensureWebBuilt({ ifStale: true });
-  stack = await startStack(inject('databaseUrl'), {}, { developmentAuth: true, archiveIntervalMs: 500 });
-  profile = mkdtempSync(path.join(tmpdir(), 'onestop-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-GB',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403|404|409)/.test(m.text())) errors.push(m.text());
-  });
-  (globalThis as { pageErrors?: string[] }).pageErrors = errors;
+  browser = await startBrowser({ archiveIntervalMs: 500 });
+  ({ stack, page, context } = browser);
+  (globalThis as { pageErrors?: string[] }).pageErrors = browser.pageErrors;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await stack?.teardown();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
-/** axe-core's source, evaluated in the page as it stands (evaluation is not subject to the app's CSP). */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The serious and critical accessibility violations axe-core finds on the page as it stands, one line each. */
-async function accessibilityViolations(): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } })
-      .axe;
-    const r = await axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
-}
-
-/** A screenshot of the page, which axe-core checks first: no serious or critical violation on any page. */
-async function shot(name: string, width?: number): Promise<void> {
-  if (width) await page.setViewportSize({ width, height: 900 });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  expect(await accessibilityViolations(), `accessibility of ${name}`).toEqual([]);
-  if (width) await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-/** Loads `path` afresh (tokens live in memory: a load signs out) and signs in with the development form. */
-async function signIn(at: string, who: { user: string; name: string; roles: string; department?: string; organisation?: string }): Promise<void> {
-  await page.goto(stack.baseUrl + at);
-  await page.getByLabel('User', { exact: true }).fill(who.user);
-  await page.getByLabel('Name', { exact: true }).fill(who.name);
-  await page.getByLabel('Roles', { exact: true }).fill(who.roles);
-  if (who.department) await page.getByLabel('Department', { exact: true }).fill(who.department);
-  if (who.organisation) await page.getByLabel('Organisation', { exact: true }).fill(who.organisation);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect.poll(() => page.getByTestId('me').textContent()).toBe(who.name);
-}
-
-async function devToken(who: { sub: string; name: string; roles: string[]; dept?: string; org?: string }): Promise<string> {
-  const r = await fetch(`${stack.baseUrl}/v1/session/dev-token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
-  });
-  return ((await r.json()) as { token: string }).token;
-}
-
-async function apiCall(method: string, at: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const r = await fetch(stack.baseUrl + at, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: r.status, body: await r.json() };
-}
+// The tests open pages of their own (`page = await context.newPage()`): the harness drives the current one.
+const shot = (name: string, width?: number) => Object.assign(browser, { page }).shot(name, width);
+const signIn = (at: string, who: Person) => Object.assign(browser, { page }).signIn(at, who);
+const devToken = (who: Parameters<Browser['token']>[0]) => browser.token(who);
+const apiCall = (method: string, at: string, token: string, body?: unknown) => browser.api(method, at, token, body);
 
 /** Opens a case at the service centre (through the API, as the counter's system would). */
 async function openCase(forApplicant: { creditCode: string; name: string; contact?: unknown }, details: Record<string, unknown>): Promise<string> {

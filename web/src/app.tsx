@@ -6,7 +6,9 @@ import { AuditPage } from './pages/audit';
 import { CasePage } from './pages/case';
 import { CasesPage } from './pages/cases';
 import { DashboardPage } from './pages/dashboard';
+import { EscalationsPage } from './pages/escalations';
 import { InboxPage } from './pages/inbox';
+import { OpenCasePage } from './pages/open-case';
 import { SignInPage } from './pages/sign-in';
 import { navigate, onLinkClick, useLocation } from './router';
 import { completeOidcSignIn, hasRole, loadSessionConfig, signOut, useSession, type Actor, type SessionConfig } from './session';
@@ -22,6 +24,7 @@ function home(a: Actor): string {
 const NAV: { path: string; key: Parameters<typeof t>[0]; when: (a: Actor) => boolean }[] = [
   { path: '/inbox', key: 'navInbox', when: (a) => hasRole(a, 'caseworker', 'supervisor') },
   { path: '/cases', key: 'navCases', when: () => true },
+  { path: '/escalations', key: 'escalations', when: (a) => hasRole(a, 'supervisor') },
   { path: '/audit', key: 'navAudit', when: (a) => hasRole(a, 'auditor', 'supervisor') },
   { path: '/dashboard', key: 'navDashboard', when: (a) => hasRole(a, 'auditor', 'supervisor') },
   { path: '/admin', key: 'navAdmin', when: (a) => hasRole(a, 'admin', 'supervisor', 'auditor') },
@@ -119,11 +122,13 @@ function Page({ path, actor }: { path: string; actor: Actor }) {
   if (path === '/' || path === '') return null;
   if (path === '/inbox') return <InboxPage actor={actor} />;
   if (path === '/cases') return <CasesPage actor={actor} />;
+  if (path === '/cases/new') return <OpenCasePage actor={actor} />;
+  if (path === '/escalations') return <EscalationsPage actor={actor} />;
   if (caseMatch) return <CasePage caseId={decodeURIComponent(caseMatch[1]!)} actor={actor} />;
   if (path === '/audit') return <AuditPage actor={actor} />;
   if (auditMatch) return <AuditPage actor={actor} caseId={decodeURIComponent(auditMatch[1]!)} />;
   if (path === '/dashboard') return <DashboardPage />;
-  if (path === '/admin') return <AdminPage actor={actor} />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminPage actor={actor} path={path} />;
   return (
     <p>
       {t('notFound')} <a href="/">{t('home')}</a>

@@ -6,27 +6,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { currentLang, fmtTime } from './i18n';
-
-/** Money as the API carries it: an integer count of minor units and an ISO 4217 currency. */
-interface Money {
-  amount: number;
-  currency: string;
-}
-
-const isMoney = (v: unknown): v is Money =>
-  typeof v === 'object' &&
-  v !== null &&
-  Object.keys(v).length === 2 &&
-  Number.isInteger((v as Money).amount) &&
-  typeof (v as Money).currency === 'string' &&
-  /^[A-Z]{3}$/.test((v as Money).currency);
-
-/** An amount of minor units in its currency, with the currency's own number of decimals (CNY: 2). */
-function fmtMoney(m: Money): string {
-  const f = new Intl.NumberFormat(currentLang(), { style: 'currency', currency: m.currency });
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(m.amount / 10 ** digits);
-}
+import { fmtMoney, isMoney } from './money';
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

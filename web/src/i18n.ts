@@ -206,6 +206,7 @@ const en = {
   'recipient.department': 'department',
   'recipient.supervisor': 'supervisor',
   'recipient.command-center': 'command centre',
+  fillInToApprove: 'Fill in the fields above to approve.',
 } as const;
 
 export type Key = keyof typeof en;
@@ -412,6 +413,7 @@ const zh: Record<Key, string> = {
   'recipient.department': '部门',
   'recipient.supervisor': '部门负责人',
   'recipient.command-center': '指挥中心',
+  fillInToApprove: '请先填写上面的内容再批准。',
 };
 
 export type Lang = 'en' | 'zh-CN';
@@ -431,6 +433,18 @@ export const currentLang = () => lang;
 
 export function t(key: Key): string {
   return tables[lang][key];
+}
+
+/**
+ * A module's own strings in both languages, kept beside the pages that use them (a process's panels
+ * in its folder, a page in its file): the Chinese table is typed by the English one, so a missing
+ * translation does not compile. `{name}` in a string is filled from `vars`.
+ */
+export function messages<K extends string>(enTable: Record<K, string>, zhTable: Record<NoInfer<K>, string>) {
+  return (key: K, vars?: Record<string, string | number>): string => {
+    const s = (lang === 'zh-CN' ? zhTable : enTable)[key];
+    return vars ? s.replace(/\{(\w+)\}/g, (m, v: string) => (v in vars ? String(vars[v]) : m)) : s;
+  };
 }
 /** A status label, or the raw status when it has none. */
 export function statusLabel(s: string): string {

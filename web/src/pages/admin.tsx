@@ -9,7 +9,7 @@ import { t } from '../i18n';
 import { hasRole, type Actor } from '../session';
 import { Field, Loading, ProblemView, Table, Time, useAsync, type Column, type TableProps } from '../ui';
 
-export function AdminPage({ actor }: { actor: Actor }) {
+export function AdminPage({ actor }: { actor: Actor; path: string }) {
   const admin = hasRole(actor, 'admin');
   return (
     <section>

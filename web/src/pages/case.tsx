@@ -8,6 +8,7 @@ import { CLOSED_STATUSES } from '../api/enums';
 import { addComment, claimTask, releaseTask } from '../api/task-work';
 import { Details } from '../details';
 import type { CaseView, Task } from '../api/types';
+import { processWeb, type Act, type ApproveExtra } from '../processes';
 import { t, type Key } from '../i18n';
 import { hasRole, type Actor } from '../session';
 import { Countdown, Field, FormActions, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
@@ -51,6 +52,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
         const openingDept = hasRole(actor, 'caseworker') && !!actor.dept && actor.dept === v.openedByDept;
         const forApplicant = ownEnterprise || openingDept;
         const staff = hasRole(actor, 'caseworker', 'supervisor', 'auditor');
+        const Panel = processWeb(v.kind)?.CasePanel;
         return (
           <article class="case" data-status={v.status}>
             <header class="case-head">
@@ -105,6 +107,8 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
                 <Details details={v.details} />
               </section>
             </div>
+
+            {Panel && <Panel view={v} actor={actor} act={act} fetchedAt={fetchedAt} />}
 
             <ProblemView error={error} />
             {message && (
@@ -175,12 +179,14 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
   );
 }
 
-type Act = (run: () => Promise<CaseView>) => Promise<boolean>;
-
 function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: CaseView; actor: Actor; fetchedAt: number; act: Act }) {
   const [mode, setMode] = useState<'reject' | 'request-info' | 'assign'>();
   const [text, setText] = useState('');
   const [comment, setComment] = useState('');
+  // What approving sends besides the outcome (claims: the amount); null while its fields are not filled in as they must be.
+  const ApproveFields = processWeb(view.kind)?.approveFields?.(task, view);
+  const [extra, setExtra] = useState<ApproveExtra | null>({});
+  const [extraMissing, setExtraMissing] = useState(false);
   const mine = hasRole(actor, 'caseworker', 'supervisor') && actor.dept === task.dept;
   const supervisor = mine && hasRole(actor, 'supervisor');
   const open = task.status === 'open';
@@ -255,7 +261,14 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
               {t('assign')}
             </button>
           )}
-          <button type="button" class="primary" onClick={() => void decide({ outcome: 'approve', ...(comment ? { comment } : {}) })}>
+          <button
+            type="button"
+            class="primary"
+            onClick={() => {
+              setExtraMissing(extra === null);
+              if (extra !== null) void decide({ outcome: 'approve', ...extra, ...(comment ? { comment } : {}) });
+            }}
+          >
             {t('approve')}
           </button>
           <button type="button" class="danger" aria-expanded={mode === 'reject'} onClick={() => setMode(mode === 'reject' ? undefined : 'reject')}>
@@ -266,6 +279,12 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
           </button>
           {heldByOther && <span class="muted">({task.assigneeName ?? task.assignee})</span>}
         </div>
+      )}
+      {mine && open && !mode && ApproveFields && <ApproveFields task={task} view={view} onChange={setExtra} />}
+      {mine && open && !mode && extraMissing && extra === null && (
+        <p class="field-error" role="alert">
+          {t('fillInToApprove')}
+        </p>
       )}
       {mine && open && !mode && (
         <Field label={t('comment')} render={(a) => <input {...a} value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} />} />
