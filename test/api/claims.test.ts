@@ -105,7 +105,9 @@ describe('opening a claim', () => {
     expect(unknownCurrency.body.errors.map((e: any) => e.path)).toEqual(['body.details.claimedAmount.currency']);
     const mismatch = await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: 100, currency: 'USD' } })) });
     expectProblem(mismatch, 400, /in CNY/);
-    expect(mismatch.body.errors).toEqual([{ path: 'body.details.claimedAmount.currency', message: expect.stringMatching(/^claims under [a-z-]+ are in CNY, not USD$/) }]);
+    expect(mismatch.body.errors).toEqual([
+      { path: 'body.details.claimedAmount.currency', message: expect.stringMatching(/^claims under [a-z-]+ are in CNY, not USD$/) },
+    ]);
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ insurer: 'PICC' })) }), 400, /Unrecognized key/);
     expectProblem(
       await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: 100, currency: 'CNY', fx: 1 } })) }),
