@@ -207,6 +207,7 @@ const en = {
   'recipient.supervisor': 'supervisor',
   'recipient.command-center': 'command centre',
   fillInToApprove: 'Fill in the fields above to approve.',
+  auditTimeline: 'Audit timeline',
 } as const;
 
 export type Key = keyof typeof en;
@@ -414,6 +415,7 @@ const zh: Record<Key, string> = {
   'recipient.supervisor': '部门负责人',
   'recipient.command-center': '指挥中心',
   fillInToApprove: '请先填写上面的内容再批准。',
+  auditTimeline: '审计时间线',
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -114,23 +114,49 @@ export const Status = ({ s }: { s: string }) => <span class={`badge status-${s}`
 export const Priority = () => <span class="badge priority">★ {t('priority')}</span>;
 export const Time = ({ iso }: { iso: string | null | undefined }) => (iso ? <time dateTime={iso}>{fmtTime(iso)}</time> : <>—</>);
 
+/**
+ * A ref that focuses its element once, when it appears: a form opened from a button takes the
+ * keyboard to where the typing starts (the `autofocus` attribute acts on page load only).
+ */
+export const focusOnMount = (el: HTMLElement | null): void => el?.focus();
+
+/**
+ * What a refusal says about one field: the messages of the problem's errors at `path` (the API's
+ * paths, e.g. `body.comment`) or under it (`body.details.loss.description` is under `body.details`).
+ */
+export function errorsAt(error: unknown, path: string): string[] {
+  if (!(error instanceof ApiProblem)) return [];
+  return (error.problem.errors ?? []).filter((e) => e.path === path || e.path.startsWith(`${path}.`)).map((e) => e.message);
+}
+
 let fieldSerial = 0;
-/** A labelled control: the label names it exactly (for screen readers and tests), the hint describes it. */
+/**
+ * A labelled control: the label names it exactly (for screen readers and tests), the hint describes
+ * it, and what a refusal said about it is shown under it (and announced with it).
+ */
 export function Field({
   label,
   hint,
+  errors = [],
   render,
 }: {
   label: string;
   hint?: string;
-  render: (a: { id: string; 'aria-describedby'?: string }) => ComponentChildren;
+  errors?: string[];
+  render: (a: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
 }) {
   const [id] = useState(() => `f${++fieldSerial}`);
+  const described = [hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      {render({ id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) })}
+      {render({ id, ...(described ? { 'aria-describedby': described } : {}), ...(errors.length ? { 'aria-invalid': 'true' as const } : {}) })}
       {hint && <small id={`${id}-hint`}>{hint}</small>}
+      {errors.length > 0 && (
+        <small id={`${id}-error`} class="field-error">
+          {errors.join('; ')}
+        </small>
+      )}
     </div>
   );
 }

@@ -11,7 +11,7 @@ import type { CaseView, Task } from '../api/types';
 import { processWeb, type Act, type ApproveExtra } from '../processes';
 import { t, type Key } from '../i18n';
 import { hasRole, type Actor } from '../session';
-import { Countdown, Field, FormActions, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
+import { Countdown, errorsAt, Field, focusOnMount, FormActions, Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
 import { AssignForm } from './inbox';
 
 export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
@@ -62,6 +62,12 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               <p class="muted">
                 <code>{v.caseId}</code> · <Status s={v.status} /> · {t('openedAt')} <Time iso={v.openedAt} /> · {t('openedBy')} {v.openedByName}
                 {v.openedByDept ? ` (${v.openedByDept})` : ''}
+                {hasRole(actor, 'auditor', 'supervisor') && (
+                  <>
+                    {' '}
+                    · <a href={`/audit/${encodeURIComponent(v.caseId)}`}>{t('auditTimeline')}</a>
+                  </>
+                )}
               </p>
               <p>
                 {t('sla')}: {t('deadline')} <Time iso={v.sla.deadlineAt} />
@@ -121,7 +127,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               <h2>{t('tasks')}</h2>
               <ul class="tasks">
                 {v.tasks.map((task) => (
-                  <TaskCard key={task.taskId} task={task} view={v} actor={actor} fetchedAt={fetchedAt} act={act} />
+                  <TaskCard key={task.taskId} task={task} view={v} actor={actor} fetchedAt={fetchedAt} act={act} error={error} />
                 ))}
               </ul>
             </section>
@@ -143,7 +149,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               </section>
             )}
 
-            {forApplicant && open && <ApplicantActions view={v} act={act} />}
+            {forApplicant && open && <ApplicantActions view={v} act={act} error={error} />}
 
             {v.supplements.length > 0 && (
               <section>
@@ -171,7 +177,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               </section>
             )}
             <Notifications caseId={v.caseId} version={fetchedAt} />
-            {staff && <Comments view={v} act={act} />}
+            {staff && <Comments view={v} act={act} error={error} />}
           </article>
         );
       }}
@@ -179,7 +185,8 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
   );
 }
 
-function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: CaseView; actor: Actor; fetchedAt: number; act: Act }) {
+/** A task with its actions; `error` is the page's last refusal, shown at the fields of this task's open form. */
+function TaskCard({ task, view, actor, fetchedAt, act, error }: { task: Task; view: CaseView; actor: Actor; fetchedAt: number; act: Act; error: unknown }) {
   const [mode, setMode] = useState<'reject' | 'request-info' | 'assign'>();
   const [text, setText] = useState('');
   const [comment, setComment] = useState('');
@@ -287,7 +294,11 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
         </p>
       )}
       {mine && open && !mode && (
-        <Field label={t('comment')} render={(a) => <input {...a} value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} />} />
+        <Field
+          label={t('comment')}
+          errors={errorsAt(error, 'body.comment')}
+          render={(a) => <input {...a} value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} />}
+        />
       )}
       {mode === 'assign' && (
         <AssignForm
@@ -309,7 +320,11 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
         >
           <Field
             label={t('rejectReason')}
-            render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
+            errors={errorsAt(error, 'body.comment')}
+            render={(a) => (
+              // Opened from its button: the keyboard goes on where the typing starts.
+              <textarea {...a} ref={focusOnMount} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+            )}
           />
           <FormActions submit={t('confirmReject')} kind="danger" onCancel={() => setMode(undefined)} />
         </form>
@@ -328,7 +343,10 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
         >
           <Field
             label={t('documentsRequested')}
-            render={(a) => <textarea {...a} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />}
+            errors={errorsAt(error, 'body.requestedDocuments')}
+            render={(a) => (
+              <textarea {...a} ref={focusOnMount} required rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+            )}
           />
           <FormActions submit={t('confirmRequest')} kind="primary" onCancel={() => setMode(undefined)} />
         </form>
@@ -337,7 +355,7 @@ function TaskCard({ task, view, actor, fetchedAt, act }: { task: Task; view: Cas
   );
 }
 
-function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
+function ApplicantActions({ view, act, error }: { view: CaseView; act: Act; error: unknown }) {
   const requested = view.tasks.filter((x) => x.status === 'open').flatMap((x) => x.requestedDocuments);
   const [mode, setMode] = useState<'supplement' | 'withdraw'>();
   const [docs, setDocs] = useState(() => requested.map((d) => `${d} | `).join('\n'));
@@ -382,9 +400,14 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
         >
           <Field
             label={t('supplementDocs')}
+            errors={errorsAt(error, 'body.documents')}
             render={(a) => <textarea {...a} required rows={4} value={docs} onInput={(e) => setDocs((e.target as HTMLTextAreaElement).value)} />}
           />
-          <Field label={t('note')} render={(a) => <input {...a} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />} />
+          <Field
+            label={t('note')}
+            errors={errorsAt(error, 'body.note')}
+            render={(a) => <input {...a} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />}
+          />
           <FormActions submit={t('send')} kind="primary" onCancel={() => setMode(undefined)} />
         </form>
       )}
@@ -400,6 +423,7 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
         >
           <Field
             label={t('withdrawReason')}
+            errors={errorsAt(error, 'body.reason')}
             render={(a) => <textarea {...a} required rows={2} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />}
           />
           <FormActions submit={t('confirmWithdraw')} kind="danger" onCancel={() => setMode(undefined)} />
@@ -409,7 +433,7 @@ function ApplicantActions({ view, act }: { view: CaseView; act: Act }) {
   );
 }
 
-function Comments({ view, act }: { view: CaseView; act: Act }) {
+function Comments({ view, act, error }: { view: CaseView; act: Act; error: unknown }) {
   const [text, setText] = useState('');
   const comments = view.comments ?? [];
   return (
@@ -434,7 +458,11 @@ function Comments({ view, act }: { view: CaseView; act: Act }) {
           void act(() => addComment(view.caseId, text.trim())).then((done) => done && setText(''));
         }}
       >
-        <Field label={t('commentText')} render={(a) => <input {...a} required value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />} />
+        <Field
+          label={t('commentText')}
+          errors={errorsAt(error, 'body.text')}
+          render={(a) => <input {...a} required value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />}
+        />
         <button type="submit">{t('addComment')}</button>
       </form>
     </section>
