@@ -129,6 +129,10 @@ export const ListTasksQuery = z.strictObject({
   priority: boolString.optional(),
   breached: boolString.optional(),
   paused: boolString.optional(),
+  escalatedTo: z
+    .enum(ESCALATION_ACTIONS)
+    .optional()
+    .meta({ description: 'tasks whose ladder has reached this action or a later one (reminder, supervisor, command-center) since the task opened' }),
   dueBefore: IsoInstant.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: InboxCursorParam.optional(),
@@ -324,6 +328,10 @@ export const InboxTaskSchema = z
     remainingMs: z.number().int().meta({ description: 'time left (negative once overdue); constant while the clock is stopped' }),
     paused: z.boolean(),
     escalationLevel: z.number().int(),
+    escalation: z
+      .object({ level: z.number().int(), action: z.enum(ESCALATION_ACTIONS), at: Iso })
+      .nullable()
+      .meta({ description: "the highest step of the task's escalation ladder reached since the task (last) opened" }),
     assignee: z.string().nullable(),
     assigneeName: z.string().nullable(),
     caseTitle: z.string(),

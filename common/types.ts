@@ -220,6 +220,8 @@ export interface InboxTask {
   remainingMs: number;
   paused: boolean;
   escalationLevel: number;
+  /** The highest step of the task's escalation ladder reached since the task (last) opened, or null. */
+  escalation: Omit<EscalationRecord, 'taskId'> | null;
   assignee: string | null;
   assigneeName: string | null;
   caseTitle: string;

@@ -1,5 +1,5 @@
 /** The inbox: open tasks from the case_tasks projection (written with each case's view). */
-import type { InboxTask } from '../common/types.js';
+import type { EscalationAction, InboxTask } from '../common/types.js';
 import type { Pool } from './pool.js';
 
 export interface TaskFilter {
@@ -10,6 +10,8 @@ export interface TaskFilter {
   priority?: boolean;
   breached?: boolean;
   paused?: boolean;
+  /** Tasks whose ladder has reached one of these actions since the task (last) opened. */
+  escalatedTo?: readonly EscalationAction[];
   /** Due (by the queue's reckoning: a stopped task by its remaining time from now) before this. */
   dueBefore?: Date;
   limit: number;
@@ -47,7 +49,19 @@ interface Row {
   template_id: string;
   opened_at: Date;
   sla_ms: string;
+  escalated_level: number | null;
+  escalation_action: EscalationAction | null;
+  escalated_at: Date | null;
 }
+
+/**
+ * The steps of a task's ladder that have fired, from its case's view (`escalations`, stored with
+ * the same publication as the task's row). A reopened task starts a new ladder at level 0, so only
+ * the steps since the task's own opening count.
+ */
+const ladderSteps = (task: string) => `
+  FROM cases c CROSS JOIN LATERAL jsonb_to_recordset(coalesce(c.view->'escalations', '[]'::jsonb)) AS e(at timestamptz, "taskId" text, action text, level int)
+  WHERE c.case_id = ${task}.case_id AND e."taskId" = ${task}.task_id AND e.at >= ${task}.opened_at`;
 
 export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date()): Promise<{ items: InboxTask[]; next: TaskCursor | null }> {
   const asOf = f.cursor ? new Date(f.cursor.asOf) : now;
@@ -64,6 +78,7 @@ export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date())
   if (f.priority !== undefined) where.push(`priority = ${arg(f.priority)}`);
   if (f.breached !== undefined) where.push(`breached = ${arg(f.breached)}`);
   if (f.paused !== undefined) where.push(`paused = ${arg(f.paused)}`);
+  if (f.escalatedTo) where.push(`escalation_level > 0 AND EXISTS (SELECT 1 ${ladderSteps('case_tasks')} AND e.action = ANY(${arg(f.escalatedTo)}::text[]))`);
   if (f.dueBefore) where.push(`${sortAt} < ${arg(f.dueBefore)}`);
   if (f.cursor) {
     // Keyset pagination over (priority DESC, sort_at ASC, case_id ASC, task_id ASC).
@@ -73,11 +88,17 @@ export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date())
     const t = arg(f.cursor.taskId);
     where.push(`(priority < ${p} OR (priority = ${p} AND (${sortAt} > ${s} OR (${sortAt} = ${s} AND (case_id, task_id) > (${c}, ${t})))))`);
   }
+  // The page is cut first and the ladder read for its escalated rows only, so the inbox's index
+  // still serves the order and limit.
   const { rows } = await pool.query<Row>(
-    `SELECT case_id, task_id, title, dept, due_at, ${sortAt} AS sort_at, remaining_ms, paused, escalation_level, assignee,
-            assignee_name, case_title, applicant_name, priority, breached, template_id, opened_at, sla_ms
-     FROM case_tasks WHERE ${where.join(' AND ')}
-     ORDER BY priority DESC, sort_at ASC, case_id ASC, task_id ASC LIMIT ${arg(f.limit + 1)}`,
+    `SELECT p.*, esc.level AS escalated_level, esc.action AS escalation_action, esc.at AS escalated_at FROM (
+       SELECT case_id, task_id, title, dept, due_at, ${sortAt} AS sort_at, remaining_ms, paused, escalation_level, assignee,
+              assignee_name, case_title, applicant_name, priority, breached, template_id, opened_at, sla_ms
+       FROM case_tasks WHERE ${where.join(' AND ')}
+       ORDER BY priority DESC, sort_at ASC, case_id ASC, task_id ASC LIMIT ${arg(f.limit + 1)}
+     ) p
+     LEFT JOIN LATERAL (SELECT e.level, e.action, e.at ${ladderSteps('p')} ORDER BY e.level DESC, e.at DESC LIMIT 1) esc ON p.escalation_level > 0
+     ORDER BY p.priority DESC, p.sort_at ASC, p.case_id ASC, p.task_id ASC`,
     args,
   );
   const page = rows.slice(0, f.limit);
@@ -92,6 +113,10 @@ export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date())
       remainingMs: r.paused && r.remaining_ms !== null ? Number(r.remaining_ms) : r.due_at.getTime() - now.getTime(),
       paused: r.paused,
       escalationLevel: r.escalation_level,
+      escalation:
+        r.escalated_level !== null && r.escalation_action && r.escalated_at
+          ? { level: r.escalated_level, action: r.escalation_action, at: r.escalated_at.toISOString() }
+          : null,
       assignee: r.assignee,
       assigneeName: r.assignee_name,
       caseTitle: r.case_title,

@@ -3,6 +3,7 @@
  * claiming, releasing and assigning a task, and internal comments on a case. Every change is a
  * workflow update carrying the authenticated actor, so the case's history records who did it.
  */
+import { ESCALATION_ACTIONS } from '../../common/types.js';
 import type { Pool } from '../../db/pool.js';
 import { listOpenTasks, type TaskCursor } from '../../db/tasks.js';
 import type { CaseService } from '../case-service.js';
@@ -27,7 +28,7 @@ export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void
     query: ListTasksQuery,
     responses: { 200: { description: 'A page of open tasks', schema: TaskListSchema } },
     handler: async ({ actor, query }) => {
-      const { cursor, dept = actor.dept, assignee, dueBefore, ...filter } = query;
+      const { cursor, dept = actor.dept, assignee, dueBefore, escalatedTo, ...filter } = query;
       if (!dept) throw badRequest('name a department: your token carries none', [{ path: 'query.dept', message: 'required without a dept claim' }]);
       // A department's queue is its own business: officers see their own department's tasks.
       if (dept !== actor.dept) throw forbidden(`you work for ${actor.dept ?? 'no department'}; the tasks of ${dept} are not yours to list`);
@@ -36,6 +37,9 @@ export function taskRoutes(routes: Routes, cases: CaseService, pool: Pool): void
         dept,
         assignee: assignee === undefined ? undefined : assignee === 'none' ? { none: true } : { sub: assignee === 'me' ? actor.sub : assignee },
         dueBefore: dueBefore ? new Date(dueBefore) : undefined,
+        // The ladder's actions rank in this order, so "escalated to the supervisor" takes in the command
+        // centre beyond it, whatever level numbers a template's ladder gives the steps.
+        escalatedTo: escalatedTo ? ESCALATION_ACTIONS.slice(ESCALATION_ACTIONS.indexOf(escalatedTo)) : undefined,
         cursor: cursor ? decodeCursor(cursor) : undefined,
       });
       return { body: { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null } };

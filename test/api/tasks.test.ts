@@ -307,3 +307,92 @@ describe('the case list', () => {
     await refused(call('GET', '/v1/cases?openedAfter=yesterday', { as: auditor }), 400);
   });
 });
+
+describe('escalated tasks', () => {
+  /** A one-stop template whose health task (an hour) climbs `ladder` within seconds: 0.001 of an hour is 3.6 s. */
+  async function deployLadder(id: string, ladder: { at: number; action: string }[]) {
+    await ok(
+      call('POST', '/v1/templates', {
+        as: admin,
+        body: {
+          id,
+          title: `Ladder ${id}`,
+          kind: 'one-stop-approval',
+          sla: 'PT48H',
+          escalation: ladder,
+          departments: [{ dept: 'health', title: 'Hygiene', sla: 'PT1H' }],
+        },
+      }),
+      201,
+    );
+  }
+  const steps = (caseId: string) =>
+    waitFor(
+      async () => (await ok(call('GET', `/v1/cases/${caseId}`, { as: chief }))).escalations as any[],
+      (e) => e.length > 0,
+    );
+  let toSupervisor: string, toCommandCentre: string, remindedOnly: string, quiet: string;
+
+  beforeAll(async () => {
+    await deployLadder('ladder-supervisor', [
+      { at: 0.001, action: 'reminder' },
+      { at: 0.0015, action: 'supervisor' },
+    ]);
+    await deployLadder('ladder-command-centre', [{ at: 0.001, action: 'command-center' }]);
+    await deployLadder('ladder-reminder', [{ at: 0.001, action: 'reminder' }]);
+    [toSupervisor, toCommandCentre, remindedOnly, quiet] = await Promise.all([
+      open('ladder-supervisor'),
+      open('ladder-command-centre'),
+      open('ladder-reminder'),
+      open('mask-line-fast-track'),
+    ]);
+    await waitFor(
+      async () => (await ok(call('GET', `/v1/cases/${toSupervisor}`, { as: chief }))).escalations.length,
+      (n) => n === 2,
+    );
+    await Promise.all([steps(toCommandCentre), steps(remindedOnly)]);
+  }, 30_000);
+
+  const escalated = async (to: string) => {
+    const ids = [toSupervisor, toCommandCentre, remindedOnly, quiet];
+    return (await ok(inbox(chief, `?escalatedTo=${to}&limit=200`))).items.filter((t: any) => ids.includes(t.caseId));
+  };
+
+  test('escalatedTo=supervisor lists the tasks the ladder took to the supervisor or beyond, with the step reached and when', async () => {
+    const items = await waitFor(
+      () => escalated('supervisor'),
+      (v) => v.length === 2 && v.some((t: any) => t.caseId === toSupervisor && t.escalationLevel === 2),
+    );
+    expect(items.map((t: any) => t.caseId).sort()).toEqual([toSupervisor, toCommandCentre].sort());
+    const views = await Promise.all([toSupervisor, toCommandCentre].map(async (id) => ok(call('GET', `/v1/cases/${id}`, { as: chief }))));
+    const stepAt = (view: any, level: number) => view.escalations.find((e: any) => e.level === level).at;
+    expect(items.find((t: any) => t.caseId === toSupervisor)).toMatchObject({
+      escalationLevel: 2,
+      escalation: { level: 2, action: 'supervisor', at: stepAt(views[0], 2) },
+    });
+    expect(items.find((t: any) => t.caseId === toCommandCentre)).toMatchObject({
+      escalationLevel: 1,
+      escalation: { level: 1, action: 'command-center', at: stepAt(views[1], 1) },
+    });
+    expect((await escalated('command-center')).map((t: any) => t.caseId)).toEqual([toCommandCentre]);
+  });
+
+  test('escalatedTo=reminder takes in every step; the rest of the inbox carries escalation null', async () => {
+    expect((await escalated('reminder')).map((t: any) => t.caseId).sort()).toEqual([toSupervisor, toCommandCentre, remindedOnly].sort());
+    const all = await healthInbox([remindedOnly, quiet]);
+    expect(all.find((t) => t.caseId === remindedOnly)).toMatchObject({ escalationLevel: 1, escalation: { level: 1, action: 'reminder' } });
+    expect(all.find((t) => t.caseId === quiet)).toMatchObject({ escalationLevel: 0, escalation: null });
+  });
+
+  test('a decided task leaves the list; an unknown action is a 400 problem naming the parameter', async () => {
+    await ok(decide(toCommandCentre, hu, { outcome: 'approve' }));
+    await waitFor(
+      async () => (await escalated('supervisor')).map((t: any) => t.caseId),
+      (v) => v.length === 1 && v[0] === toSupervisor,
+    );
+    const r = await inbox(chief, '?escalatedTo=boss');
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([expect.objectContaining({ path: 'query.escalatedTo' })]);
+    await refused(inbox(chief, '?escalatedTo='), 400);
+  });
+});

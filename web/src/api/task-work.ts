@@ -12,6 +12,7 @@ export interface InboxQuery {
   priority?: boolean;
   breached?: boolean;
   paused?: boolean;
+  escalatedTo?: TaskQuery['escalatedTo'];
   limit?: number;
   cursor?: string;
 }

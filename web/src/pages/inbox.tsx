@@ -1,4 +1,7 @@
-/** The department's open tasks: live countdowns, priority, assignee, filters, Claim and (supervisors) Assign. */
+/**
+ * The department's open tasks: live countdowns, priority, assignee, filters (in the address, and
+ * saved by name), Claim, and for supervisors Assign and the bulk reassignment of ticked rows.
+ */
 import { useState } from 'preact/hooks';
 import { assignTask, claimTask, listTasks, releaseTask, type InboxQuery } from '../api/task-work';
 import type { CaseView, InboxItem } from '../api/types';
@@ -6,6 +9,8 @@ import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
 import { Countdown, Field, Loading, Priority, ProblemView, Table, Time, useAsync } from '../ui';
+import { BulkReassign, RowCheck, rowKey, useSelection } from './inbox/bulk-reassign';
+import { SavedFilters } from './inbox/saved-filters';
 
 type Holder = Pick<InboxItem, 'assignee' | 'assigneeName'>;
 
@@ -42,6 +47,7 @@ export function InboxPage({ actor }: { actor: Actor }) {
    */
   const [held, setHeld] = useState<Record<string, Holder>>({});
   const supervisor = hasRole(actor, 'supervisor');
+  const selection = useSelection();
   const remember = (c: CaseView) =>
     setHeld((h) => ({ ...h, ...Object.fromEntries(c.tasks.map((t) => [`${c.caseId}/${t.taskId}`, { assignee: t.assignee, assigneeName: t.assigneeName }])) }));
 
@@ -114,85 +120,99 @@ export function InboxPage({ actor }: { actor: Actor }) {
           {t('refresh')}
         </button>
       </form>
+      <SavedFilters sub={actor.sub} page="/inbox" query={query} />
       <ProblemView error={error} />
       <Loading when={list}>
         {() => {
-          const rows = [...list.data!.items, ...(more?.items ?? [])].map((listed) => ({ ...listed, ...held[`${listed.caseId}/${listed.taskId}`] }));
+          const rows = [...list.data!.items, ...(more?.items ?? [])].map((listed) => ({ ...listed, ...held[rowKey(listed)] }));
           const nextCursor = more ? more.nextCursor : list.data!.nextCursor;
           return (
-            <Table
-              class="inbox"
-              columns={[
-                {
-                  label: t('case'),
-                  cell: (i) => (
-                    <>
-                      {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
-                      <div class="muted">{i.applicantName}</div>
-                    </>
-                  ),
-                },
-                {
-                  label: t('task'),
-                  cell: (i) => (
-                    <>
-                      {i.title}
-                      {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
-                    </>
-                  ),
-                },
-                {
-                  label: t('remaining'),
-                  cell: (i) => <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />,
-                },
-                { label: t('due'), cell: (i) => <Time iso={i.dueAt} /> },
-                { label: t('assignee'), cell: (i) => i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span> },
-                {
-                  label: t('actions'),
-                  cell: (i) => (
-                    <>
-                      <div class="actions">
-                        {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
-                          <RowButton item={i} label={t('claim')} onClick={() => void run(() => claimTask(i.caseId, i.taskId))} />
-                        )}
-                        {i.assignee && (i.assignee === actor.sub || supervisor) && (
-                          <RowButton item={i} label={t('release')} onClick={() => void run(() => releaseTask(i.caseId, i.taskId))} />
-                        )}
-                        {supervisor && (
-                          <button
-                            type="button"
-                            aria-expanded={assigning === i.caseId + i.taskId}
-                            onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}
-                          >
-                            {t('assign')}
-                          </button>
-                        )}
-                      </div>
-                      {assigning === i.caseId + i.taskId && (
-                        <AssignForm
-                          item={i}
-                          onDone={(c) => {
-                            remember(c);
-                            setAssigning(undefined);
-                            list.reload();
-                          }}
-                        />
-                      )}
-                    </>
-                  ),
-                },
-              ]}
-              rows={rows}
-              rowKey={(i) => `${i.caseId}/${i.taskId}`}
-              rowAttrs={(i) => ({ 'data-case': i.caseId, 'data-task': i.taskId })}
-              empty={<p>{t('nothing')}</p>}
-            >
-              {nextCursor && (
-                <button type="button" class="more" onClick={() => void loadMore(nextCursor)}>
-                  {t('more')}
-                </button>
+            <>
+              {supervisor && (
+                <BulkReassign
+                  shown={rows}
+                  selection={selection}
+                  onAssigned={(views) => {
+                    views.forEach(remember);
+                    list.reload();
+                  }}
+                />
               )}
-            </Table>
+              <Table
+                class="inbox"
+                columns={[
+                  {
+                    label: t('case'),
+                    cell: (i) => (
+                      <>
+                        {supervisor && <RowCheck item={i} selection={selection} />}
+                        {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
+                        <div class="muted">{i.applicantName}</div>
+                      </>
+                    ),
+                  },
+                  {
+                    label: t('task'),
+                    cell: (i) => (
+                      <>
+                        {i.title}
+                        {i.escalationLevel > 0 && <span class="badge escalated">↑{i.escalationLevel}</span>}
+                      </>
+                    ),
+                  },
+                  {
+                    label: t('remaining'),
+                    cell: (i) => <Countdown remainingMs={i.remainingMs} slaMs={i.slaMs} paused={i.paused} breached={i.breached} fetchedAt={fetchedAt} />,
+                  },
+                  { label: t('due'), cell: (i) => <Time iso={i.dueAt} /> },
+                  { label: t('assignee'), cell: (i) => i.assigneeName ?? i.assignee ?? <span class="muted">{t('unassigned')}</span> },
+                  {
+                    label: t('actions'),
+                    cell: (i) => (
+                      <>
+                        <div class="actions">
+                          {i.assignee !== actor.sub && hasRole(actor, 'caseworker') && (
+                            <RowButton item={i} label={t('claim')} onClick={() => void run(() => claimTask(i.caseId, i.taskId))} />
+                          )}
+                          {i.assignee && (i.assignee === actor.sub || supervisor) && (
+                            <RowButton item={i} label={t('release')} onClick={() => void run(() => releaseTask(i.caseId, i.taskId))} />
+                          )}
+                          {supervisor && (
+                            <button
+                              type="button"
+                              aria-expanded={assigning === i.caseId + i.taskId}
+                              onClick={() => setAssigning(assigning === i.caseId + i.taskId ? undefined : i.caseId + i.taskId)}
+                            >
+                              {t('assign')}
+                            </button>
+                          )}
+                        </div>
+                        {assigning === i.caseId + i.taskId && (
+                          <AssignForm
+                            item={i}
+                            onDone={(c) => {
+                              remember(c);
+                              setAssigning(undefined);
+                              list.reload();
+                            }}
+                          />
+                        )}
+                      </>
+                    ),
+                  },
+                ]}
+                rows={rows}
+                rowKey={rowKey}
+                rowAttrs={(i) => ({ 'data-case': i.caseId, 'data-task': i.taskId })}
+                empty={<p>{t('nothing')}</p>}
+              >
+                {nextCursor && (
+                  <button type="button" class="more" onClick={() => void loadMore(nextCursor)}>
+                    {t('more')}
+                  </button>
+                )}
+              </Table>
+            </>
           );
         }}
       </Loading>
