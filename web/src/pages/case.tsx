@@ -2,7 +2,7 @@
  * A case: applicant, details, every task (status, due, assignee, countdown), and the actions the
  * signed-in user may take. Refusals are shown from the problem details; the workflow remains the judge.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client';
 import { CLOSED_STATUSES } from '../api/enums';
 import { addComment, claimTask, releaseTask } from '../api/task-work';
@@ -201,10 +201,20 @@ function TaskCard({ task, view, actor, fetchedAt, act, error }: { task: Task; vi
   const remainingMs = task.remainingMs ?? Date.parse(task.dueAt) - fetchedAt;
   const slaMs = task.slaMs ?? Date.parse(task.dueAt) - Date.parse(task.openedAt);
   const caseId = view.caseId;
-  const decide = (body: Schemas['Decision']) =>
-    act(
-      async () => (await ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/decision', { params: { path: { caseId, taskId: task.taskId } }, body }))) as CaseView,
-    ).then((done) => done && setMode(undefined));
+  // One decision at a time: a double click sends one request (the workflow would refuse the second, but its refusal would show).
+  const deciding = useRef(false);
+  const decide = async (body: Schemas['Decision']) => {
+    if (deciding.current) return;
+    deciding.current = true;
+    try {
+      const done = await act(
+        async () => (await ok(api.POST('/v1/cases/{caseId}/tasks/{taskId}/decision', { params: { path: { caseId, taskId: task.taskId } }, body }))) as CaseView,
+      );
+      if (done) setMode(undefined);
+    } finally {
+      deciding.current = false;
+    }
+  };
 
   return (
     <li class={`task card status-${task.status}`} data-task={task.taskId}>
