@@ -32,7 +32,8 @@ const ENGINE_ACCESS = {
   'GET /v1/calendars/:id': EVERY_ROLE,
   'POST /v1/calendars': { admin: ANY },
   'GET /v1/key-smes': { supervisor: ANY, auditor: ANY, admin: ANY },
-  'GET /v1/key-smes/:creditCode': { supervisor: ANY, auditor: ANY, admin: ANY },
+  // Whether an enterprise is served first, shown as a case is opened: any for staff, its own for an applicant (403 otherwise).
+  'GET /v1/key-smes/:creditCode': { supervisor: ANY, auditor: ANY, admin: ANY, caseworker: ANY, applicant: ['own-enterprise'] },
   'GET /v1/key-smes/:creditCode/history': { supervisor: ANY, auditor: ANY, admin: ANY },
   'PUT /v1/key-smes/:creditCode': { admin: ANY },
   'DELETE /v1/key-smes/:creditCode': { admin: ANY },

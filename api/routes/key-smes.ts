@@ -1,12 +1,14 @@
 /**
  * Key-SME list routes (admin): list, add or update one, remove one, import many (a JSON array or a
- * CSV file, all or nothing), and one entry's change log. Supervisors and auditors may read.
+ * CSV file, all or nothing), and one entry's change log. Supervisors and auditors may read; caseworkers
+ * and applicants (their own enterprise) may read one entry, to see a case's priority as it is opened.
  */
 import { z } from 'zod';
 import { getKeySme, importKeySmes, keySmeHistory, listKeySmes, removeKeySme, upsertKeySme } from '../../db/key-smes.js';
 import type { Pool } from '../../db/pool.js';
 import { csvRows, KeySmeName, KeySmeReason, KeySmeRow, MAX_IMPORT_ROWS, tooMany, validateRows } from '../key-sme-import.js';
-import { badRequest, notFound, Problem } from '../problem.js';
+import { permits } from '../access-policy.js';
+import { badRequest, forbidden, notFound, Problem } from '../problem.js';
 import type { Routes } from '../route.js';
 import { CreditCode } from '../schemas.js';
 
@@ -66,7 +68,11 @@ export function keySmeRoutes(routes: Routes, pool: Pool): void {
     tag: 'key-smes',
     params: CreditCodeParam,
     responses: { 200: { description: 'The entry', schema: KeySmeSchema }, 404: { description: 'Not listed' } },
-    handler: async ({ params }) => {
+    handler: async ({ params, actor }) => {
+      // The table admits applicants for their own enterprise only; there is no case to hide, so another's is 403.
+      if (!permits('GET /v1/key-smes/:creditCode', actor, { creditCode: params.creditCode, openingDept: null, taskDepts: [] })) {
+        throw forbidden('an applicant may look up only its own enterprise');
+      }
       const entry = await getKeySme(pool, params.creditCode);
       if (!entry) throw notFound(`${params.creditCode} is not on the key-SME list`);
       return { body: entry };

@@ -242,6 +242,8 @@ const ROUTES: RouteCase[] = [
     },
   },
   { key: 'GET /v1/templates/:id', attempt: () => ({ path: '/v1/templates/mask-line-fast-track' }), allowed: 200 },
+  { key: 'GET /v1/templates/:id/details-schema', attempt: () => ({ path: '/v1/templates/mask-line-fast-track/details-schema' }), allowed: 200 },
+  { key: 'GET /v1/template-schemas', attempt: () => ({ path: '/v1/template-schemas' }), allowed: 200 },
   {
     key: 'POST /v1/templates',
     attempt: () => ({
@@ -400,6 +402,8 @@ const ROUTES: RouteCase[] = [
 ];
 
 const methodOf = (key: RouteAction) => key.split(' ')[0] as string;
+/** Routes that concern an enterprise rather than a case: the enterprise they name. */
+const NAMED_ENTERPRISE: Partial<Record<RouteAction, string>> = { 'POST /v1/cases': applicant.creditCode, 'GET /v1/key-smes/:creditCode': OTHER_ENTERPRISE };
 
 beforeAll(async () => {
   stack = await startStack(inject('databaseUrl'));
@@ -434,10 +438,12 @@ describe.each(ROUTES)('$key', (route) => {
   });
 
   test.each(PERSONAS)('as $id', async (p) => {
-    // For opening, the "case" is the one in the body: the persona's relation is to its enterprise.
-    const shape = route.key === 'POST /v1/cases' ? { creditCode: applicant.creditCode, openingDept: '', taskDepts: [] } : shared?.shape;
+    // For opening, the "case" is the one in the body, for a key-SME entry the enterprise in the path:
+    // the persona's relation is to that enterprise.
+    const named = NAMED_ENTERPRISE[route.key];
+    const shape = named ? { creditCode: named, openingDept: '', taskDepts: [] } : shared?.shape;
     let want = expected(route.key, p, shape);
-    if (route.key === 'POST /v1/cases' && want === 404) want = 403; // nothing to hide: no case exists yet
+    if (named && want === 404) want = 403; // nothing to hide: no case exists
     // A list admits every listed role; what it shows depends on the relation (checked below).
     if (route.key === 'GET /v1/cases' && want === 404) want = 'allowed';
     const target = want === 'allowed' && route.fresh ? await route.fixture!() : shared;

@@ -12,7 +12,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A field's key as a label: `claimedAmount` → "Claimed amount", `policy_number` → "Policy number". */
-function fieldLabel(key: string): string {
+export function fieldLabel(key: string): string {
   const words = key
     .replace(/[_-]+/g, ' ')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')

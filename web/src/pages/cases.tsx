@@ -4,6 +4,7 @@ import { searchCases } from '../api/task-work';
 import type { CaseView } from '../api/types';
 import { t } from '../i18n';
 import { navigate } from '../router';
+import { OpenCaseLink } from './open-case';
 import { hasRole, type Actor } from '../session';
 import { Field, Loading, Priority, Status, Table, Time, useAsync, type Column } from '../ui';
 
@@ -13,6 +14,7 @@ export function CasesPage({ actor }: { actor: Actor }) {
   return (
     <section>
       <h1>{t('navCases')}</h1>
+      <OpenCaseLink actor={actor} />
       <form
         class="inline-form"
         onSubmit={(e) => {
