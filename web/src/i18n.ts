@@ -448,10 +448,28 @@ export function messages<K extends string>(enTable: Record<K, string>, zhTable: 
     return vars ? s.replace(/\{(\w+)\}/g, (m, v: string) => (v in vars ? String(vars[v]) : m)) : s;
   };
 }
-/** A status label, or the raw status when it has none. */
+/** The statuses the shared table names (those of several processes, tasks and notices). */
+export type SharedStatus = Extract<Key, `status.${string}`> extends `status.${infer S}` ? S : never;
+
+/** A status's name in both languages, as a process names its own (processes/<kind>/web/). */
+export interface StatusLabel {
+  en: string;
+  zh: string;
+}
+
+const processStatuses = new Map<string, StatusLabel>();
+
+/** Adds the names of a process's own statuses (web/src/processes.ts registers each process's). */
+export function addStatusLabels(labels: Readonly<Record<string, StatusLabel>>): void {
+  for (const [s, l] of Object.entries(labels)) processStatuses.set(s, l);
+}
+
+/** A status label: the shared table's, else its process's, else the raw status. */
 export function statusLabel(s: string): string {
   const k = `status.${s}` as Key;
-  return k in en ? t(k) : s;
+  if (k in en) return t(k);
+  const own = processStatuses.get(s);
+  return own ? (lang === 'zh-CN' ? own.zh : own.en) : s;
 }
 
 export function useLang(): Lang {

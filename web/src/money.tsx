@@ -79,19 +79,24 @@ export function MoneyInput({
   currency,
   initial,
   hint,
+  errors = [],
   onChange,
 }: {
   label: string;
   currency: string;
   initial?: number;
   hint?: string;
+  /** What a refusal said about this amount (shown under it, announced with it). */
+  errors?: string[];
   onChange: (money: Money | null) => void;
 }) {
   const [id] = useState(() => `money${++serial}`);
   const [text, setText] = useState(initial === undefined ? '' : toMajorText(initial, currency));
   const [touched, setTouched] = useState(false);
   const parsed = parseMoney(text, currency);
-  const problem = touched && !parsed.ok ? parsed.reason : undefined;
+  const typed = touched && !parsed.ok ? [parsed.reason] : [];
+  const problems = [...typed, ...errors];
+  const problem = problems.length ? problems.join('; ') : undefined;
   const described = [hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class="field money-field">

@@ -6,6 +6,7 @@
  */
 import type { ComponentType } from 'preact';
 import type { Schemas } from './api/client';
+import { addStatusLabels, type SharedStatus, type StatusLabel } from './i18n';
 import type { CaseView, Task } from './api/types';
 import type { Actor } from './session';
 
@@ -30,9 +31,17 @@ export interface ApproveFieldsProps {
   onChange: (extra: ApproveExtra | null) => void;
 }
 
+/**
+ * The names of a process's statuses that the shared table does not have, in both languages: typed by
+ * the process's own statuses (`StatusLabels<ClaimStatus>`), so a status added without its name does not compile.
+ */
+export type StatusLabels<S extends string> = Readonly<Record<Exclude<S, SharedStatus>, StatusLabel>>;
+
 export interface ProcessWeb {
   /** The template kind (a case's `kind`) these panels are for. */
   kind: string;
+  /** Its own statuses' names (shown wherever a status is: badges, the dashboard, lists). */
+  statusLabels?: Readonly<Record<string, StatusLabel>>;
   /** Sections of the case page, under the details (the process's own state: money, permits, obligations…). */
   CasePanel?: ComponentType<CasePanelProps>;
   /**
@@ -45,6 +54,7 @@ export interface ProcessWeb {
 const found = import.meta.glob<ProcessWeb>('../../processes/*/web/index.tsx', { eager: true, import: 'web' });
 
 const BY_KIND = new Map(Object.values(found).map((w) => [w.kind, w]));
+for (const w of BY_KIND.values()) if (w.statusLabels) addStatusLabels(w.statusLabels);
 
 /** The browser side of the process a case belongs to (none: the engine's page alone). */
 export function processWeb(kind: string): ProcessWeb | undefined {

@@ -4,7 +4,8 @@
  * department's task, with its actions, is the case page's own.
  */
 import { messages } from '../../../web/src/i18n';
-import type { CasePanelProps, ProcessWeb } from '../../../web/src/processes';
+import type { CasePanelProps, ProcessWeb, StatusLabels } from '../../../web/src/processes';
+import type { OneStopStatus } from '../status';
 import { Status } from '../../../web/src/ui';
 
 const m = messages(
@@ -50,4 +51,7 @@ function OneStopPanel({ view }: CasePanelProps) {
   );
 }
 
-export const web: ProcessWeb = { kind: 'one-stop-approval', CasePanel: OneStopPanel };
+// Every one-stop status is named by the shared table; a status of its own would need its name here to compile.
+const statusLabels: StatusLabels<OneStopStatus> = {};
+
+export const web: ProcessWeb = { kind: 'one-stop-approval', statusLabels, CasePanel: OneStopPanel };

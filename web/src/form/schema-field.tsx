@@ -192,8 +192,7 @@ function MoneyField({
         </div>
       )}
       {/* Keyed by the currency: its decimals decide how the typed amount reads. */}
-      <MoneyInput key={currency} label={label} hint={hint} currency={currency} initial={value?.amount} onChange={onChange} />
-      <FieldMessages id={`${id}-error`} errors={errors} />
+      <MoneyInput key={currency} label={label} hint={hint} errors={errors} currency={currency} initial={value?.amount} onChange={onChange} />
     </div>
   );
 }
