@@ -208,6 +208,10 @@ const en = {
   'recipient.command-center': 'command centre',
   fillInToApprove: 'Fill in the fields above to approve.',
   auditTimeline: 'Audit timeline',
+  'outcome.approve': 'approved',
+  'outcome.reject': 'rejected',
+  'outcome.request-info': 'information requested',
+  'outcome.deemed-approved': 'deemed approved (no answer in time)',
 } as const;
 
 export type Key = keyof typeof en;
@@ -416,6 +420,10 @@ const zh: Record<Key, string> = {
   'recipient.command-center': '指挥中心',
   fillInToApprove: '请先填写上面的内容再批准。',
   auditTimeline: '审计时间线',
+  'outcome.approve': '同意',
+  'outcome.reject': '不同意',
+  'outcome.request-info': '要求补正',
+  'outcome.deemed-approved': '逾期视为同意',
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -185,6 +185,14 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
   );
 }
 
+/** Each outcome a task may have (typed by the API document: a new outcome without its name does not compile). */
+const OUTCOME_LABEL: Record<NonNullable<Task['outcome']>, Key> = {
+  approve: 'outcome.approve',
+  reject: 'outcome.reject',
+  'request-info': 'outcome.request-info',
+  'deemed-approved': 'outcome.deemed-approved',
+};
+
 /** A task with its actions; `error` is the page's last refusal, shown at the fields of this task's open form. */
 function TaskCard({ task, view, actor, fetchedAt, act, error }: { task: Task; view: CaseView; actor: Actor; fetchedAt: number; act: Act; error: unknown }) {
   const [mode, setMode] = useState<'reject' | 'request-info' | 'assign'>();
@@ -244,7 +252,7 @@ function TaskCard({ task, view, actor, fetchedAt, act, error }: { task: Task; vi
           <>
             <dt>{t('outcome')}</dt>
             <dd>
-              {task.outcome} · {task.decidedByName ?? task.decidedBy} · <Time iso={task.decidedAt} />
+              {t(OUTCOME_LABEL[task.outcome])} · {task.decidedByName ?? task.decidedBy} · <Time iso={task.decidedAt} />
             </dd>
           </>
         )}
