@@ -40,8 +40,8 @@ async function shotBoth(name: string, zhHeading: string | RegExp) {
 
 /** The form control of a template field, by its path (its fieldset carries the path too). */
 const control = (path: string) => page.locator(`:is(input, select, textarea)[data-path="${path}"]`);
-/** The field errors shown at the control for `path` (its `.field` wrapper). */
-const errorsAt = (path: string) => page.locator('.field', { has: control(path) }).locator('.field-errors');
+/** The field errors shown at the control for `path` (its `.field` wrapper; the shared form's error line). */
+const errorsAt = (path: string) => page.locator('.field', { has: control(path) }).locator('.field-error');
 
 test('an admin edits a built-in template in the form: a bad SLA is refused at its field, then the diff, Deploy, and the new version', async () => {
   const id = 'epidemic-supplies-project';
@@ -76,7 +76,7 @@ test('an admin edits a built-in template in the form: a bad SLA is refused at it
   await expect.poll(() => errorsAt('departments.0.sla').count()).toBe(0);
   await page.locator('[data-choice="departments.1.sla"]').selectOption({ label: 'workingDays' });
   await control('departments.1.sla.workingDays').fill('2');
-  await page.getByRole('button', { name: 'Add to departments' }).click();
+  await page.getByRole('button', { name: 'Add to “departments”' }).click();
   await control('departments.5.dept').fill('transport');
   await control('departments.5.title').fill('Road access permit');
   await page.locator('[data-choice="departments.5.sla"]').selectOption({ label: 'text' });
@@ -111,7 +111,7 @@ test('an admin starts a new template of a kind in the form, deploys it, and it o
   await control('title').fill('Cold-chain depot for vaccines');
   await page.locator('[data-choice="sla"]').selectOption({ label: 'text' });
   await control('sla').fill('PT72H');
-  await page.getByRole('button', { name: 'Add to departments' }).click();
+  await page.getByRole('button', { name: 'Add to “departments”' }).click();
   await control('departments.0.dept').fill('health');
   await control('departments.0.title').fill('Cold storage permit');
   await page.getByRole('button', { name: 'Review changes' }).click();

@@ -1,14 +1,15 @@
 /**
- * The part of JSON Schema (draft 2020-12) the opening form reads: what the API's zod schemas turn
- * into (GET /v1/templates/{id}/details-schema). Each schema is classified once into the control it
- * becomes; anything else is typed as text and left to the server, which validates with the zod schema itself.
+ * The part of JSON Schema (draft 2020-12) the forms read: what the API's zod schemas turn into (a
+ * template's details schema, GET /v1/templates/{id}/details-schema, and the template schemas, GET
+ * /v1/template-schemas). Each schema is classified once into the control it becomes; anything else
+ * is typed as text and left to the server, which validates with the zod schema itself.
  */
-import type { Money } from '../money';
 
 export interface JsonSchema {
   type?: string | string[];
   title?: string;
   description?: string;
+  default?: unknown;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean | JsonSchema;
@@ -18,11 +19,17 @@ export interface JsonSchema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  pattern?: string;
   enum?: unknown[];
   const?: unknown;
   format?: string;
   anyOf?: JsonSchema[];
 }
+
+/** A JSON object, as the forms edit it. */
+export type Json = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Texts this long or longer get a text area. */
 const LONG_TEXT = 2000;
@@ -31,15 +38,17 @@ export type Shape =
   | { kind: 'object'; properties: [name: string, schema: JsonSchema, required: boolean][] }
   | { kind: 'free-form' }
   | { kind: 'money'; currencies: string[] }
+  | { kind: 'fixed'; value: unknown }
+  | { kind: 'variants'; variants: JsonSchema[] }
   | { kind: 'text'; long: boolean }
   | { kind: 'number'; integer: boolean }
-  | { kind: 'choice'; options: string[] }
+  | { kind: 'choice'; options: unknown[] }
   | { kind: 'choices'; options: string[] }
   | { kind: 'list'; item: JsonSchema }
   | { kind: 'date'; withTime: boolean }
   | { kind: 'boolean' };
 
-const typeIs = (s: JsonSchema, t: string) => s.type === t || (Array.isArray(s.type) && s.type.includes(t));
+export const typeIs = (s: JsonSchema, t: string) => s.type === t || (Array.isArray(s.type) && s.type.includes(t));
 
 /** The string values a schema allows (`const` or `enum`), or undefined when it is not a closed list of strings. */
 function stringOptions(s: JsonSchema): string[] | undefined {
@@ -57,11 +66,13 @@ function moneyCurrencies(s: JsonSchema): string[] | undefined {
 }
 
 export function shapeOf(s: JsonSchema): Shape {
+  // zod writes a date field as `anyOf: [date-time, date]`: one date control, not a choice of two.
   const dates = s.anyOf?.map((a) => a.format);
   if (s.format === 'date' || dates?.includes('date')) return { kind: 'date', withTime: false };
   if (s.format === 'date-time' || dates?.includes('date-time')) return { kind: 'date', withTime: true };
-  const options = stringOptions(s);
-  if (options) return { kind: 'choice', options };
+  if (s.const !== undefined) return { kind: 'fixed', value: s.const };
+  if (s.enum) return { kind: 'choice', options: s.enum };
+  if (s.anyOf) return { kind: 'variants', variants: s.anyOf };
   if (typeIs(s, 'object')) {
     const currencies = moneyCurrencies(s);
     if (currencies) return { kind: 'money', currencies };
@@ -78,75 +89,36 @@ export function shapeOf(s: JsonSchema): Shape {
   return { kind: 'text', long: (s.maxLength ?? 0) >= LONG_TEXT };
 }
 
-/** A free-form field as the user types it: its name and value. */
-export interface FreeRow {
-  name: string;
-  value: string;
-}
-
 /**
- * What the form holds for a schema while it is filled in: text as typed (numbers too, so that
- * nothing typed is lost), money as minor units (null while the text is not an amount), lists as
- * arrays, free-form details as rows.
+ * What a value starts as before anything is typed. The form edits the JSON value that is sent, so an
+ * optional part starts absent (undefined) and only what must be there is made: fixed values (a
+ * `kind`), required objects, the first `minItems` items of a list, a choice with one option.
  */
-export type FormValue = string | boolean | Money | null | FormValue[] | FreeRow[] | { [name: string]: FormValue };
-
-export function initialValue(s: JsonSchema): FormValue {
+export function initialValue(s: JsonSchema, required: boolean): unknown {
   const shape = shapeOf(s);
   switch (shape.kind) {
+    case 'fixed':
+      return shape.value;
     case 'object':
-      return Object.fromEntries(shape.properties.map(([name, p]) => [name, initialValue(p)]));
+      if (!required) return undefined;
+      return Object.fromEntries(
+        shape.properties.flatMap(([name, p, req]) => {
+          const v = initialValue(p, req);
+          return v === undefined ? [] : [[name, v]];
+        }),
+      );
     case 'free-form':
-      return [{ name: '', value: '' }];
-    case 'money':
-      return null;
+      return required ? {} : undefined;
     case 'choice':
-      return shape.options.length === 1 ? shape.options[0]! : '';
-    case 'choices':
-      return [];
+      return required && shape.options.length === 1 ? shape.options[0] : undefined;
     case 'list':
-      return Array.from({ length: s.minItems ?? 0 }, () => initialValue(shape.item));
-    case 'boolean':
-      return false;
-    default:
-      return '';
-  }
-}
-
-/**
- * What is sent for a value: undefined leaves an empty field out (an optional one stays unset; a
- * required one is refused by the server at its path). Text is sent as typed: the server trims it.
- */
-export function payloadOf(s: JsonSchema, value: FormValue, required: boolean): unknown {
-  const shape = shapeOf(s);
-  switch (shape.kind) {
-    case 'object': {
-      const v = value as Record<string, FormValue>;
-      const out: Record<string, unknown> = {};
-      for (const [name, p, req] of shape.properties) {
-        const sent = payloadOf(p, v[name] ?? initialValue(p), req);
-        if (sent !== undefined) out[name] = sent;
-      }
-      return Object.keys(out).length === 0 && !required ? undefined : out;
+    case 'choices': {
+      const min = s.minItems ?? 0;
+      return required || min > 0 ? Array.from({ length: min }, () => (shape.kind === 'list' ? initialValue(shape.item, true) : undefined)) : undefined;
     }
-    case 'free-form':
-      return Object.fromEntries((value as FreeRow[]).filter((r) => r.name.trim()).map((r) => [r.name.trim(), r.value]));
-    case 'money':
-      return value ?? undefined;
-    case 'list': {
-      const items = (value as FormValue[]).map((item) => payloadOf(shape.item, item, true));
-      return items.length === 0 && !required ? undefined : items;
-    }
-    case 'choices':
-      return (value as string[]).length === 0 && !required ? undefined : value;
     case 'boolean':
-      return value;
-    case 'number':
-      return value === '' ? undefined : Number(value);
-    case 'date':
-      // A date-time is typed in the browser's time zone (datetime-local) and sent with its offset, as UTC.
-      return value === '' ? undefined : shape.withTime ? new Date(value as string).toISOString() : value;
+      return required ? false : undefined;
     default:
-      return value === '' ? undefined : value;
+      return undefined;
   }
 }

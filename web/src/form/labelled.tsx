@@ -36,6 +36,8 @@ export interface ControlProps {
   required: boolean;
   'aria-describedby'?: string;
   'aria-invalid'?: 'true';
+  /** The field's path in the value (`departments.0.sla`): what tests and the diff call it. */
+  'data-path'?: string;
 }
 
 export function Row({
@@ -43,12 +45,14 @@ export function Row({
   hint,
   required,
   errors,
+  path,
   render,
 }: {
   label: string;
   hint?: string;
   required: boolean;
   errors: string[];
+  path?: string;
   render: (a: ControlProps) => ComponentChildren;
 }) {
   const id = useId('in');
@@ -60,7 +64,13 @@ export function Row({
         <label for={id}>{label}</label>
         <RequiredMark required={required} />
       </span>
-      {render({ id, required, ...(described ? { 'aria-describedby': described } : {}), ...(errors.length ? { 'aria-invalid': 'true' as const } : {}) })}
+      {render({
+        id,
+        required,
+        ...(described ? { 'aria-describedby': described } : {}),
+        ...(errors.length ? { 'aria-invalid': 'true' as const } : {}),
+        ...(path !== undefined ? { 'data-path': path } : {}),
+      })}
       {hint && <small id={`${id}-hint`}>{hint}</small>}
       <FieldMessages id={`${id}-error`} errors={errors} />
     </div>
@@ -73,6 +83,7 @@ export function Group({
   required = false,
   errors = [],
   class: className,
+  path,
   children,
 }: {
   legend: string;
@@ -80,12 +91,13 @@ export function Group({
   required?: boolean;
   errors?: string[];
   class?: string;
+  path?: string;
   children: ComponentChildren;
 }) {
   const id = useId('grp');
   const described = [hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <fieldset class={`form-group ${className ?? ''}`} aria-describedby={described || undefined}>
+    <fieldset class={`form-group ${className ?? ''}`} data-path={path} aria-describedby={described || undefined}>
       <legend>
         {legend}
         <RequiredMark required={required} />

@@ -3,8 +3,7 @@
  * the schema's minItems/maxItems), and a set of choices from a closed list (checkboxes).
  */
 import type { ComponentChildren } from 'preact';
-import type { FormValue, JsonSchema } from './json-schema';
-import { initialValue } from './json-schema';
+import { initialValue, type JsonSchema } from './json-schema';
 import { Group } from './labelled';
 import { m } from './messages';
 import { useStableKeys } from './stable-keys';
@@ -16,6 +15,7 @@ export function ListField({
   schema,
   item,
   errors,
+  path,
   value,
   onChange,
   renderItem,
@@ -26,10 +26,11 @@ export function ListField({
   schema: JsonSchema;
   item: JsonSchema;
   errors: string[];
-  value: FormValue[];
-  onChange: (v: FormValue[]) => void;
+  path: string;
+  value: unknown[];
+  onChange: (v: unknown[]) => void;
   /** The item's own fields, labelled `itemLabel`. */
-  renderItem: (index: number, itemLabel: string, value: FormValue, onChange: (v: FormValue) => void) => ComponentChildren;
+  renderItem: (index: number, itemLabel: string, value: unknown, onChange: (v: unknown) => void) => ComponentChildren;
 }) {
   const min = schema.minItems ?? 0;
   const max = schema.maxItems ?? Infinity;
@@ -39,7 +40,8 @@ export function ListField({
     onChange(value.filter((_, j) => j !== i));
   };
   return (
-    <Group legend={label} hint={hint} required={required || min > 0} errors={errors} class="list">
+    <Group legend={label} hint={hint} required={required || min > 0} errors={errors} path={path} class="list">
+      {value.length === 0 && <p class="muted">{m('noItems')}</p>}
       <ol class="form-list">
         {value.map((v, i) => {
           const itemLabel = m('item', { label, n: i + 1 });
@@ -56,7 +58,7 @@ export function ListField({
         })}
       </ol>
       {value.length < max && (
-        <button type="button" onClick={() => onChange([...value, initialValue(item)])}>
+        <button type="button" onClick={() => onChange([...value, initialValue(item, true)])}>
           {m('addItem', { label })}
         </button>
       )}
@@ -71,19 +73,21 @@ export function ChoicesField({
   required,
   options,
   errors,
+  path,
   value,
   onChange,
 }: {
   label: string;
   hint?: string;
   required: boolean;
+  path: string;
   options: string[];
   errors: string[];
   value: string[];
   onChange: (v: string[]) => void;
 }) {
   return (
-    <Group legend={label} hint={hint} required={required} errors={errors} class="choices">
+    <Group legend={label} hint={hint} required={required} errors={errors} path={path} class="choices">
       {options.map((o) => (
         <label key={o} class="check">
           <input

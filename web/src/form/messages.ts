@@ -1,4 +1,4 @@
-/** The strings of the opening form, in English and Simplified Chinese. */
+/** The strings of the forms built from JSON Schema and of the opening form's applicant, in English and Simplified Chinese. */
 import { messages } from '../i18n';
 
 export const m = messages(
@@ -15,6 +15,12 @@ export const m = messages(
     freeFormHint: 'Name each piece of information (for example: product, site, capacity) and give its value.',
     currency: 'Currency',
     noChoice: '— choose —',
+    notSet: '(not set)',
+    defaultIs: 'default: {value}',
+    variantOf: 'form of {name}',
+    asText: 'text',
+    asNumber: 'number',
+    noItems: 'no items',
     applicant: 'Applicant',
     creditCode: 'Unified social credit code',
     creditCodeHint: '18 characters (GB 32100-2015)',
@@ -42,6 +48,12 @@ export const m = messages(
     freeFormHint: '为每项信息命名（例如：产品、地点、产能）并填写内容。',
     currency: '币种',
     noChoice: '— 请选择 —',
+    notSet: '（未设置）',
+    defaultIs: '默认：{value}',
+    variantOf: '{name} 的形式',
+    asText: '文本',
+    asNumber: '数字',
+    noItems: '无条目',
     applicant: '申请人',
     creditCode: '统一社会信用代码',
     creditCodeHint: '18 位（GB 32100-2015）',

@@ -1,67 +1,89 @@
 /**
  * One field of a form built from JSON Schema, by its shape (json-schema.ts): objects as fieldsets of
- * labelled rows, text as inputs (long text as text areas), numbers, choices as selects, dates, money
- * in the major unit (MoneyInput), lists with Add and Remove, free-form details as name/value rows.
- * Labels are the schema's titles, else the property names; descriptions are hints.
+ * their properties, fixed values shown, an `anyOf` as a choice of variants, money in the major unit,
+ * lists with Add and Remove, choices as checkboxes, free-form details as name/value rows, booleans as
+ * checkboxes, and single values (scalar-fields.tsx). The field edits the JSON value that is sent.
  */
-import { fieldLabel } from '../details';
-import { useState } from 'preact/hooks';
-import { MoneyInput, parseMoney, toMajorText, type Money } from '../money';
-import { useFieldErrors, pathOf } from './field-errors';
+import { pathOf, useFieldErrors, type Segment } from './field-errors';
+import { hintOf, labelOf, useFormOptions } from './form-options';
 import { FreeFormField } from './free-form';
-import { shapeOf, type FormValue, type FreeRow, type JsonSchema } from './json-schema';
-import { FieldMessages, Group, Row, useId, type ControlProps } from './labelled';
+import { initialValue, isObject, shapeOf, type Json, type JsonSchema } from './json-schema';
+import { FieldMessages, Group, useId } from './labelled';
 import { ChoicesField, ListField } from './list-fields';
 import { m } from './messages';
+import { MoneyField } from './money-field';
+import { ScalarField } from './scalar-fields';
+import { VariantField } from './variant-field';
 
 export interface FieldProps {
-  /** The property name (the label when the schema has no title). */
+  /** The property name (the label when the schema has no title, or always with `keyLabels`). */
   name: string;
   schema: JsonSchema;
   required: boolean;
-  /** Where the server reports this field's errors: ['body', 'details', 'loss', 'description']. */
-  path: (string | number)[];
-  value: FormValue;
-  onChange: (value: FormValue) => void;
-  /** A list item's label ("Products 2"), in place of the property's. */
+  /** Where the field is in the value: ['loss', 'description'], ['departments', 0, 'sla']. */
+  path: Segment[];
+  value: unknown;
+  onChange: (value: unknown) => void;
+  /** A list item's label ("Products 2"), or the form's own, in place of the property's. */
   label?: string;
 }
 
-export const labelOf = (name: string, s: JsonSchema) => s.title ?? fieldLabel(name);
-
-const inputText = (e: Event) => (e.target as HTMLInputElement).value;
-
 export function SchemaField(props: FieldProps) {
   const { name, schema, required, path, value, onChange } = props;
-  const label = props.label ?? labelOf(name, schema);
+  const options = useFormOptions();
+  const label = props.label ?? labelOf(name, schema, options.keyLabels);
   const shape = shapeOf(schema);
   const where = pathOf(path);
-  const errors = useFieldErrors(where, shape.kind === 'money');
-  const hint = schema.description;
+  const errorPath = [...options.root, ...path];
+  const errors = useFieldErrors(pathOf(errorPath), shape.kind === 'money' || shape.kind === 'choices');
+  const hint = hintOf(schema);
 
   switch (shape.kind) {
-    case 'object': {
-      const v = value as Record<string, FormValue>;
+    case 'object':
       return (
-        <Group legend={label} hint={hint} required={required} errors={errors}>
-          {shape.properties.map(([child, s, req]) => (
-            <SchemaField
-              key={child}
-              name={child}
-              schema={s}
-              required={req}
-              path={[...path, child]}
-              value={v[child] ?? null}
-              onChange={(next) => onChange({ ...v, [child]: next })}
-            />
-          ))}
+        <Group legend={label} hint={hint} required={required} errors={errors} path={where}>
+          <Properties schema={schema} required={required} path={path} value={value} onChange={onChange} />
         </Group>
       );
-    }
+    case 'fixed':
+      return (
+        <p class="field">
+          <span>{label}</span> <code data-path={where}>{typeof shape.value === 'string' ? shape.value : JSON.stringify(shape.value)}</code>
+        </p>
+      );
+    case 'variants':
+      return (
+        <VariantField
+          label={label}
+          hint={hint}
+          required={required}
+          variants={shape.variants}
+          errors={errors}
+          path={where}
+          value={value}
+          onChange={onChange}
+          renderVariant={(variant) =>
+            shapeOf(variant).kind === 'object' ? (
+              <Properties schema={variant} required path={path} value={value} onChange={onChange} />
+            ) : (
+              // Chosen, it is there: emptied, it stays this variant (and empty) until another is chosen.
+              <SchemaField name={name} label={label} schema={{ ...variant, description: undefined }} required path={path} value={value} onChange={onChange} />
+            )
+          }
+        />
+      );
     case 'free-form':
       // The schema says what the details are about; how to fill in the rows is the form's to say.
       return (
-        <FreeFormField legend={label} hint={[hint, m('freeFormHint')].filter(Boolean).join(' — ')} path={path} rows={value as FreeRow[]} onChange={onChange} />
+        <FreeFormField
+          legend={label}
+          hint={[hint, m('freeFormHint')].filter(Boolean).join(' — ')}
+          required={required}
+          path={where}
+          errorPath={errorPath}
+          value={value}
+          onChange={onChange}
+        />
       );
     case 'money':
       // MoneyInput labels its own input: a required amount says so in its hint.
@@ -71,7 +93,7 @@ export function SchemaField(props: FieldProps) {
           hint={[required ? m('required') : '', hint ?? ''].filter(Boolean).join(' · ') || undefined}
           currencies={shape.currencies}
           errors={errors}
-          value={value as Money | null}
+          value={value}
           onChange={onChange}
         />
       );
@@ -84,7 +106,8 @@ export function SchemaField(props: FieldProps) {
           schema={schema}
           item={shape.item}
           errors={errors}
-          value={value as FormValue[]}
+          path={where}
+          value={Array.isArray(value) ? value : []}
           onChange={onChange}
           renderItem={(i, itemLabel, v, change) => (
             <SchemaField name={name} label={itemLabel} schema={shape.item} required path={[...path, i]} value={v} onChange={change} />
@@ -93,106 +116,104 @@ export function SchemaField(props: FieldProps) {
       );
     case 'choices':
       return (
-        <ChoicesField label={label} hint={hint} required={required} options={shape.options} errors={errors} value={value as string[]} onChange={onChange} />
-      );
-    case 'boolean':
-      return (
-        <div class="field">
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={value === true}
-              aria-describedby={errors.length ? `${where}-error` : undefined}
-              aria-invalid={errors.length ? 'true' : undefined}
-              onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
-            />
-            {label}
-          </label>
-          {hint && <small>{hint}</small>}
-          <FieldMessages id={`${where}-error`} errors={errors} />
-        </div>
-      );
-    default:
-      return (
-        <Row
+        <ChoicesField
           label={label}
           hint={hint}
           required={required}
+          path={where}
+          options={shape.options}
           errors={errors}
-          render={(a) => <ScalarControl a={a} schema={schema} value={value as string} onChange={onChange} />}
+          value={Array.isArray(value) ? (value as string[]) : []}
+          onChange={(v) => onChange(v.length === 0 && !required ? undefined : v)}
+        />
+      );
+    case 'boolean':
+      return <BooleanField label={label} hint={hint} errors={errors} path={where} value={value} onChange={onChange} />;
+    default:
+      return (
+        <ScalarField
+          label={label}
+          hint={hint}
+          schema={schema}
+          shape={shape}
+          required={required}
+          errors={errors}
+          path={where}
+          value={value}
+          onChange={onChange}
         />
       );
   }
 }
 
-/** Text, long text, a number, a choice or a date: the control that types it. */
-function ScalarControl({ a, schema, value, onChange }: { a: ControlProps; schema: JsonSchema; value: string; onChange: (v: string) => void }) {
+/**
+ * An object's properties in schema order. The first edit of an absent object starts it from what it
+ * must hold (its fixed values); an optional object left with no field set is absent again.
+ */
+export function Properties({
+  schema,
+  required,
+  path,
+  value,
+  onChange,
+}: {
+  schema: JsonSchema;
+  required: boolean;
+  path: Segment[];
+  value: unknown;
+  onChange: (v: Json | undefined) => void;
+}) {
   const shape = shapeOf(schema);
-  const common = { ...a, value, onInput: (e: Event) => onChange(inputText(e)) };
-  switch (shape.kind) {
-    case 'choice':
-      return (
-        <select {...a} value={value} onChange={(e) => onChange(inputText(e))}>
-          {(!a.required || shape.options.length > 1) && <option value="">{m('noChoice')}</option>}
-          {shape.options.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      );
-    case 'number':
-      return <input {...common} type="number" step={shape.integer ? 1 : 'any'} min={schema.minimum} max={schema.maximum} />;
-    case 'date':
-      return <input {...common} type={shape.withTime ? 'datetime-local' : 'date'} />;
-    case 'text':
-      return shape.long ? <textarea {...common} rows={4} maxLength={schema.maxLength} /> : <input {...common} maxLength={schema.maxLength} />;
-    default:
-      return <input {...common} />;
-  }
+  if (shape.kind !== 'object') return null;
+  const obj = isObject(value) ? value : {};
+  const set = (key: string, v: unknown) => {
+    const next = { ...(isObject(value) ? value : (initialValue(schema, true) as Json)) };
+    if (v === undefined) delete next[key];
+    else next[key] = v;
+    onChange(!required && Object.keys(next).length === 0 ? undefined : next);
+  };
+  return (
+    <>
+      {shape.properties.map(([key, s, req]) => (
+        <SchemaField key={key} name={key} schema={s} required={req} path={[...path, key]} value={obj[key]} onChange={(v) => set(key, v)} />
+      ))}
+    </>
+  );
 }
 
-/** Money: the amount in the major unit (yuan with two decimals), the currency fixed by the schema or chosen from its list. */
-function MoneyField({
+/** A yes/no: the label beside its checkbox, which is how a checkbox is read. */
+function BooleanField({
   label,
   hint,
-  currencies,
   errors,
+  path,
   value,
   onChange,
 }: {
   label: string;
   hint?: string;
-  currencies: string[];
   errors: string[];
-  value: Money | null;
-  onChange: (v: Money | null) => void;
+  path: string;
+  value: unknown;
+  onChange: (v: boolean) => void;
 }) {
-  const id = useId('cur');
-  const [currency, setCurrency] = useState(value?.currency ?? currencies[0]!);
-  // Another currency reads the same typed text anew: its decimals may differ (JPY has none).
-  const choose = (next: string) => {
-    setCurrency(next);
-    if (!value) return;
-    const again = parseMoney(toMajorText(value.amount, value.currency), next);
-    onChange(again.ok ? again.money : null);
-  };
+  const id = useId('chk');
+  const described = [hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div class="money-row">
-      {currencies.length > 1 && (
-        <div class="field">
-          <label for={id}>{m('currency')}</label>
-          <select id={id} value={currency} onChange={(e) => choose(inputText(e))}>
-            {currencies.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      {/* Keyed by the currency: its decimals decide how the typed amount reads. */}
-      <MoneyInput key={currency} label={label} hint={hint} errors={errors} currency={currency} initial={value?.amount} onChange={onChange} />
+    <div class="field">
+      <label class="check">
+        <input
+          type="checkbox"
+          data-path={path}
+          checked={value === true}
+          aria-describedby={described || undefined}
+          aria-invalid={errors.length ? 'true' : undefined}
+          onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
+        />
+        {label}
+      </label>
+      {hint && <small id={`${id}-hint`}>{hint}</small>}
+      <FieldMessages id={`${id}-error`} errors={errors} />
     </div>
   );
 }

@@ -9,9 +9,9 @@ import { api, ApiProblem, ok } from '../api/client';
 import type { TemplateSummary } from '../api/types';
 import { ApplicantFields, emptyApplicant, type ApplicantValue } from '../form/applicant-fields';
 import { FieldErrorsContext, fieldErrorsOf } from '../form/field-errors';
-import { initialValue, payloadOf, type FormValue, type JsonSchema } from '../form/json-schema';
+import { initialValue, type JsonSchema } from '../form/json-schema';
 import { m as formText } from '../form/messages';
-import { SchemaField } from '../form/schema-field';
+import { SchemaForm } from '../form/schema-form';
 import '../form/form.css';
 import { messages, t } from '../i18n';
 import { navigate, useLocation } from '../router';
@@ -119,7 +119,7 @@ function TemplateForm({ templateId, ownCode }: { templateId: string; ownCode?: s
 
 function OpenCaseForm({ templateId, version, schema, ownCode }: { templateId: string; version: number; schema: JsonSchema; ownCode?: string }) {
   const [applicant, setApplicant] = useState<ApplicantValue>(() => emptyApplicant(ownCode));
-  const [details, setDetails] = useState<FormValue>(() => initialValue(schema));
+  const [details, setDetails] = useState(() => initialValue(schema, true));
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   // Set at once (state is not, until the next render): a second click in the same moment sends nothing.
@@ -138,7 +138,7 @@ function OpenCaseForm({ templateId, version, schema, ownCode }: { templateId: st
       const opened = await ok(
         api.POST('/v1/cases', {
           params: { header: { 'idempotency-key': key.current } },
-          body: { templateId, templateVersion: version, applicant, details: payloadOf(schema, details, true) as Record<string, unknown> },
+          body: { templateId, templateVersion: version, applicant, details: (details ?? {}) as Record<string, unknown> },
         }),
       );
       navigate(`/cases/${encodeURIComponent(opened.caseId)}`);
@@ -160,7 +160,7 @@ function OpenCaseForm({ templateId, version, schema, ownCode }: { templateId: st
         </div>
         <p class="hint">{formText('requiredNote')}</p>
         <ApplicantFields value={applicant} onChange={setApplicant} ownCode={ownCode} />
-        <SchemaField name="details" label={t('details')} schema={schema} required path={['body', 'details']} value={details} onChange={setDetails} />
+        <SchemaForm label={t('details')} schema={schema} root={['body', 'details']} value={details} onChange={setDetails} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
             {busy ? m('opening') : m('submit')}

@@ -28,19 +28,6 @@ export function fieldErrors(error: unknown): FieldErrors {
   return out;
 }
 
-/** The value at a field path (`departments.0.sla`) of a JSON value. */
-function valueAt(value: unknown, path: string): unknown {
-  return path
-    .split('.')
-    .filter(Boolean)
-    .reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
-}
-
-/** The errors of a refused value whose fields still hold what was refused: a field edited since drops its error. */
-export function stillRefused(errors: FieldErrors, refused: unknown, now: unknown, equal: (a: unknown, b: unknown) => boolean): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).filter(([path]) => equal(valueAt(refused, path), valueAt(now, path))));
-}
-
 /** Errors at `path` and below it (a list's field shows its items' errors: `holidays.3`). */
 export function errorsUnder(errors: FieldErrors, path: string): string[] {
   return Object.entries(errors).flatMap(([p, msgs]) => (p === path || p.startsWith(`${path}.`) ? msgs : []));

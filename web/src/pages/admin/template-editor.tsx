@@ -9,9 +9,11 @@ import type { paths } from '../../api/schema';
 import { messages, t } from '../../i18n';
 import { navigate, useLocation } from '../../router';
 import { Loading, ProblemView, Table, useAsync, type Column } from '../../ui';
-import { CheckedField, fieldErrors, inputText, stillRefused } from './form-bits';
+import { FieldErrorsContext, fieldErrorsOf, stillRefused } from '../../form/field-errors';
+import type { Json, JsonSchema } from '../../form/json-schema';
+import { SchemaForm } from '../../form/schema-form';
+import { CheckedField, inputText } from './form-bits';
 import { AdminFrame } from './layout';
-import { SchemaForm, type JsonSchema } from './schema-form';
 import { diffTemplate, jsonEqual, pathText, type Change } from './template-diff';
 
 const m = messages(
@@ -59,7 +61,6 @@ const m = messages(
   },
 );
 
-type Json = Record<string, unknown>;
 /** What POST /v1/templates takes. The form is not checked here: the API validates it, and says where it is wrong. */
 type TemplateBody = paths['/v1/templates']['post']['requestBody']['content']['application/json'];
 
@@ -127,7 +128,7 @@ function Editor({
   const [error, setError] = useState<unknown>();
   const [refused, setRefused] = useState<Json>();
   const [deployed, setDeployed] = useState(notice);
-  const errors = stillRefused(fieldErrors(error), refused, value, jsonEqual);
+  const errors = stillRefused(fieldErrorsOf(error), ['body'], refused, value, jsonEqual);
 
   const deploy = async () => {
     setError(undefined);
@@ -159,9 +160,10 @@ function Editor({
       </label>
       <div class={`editor${showJson ? ' with-json' : ''}`}>
         <form class="card stack template-form" onSubmit={(e) => e.preventDefault()}>
-          <fieldset disabled={!admin} class="stack plain">
-            <SchemaForm schema={schema} value={value} onChange={setValue} errors={errors} />
-          </fieldset>
+          <FieldErrorsContext.Provider value={errors}>
+            {/* Labelled by the JSON names: the admin reads the same names in the JSON view and the diff. */}
+            <SchemaForm schema={schema} root={['body']} keyLabels disabled={!admin} value={value} onChange={setValue} />
+          </FieldErrorsContext.Provider>
         </form>
         {showJson && <JsonView value={value} onChange={setValue} readOnly={!admin} />}
       </div>
