@@ -22,6 +22,12 @@ export const Slug = z
 export const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
 /**
+ * A field's name in both languages, for the forms built from the published JSON Schema: `title`, and
+ * `x-title-zh-CN` for the Chinese page (JSON Schema has one title; an `x-` keyword carries the other).
+ */
+export const named = (en: string, zh: string) => ({ title: en, 'x-title-zh-CN': zh });
+
+/**
  * Free text: at most `max` characters as sent, not blank; stored trimmed. The checks run on the
  * text as sent, so the published `maxLength` and `pattern` are exactly what is enforced.
  */

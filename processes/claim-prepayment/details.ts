@@ -1,18 +1,27 @@
 /** What an enterprise files when it claims through the fast channel: the claim, in the policy's currency. */
 import { z } from 'zod';
-import { Money, Text } from '../../templates/schema.js';
+import { Money, named, Text } from '../../templates/schema.js';
 import type { ClaimTemplate } from './template.js';
 
 /** Claims: what the enterprise files; amounts are integer minor units. */
+const ClaimedAmount = Money.extend({ amount: Money.shape.amount.min(1, 'the claimed amount must be positive') });
+const CLAIMED_AMOUNT = named('Claimed amount', '索赔金额');
+
 export const ClaimDetailsBody = z
   .strictObject({
-    policyNumber: Text(100),
-    claimedAmount: Money.extend({ amount: Money.shape.amount.min(1, 'the claimed amount must be positive') }),
-    loss: z.strictObject({ description: Text(10_000), occurredAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]) }),
+    policyNumber: Text(100).meta(named('Policy number', '保单号')),
+    claimedAmount: ClaimedAmount.meta(CLAIMED_AMOUNT),
+    loss: z
+      .strictObject({
+        description: Text(10_000).meta(named('What happened', '损失经过')),
+        occurredAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).meta(named('When it happened', '发生时间')),
+      })
+      .meta(named('The loss', '损失情况')),
     evidence: z
-      .array(z.strictObject({ name: Text(200), ref: Text(500) }))
+      .array(z.strictObject({ name: Text(200).meta(named('Document', '材料名称')), ref: Text(500).meta(named('Reference', '材料索引')) }))
       .max(100)
-      .default([]),
+      .default([])
+      .meta(named('Evidence', '证明材料')),
   })
   .meta({ id: 'ClaimDetails' });
 
@@ -23,9 +32,9 @@ export type ClaimDetails = z.output<typeof ClaimDetailsBody>;
 export function claimDetailsSchema(template: ClaimTemplate) {
   const expected = template.prepayment.approvalThreshold.currency;
   return ClaimDetailsBody.extend({
-    claimedAmount: ClaimDetailsBody.shape.claimedAmount.extend({
+    claimedAmount: ClaimedAmount.extend({
       currency: z.literal(expected, { error: (iss) => `claims under ${template.id} are in ${expected}, not ${String(iss.input)}` }),
-    }),
+    }).meta(CLAIMED_AMOUNT),
   });
 }
 

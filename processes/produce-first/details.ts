@@ -4,17 +4,25 @@
  * omitted).
  */
 import { z } from 'zod';
-import { Slug, Text } from '../../templates/schema.js';
+import { named, Slug, Text } from '../../templates/schema.js';
 import type { ProduceFirstTemplate } from './template.js';
 
 /** Produce first: what the enterprise files when it opens a case. */
 export const ProduceFirstDetailsBody = z
   .strictObject({
-    pledge: z.strictObject({ signedBy: Text(200), text: Text(20_000) }),
+    pledge: z
+      .strictObject({ signedBy: Text(200).meta(named('Signed by', '签署人')), text: Text(20_000).meta(named('The pledge', '承诺内容')) })
+      .meta(named('Pledge', '承诺书')),
     products: z
-      .array(z.strictObject({ name: Text(200), description: Text(2000).optional() }))
+      .array(
+        z.strictObject({
+          name: Text(200).meta(named('Product', '产品名称')),
+          description: Text(2000).optional().meta(named('Description', '产品说明')),
+        }),
+      )
       .min(1)
-      .max(100),
+      .max(100)
+      .meta(named('Products', '产品')),
     missing: z.array(Slug).min(1).max(50).optional().meta({ description: 'qualification ids the enterprise lacks; default every obligation of the template' }),
   })
   .meta({ id: 'ProduceFirstDetails' });
@@ -31,7 +39,10 @@ export function produceFirstDetailsSchema(template: ProduceFirstTemplate) {
       .min(1)
       .max(50)
       .optional()
-      .meta({ description: 'qualification ids the enterprise lacks; default every obligation of the template' }),
+      .meta({
+        ...named('Qualifications lacking', '尚缺的资质'),
+        description: 'qualification ids the enterprise lacks; default every obligation of the template',
+      }),
   });
 }
 

@@ -77,8 +77,8 @@ async function casesOf(creditCode: string): Promise<number> {
 async function fillClaim(policyNumber: string): Promise<void> {
   await label('Policy number').fill(policyNumber);
   await label('Claimed amount').fill('500,000.75');
-  await label('Description').fill('Water damage to the warehouse stock after the pipe burst.');
-  await label('Occurred at').fill('2026-03-01');
+  await label('What happened').fill('Water damage to the warehouse stock after the pipe burst.');
+  await label('When it happened').fill('2026-03-01');
 }
 
 test('a caseworker opens a claim for a key SME: money typed in yuan is held in fen', async () => {
@@ -90,10 +90,13 @@ test('a caseworker opens a claim for a key SME: money typed in yuan is held in f
   expect(await page.locator('.key-sme').textContent()).toContain('Key SME');
   await fillClaim('LIA-2026-0001');
   await page.getByRole('button', { name: 'Add to “Evidence”', exact: true }).click();
-  await label('Name').fill('Photos of the damage');
-  await label('Ref').fill('doc://photos/1');
+  await label('Document').fill('Photos of the damage');
+  await label('Reference').fill('doc://photos/1');
   await b.shot('20-open-case-claim-en');
   await b.setLanguage('zh-CN');
+  // The details' fields are named in Chinese too, from the titles the process's schema publishes.
+  await expect.poll(() => label('保单号').inputValue()).toBe('LIA-2026-0001');
+  expect(await label('索赔金额').inputValue()).toBe('500,000.75');
   await b.shot('20-open-case-claim-zh');
   await submit('提交申请').click();
 
@@ -115,20 +118,21 @@ test('a caseworker opens a produce-first case: products, the pledge, the missing
   await fillApplicant(applicant);
   await expect.poll(() => page.locator('.key-sme').getAttribute('data-key-sme')).toBe('false');
   await label('Signed by').fill('Zhang Wei');
-  await label('Text').fill('We pledge to file every certificate on time.');
+  await label('The pledge').fill('We pledge to file every certificate on time.');
   const products = (n: number) => page.getByRole('group', { name: `Products ${n}`, exact: true });
-  await products(1).getByLabel('Name', { exact: true }).fill('Protective suits');
+  await products(1).getByLabel('Product', { exact: true }).fill('Protective suits');
   await products(1).getByLabel('Description', { exact: true }).fill('Class II, sterile');
   await page.getByRole('button', { name: 'Add to “Products”', exact: true }).click();
-  await products(2).getByLabel('Name', { exact: true }).fill('Face shields');
+  await products(2).getByLabel('Product', { exact: true }).fill('Face shields');
   // A third, added and removed again: the others keep what was typed.
   await page.getByRole('button', { name: 'Add to “Products”', exact: true }).click();
-  await products(3).getByLabel('Name', { exact: true }).fill('Gloves');
+  await products(3).getByLabel('Product', { exact: true }).fill('Gloves');
   await page.getByRole('button', { name: 'Remove Products 3', exact: true }).click();
   await page.getByRole('checkbox', { name: 'production-licence', exact: true }).check();
   await page.getByRole('checkbox', { name: 'product-inspection-report', exact: true }).check();
   await b.shot('20-open-case-produce-first-en');
   await b.setLanguage('zh-CN');
+  expect(await label('签署人').inputValue()).toBe('Zhang Wei');
   await b.shot('20-open-case-produce-first-zh');
   await b.setLanguage('en');
   await submit().click();
@@ -183,8 +187,8 @@ test('a mistake the server refuses is shown at its field, and everything typed i
   expect(await page.getByRole('alert').textContent()).toMatch(/Refused \(400\)[\s\S]*body\.details\.policyNumber/);
   // Nothing typed was lost.
   expect(await label('Claimed amount').inputValue()).toBe('500,000.75');
-  expect(await label('Description').inputValue()).toBe('Water damage to the warehouse stock after the pipe burst.');
-  expect(await label('Occurred at').inputValue()).toBe('2026-03-01');
+  expect(await label('What happened').inputValue()).toBe('Water damage to the warehouse stock after the pipe burst.');
+  expect(await label('When it happened').inputValue()).toBe('2026-03-01');
   expect(await label('Enterprise name').inputValue()).toBe(firm.name);
   expect(await label('Unified social credit code').inputValue()).toBe(firm.creditCode);
   expect(await casesOf(firm.creditCode)).toBe(0);

@@ -6,6 +6,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { fieldLabel } from '../details';
+import { currentLang } from '../i18n';
 import type { Segment } from './field-errors';
 import type { JsonSchema } from './json-schema';
 import { m } from './messages';
@@ -21,8 +22,12 @@ export const FormOptionsContext = createContext<FormOptions>({ root: [], keyLabe
 
 export const useFormOptions = () => useContext(FormOptionsContext);
 
-/** A field's label: its property name, or the schema's title, else the name made readable. */
-export const labelOf = (name: string, s: JsonSchema, keyLabels: boolean) => (keyLabels ? name : (s.title ?? fieldLabel(name)));
+/** A field's label: its property name, or the schema's title in the page's language, else the name made readable. */
+export function labelOf(name: string, s: JsonSchema, keyLabels: boolean): string {
+  if (keyLabels) return name;
+  const title = currentLang() === 'zh-CN' ? (s['x-title-zh-CN'] ?? s.title) : s.title;
+  return title ?? fieldLabel(name);
+}
 
 /** The hint under a field: the schema's description and its default (what an absent value means). */
 export function hintOf(s: JsonSchema): string | undefined {

@@ -8,6 +8,8 @@
 export interface JsonSchema {
   type?: string | string[];
   title?: string;
+  /** The title in Chinese (the API's own keyword: JSON Schema has one title). */
+  'x-title-zh-CN'?: string;
   description?: string;
   default?: unknown;
   properties?: Record<string, JsonSchema>;
