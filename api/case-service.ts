@@ -11,11 +11,13 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { Actor, CaseView } from '../common/types.js';
 import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
+import { DEFAULT_NUMBER_TIME_ZONE, issueCaseNumber, yearIn } from '../db/case-numbers.js';
 import { isKeySme } from '../db/key-smes.js';
 import type { Pool } from '../db/pool.js';
 import { latestCalendar } from '../db/calendars.js';
 import { getTemplate } from '../db/templates.js';
 import { pinCalendar } from '../templates/calendar-pin.js';
+import { defaultNumberPrefix } from '../templates/schema.js';
 import {
   addCommentUpdate,
   assignTaskUpdate,
@@ -112,15 +114,25 @@ export class CaseService {
       stored.body.calendar ? this.pinnedCalendar(stored.body.calendar) : undefined,
       isKeySme(this.d.pool, body.applicant.creditCode),
     ]);
+    const openedAt = new Date();
+    // Issued before the start, so the workflow receives it in its input; a repeated key reads the
+    // number its case was issued. The year is the template calendar's (else Shanghai's) at opening.
+    const number = await issueCaseNumber(
+      this.d.pool,
+      caseId,
+      stored.body.numberPrefix ?? defaultNumberPrefix(stored.body.id),
+      yearIn(openedAt, calendar?.timezone ?? DEFAULT_NUMBER_TIME_ZONE),
+    );
     const input: OpenCaseInput & { openedAt: string } = {
       caseId,
+      number,
       ...opening,
       templateVersion: stored.version,
       applicant: body.applicant,
       openedBy: actor,
       priority,
       ...(calendar ? { calendar } : {}),
-      openedAt: new Date().toISOString(),
+      openedAt: openedAt.toISOString(),
     };
     // A new case is answered with its first view (first-view.ts), not by asking its workflow, which
     // answers only after its first workflow task; a repeated key reads the case as it is.

@@ -7,6 +7,7 @@ import { isValidCreditCode } from '../common/credit-code.js';
 import { CASE_KINDS, CASE_STATUSES, CLOSED_STATUSES } from '../processes/registry.js';
 import { DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES, type CaseView, type InboxTask, type TaskView } from '../common/types.js';
 import { Money, Slug, Text } from '../templates/schema.js';
+import { CASE_NUMBER } from '../db/case-numbers.js';
 
 /** Template versions are PostgreSQL integers. */
 const MAX_VERSION = 2_147_483_647;
@@ -101,6 +102,11 @@ export const ListCasesQuery = z.strictObject({
   dept: Slug.optional().meta({ description: 'cases with an open task of this department' }),
   involves: Slug.optional().meta({ description: 'cases in which this department has or had a task' }),
   applicant: Text(200).optional().meta({ description: "a credit code, or part of the applicant's name" }),
+  number: z
+    .string()
+    .regex(CASE_NUMBER, 'a case number: prefix, year and counter, e.g. SA-2026-000123')
+    .optional()
+    .meta({ description: 'the case number, exactly', example: 'SA-2026-000123' }),
   openedAfter: IsoInstant.optional(),
   openedBefore: IsoInstant.optional(),
   breached: boolString.optional(),
@@ -198,6 +204,7 @@ export const IncidentSchema = z
 export const CaseSchema = z
   .object({
     caseId: z.string(),
+    number: z.string().meta({ description: 'the case number people read and say, e.g. SA-2026-000123 (the case id for a case opened before numbers)' }),
     templateId: z.string(),
     templateVersion: z.number().int(),
     kind: z.enum(CASE_KINDS),
@@ -321,6 +328,7 @@ export const CaseSchema = z
 export const InboxTaskSchema = z
   .object({
     caseId: z.string(),
+    caseNumber: z.string().meta({ description: "the case's number (Case.number)" }),
     taskId: z.string(),
     title: z.string(),
     dept: z.string(),

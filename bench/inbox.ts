@@ -54,6 +54,7 @@ function synthetic(i: number, now: number): CaseView {
   });
   return {
     caseId: `case-${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    number: `ESP-2026-${String(i).padStart(6, '0')}`,
     templateId: 'epidemic-supplies-project',
     templateVersion: 1,
     kind: 'one-stop-approval',

@@ -166,6 +166,8 @@ export interface SlaView {
  */
 export interface CaseViewBase<K extends string = CaseKind, S extends string = CaseStatus, D = Record<string, unknown>> {
   caseId: string;
+  /** The number people read and say (SA-2026-000123); the id for a case opened before numbers existed. */
+  number: string;
   templateId: string;
   templateVersion: number;
   kind: K;
@@ -213,6 +215,8 @@ export interface IncidentView {
 /** One open task as the inbox lists it (db/tasks.ts reads it from the case_tasks projection). */
 export interface InboxTask {
   caseId: string;
+  /** The case's number (CaseViewBase.number). */
+  caseNumber: string;
   taskId: string;
   title: string;
   dept: string;

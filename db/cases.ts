@@ -31,8 +31,8 @@ export async function publishCase(pool: Pool, view: AnyCaseView, seq: number, no
 export async function writeProjection(client: pg.PoolClient, view: AnyCaseView, seq: number): Promise<void> {
   const written = await client.query(
     `INSERT INTO cases (case_id, template_id, template_version, kind, status, priority, breached, deadline_at,
-                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
+                        opened_at, opened_by, closed_at, applicant_code, depts, open_depts, view, seq, opened_dept, number, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18, now())
      ON CONFLICT (case_id) DO UPDATE SET
        status = EXCLUDED.status, priority = EXCLUDED.priority, breached = EXCLUDED.breached,
        deadline_at = EXCLUDED.deadline_at, closed_at = EXCLUDED.closed_at, depts = EXCLUDED.depts,
@@ -57,6 +57,7 @@ export async function writeProjection(client: pg.PoolClient, view: AnyCaseView, 
       JSON.stringify(view),
       seq,
       view.openedByDept ?? null,
+      view.number,
     ],
   );
   // Tasks are only ever added to a case, never removed: an upsert per task keeps the set whole.
@@ -116,6 +117,8 @@ export interface CaseFilter {
   involves?: string;
   /** A credit code, or part of the applicant's name. */
   applicant?: string;
+  /** The case number, exactly (SA-2026-000123). */
+  number?: string;
   openedAfter?: string;
   openedBefore?: string;
   breached?: boolean;
@@ -142,6 +145,7 @@ export async function listCases(pool: Pool, f: CaseFilter): Promise<{ items: Cas
   const arg = (v: unknown) => `$${args.push(v)}`;
   if (f.status) where.push(`status = ${arg(f.status)}`);
   if (f.templateId) where.push(`template_id = ${arg(f.templateId)}`);
+  if (f.number) where.push(`number = ${arg(f.number)}`);
   if (f.dept) where.push(`open_depts @> ARRAY[${arg(f.dept)}]::text[]`);
   if (f.involves) where.push(`depts @> ARRAY[${arg(f.involves)}]::text[]`);
   if (f.applicant) {

@@ -32,6 +32,7 @@ export interface TaskCursor {
 
 interface Row {
   case_id: string;
+  case_number: string;
   task_id: string;
   title: string;
   dept: string;
@@ -91,7 +92,8 @@ export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date())
   // The page is cut first and the ladder read for its escalated rows only, so the inbox's index
   // still serves the order and limit.
   const { rows } = await pool.query<Row>(
-    `SELECT p.*, esc.level AS escalated_level, esc.action AS escalation_action, esc.at AS escalated_at FROM (
+    `SELECT p.*, COALESCE((SELECT number FROM cases WHERE cases.case_id = p.case_id), p.case_id) AS case_number,
+            esc.level AS escalated_level, esc.action AS escalation_action, esc.at AS escalated_at FROM (
        SELECT case_id, task_id, title, dept, due_at, ${sortAt} AS sort_at, remaining_ms, paused, escalation_level, assignee,
               assignee_name, case_title, applicant_name, priority, breached, template_id, opened_at, sla_ms
        FROM case_tasks WHERE ${where.join(' AND ')}
@@ -106,6 +108,7 @@ export async function listOpenTasks(pool: Pool, f: TaskFilter, now = new Date())
   return {
     items: page.map((r) => ({
       caseId: r.case_id,
+      caseNumber: r.case_number,
       taskId: r.task_id,
       title: r.title,
       dept: r.dept,

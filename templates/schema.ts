@@ -111,10 +111,30 @@ export const HistoryBudget = z
   })
   .describe('past either bound the case refuses comments, task claims, releases and assignments, information requests and certificate filings');
 
-/** What every kind's template states beside its own steps: time rules and the history budget. */
+/** The prefix of the template's case numbers (SA-2026-000123); default derived from the template id. */
+export const NumberPrefix = z
+  .string()
+  .regex(/^[A-Z]{2,6}$/, '2 to 6 capital letters')
+  .describe("the prefix of this template's case numbers, e.g. SA in SA-2026-000123; default: the initials of the template id");
+
+/**
+ * The default prefix: the initials of the id's words (`epidemic-supplies-project` → ESP), at most 6;
+ * an id of one word gives its first three letters (`permits` → PER). Derived from the id alone, so
+ * every version of a template numbers its cases in the same series.
+ */
+export function defaultNumberPrefix(templateId: string): string {
+  const words = templateId.split('-').filter((w) => /^[a-z]/.test(w));
+  const initials = words.map((w) => w[0] ?? '').join('');
+  const letters = templateId.replace(/[^a-z]/g, '');
+  const prefix = initials.length >= 2 ? initials.slice(0, 6) : letters.slice(0, 3);
+  return prefix.length >= 2 ? prefix.toUpperCase() : 'CS';
+}
+
+/** What every kind's template states beside its own steps: time rules, the history budget, the case numbers' prefix. */
 export const CaseRules = {
   ...TimeRules,
   historyBudget: HistoryBudget.optional(),
+  numberPrefix: NumberPrefix.optional(),
 };
 
 /** Every period of a template that is counted in working time, with where it is. */

@@ -26,6 +26,12 @@ export interface CaseInputBase {
    * first workflow task's time.
    */
   openedAt?: string;
+  /**
+   * The case number issued by the API before the start (db/case-numbers.ts), e.g. SA-2026-000123.
+   * A case started before numbers existed (a saved history) or directly by a test has none and is
+   * known by its id (CaseCore.number).
+   */
+  number?: string;
 }
 
 /**

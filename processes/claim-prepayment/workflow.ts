@@ -77,7 +77,7 @@ class ClaimCase implements OpenedCase<ClaimView>, CaseCoreHooks<ClaimStatus, Cla
     this.acknowledgeSpan = c.time.spanOf(acknowledge.sla, c.openedAtMs);
     c.openTask({ taskId: ACKNOWLEDGE, dept: acknowledge.dept, title: 'Acknowledge the claim', sla: c.time.resolve(acknowledge.sla) }, c.openedAtMs);
     c.deadlines.add(DEADLINE.acknowledge, this.acknowledgeSpan, c.openedAtMs, () =>
-      this.acceptedAtMs === null ? c.breach('breach:acknowledge', `claim ${c.caseId} not acknowledged within ${describeDuration(acknowledge.sla)}`) : undefined,
+      this.acceptedAtMs === null ? c.breach('breach:acknowledge', `claim ${c.number} not acknowledged within ${describeDuration(acknowledge.sla)}`) : undefined,
     );
   }
 
@@ -206,10 +206,10 @@ class ClaimCase implements OpenedCase<ClaimView>, CaseCoreHooks<ClaimStatus, Cla
     c.deadlines.add(DEADLINE.prepayment, prepaymentSpan, at, () =>
       this.payments.length || this.declined
         ? undefined
-        : c.breach('breach:prepayment', `no prepayment on claim ${c.caseId} within ${describeDuration(prepayment.sla)} of acceptance`),
+        : c.breach('breach:prepayment', `no prepayment on claim ${c.number} within ${describeDuration(prepayment.sla)} of acceptance`),
     );
     c.deadlines.add(DEADLINE.settlement, settlementSpan, at, () =>
-      c.breach('breach:settlement', `claim ${c.caseId} not settled within ${describeDuration(settlement.sla)} of acceptance`),
+      c.breach('breach:settlement', `claim ${c.number} not settled within ${describeDuration(settlement.sla)} of acceptance`),
     );
   }
 
@@ -227,7 +227,7 @@ class ClaimCase implements OpenedCase<ClaimView>, CaseCoreHooks<ClaimStatus, Cla
     c.status.to('prepaid');
     c.touch();
     this.openAssessment(at);
-    await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.caseId} was paid (${record.reference})`);
+    await c.tellApplicant('prepayment', 'prepayment', `a prepayment of ${formatMoney(record.amount)} on claim ${c.number} was paid (${record.reference})`);
   }
 
   /**
@@ -266,7 +266,7 @@ class ClaimCase implements OpenedCase<ClaimView>, CaseCoreHooks<ClaimStatus, Cla
         : remainder.amount < 0
           ? `${formatMoney(this.money(-remainder.amount))} of the prepayment is to be recovered`
           : 'nothing more is due';
-    await c.tellApplicant('settlement', 'settlement', `claim ${c.caseId} is settled at ${formatMoney(assessed)}: ${outcome}`);
+    await c.tellApplicant('settlement', 'settlement', `claim ${c.number} is settled at ${formatMoney(assessed)}: ${outcome}`);
     await c.close('settled', by, comment ? [{ taskId: ASSESSMENT, reason: comment }] : []);
   }
 }

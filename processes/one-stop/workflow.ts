@@ -71,7 +71,7 @@ class OneStopCase implements OpenedCase<OneStopView>, CaseCoreHooks<OneStopStatu
           await c.notify(
             'follow-up',
             `follow-up:${f.dept}`,
-            { recipient: { dept: f.dept, role: 'caseworker' }, message: `${f.title} for approved case ${c.caseId} (decision ${decision.number})` },
+            { recipient: { dept: f.dept, role: 'caseworker' }, message: `${f.title} for approved case ${c.number} (decision ${decision.number})` },
             at,
           );
         }
@@ -84,7 +84,7 @@ class OneStopCase implements OpenedCase<OneStopView>, CaseCoreHooks<OneStopStatu
     const c = this.core;
     const { template } = this;
     const at = now();
-    await c.breach('breach', `case ${c.caseId} passed its ${describeDuration(template.sla)} deadline undecided (${template.onDeadline})`);
+    await c.breach('breach', `case ${c.number} passed its ${describeDuration(template.sla)} deadline undecided (${template.onDeadline})`);
     if (template.onDeadline !== 'deem-approved') return;
     for (const task of c.tasks.filter((t) => t.status === 'open')) {
       decideTask(task, c.time, 'deemed-approved', SYSTEM_ACTOR, at, `no decision within ${describeDuration(template.sla)}: deemed approved`);
@@ -94,7 +94,7 @@ class OneStopCase implements OpenedCase<OneStopView>, CaseCoreHooks<OneStopStatu
         {
           taskId: task.taskId,
           recipient: { dept: task.dept, role: 'caseworker' },
-          message: `task "${task.title}" on case ${c.caseId} was deemed approved at the deadline`,
+          message: `task "${task.title}" on case ${c.number} was deemed approved at the deadline`,
         },
         at,
       );

@@ -188,7 +188,7 @@ export class ProduceFirstCase implements OpenedCase<ProduceFirstView>, CaseCoreH
 
   private async onEligibilityDeadline(): Promise<void> {
     if (!this.permit)
-      await this.c.breach('breach', `eligibility of case ${this.c.caseId} not decided within ${describeDuration(this.template.eligibility.sla)}`);
+      await this.c.breach('breach', `eligibility of case ${this.c.number} not decided within ${describeDuration(this.template.eligibility.sla)}`);
   }
 
   /** Eligibility approved: the provisional permit, and every obligation's clock starts. */
@@ -207,7 +207,7 @@ export class ProduceFirstCase implements OpenedCase<ProduceFirstView>, CaseCoreH
       'permit',
       {
         recipient: { dept: null, role: 'applicant' },
-        message: `provisional permit ${permit.number} issued for case ${c.caseId}; ${obligations.length} certificate(s) due`,
+        message: `provisional permit ${permit.number} issued for case ${c.number}; ${obligations.length} certificate(s) due`,
       },
       at,
     );
@@ -265,7 +265,7 @@ export class ProduceFirstCase implements OpenedCase<ProduceFirstView>, CaseCoreH
         action: 'supervisor',
         level: 1,
         recipient: { dept: o.dept, role: 'supervisor' },
-        message: `${o.title} of case ${this.c.caseId} is overdue (due ${iso(o.dueAtMs as number)}); the permit is suspended after ${describeDuration(this.template.grace)}`,
+        message: `${o.title} of case ${this.c.number} is overdue (due ${iso(o.dueAtMs as number)}); the permit is suspended after ${describeDuration(this.template.grace)}`,
       },
       at,
     );

@@ -108,7 +108,7 @@ describe('a case tells its applicant and the departments', () => {
     const toApplicant = mailsOf().find((m) => m.to.includes(contact.email))!;
     expect(toApplicant.subject).toBe(`OneStop: Case closed (case ${caseId})`);
     expect(toApplicant.headers.from).toBe('OneStop <onestop@gov.example>');
-    expect(toApplicant.text).toMatch(new RegExp(`^case ${caseId} is approved \\(decision OSA-\\d{4}-\\d{6}\\)\\n\\nCase: ${caseId}\\n`));
+    expect(toApplicant.text).toMatch(new RegExp(`^case ${opened.number} is approved \\(decision OSA-\\d{4}-\\d{6}\\)\\n\\nCase: ${caseId}\\n`));
     expect(toApplicant.headers['message-id']).toBe(`<${toApplicant.headers['x-onestop-delivery']}@onestop>`);
     expect(
       mailsOf()

@@ -489,6 +489,7 @@ describe('GET /v1/reports/sla', () => {
     for (const [label, view] of cases) {
       const old = structuredClone(view) as CaseView;
       old.caseId = `case-${randomUUID()}`;
+      old.number = old.caseId; // a copy of the case: a number of its own
       for (const t of old.tasks) delete (t as Partial<typeof t>).decidedNetMs;
       await upsertCaseProjection(stack.db.pool, old, 1);
       try {

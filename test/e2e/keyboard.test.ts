@@ -94,5 +94,6 @@ test('approving with Enter from the keyboard records the approval', async () => 
   await expect
     .poll(async () => (await b.api('GET', `/v1/cases/${caseId}`, opener)).body.tasks.find((t: any) => t.taskId === 'ecology').outcome)
     .toBe('approve');
-  expect(await page.locator(`${ecology} .badge`).first().textContent()).toBe('decided');
+  // The page shows it from the decision's answer, a moment after the API records it.
+  await expect.poll(() => page.locator(`${ecology} .badge`).first().textContent()).toBe('decided');
 });

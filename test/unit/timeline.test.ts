@@ -50,6 +50,7 @@ const openInput: OpenCaseInput = {
 function caseView(over: Partial<OneStopView> = {}): OneStopView {
   return {
     caseId: 'case-1',
+    number: 'MLFT-2026-000001',
     templateId: template.id,
     templateVersion: 3,
     kind: 'one-stop-approval',

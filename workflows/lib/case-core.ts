@@ -55,6 +55,8 @@ export type NotificationFields = Omit<NotificationInput, 'key' | 'caseId' | 'kin
 
 export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatus = CaseStatus, V extends AnyCaseView = AnyCaseView> {
   readonly caseId: string;
+  /** What the case is called in its view and notices (definitions.ts `number`): its id when its input has none. */
+  readonly number: string;
   readonly template: T;
   readonly openedAtMs: number;
   /** Every case opens in review; its process's table (processes/<kind>/status.ts) says where it may go. */
@@ -75,6 +77,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
     private readonly hooks: CaseCoreHooks<S, V>,
   ) {
     this.caseId = input.caseId;
+    this.number = input.number ?? input.caseId;
     this.status = new StatusMachine(statuses, input.caseId, 'in-review');
     this.template = input.template;
     this.openedAtMs = input.openedAt === undefined ? now() : Date.parse(input.openedAt);
@@ -154,7 +157,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
   }
 
   private scheduleLadder(task: TaskState, at: number): void {
-    scheduleLadder(this.deadlines, this.time, this.caseId, task, this.template.escalation, at, async (record, notification) => {
+    scheduleLadder(this.deadlines, this.time, this, task, this.template.escalation, at, async (record, notification) => {
       this.escalations.push(record);
       this.rt.touch();
       await this.rt.notify(notification);
@@ -261,7 +264,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
       'closed',
       {
         recipient: { dept: null, role: 'applicant' },
-        message: `case ${this.caseId} is ${final}${decision.number ? ` (${opts.number?.purpose} ${decision.number})` : ''}`,
+        message: `case ${this.number} is ${final}${decision.number ? ` (${opts.number?.purpose} ${decision.number})` : ''}`,
       },
       at,
     );
@@ -280,6 +283,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
   viewAt(at: number): V {
     const base: CaseViewBase<CaseKind, S | CoreStatus, unknown> = {
       caseId: this.caseId,
+      number: this.number,
       templateId: this.template.id,
       templateVersion: this.input.templateVersion,
       kind: this.template.kind,
@@ -364,7 +368,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
 
   /** Runs the case until it closes (see CaseRuntime.run), having told the applicant it opened. */
   async run(): Promise<void> {
-    await this.tellApplicant('case-opened', 'opened', `case ${this.caseId} (${this.template.title}) is open; its number is ${this.caseId}`, this.openedAtMs);
+    await this.tellApplicant('case-opened', 'opened', `${this.template.title}: your case is open; its number is ${this.number}`, this.openedAtMs);
     return this.rt.run();
   }
 }

@@ -26,12 +26,13 @@ export const escalationGroup = (taskId: string) => new DeadlineGroup(`escalation
 
 /**
  * Schedules every step of `ladder` for `task`. `onStep` receives the record and the outbox entry;
- * the caller stores the record and sends the notification (so this module does no I/O).
+ * the caller stores the record and sends the notification (so this module does no I/O). The case's
+ * id keys the notifications; its number is what their text calls it.
  */
 export function scheduleLadder(
   deadlines: Deadlines,
   time: CaseTime,
-  caseId: string,
+  { caseId, number }: { caseId: string; number: string },
   task: TaskState,
   ladder: LadderStep[],
   at: number,
@@ -54,7 +55,7 @@ export function scheduleLadder(
         level,
         recipient: { dept: step.action === 'command-center' ? null : task.dept, role: RECIPIENT[step.action] },
         at: record.at,
-        message: `${step.action}: task "${task.title}" (${task.dept}) on case ${caseId} has used ${Math.round(step.at * 100)}% of its time`,
+        message: `${step.action}: task "${task.title}" (${task.dept}) on case ${number} has used ${Math.round(step.at * 100)}% of its time`,
       });
     });
   });

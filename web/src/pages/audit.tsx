@@ -7,13 +7,18 @@ import { api, ok, rawFetch } from '../api/client';
 import { CASE_STATUSES } from '../api/enums';
 import { searchCases, type CaseQuery } from '../api/task-work';
 import type { TimelineEntry } from '../api/types';
-import { t } from '../i18n';
+import { messages, t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
 import { Field, Loading, ProblemView, Table, Time, useAsync } from '../ui';
 import { CaseTable } from './cases';
 
-const FILTERS = ['status', 'templateId', 'applicant', 'breached', 'openedAfter', 'openedBefore'] as const;
+const FILTERS = ['number', 'status', 'templateId', 'applicant', 'breached', 'openedAfter', 'openedBefore'] as const;
+
+const m = messages(
+  { caseNumber: 'Case number', caseNumberHint: 'exactly, e.g. SA-2026-000123' },
+  { caseNumber: '案件编号', caseNumberHint: '须完整填写，例如 SA-2026-000123' },
+);
 
 export function AuditPage({ actor, caseId }: { actor: Actor; caseId?: string }) {
   return caseId ? <Timeline caseId={caseId} actor={actor} /> : <Search />;
@@ -50,6 +55,11 @@ function Search() {
     <section>
       <h1>{t('auditTitle')}</h1>
       <form class="filters" onSubmit={submit} aria-label={t('search')}>
+        <Field
+          label={m('caseNumber')}
+          hint={m('caseNumberHint')}
+          render={(a) => <input {...a} name="number" value={query.get('number') ?? ''} size={18} pattern="[A-Z]{2,6}-[0-9]{4}-[0-9]{6,}" />}
+        />
         <Field
           label={t('status')}
           render={(a) => (

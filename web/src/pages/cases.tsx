@@ -1,15 +1,24 @@
-/** Cases the caller may read (staff: involving its department), and opening one by its id. */
+/** Cases the caller may read (staff: involving its department), and opening one by its number or id. */
 import { useState } from 'preact/hooks';
 import { searchCases } from '../api/task-work';
 import type { CaseView } from '../api/types';
-import { t } from '../i18n';
+import { messages, t } from '../i18n';
 import { navigate } from '../router';
 import { OpenCaseLink } from './open-case';
 import { hasRole, type Actor } from '../session';
 import { Field, Loading, Priority, Status, Table, Time, useAsync, type Column } from '../ui';
 
+const m = messages(
+  { caseRef: 'Case number or id', noSuchNumber: 'No case you may see has the number {number}.' },
+  { caseRef: '案件编号或标识', noSuchNumber: '没有您可查看的编号为 {number} 的案件。' },
+);
+
+/** The form of a case number (db/case-numbers.ts): what is typed is looked up by number, anything else opened as an id. */
+const CASE_NUMBER = /^[A-Z]{2,6}-[0-9]{4}-[0-9]{6,}$/;
+
 export function CasesPage({ actor }: { actor: Actor }) {
   const [id, setId] = useState('');
+  const [missing, setMissing] = useState<string>();
   const canList = hasRole(actor, 'caseworker', 'supervisor', 'auditor');
   return (
     <section>
@@ -19,12 +28,21 @@ export function CasesPage({ actor }: { actor: Actor }) {
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (id.trim()) navigate(`/cases/${encodeURIComponent(id.trim())}`);
+          const ref = id.trim().toUpperCase();
+          setMissing(undefined);
+          if (!CASE_NUMBER.test(ref)) {
+            if (id.trim()) navigate(`/cases/${encodeURIComponent(id.trim())}`);
+            return;
+          }
+          void searchCases({ number: ref, limit: 1 }).then(({ items }) => (items[0] ? navigate(`/cases/${items[0].caseId}`) : setMissing(ref)));
         }}
       >
         <Field
-          label={t('case')}
-          render={(a) => <input {...a} required placeholder="case-…" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} size={44} />}
+          label={m('caseRef')}
+          errors={missing ? [m('noSuchNumber', { number: missing })] : []}
+          render={(a) => (
+            <input {...a} required placeholder="SA-2026-000123" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} size={44} />
+          )}
         />
         <button type="submit">{t('open')}</button>
       </form>
@@ -46,7 +64,7 @@ export function CaseTable({ items, link }: { items: CaseView[]; link: (c: CaseVi
         <>
           {c.priority && <Priority />} <a href={link(c)}>{c.title}</a>
           <div class="muted">
-            <code>{c.caseId}</code>
+            <strong data-case-number>{c.number}</strong> <code class="small">{c.caseId}</code>
           </div>
         </>
       ),

@@ -147,7 +147,9 @@ export function InboxPage({ actor }: { actor: Actor }) {
                       <>
                         {supervisor && <RowCheck item={i} selection={selection} />}
                         {i.priority && <Priority />} <a href={`/cases/${i.caseId}`}>{i.caseTitle}</a>
-                        <div class="muted">{i.applicantName}</div>
+                        <div class="muted">
+                          <strong data-case-number>{i.caseNumber}</strong> · {i.applicantName}
+                        </div>
                       </>
                     ),
                   },
