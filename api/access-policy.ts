@@ -44,6 +44,8 @@ const ENGINE_ACCESS = {
   // applicant's, the cases of its own enterprise.
   'GET /v1/cases': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'GET /v1/cases/:caseId': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  // A case's decision documents (PDF): whoever may read the case.
+  'GET /v1/cases/:caseId/documents/:kind.pdf': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'POST /v1/cases/:caseId/tasks/:taskId/decision': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
   'POST /v1/cases/:caseId/supplements': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
   'POST /v1/cases/:caseId/withdraw': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
@@ -51,6 +53,11 @@ const ENGINE_ACCESS = {
   'GET /v1/cases/:caseId/history/raw': { auditor: ANY },
   'GET /v1/cases/:caseId/audit/verify': { auditor: ANY },
   'GET /v1/audit/access': { auditor: ANY },
+  // Documents (docs/documents.md): anyone who files or handles a case uploads; a download is checked
+  // against the document itself (its uploaders, admins, auditors: 404 otherwise); auditors verify.
+  'POST /v1/documents': { applicant: ANY, caseworker: ANY, supervisor: ANY },
+  'GET /v1/documents/:digest': EVERY_ROLE,
+  'GET /v1/documents/:digest/verify': { auditor: ANY },
   // Aggregate figures: a supervisor's cover the cases involving its department (as its list), an auditor's all.
   'GET /v1/reports/dashboard': { supervisor: ANY, auditor: ANY },
   // SLA figures: an auditor's for every department (or the one it names), a supervisor's for its own

@@ -23,8 +23,11 @@ import { methodNotAllowed, Routes } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { caseRoutes } from './routes/cases.js';
+import { caseDocumentRoutes } from './routes/case-documents.js';
 import { codecRoutes } from './routes/codec.js';
 import { directoryRoutes } from './routes/directory.js';
+import { documentRoutes } from './routes/documents.js';
+import { PgDocumentStore } from './documents/pg-store.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { keySmeRoutes } from './routes/key-smes.js';
@@ -33,6 +36,7 @@ import { reportRoutes, type Clock } from './routes/reports.js';
 import { isDevelopment, sessionRoutes } from './routes/session.js';
 import { taskRoutes } from './routes/tasks.js';
 import { templateRoutes } from './routes/templates.js';
+import { verifyRoutes } from './routes/verify.js';
 import { WEB_DIST, webApp } from './web.js';
 
 export interface AppDeps {
@@ -115,6 +119,9 @@ export function createApp({
   directoryRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   notificationRoutes(routes, cases, pool, config.IDEMPOTENCY_KEY_TTL);
   incidentRoutes(routes, cases, pool);
+  documentRoutes(routes, new PgDocumentStore(pool), pool, config);
+  caseDocumentRoutes(routes, cases, config);
+  verifyRoutes(routes, pool, config);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

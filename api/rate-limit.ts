@@ -21,7 +21,7 @@ import { Problem } from './problem.js';
 const WINDOW_MS = 60_000;
 
 /** The routes with a tighter limit of their own (RouteSpec.limit). */
-export type RouteLimit = 'open' | 'import' | 'raw-history';
+export type RouteLimit = 'open' | 'import' | 'raw-history' | 'verify';
 
 export interface Limiters {
   /** Requests without a valid token: public routes, and failed authentication. */
@@ -141,6 +141,8 @@ export function createLimiters(pool: Pool, config: Config, logger: Logger): Limi
       open: limiter(pool, logger, { name: 'open', limit: config.RATE_LIMIT_OPEN_PER_MINUTE, per: 'subject', what: 'case openings' }),
       import: limiter(pool, logger, { name: 'import', limit: config.RATE_LIMIT_IMPORT_PER_MINUTE, per: 'subject', what: 'key-SME imports' }),
       'raw-history': limiter(pool, logger, { name: 'raw-history', limit: config.RATE_LIMIT_RAW_HISTORY_PER_MINUTE, per: 'subject', what: 'raw history reads' }),
+      // Public: guessing document numbers and codes is limited per address.
+      verify: limiter(pool, logger, { name: 'verify', limit: config.RATE_LIMIT_VERIFY_PER_MINUTE, per: 'address', what: 'document verifications' }),
     },
   };
 }

@@ -4,6 +4,8 @@
  * is published is the one that is enforced.
  */
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Actor, Role } from '../common/types.js';
@@ -26,7 +28,7 @@ export interface Reply {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
-  /** Another media type than JSON (one the route declares under `also`): `body` is then the text sent. */
+  /** Another media type than JSON (one the route declares under `also`): `body` is then the text (or the bytes, a Buffer) sent. */
   contentType?: string;
 }
 
@@ -49,6 +51,8 @@ export interface RouteSpec<P, Q, B> {
   body?: z.ZodType<B>;
   /** Extra request body media types (besides JSON) that the route reads, documented as strings. */
   extraBodyTypes?: string[];
+  /** A body no parser reads: the handler streams it from `req` itself (an upload); documented under its media type with this schema. */
+  streamedBody?: { mediaType: string; schema: z.ZodType };
   /**
    * What the document publishes as the JSON body, when the route checks more of it in its handler
    * than `body` does (an import validates every row itself, to report each bad one).
@@ -103,7 +107,7 @@ export class Routes {
    * against its address instead, so guessing tokens is limited too (429 once past the limit).
    */
   private guard(roles: readonly Role[] | 'public', limit?: RouteLimit, unlimited?: true): RequestHandler[] {
-    if (roles === 'public') return unlimited ? [] : [this.limiters.address];
+    if (roles === 'public') return unlimited ? [] : [this.limiters.address, ...(limit ? [this.limiters.route[limit]] : [])];
     const authenticated: RequestHandler = (req, res, next) =>
       this.authenticate(req, res, (err?: unknown) => (err ? this.limiters.address(req, res, (limited?: unknown) => next(limited ?? err)) : next()));
     return [authenticated, this.limiters.subject, ...(limit ? [this.limiters.route[limit]] : [])];
@@ -135,11 +139,17 @@ export class Routes {
       const body = parse(spec.body, req.body, 'body');
       const reply = await spec.handler({ actor, params, query, body, req, res });
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-      if (reply.contentType)
+      // A stream (a stored document) is piped as it is read. An error half-way can only end the
+      // connection (the status is sent): logged, not answered as a problem.
+      if (reply.body instanceof Readable)
+        await pipeline(reply.body, res.status(reply.status ?? 200).type(reply.contentType ?? 'application/octet-stream')).catch((err: unknown) =>
+          req.log?.warn({ err }, 'streamed answer ended early'),
+        );
+      else if (reply.contentType)
         res
           .status(reply.status ?? 200)
           .type(reply.contentType)
-          .send(String(reply.body));
+          .send(Buffer.isBuffer(reply.body) ? reply.body : String(reply.body));
       else res.status(reply.status ?? 200).json(reply.body);
     };
     this.router[spec.method](spec.path, ...(spec.path.includes(':') ? [literalFirst] : []), ...this.guard(roles, spec.limit, spec.unlimited), handler);
@@ -180,11 +190,17 @@ export class Routes {
     for (const [status, r] of Object.entries(spec.responses)) {
       const also = Object.fromEntries(Object.entries(r.also ?? {}).map(([media, schema]) => [media, { schema }]));
       if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: r.schema }, ...also } };
+      // Only other media types (a PDF; an HTML page), with a problem's for an error status.
+      else if (r.also)
+        responses[status] = {
+          description: r.description,
+          content: { ...(Number(status) >= 400 ? { 'application/problem+json': { schema: ProblemSchema } } : {}), ...also },
+        };
       else if (Number(status) >= 400) responses[status] = { description: r.description, content: { 'application/problem+json': { schema: ProblemSchema } } };
       else responses[status] = { description: r.description };
     }
     // Every answer the server can give is declared, so that clients (and schemathesis) can rely on it.
-    const takesBody = Boolean(spec.body || spec.extraBodyTypes);
+    const takesBody = Boolean(spec.body || spec.extraBodyTypes || spec.streamedBody);
     const errorStatuses = [
       400,
       ...(spec.unlimited ? [] : [429]),
@@ -199,6 +215,7 @@ export class Routes {
     const bodyContent: Record<string, { schema: z.ZodType }> = {};
     if (spec.documentedBody ?? spec.body) bodyContent['application/json'] = { schema: (spec.documentedBody ?? spec.body) as z.ZodType };
     for (const t of spec.extraBodyTypes ?? []) bodyContent[t] = { schema: z.string() };
+    if (spec.streamedBody) bodyContent[spec.streamedBody.mediaType] = { schema: spec.streamedBody.schema };
     this.registry.registerPath({
       method: spec.method,
       path: spec.path.replace(/:(\w+)/g, '{$1}'),
@@ -210,7 +227,7 @@ export class Routes {
         params: spec.params as z.ZodObject | undefined,
         query: spec.query as z.ZodObject | undefined,
         headers: spec.headers,
-        body: spec.body || spec.extraBodyTypes ? { content: bodyContent, required: true } : undefined,
+        body: takesBody ? { content: bodyContent, required: true } : undefined,
       },
       responses,
     });

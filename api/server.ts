@@ -6,6 +6,8 @@ import type { Pool } from '../db/pool.js';
 import type { Config } from '../infra/config.js';
 import { connectClient, dataConverterFromConfig } from '../infra/temporal-connection.js';
 import { createApp } from './app.js';
+import { PgDocumentStore } from './documents/pg-store.js';
+import { startDocumentSweep } from './documents/sweep.js';
 import { listenHost, type AuthSettings } from '../infra/auth-settings.js';
 
 export interface RunningApi {
@@ -69,6 +71,13 @@ export async function startApi(config: Config, address: string, pool: Pool, logg
       resolve();
     });
   });
+  const stopSweep = startDocumentSweep(
+    pool,
+    new PgDocumentStore(pool),
+    config.DOCUMENT_UNATTACHED_TTL,
+    config.DOCUMENT_SWEEP_INTERVAL_MS,
+    logger.child({ component: 'documents' }),
+  );
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   logger.info({ host, port }, `API listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
@@ -82,6 +91,7 @@ export async function startApi(config: Config, address: string, pool: Pool, logg
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await stopSweep();
       await connection.close();
     },
   };

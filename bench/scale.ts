@@ -116,6 +116,7 @@ try {
     PAYLOAD_KEYS: payloadKeys,
     PAYLOAD_KEYS_FILE: '',
     AUTH_JWT_SECRET: secret,
+    VERIFY_SECRET: randomBytes(32).toString('base64url'),
     AUTH_JWKS_URL: '',
     SMTP_URL: '',
     NOTIFY_WEBHOOK_URL: '',

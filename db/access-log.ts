@@ -7,9 +7,9 @@ import type { Actor } from '../common/types.js';
 import type { Pool } from './pool.js';
 
 /** What was read: a case's timeline, raw history or verification, or payloads through `POST /codec/decode`. */
-export const ACCESS_ACTIONS = ['timeline', 'raw-history', 'verify', 'codec-decode'] as const;
+export const ACCESS_ACTIONS = ['timeline', 'raw-history', 'verify', 'codec-decode', 'document-download'] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
-export type CaseReadAction = Exclude<AccessAction, 'codec-decode'>;
+export type CaseReadAction = Exclude<AccessAction, 'codec-decode' | 'document-download'>;
 
 /** What a decode request said of itself: the codec-server protocol names no case, only the namespace. */
 export interface CodecRead {
@@ -31,6 +31,8 @@ export interface AccessEntry {
   requestId: string | null;
   /** Only for `codec-decode`. */
   codec?: CodecRead;
+  /** Only for `document-download` (db/documents.ts records it): the document's digest. */
+  document?: { digest: string };
 }
 
 export async function recordAccess(pool: Pool, e: { caseId: string; action: CaseReadAction; actor: Actor; status: number; requestId?: string }): Promise<void> {
@@ -74,6 +76,7 @@ interface Row {
   namespace: string | null;
   payloads: number | null;
   client_origin: string | null;
+  document_digest: string | null;
 }
 
 /** Newest first (by id, which follows insertion order); `from` inclusive, `to` exclusive. */
@@ -106,5 +109,6 @@ export async function listAccess(pool: Pool, f: AccessFilter): Promise<AccessEnt
     ...(r.action === 'codec-decode'
       ? { codec: { namespace: r.namespace ?? '', payloads: r.payloads ?? 0, ...(r.client_origin ? { origin: r.client_origin } : {}) } }
       : {}),
+    ...(r.document_digest ? { document: { digest: r.document_digest } } : {}),
   }));
 }

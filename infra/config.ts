@@ -10,6 +10,12 @@ import { configuredPayloadKeys } from './payload-keys.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/**
+ * The verification check codes' key for local development and tests only: public, so a production
+ * API process (api/main.ts) refuses to start with it (anyone could compute the code of any number).
+ */
+export const DEV_VERIFY_SECRET = 'onestop-local-development-verify-secret-change-me';
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -53,6 +59,8 @@ const Env = z.object({
   RATE_LIMIT_OPEN_PER_MINUTE: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_IMPORT_PER_MINUTE: z.coerce.number().int().positive().default(5),
   RATE_LIMIT_RAW_HISTORY_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Public verification page look-ups (GET /verify/…) per minute per client address, on top of the anonymous limit. */
+  RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().positive().default(30),
   TRUST_PROXY: z.string().transform(trustProxy).default(false),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -98,6 +106,14 @@ const Env = z.object({
   NOTIFY_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   NOTIFY_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
+  /** Largest uploaded document, in bytes (docs/documents.md): a larger one is refused with 413 as soon as it passes this. */
+  DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(20_971_520), // 20 MiB
+  /** How long an upload no case refers to is kept (ISO 8601 duration), counted from its last upload. */
+  DOCUMENT_UNATTACHED_TTL: z
+    .string()
+    .transform((v, ctx) => parseDuration(v) || (ctx.addIssue({ code: 'custom', message: 'an ISO 8601 duration such as PT24H' }), z.NEVER))
+    .default(24 * 3600_000),
+  DOCUMENT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(600_000),
   /**
    * Cases a worker keeps in memory between their workflow tasks (the SDK's sticky cache): 0.5–0.7 MiB
    * each (npm run bench:scale); an evicted case is replayed from its history at its next task. 500 keeps
@@ -105,6 +121,25 @@ const Env = z.object({
    * limit (2,310 with Node's 4 GiB here: 1.4 GiB of RSS).
    */
   WORKER_MAX_CACHED_CASES: z.coerce.number().int().min(0).default(500),
+  /** The font decision documents (PDF) are set in: a file holding the face NotoSansCJKsc-Regular (Debian's fonts-noto-cjk). */
+  PDF_CJK_FONT: z.string().min(1).default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  /**
+   * HMAC-SHA256 key of the check codes in decision documents' verification links (api/verify-code.ts);
+   * at least 32 bytes. The default is public and only for development: `npm run api` refuses it
+   * (changing the key voids the codes printed on documents already issued).
+   */
+  VERIFY_SECRET: z
+    .string()
+    .refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes')
+    .default(DEV_VERIFY_SECRET),
+  /** The public origin (`https://onestop.example.gov.cn`) verification links on documents point to; default the origin each request came to. */
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol) && new URL(v).origin === v.replace(/\/$/, ''),
+      'an http(s) origin, e.g. https://onestop.example.org',
+    )
+    .optional(),
   /** Payload encryption keys, `id:base64key` separated by commas, newest first (infra/payload-keys.ts). */
   PAYLOAD_KEYS: z.string().optional(),
   /** A file holding the same list (one entry a line is fine). */

@@ -5,7 +5,8 @@
 # Pinning them here (instead of the SDK's runtime download) makes tests work offline and
 # reproducibly. Idempotent: does nothing when the right versions are already installed.
 # Also makes sure Debian's `chromium` is there for the web app's end-to-end tests (see ensure_chromium),
-# and a CJK font for its Chinese pages (ensure_cjk_font).
+# and a CJK font for its Chinese pages (ensure_cjk_font), and the PDF and QR readers of the decision-document
+# tests (ensure_pdf_tools).
 set -euo pipefail
 
 CLI_VERSION="1.9.1"
@@ -72,6 +73,25 @@ ensure_cjk_font() {
   echo "setup-tools: no CJK font; Chinese text will show as empty boxes: run 'sudo apt-get install fonts-noto-cjk'" >&2
 }
 ensure_cjk_font
+
+# The decision-document tests read the PDFs back: pdftotext and pdftoppm (poppler-utils) for their
+# text and a page image, zbarimg (zbar-tools) for the QR code on it. Installed the same way, when root.
+ensure_pdf_tools() {
+  if command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1; then
+    return 0
+  fi
+  if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup-tools: installing Debian's poppler-utils and zbar-tools for the decision-document tests"
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils zbar-tools >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils zbar-tools >/dev/null 2>&1; }; then
+      return 0
+    fi
+    echo "setup-tools: apt-get could not install poppler-utils and zbar-tools; test/api/decision-documents.test.ts will fail" >&2
+    return 0
+  fi
+  echo "setup-tools: no pdftotext/pdftoppm/zbarimg; test/api/decision-documents.test.ts needs them: run 'sudo apt-get install poppler-utils zbar-tools'" >&2
+}
+ensure_pdf_tools
 
 if cli_ok && test_server_ok; then
   echo "setup-tools: temporal ${CLI_VERSION} and temporal-test-server ${TEST_SERVER_VERSION} already in $TARGET, skipping"

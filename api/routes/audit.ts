@@ -44,7 +44,7 @@ const AccessEntrySchema = z
   .object({
     id: z.number().int(),
     at: z.string().meta({ format: 'date-time' }),
-    caseId: z.string().nullable().meta({ description: 'the case read; null for a `codec-decode`, whose request names none' }),
+    caseId: z.string().nullable().meta({ description: 'the case read; null for a `codec-decode` or a `document-download`, whose requests name none' }),
     action: z.enum(ACTIONS),
     actor: z.object({ sub: z.string(), name: z.string(), roles: z.array(z.string()), dept: z.string().optional() }),
     status: z.number().int(),
@@ -53,6 +53,7 @@ const AccessEntrySchema = z
       .object({ namespace: z.string(), payloads: z.number().int(), origin: z.string().optional() })
       .optional()
       .meta({ description: 'a `codec-decode` only: the namespace, how many payloads were decoded, the Origin the request came from' }),
+    document: z.object({ digest: z.string() }).optional().meta({ description: 'a `document-download` only: the document downloaded' }),
   })
   .meta({ id: 'AccessEntry' });
 

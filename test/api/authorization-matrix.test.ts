@@ -12,7 +12,7 @@ import type { Actor, Role } from '../../common/types.js';
 import { UNAUTHENTICATED_DETAIL } from '../../api/auth.js';
 import { enqueueNotification } from '../../db/notifications.js';
 import { applicant } from '../support/fixtures.js';
-import { api, startStack, TEST_SECRET, type Stack } from '../support/stack.js';
+import { api, startStack, TEST_SECRET, tokenFor, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 
 let stack: Stack;
@@ -184,6 +184,23 @@ async function withNotices(): Promise<Fixture> {
   return f;
 }
 
+let documentDigest = '';
+/**
+ * A document whose bytes every persona that may upload has uploaded (stored once), so that each of
+ * them may download it, as admins and auditors may (test/api/documents.test.ts covers who may not).
+ */
+async function withDocument(): Promise<Fixture> {
+  const bytes = new Uint8Array(Buffer.from('%PDF-1.7\n% the authorization matrix\n'));
+  for (const p of PERSONAS.filter((x) => ['applicant', 'caseworker', 'supervisor'].includes(x.role))) {
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), 'matrix.pdf');
+    const r = await fetch(`${stack.baseUrl}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(p.actor)}` }, body: form });
+    expect(r.status).toBeLessThan(202);
+    documentDigest = ((await r.json()) as { digest: string }).digest;
+  }
+  return openOneStop();
+}
+
 /** The case as an auditor reads it, without what moves on its own (clocks). */
 async function snapshot(caseId: string): Promise<unknown> {
   const r = await call('GET', `/v1/cases/${caseId}`, { as: auditorActor });
@@ -304,6 +321,12 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    key: 'GET /v1/cases/:caseId/documents/:kind.pdf',
+    fixture: provisional,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/documents/provisional-permit.pdf` }),
+    allowed: 200,
+  },
+  {
     key: 'POST /v1/cases/:caseId/tasks/:taskId/decision',
     fixture: openOneStop,
     fresh: true,
@@ -372,6 +395,10 @@ const ROUTES: RouteCase[] = [
     check: (body, p) => expect(body.comments.at(-1)).toMatchObject({ by: p.actor.sub, text: 'checked the floor plan', taskId: 'health' }),
   },
   { key: 'GET /v1/audit/access', attempt: () => ({ path: '/v1/audit/access' }), allowed: 200 },
+  // The matrix sends JSON: an admitted role gets as far as the body, refused by its kind (415).
+  { key: 'POST /v1/documents', attempt: () => ({ path: '/v1/documents', body: {} }), allowed: 415 },
+  { key: 'GET /v1/documents/:digest', fixture: withDocument, attempt: () => ({ path: `/v1/documents/${documentDigest}` }), allowed: 200 },
+  { key: 'GET /v1/documents/:digest/verify', attempt: () => ({ path: `/v1/documents/${documentDigest}/verify` }), allowed: 200 },
   { key: 'POST /codec/decode', attempt: () => ({ path: '/codec/decode', body: { payloads: [] } }), allowed: 200 },
   { key: 'POST /codec/encode', attempt: () => ({ path: '/codec/encode', body: { payloads: [] } }), allowed: 200 },
   // The directory rows run in this order: the entry the admin creates is read, then removed.

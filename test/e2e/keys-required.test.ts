@@ -1,10 +1,12 @@
 /**
  * The production entries (`npm run api`, `npm run worker`) refuse to start without payload keys, or
- * with a bad one, before they touch anything: personal data never goes to Temporal in clear.
+ * with a bad one, before they touch anything: personal data never goes to Temporal in clear. The API
+ * also refuses the public development key of the documents' verification codes.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { TEST_PAYLOAD_KEYS } from '../support/payload-keys.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -41,4 +43,11 @@ test.each(['api/main.ts', 'workers/main.ts'])('%s exits non-zero without keys, n
   const short = await runEntry(entry, { PAYLOAD_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` });
   expect(short.code).not.toBe(0);
   expect(short.output).toMatch(/PAYLOAD_KEYS: key "k1" is 16 bytes; AES-256 needs 32/);
+});
+
+test('api/main.ts exits non-zero on the development verification key, naming VERIFY_SECRET', async () => {
+  const dev = await runEntry('api/main.ts', { PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, VERIFY_SECRET: '' });
+  expect(dev.code).not.toBe(0);
+  expect(dev.output).toMatch(/refusing to start: set VERIFY_SECRET/);
+  expect(dev.output).not.toMatch(/ECONNREFUSED/);
 });
