@@ -12,6 +12,7 @@ import type { NotificationInput, NotificationKind } from '../common/notification
 import type { AnyCaseView, CaseViewBase } from '../common/types.js';
 import type { OpenedCase } from '../workflows/lib/case-core.js';
 import type { Transitions } from '../workflows/lib/status.js';
+import type { DocumentDraft } from './decision-document.js';
 
 /**
  * An action of a process's own, as the API offers it: a POST on one case that sends the update, with
@@ -74,6 +75,8 @@ export interface ProcessDefinition<
   open(input: CaseInput<z.output<S>, D>): OpenedCase<V>;
   /** Its own actions, each an update only this process answers (every process answers workflows/definitions.ts's). */
   readonly actions: readonly ProcessAction[];
+  /** The decision documents a case has issued, from its view (documents.ts): what each says, and its state now. */
+  documents(view: V): DocumentDraft[];
   readonly timeline: {
     /** What the timeline's case-opened entry shows beyond what every case has. */
     opening(input: CaseInput<z.output<S>, D>): Record<string, unknown>;

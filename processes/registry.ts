@@ -11,6 +11,7 @@ import type { OpenedCase } from '../workflows/lib/case-contract.js';
 import * as registered from './index.js';
 import type * as bundled from './workflows.js';
 import type { Transitions } from '../workflows/lib/status.js';
+import type { DocumentDraft } from './decision-document.js';
 import type { ProcessAction, ProcessDefinition } from './process.js';
 
 type Registered = (typeof registered)[keyof typeof registered];
@@ -112,6 +113,12 @@ export function caseOpening(template: Template, raw: Record<string, unknown>): C
 export function detailsSchemaOf(template: Template): z.ZodType {
   const process: ProcessDefinition = processOf(template.kind);
   return process.detailsSchema(template);
+}
+
+/** The decision documents a case has issued, as its process states them from its view. */
+export function documentDraftsOf(view: CaseView): DocumentDraft[] {
+  const process: ProcessDefinition = processOf(view.kind);
+  return process.documents(view);
 }
 
 /** What the audit timeline's case-opened entry shows of the opening's process. */

@@ -3,6 +3,7 @@
  * threshold), assessment and settlement. docs/processes/claim-prepayment.md describes it.
  */
 import { defineProcess } from '../process.js';
+import { claimDocuments } from './documents.js';
 import { CLAIM_TRANSITIONS } from './status.js';
 import { claimDetails, claimDetailsSchema } from './details.js';
 import { ClaimTemplate } from './template.js';
@@ -18,6 +19,7 @@ export const claimPrepaymentProcess = defineProcess({
   detailsSchema: claimDetailsSchema,
   details: claimDetails,
   open: openClaimCase,
+  documents: claimDocuments,
   actions: [],
   timeline: { opening: claimOpening, notifications: claimNotifications },
 });

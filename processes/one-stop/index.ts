@@ -3,6 +3,7 @@
  * docs/processes/one-stop.md describes it.
  */
 import { defineProcess } from '../process.js';
+import { oneStopDocuments } from './documents.js';
 import { ONE_STOP_TRANSITIONS } from './status.js';
 import { oneStopDetails, oneStopDetailsSchema } from './details.js';
 import { OneStopTemplate } from './template.js';
@@ -18,6 +19,7 @@ export const oneStopProcess = defineProcess({
   detailsSchema: oneStopDetailsSchema,
   details: oneStopDetails,
   open: openOneStopCase,
+  documents: oneStopDocuments,
   actions: [],
   timeline: { opening: oneStopOpening, notifications: oneStopNotifications },
 });

@@ -3,6 +3,7 @@
  * filed and verified later. docs/processes/produce-first.md describes it.
  */
 import { defineProcess } from '../process.js';
+import { produceFirstDocuments } from './documents.js';
 import { PRODUCE_FIRST_TRANSITIONS } from './status.js';
 import { produceFirstDetails, produceFirstDetailsSchema } from './details.js';
 import { fileCertificateAction } from './action.js';
@@ -19,6 +20,7 @@ export const produceFirstProcess = defineProcess({
   detailsSchema: produceFirstDetailsSchema,
   details: produceFirstDetails,
   open: openProduceFirstCase,
+  documents: produceFirstDocuments,
   actions: [fileCertificateAction],
   timeline: { opening: produceFirstOpening, updates: produceFirstUpdateEntries, notifications: produceFirstNotifications },
 });
