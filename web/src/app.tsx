@@ -8,6 +8,7 @@ import { CasesPage } from './pages/cases';
 import { DashboardPage } from './pages/dashboard';
 import { EscalationsPage } from './pages/escalations';
 import { InboxPage } from './pages/inbox';
+import { NoticesPage } from './pages/notices';
 import { OpenCasePage } from './pages/open-case';
 import { SignInPage } from './pages/sign-in';
 import { navigate, onLinkClick, useLocation } from './router';
@@ -24,6 +25,7 @@ function home(a: Actor): string {
 const NAV: { path: string; key: Parameters<typeof t>[0]; when: (a: Actor) => boolean }[] = [
   { path: '/inbox', key: 'navInbox', when: (a) => hasRole(a, 'caseworker', 'supervisor') },
   { path: '/cases', key: 'navCases', when: () => true },
+  { path: '/notices', key: 'notifications', when: (a) => hasRole(a, 'applicant') },
   { path: '/escalations', key: 'escalations', when: (a) => hasRole(a, 'supervisor') },
   { path: '/audit', key: 'navAudit', when: (a) => hasRole(a, 'auditor', 'supervisor') },
   { path: '/dashboard', key: 'navDashboard', when: (a) => hasRole(a, 'auditor', 'supervisor') },
@@ -124,6 +126,7 @@ function Page({ path, actor }: { path: string; actor: Actor }) {
   if (path === '/cases') return <CasesPage actor={actor} />;
   if (path === '/cases/new') return <OpenCasePage actor={actor} />;
   if (path === '/escalations') return <EscalationsPage actor={actor} />;
+  if (path === '/notices') return <NoticesPage />;
   if (caseMatch) return <CasePage caseId={decodeURIComponent(caseMatch[1]!)} actor={actor} />;
   if (path === '/audit') return <AuditPage actor={actor} />;
   if (auditMatch) return <AuditPage actor={actor} caseId={decodeURIComponent(auditMatch[1]!)} />;

@@ -49,6 +49,11 @@ export interface ProcessWeb {
    * approve button then sends what they report.
    */
   approveFields?: (task: Task, view: CaseView) => ComponentType<ApproveFieldsProps> | undefined;
+  /**
+   * Where a case stands in the enterprise's plain words, for the process's own states (a permit to
+   * produce under, an advance paid); undefined leaves it to the engine's words (web/src/applicant/summary.ts).
+   */
+  applicantSummary?: (view: CaseView) => string | undefined;
 }
 
 const found = import.meta.glob<ProcessWeb>('../../processes/*/web/index.tsx', { eager: true, import: 'web' });

@@ -5,6 +5,8 @@
  * page with every other task.
  */
 import { useState } from 'preact/hooks';
+import type { CaseView } from '../../../web/src/api/types';
+import { fmtTime, messages } from '../../../web/src/i18n';
 import type { CasePanelProps, ProcessWeb, StatusLabels } from '../../../web/src/processes';
 import type { ProduceFirstStatus } from '../status';
 import { hasRole } from '../../../web/src/session';
@@ -73,4 +75,37 @@ const statusLabels: StatusLabels<ProduceFirstStatus> = {
   revoked: { en: 'revoked', zh: '已撤销' },
 };
 
-export const web: ProcessWeb = { kind: 'produce-first-certify-later', statusLabels, CasePanel: ProduceFirstPanel };
+const says = messages(
+  {
+    provisional: 'Provisional permit: produce under it; {n} certificates to file',
+    provisionalFiled: 'Provisional permit: produce under it; your certificates are being verified',
+    suspended: 'Permit suspended: file the overdue certificates before {revokeAt}, when it is revoked',
+    certified: 'Certified: every certificate is verified',
+    revoked: 'Permit revoked',
+  },
+  {
+    provisional: '临时许可：可据此生产；还需提交 {n} 份证书',
+    provisionalFiled: '临时许可：可据此生产；您提交的证书正在核验',
+    suspended: '许可已暂停：请在 {revokeAt} 前提交逾期证书，否则许可将被撤销',
+    certified: '已取证：全部证书均已核验',
+    revoked: '许可已撤销',
+  },
+);
+
+/** The permit's states in the enterprise's words; in review and waiting for documents are the engine's. */
+function applicantSummary(view: CaseView): string | undefined {
+  const toFile = (view.obligations ?? []).filter((o) => o.status === 'pending' || o.status === 'overdue').length;
+  switch (view.status) {
+    case 'provisional':
+      return toFile > 0 ? says('provisional', { n: toFile }) : says('provisionalFiled');
+    case 'suspended':
+      return says('suspended', { revokeAt: fmtTime(view.suspensions?.at(-1)?.revokeAt) });
+    case 'certified':
+    case 'revoked':
+      return says(view.status);
+    default:
+      return undefined;
+  }
+}
+
+export const web: ProcessWeb = { kind: 'produce-first-certify-later', statusLabels, CasePanel: ProduceFirstPanel, applicantSummary };

@@ -12,6 +12,7 @@ import { messages, t } from '../i18n';
 import { hasRole, type Actor } from '../session';
 import { Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
 import { ApplicantActions } from './case-applicant';
+import { ApplicantSummary } from './case-applicant-summary';
 import { Comments, Notifications } from './case-notes';
 import { TaskCard } from './case-task';
 
@@ -93,6 +94,8 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
                 )}
               </p>
             </header>
+
+            {ownEnterprise && <ApplicantSummary view={v} />}
 
             <div class="grid">
               <section class="card">

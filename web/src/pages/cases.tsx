@@ -4,6 +4,7 @@ import { searchCases } from '../api/task-work';
 import type { CaseView } from '../api/types';
 import { messages, t } from '../i18n';
 import { navigate } from '../router';
+import { MyCasesPage } from '../applicant/my-cases-page';
 import { OpenCaseLink } from './open-case';
 import { hasRole, type Actor } from '../session';
 import { Field, Loading, Priority, Status, Table, Time, useAsync, type Column } from '../ui';
@@ -20,6 +21,8 @@ export function CasesPage({ actor }: { actor: Actor }) {
   const [id, setId] = useState('');
   const [missing, setMissing] = useState<string>();
   const canList = hasRole(actor, 'caseworker', 'supervisor', 'auditor');
+  // An applicant's home is its enterprise's cases, in its own words.
+  if (!canList && hasRole(actor, 'applicant')) return <MyCasesPage actor={actor} />;
   return (
     <section>
       <h1>{t('navCases')}</h1>
