@@ -77,10 +77,12 @@ export function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<U
       content.write(bytes);
       resolve({ name, mediaType, content });
     };
+    // A part's name is the client's: busboy gives none (undefined) for `name=""`, so it is never assumed a string.
+    const partName = (field: string | undefined) => String(field ?? '').slice(0, 50);
     parser.on('file', (field, file, info) => {
       if (seenFile || field !== FILE_FIELD) {
         file.resume();
-        return fail(refusal(400, `the body must hold exactly one part, a file named "${FILE_FIELD}" (got "${field.slice(0, 50)}")`, 'body'));
+        return fail(refusal(400, `the body must hold exactly one part, a file named "${FILE_FIELD}" (got "${partName(field)}")`, 'body'));
       }
       seenFile = true;
       name = cleanName(info.filename);
@@ -100,7 +102,7 @@ export function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<U
       });
       file.on('end', decide);
     });
-    parser.on('field', (field) => fail(refusal(400, `the body must hold only the file part "${FILE_FIELD}" (got field "${field.slice(0, 50)}")`, 'body')));
+    parser.on('field', (field) => fail(refusal(400, `the body must hold only the file part "${FILE_FIELD}" (got field "${partName(field)}")`, 'body')));
     parser.on('error', () => fail(refusal(400, 'the multipart body is malformed', 'body')));
     // Only once the whole body is parsed is the file complete: a part after it is still refused.
     parser.on('close', () => {

@@ -225,6 +225,9 @@ describe('bad uploads are refused and change nothing', () => {
       ['two files', [filePart(pdf()), filePart(pdf())]],
       ['the file under another name', [{ ...filePart(pdf()), field: 'document' }]],
       ['no parts at all', []],
+      // Part names are the client's: an empty one, or bytes that are not UTF-8, is refused like any other (found by the fuzzer: it once stopped the API).
+      ['a field with an empty name', [{ field: '', data: '{}' }, filePart(pdf())]],
+      ['a file with an empty name', [{ ...filePart(pdf()), field: '' }]],
     ];
     for (const [what, parts] of cases) {
       const r = await upload(parts);
@@ -232,6 +235,7 @@ describe('bad uploads are refused and change nothing', () => {
       expect(r.body.errors.length, what).toBeGreaterThan(0);
     }
     expect(await counts()).toEqual(before);
+    expect((await call('GET', '/healthz')).status).toBe(200);
   });
 
   test('an upload aborted half-way leaves no rows', async () => {
