@@ -5,6 +5,7 @@
  * refusal stops reading the request at once (the answer closes the connection, so the rest of the
  * body is never read).
  */
+import { withRefusedReplaced } from '../../common/text-rule.js';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
@@ -77,8 +78,10 @@ export function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<U
       content.write(bytes);
       resolve({ name, mediaType, content });
     };
-    // A part's name is the client's: busboy gives none (undefined) for `name=""`, so it is never assumed a string.
-    const partName = (field: string | undefined) => String(field ?? '').slice(0, 50);
+    // A part's name is the client's: busboy gives none (undefined) for `name=""`, so it is never
+    // assumed a string, and it is shown back with the characters the API never answers replaced
+    // (control characters, and a surrogate the cut at 50 may split).
+    const partName = (field: string | undefined) => withRefusedReplaced(String(field ?? '').slice(0, 50));
     parser.on('file', (field, file, info) => {
       if (seenFile || field !== FILE_FIELD) {
         file.resume();

@@ -228,11 +228,16 @@ describe('bad uploads are refused and change nothing', () => {
       // Part names are the client's: an empty one, or bytes that are not UTF-8, is refused like any other (found by the fuzzer: it once stopped the API).
       ['a field with an empty name', [{ field: '', data: '{}' }, filePart(pdf())]],
       ['a file with an empty name', [{ ...filePart(pdf()), field: '' }]],
+      // The refusal quotes the part's name: control characters in it must not reach the answer (found by the fuzzer).
+      ['a field named with control characters', [{ field: 'n\u0099a\u0085me', data: 'x' }, filePart(pdf())]],
+      ['a file named with control characters', [{ ...filePart(pdf()), field: 'f\u009bi\u009fle' }]],
     ];
     for (const [what, parts] of cases) {
       const r = await upload(parts);
       expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(400);
       expect(r.body.errors.length, what).toBeGreaterThan(0);
+      // The API never answers with text it would refuse (common/text-rule.ts).
+      expect(JSON.stringify(r.body), what).not.toMatch(/\\u00[01][0-9a-f]|\\u007f|[\u0080-\u009f]/i);
     }
     expect(await counts()).toEqual(before);
     expect((await call('GET', '/healthz')).status).toBe(200);
