@@ -45,7 +45,11 @@ const ENGINE_ACCESS = {
   'GET /v1/cases': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'GET /v1/cases/:caseId': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   // A case's decision documents (PDF): whoever may read the case.
+  'GET /v1/cases/:caseId/documents': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
   'GET /v1/cases/:caseId/documents/:kind.pdf': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  // The documents filed with a case: whoever may read the case downloads them; auditors check them.
+  'GET /v1/cases/:caseId/files/:digest': { applicant: ['own-enterprise'], caseworker: INVOLVED, supervisor: INVOLVED, auditor: ANY },
+  'GET /v1/cases/:caseId/audit/documents': { auditor: ANY },
   'POST /v1/cases/:caseId/tasks/:taskId/decision': { caseworker: ['the-task-dept'], supervisor: ['the-task-dept'] },
   'POST /v1/cases/:caseId/supplements': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },
   'POST /v1/cases/:caseId/withdraw': { applicant: ['own-enterprise'], caseworker: ['opening-dept'] },

@@ -24,6 +24,7 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { caseRoutes } from './routes/cases.js';
 import { caseDocumentRoutes } from './routes/case-documents.js';
+import { caseFileRoutes } from './routes/case-files.js';
 import { codecRoutes } from './routes/codec.js';
 import { directoryRoutes } from './routes/directory.js';
 import { documentRoutes } from './routes/documents.js';
@@ -109,7 +110,8 @@ export function createApp({
   templateRoutes(routes, pool);
   calendarRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   keySmeRoutes(routes, pool);
-  const cases = new CaseService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
+  const documents = new PgDocumentStore(pool);
+  const cases = new CaseService({ client, pool, documents, taskQueue: config.TEMPORAL_TASK_QUEUE, idempotencyTtlMs: config.IDEMPOTENCY_KEY_TTL });
   caseRoutes(routes, cases, pool);
   auditRoutes(routes, cases, new HistoryService({ client, pool }), pool);
   taskRoutes(routes, cases, pool);
@@ -119,8 +121,9 @@ export function createApp({
   directoryRoutes(routes, pool, config.IDEMPOTENCY_KEY_TTL);
   notificationRoutes(routes, cases, pool, config.IDEMPOTENCY_KEY_TTL);
   incidentRoutes(routes, cases, pool);
-  documentRoutes(routes, new PgDocumentStore(pool), pool, config);
+  documentRoutes(routes, documents, pool, config);
   caseDocumentRoutes(routes, cases, config);
+  caseFileRoutes(routes, cases, documents, pool);
   verifyRoutes(routes, pool, config);
 
   const openapi = new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseView } from '../common/types.js';
+import type { Actor, CaseView, FiledDocument } from '../common/types.js';
 import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { DEFAULT_NUMBER_TIME_ZONE, issueCaseNumber, yearIn } from '../db/case-numbers.js';
@@ -41,12 +41,17 @@ import { conflict, forbidden, fromWorkflowRefusal, fromZod, notFound } from './p
 import type { ProcessAction } from '../processes/process.js';
 import { caseOpening, processesOfUpdate, type CaseOpening, type OpenCaseInput, type Template } from '../processes/registry.js';
 import type { OpenCaseBody } from './schemas.js';
+import type { DocumentRef } from '../common/document-schema.js';
+import type { DocumentStore } from './documents/store.js';
+import { resolveDocuments } from './documents/resolve.js';
 import { caseAfterUpdate, type CaseSources } from '../publication/after-update.js';
 import { startCase } from '../publication/case-start.js';
 
 export interface CaseServiceDeps {
   client: Client;
   pool: Pool;
+  /** Where uploaded documents are: a request names them by digest, the history records the store's account of each. */
+  documents: DocumentStore;
   taskQueue: string;
   /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_TTL); default 24 hours. */
   idempotencyTtlMs?: number;
@@ -110,6 +115,7 @@ export class CaseService {
       replayed = claim.kind === 'repeat';
       caseId = claim.caseId;
     }
+    const documents = await this.filed(actor, caseId, body.documents, 'body.documents');
     const [calendar, priority] = await Promise.all([
       stored.body.calendar ? this.pinnedCalendar(stored.body.calendar) : undefined,
       isKeySme(this.d.pool, body.applicant.creditCode),
@@ -129,6 +135,7 @@ export class CaseService {
       ...opening,
       templateVersion: stored.version,
       applicant: body.applicant,
+      ...(documents.length > 0 ? { documents } : {}),
       openedBy: actor,
       priority,
       ...(calendar ? { calendar } : {}),
@@ -202,9 +209,20 @@ export class CaseService {
     return this.send(await this.visibleForUpdate(actor, caseId), actor, decideUpdate, input, idem);
   }
 
-  async supplement(actor: Actor, caseId: string, input: Omit<SupplementInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {
+  async supplement(
+    actor: Actor,
+    caseId: string,
+    input: Omit<SupplementInput, 'onBehalfOf' | 'documents'> & { documents: DocumentRef[] },
+    idem?: Idempotency,
+  ): Promise<CaseView> {
     const { view, onBehalfOf } = await this.authorizeOnBehalf('POST /v1/cases/:caseId/supplements', actor, caseId);
-    return this.send(view, actor, supplementUpdate, { ...input, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
+    const documents = await this.filed(actor, caseId, input.documents, 'body.documents');
+    return this.send(view, actor, supplementUpdate, { ...input, documents, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
+  }
+
+  /** The documents a request names, as the case's history will record them (api/documents/resolve.ts). */
+  private filed<T>(actor: Actor, caseId: string, refs: T, where: string): Promise<T extends DocumentRef[] ? FiledDocument[] : T> {
+    return resolveDocuments({ store: this.d.documents, pool: this.d.pool }, actor, caseId, refs, where) as never;
   }
 
   /**
@@ -216,11 +234,12 @@ export class CaseService {
     const update = defineUpdate<CaseReceipt, [Record<string, unknown>]>(action.update);
     if (action.forTheEnterprise) {
       const { view, onBehalfOf } = await this.authorizeOnBehalf(key, actor, caseId);
-      return this.send(view, actor, update, { ...body, actor, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
+      const filed = await this.filed(actor, caseId, body, 'body');
+      return this.send(view, actor, update, { ...filed, actor, ...(onBehalfOf ? { onBehalfOf } : {}) }, idem);
     }
     const view = await this.visibleForUpdate(actor, caseId);
     if (!permits(key, actor, caseFacts(view))) throw forbidden(`this action is not yours to take on case ${caseId}`);
-    return this.send(view, actor, update, { ...body, actor }, idem);
+    return this.send(view, actor, update, { ...(await this.filed(actor, caseId, body, 'body')), actor }, idem);
   }
 
   async withdraw(actor: Actor, caseId: string, input: Omit<WithdrawInput, 'onBehalfOf'>, idem?: Idempotency): Promise<CaseView> {

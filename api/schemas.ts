@@ -7,6 +7,7 @@ import { isValidCreditCode } from '../common/credit-code.js';
 import { CASE_KINDS, CASE_STATUSES, CLOSED_STATUSES } from '../processes/registry.js';
 import { DECISION_OUTCOMES, ESCALATION_ACTIONS, OBLIGATION_STATUSES, TASK_STATUSES, type CaseView, type InboxTask, type TaskView } from '../common/types.js';
 import { Money, Slug, Text } from '../templates/schema.js';
+import { DocumentRef, FiledDocumentSchema } from '../common/document-schema.js';
 import { CASE_NUMBER } from '../db/case-numbers.js';
 
 /** Template versions are PostgreSQL integers. */
@@ -35,18 +36,17 @@ export const OpenCaseBody = z
     templateId: Slug.meta({ example: 'epidemic-supplies-project' }),
     templateVersion: z.number().int().positive().max(MAX_VERSION).optional(),
     applicant: Applicant,
-    // Documents are references, not content: the details travel in every workflow payload and
-    // projection, so they stay small (64 KB of JSON).
+    // Documents are uploaded first and named here by digest (`documents`): the details travel in
+    // every workflow payload and projection, so they stay small (64 KB of JSON).
     details: z
       .record(z.string().max(100), z.unknown())
       .default({})
       .refine((d) => JSON.stringify(d).length <= 65_536, 'details may hold at most 64 KB of JSON; attach documents by reference')
       .meta({ description: 'what the applicant files; per process kind' }),
+    documents: z.array(DocumentRef).max(50).default([]).meta({ description: 'documents filed with the opening, uploaded first (POST /v1/documents)' }),
   })
   .meta({ id: 'OpenCase' });
 export type OpenCaseBody = z.infer<typeof OpenCaseBody>;
-
-export const Document = z.strictObject({ name: Text(200), ref: Text(500) }).meta({ id: 'Document' });
 
 const Comment = Text(4000);
 const DecisionAmount = Money.meta({ description: 'claims: the proposed prepayment or the assessed amount, in integer minor units' });
@@ -71,7 +71,12 @@ export const DecisionBody = z
   .meta({ id: 'Decision' });
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
-export const SupplementBody = z.strictObject({ documents: z.array(Document).min(1).max(50), note: Text(4000).optional() }).meta({ id: 'Supplement' });
+export const SupplementBody = z
+  .strictObject({
+    documents: z.array(DocumentRef).min(1, 'a supplement supplies at least one document').max(50).meta({ description: 'uploaded first (POST /v1/documents)' }),
+    note: Text(4000).optional(),
+  })
+  .meta({ id: 'Supplement' });
 
 export const WithdrawBody = z.strictObject({ reason: Text(2000) }).meta({ id: 'Withdrawal' });
 
@@ -225,6 +230,7 @@ export const CaseSchema = z
         .meta({ description: 'the contact person: shown to the departments on the case and to auditors only' }),
     }),
     details: z.record(z.string(), z.unknown()),
+    documents: z.array(FiledDocumentSchema).meta({ description: 'the documents filed with the opening' }),
     sla: z.object({
       deadlineAt: Iso,
       paused: z.boolean(),
@@ -242,7 +248,14 @@ export const CaseSchema = z
     tasks: z.array(TaskSchema),
     escalations: z.array(z.object({ at: Iso, taskId: z.string(), action: z.enum(ESCALATION_ACTIONS), level: z.number().int() })),
     supplements: z.array(
-      z.object({ at: Iso, by: z.string(), byName: z.string(), documents: z.array(Document), note: z.string().nullable(), pausedMs: z.number().int() }),
+      z.object({
+        at: Iso,
+        by: z.string(),
+        byName: z.string(),
+        documents: z.array(FiledDocumentSchema),
+        note: z.string().nullable(),
+        pausedMs: z.number().int(),
+      }),
     ),
     comments: z
       .array(z.object({ at: Iso, by: z.string(), byName: z.string(), text: z.string(), taskId: z.string().nullable() }))
@@ -276,7 +289,7 @@ export const CaseSchema = z
               number: z.string(),
               issuer: z.string(),
               issuedAt: z.string(),
-              documentRef: z.string(),
+              document: FiledDocumentSchema,
               filedAt: Iso,
               filedBy: z.string(),
               outcome: z.enum(['pending', 'verified', 'rejected']),

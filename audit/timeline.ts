@@ -217,6 +217,7 @@ function openingDetails(input: OpenCaseInput): Record<string, unknown> {
     kind: input.template.kind,
     applicant: { creditCode: input.applicant.creditCode, name: input.applicant.name },
     priority: input.priority,
+    documents: input.documents ?? [],
     ...openingTimeline(input),
   };
 }

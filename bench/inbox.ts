@@ -68,6 +68,7 @@ function synthetic(i: number, now: number): CaseView {
     closedAt: null,
     applicant: { creditCode: applicant.creditCode, name: `${applicant.name} #${i}` },
     details: {},
+    documents: [],
     sla: {
       deadlineAt: new Date(openedAt + 48 * HOUR).toISOString(),
       paused: false,

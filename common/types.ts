@@ -64,9 +64,18 @@ export interface RecoveryRecord {
   recordedAt: string;
 }
 
-export interface Document {
+/**
+ * A document filed with a case, as its history records it: the uploaded file's SHA-256 and what
+ * the store said of it (api/documents/), never its bytes. The archive's hash chain covers these
+ * fields, so the digest proves which file a department read.
+ */
+export interface FiledDocument {
+  /** SHA-256 of the bytes, lowercase hex: the key of the document store. */
+  digest: string;
   name: string;
-  ref: string;
+  /** Judged from the bytes when uploaded (application/pdf, image/png, image/jpeg, application/ofd). */
+  mediaType: string;
+  size: number;
 }
 
 export interface Applicant {
@@ -130,7 +139,7 @@ export interface SupplementRecord {
   at: string;
   by: string;
   byName: string;
-  documents: Document[];
+  documents: FiledDocument[];
   note: string | null;
   /** How long the clocks were stopped, in milliseconds. */
   pausedMs: number;
@@ -183,6 +192,8 @@ export interface CaseViewBase<K extends string = CaseKind, S extends string = Ca
   /** `contact` is shown only to the departments on the case and to auditors (api/access-policy.ts). */
   applicant: { creditCode: string; name: string; contact?: Applicant['contact'] };
   details: D;
+  /** The documents filed with the opening (supplements and a process's own filings carry theirs). */
+  documents: FiledDocument[];
   sla: SlaView;
   tasks: TaskView[];
   escalations: EscalationRecord[];

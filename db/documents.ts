@@ -36,11 +36,14 @@ export async function unattachedBefore(pool: Pool, before: Date, limit: number):
   return rows.map((r) => r.digest);
 }
 
-/** A download answered, in the case access log (db/access-log.ts) as `document-download`. */
-export async function recordDownload(pool: Pool, e: { digest: string; actor: Actor; status: number; requestId?: string }): Promise<void> {
+/**
+ * A download answered, in the case access log (db/access-log.ts) as `document-download`: with the
+ * case it was downloaded through, or none for a download by digest alone.
+ */
+export async function recordDownload(pool: Pool, e: { digest: string; caseId?: string; actor: Actor; status: number; requestId?: string }): Promise<void> {
   await pool.query(
     `INSERT INTO case_access_log (case_id, action, actor_sub, actor_name, actor_roles, actor_dept, status, request_id, document_digest)
-     VALUES (NULL, 'document-download', $1, $2, $3, $4, $5, $6, $7)`,
-    [e.actor.sub, e.actor.name, [...e.actor.roles], e.actor.dept ?? null, e.status, e.requestId ?? null, e.digest],
+     VALUES ($1, 'document-download', $2, $3, $4, $5, $6, $7, $8)`,
+    [e.caseId ?? null, e.actor.sub, e.actor.name, [...e.actor.roles], e.actor.dept ?? null, e.status, e.requestId ?? null, e.digest],
   );
 }

@@ -4,7 +4,7 @@
  * live in its folder (processes/produce-first/messages.ts).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Applicant, CaseView, DecisionOutcome, Document, Money } from '../common/types.js';
+import type { Actor, Applicant, CaseView, DecisionOutcome, FiledDocument, Money } from '../common/types.js';
 import type { PinnedCalendar } from '../common/working-time.js';
 
 /** What every new case workflow is handed, whatever its process; everything is already validated. */
@@ -32,6 +32,8 @@ export interface CaseInputBase {
    * known by its id (CaseCore.number).
    */
   number?: string;
+  /** The documents filed with the opening, resolved against the document store by the API. */
+  documents?: FiledDocument[];
 }
 
 /**
@@ -59,7 +61,7 @@ export interface OnBehalf {
 }
 
 export interface SupplementInput extends OnBehalf {
-  documents: Document[];
+  documents: FiledDocument[];
   note?: string;
   actor: Actor;
 }

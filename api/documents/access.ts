@@ -1,6 +1,8 @@
 /**
- * Who may download a document. For now: whoever uploaded its bytes, and admins and auditors. The
- * case wiring adds here "anyone who may see a case that refers to it" (document_refs, canRead).
+ * Who may download a document by its digest alone (GET /v1/documents/:digest), and so name it in a
+ * filing (api/documents/resolve.ts): whoever uploaded its bytes, and admins and auditors. Everyone
+ * else who may read a case downloads what the case names through the case
+ * (GET /v1/cases/:caseId/files/:digest), where the access table decides.
  */
 import type { Actor } from '../../common/types.js';
 import { isUploader } from '../../db/documents.js';

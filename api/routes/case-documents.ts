@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../infra/config.js';
 import type { CaseService } from '../case-service.js';
-import { documentOf, DOCUMENT_KINDS } from '../pdf/decision-documents.js';
+import { documentOf, documentsOf, DOCUMENT_KINDS, DOCUMENT_STATES } from '../pdf/decision-documents.js';
 import { renderDocumentPdf } from '../pdf/render.js';
 import { notFound } from '../problem.js';
 import type { Routes } from '../route.js';
@@ -20,7 +20,30 @@ export function publicOrigin(config: Config, req: Request): string {
   return (config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
 }
 
+const IssuedDocuments = z
+  .array(
+    z.object({
+      kind: z.enum(DOCUMENT_KINDS),
+      number: z.string(),
+      issuedAt: z.string().meta({ format: 'date-time' }),
+      state: z.enum(DOCUMENT_STATES).meta({ description: 'its state now, as the verification page shows it' }),
+    }),
+  )
+  .meta({ id: 'IssuedDocuments' });
+
 export function caseDocumentRoutes(routes: Routes, cases: CaseService, config: Config): void {
+  routes.add({
+    method: 'get',
+    path: '/v1/cases/:caseId/documents',
+    summary: 'The decision documents the case has issued, each with its state now (download each as PDF)',
+    tag: 'cases',
+    params: CaseIdParam,
+    responses: { 200: { description: 'In the order issued; empty until the case issues one', schema: IssuedDocuments }, 404: { description: 'Unknown case' } },
+    handler: async ({ actor, params }) => ({
+      body: documentsOf(await cases.get(actor, params.caseId)).map((d) => ({ kind: d.kind, number: d.number, issuedAt: d.issuedAt, state: d.state })),
+    }),
+  });
+
   routes.add({
     method: 'get',
     path: '/v1/cases/:caseId/documents/:kind.pdf',

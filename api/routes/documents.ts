@@ -3,12 +3,13 @@
  * once per content), download it, and an auditor's check that the stored bytes are still the ones
  * uploaded. Every download is in the case access log.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { Digest } from '../../common/document-schema.js';
 import { recordDownload } from '../../db/documents.js';
 import type { Pool } from '../../db/pool.js';
 import type { Config } from '../../infra/config.js';
 import { mayDownload } from '../documents/access.js';
+import { checkIntegrity } from '../documents/integrity.js';
 import { contentDisposition } from '../documents/name.js';
 import { DOCUMENT_MEDIA_TYPES } from '../documents/sniff.js';
 import type { DocumentStore } from '../documents/store.js';
@@ -16,10 +17,6 @@ import { FILE_FIELD, receiveUpload } from '../documents/upload.js';
 import { notFound, Problem } from '../problem.js';
 import type { Routes } from '../route.js';
 
-const Digest = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest: 64 lowercase hex digits')
-  .meta({ description: "the document's SHA-256, lowercase hex", example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
 const DigestParam = z.strictObject({ digest: Digest });
 
 export const UploadedDocumentSchema = z
@@ -32,7 +29,7 @@ export const UploadedDocumentSchema = z
   })
   .meta({ id: 'UploadedDocument' });
 
-const IntegritySchema = z
+export const IntegritySchema = z
   .object({
     digest: Digest,
     size: z.number().int().meta({ description: 'bytes read back from the store' }),
@@ -119,22 +116,9 @@ export function documentRoutes(routes: Routes, store: DocumentStore, pool: Pool,
     params: DigestParam,
     responses: { 200: { description: 'The check', schema: IntegritySchema }, 404: { description: 'No such document' } },
     handler: async ({ params }) => {
-      const content = await store.get(params.digest);
-      if (!content) throw notFound('no such document');
-      const stored = await store.describe(params.digest);
-      const hash = createHash('sha256');
-      let size = 0;
-      let readable = true;
-      try {
-        for await (const chunk of content as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          size += chunk.length;
-        }
-      } catch {
-        readable = false; // a chunk is missing: not intact
-      }
-      const intact = readable && size === stored?.size && hash.digest('hex') === params.digest;
-      return { body: { digest: params.digest, size, intact } };
+      const integrity = await checkIntegrity(store, params.digest);
+      if (!integrity) throw notFound('no such document');
+      return { body: integrity };
     },
   });
 }

@@ -17,15 +17,10 @@ export const ClaimDetailsBody = z
         occurredAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).meta(named('When it happened', '发生时间')),
       })
       .meta(named('The loss', '损失情况')),
-    evidence: z
-      .array(z.strictObject({ name: Text(200).meta(named('Document', '材料名称')), ref: Text(500).meta(named('Reference', '材料索引')) }))
-      .max(100)
-      .default([])
-      .meta(named('Evidence', '证明材料')),
   })
   .meta({ id: 'ClaimDetails' });
 
-/** What the enterprise filed (evidence defaults to none). */
+/** What the enterprise filed; its evidence is the opening's documents (uploaded files, not details). */
 export type ClaimDetails = z.output<typeof ClaimDetailsBody>;
 
 /** Claims under `template`: in the policy's currency, the template's threshold currency. */

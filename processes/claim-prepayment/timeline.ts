@@ -10,7 +10,6 @@ export function claimOpening(input: ClaimInput): Record<string, unknown> {
     policyNumber: claim.policyNumber,
     claimedAmount: claim.claimedAmount,
     loss: claim.loss,
-    evidence: claim.evidence,
   };
 }
 

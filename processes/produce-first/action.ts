@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Slug, Text } from '../../templates/schema.js';
+import { DocumentRef } from '../../common/document-schema.js';
 import type { ProcessAction } from '../process.js';
 import { fileCertificateUpdate } from './messages.js';
 
@@ -16,7 +17,7 @@ export const CertificateBody = z
     number: Text(100),
     issuer: Text(200),
     issuedAt: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).meta({ description: 'date or date-time of issue' }),
-    documentRef: Text(500),
+    document: DocumentRef.meta({ description: 'the certificate, uploaded first (POST /v1/documents)' }),
   })
   .meta({ id: 'Certificate' });
 

@@ -3,7 +3,7 @@
  * case's obligations. Every other message is every process's (workflows/definitions.ts).
  */
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../../common/types.js';
+import type { Actor, FiledDocument } from '../../common/types.js';
 import type { CaseReceipt, OnBehalf } from '../../workflows/definitions.js';
 
 /** A certificate filed for one of the case's obligations. */
@@ -12,7 +12,8 @@ export interface CertificateInput extends OnBehalf {
   number: string;
   issuer: string;
   issuedAt: string;
-  documentRef: string;
+  /** Resolved by the API from the digest filed (api/documents/resolve.ts). */
+  document: FiledDocument;
   actor: Actor;
 }
 

@@ -156,7 +156,7 @@ export class ProduceFirstCase implements OpenedCase<ProduceFirstView>, CaseCoreH
       number: f.number,
       issuer: f.issuer,
       issuedAt: f.issuedAt,
-      documentRef: f.documentRef,
+      document: f.document,
       filedAt: iso(at),
       filedBy: f.actor.sub,
       outcome: 'pending',

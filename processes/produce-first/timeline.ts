@@ -21,7 +21,7 @@ export const produceFirstUpdateEntries = {
       type: 'certificate-filed',
       actor: who(f.actor),
       taskId: verifyTaskId(f.qualification),
-      details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, documentRef: f.documentRef, ...onBehalf(f) },
+      details: { qualification: f.qualification, number: f.number, issuer: f.issuer, issuedAt: f.issuedAt, document: f.document, ...onBehalf(f) },
     },
   ],
 };

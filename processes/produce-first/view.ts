@@ -1,5 +1,5 @@
 /** A produce-first case as its view shows it: every case's fields, the pledge, the permit, the obligations, the suspensions. */
-import type { CaseViewBase, ObligationStatus } from '../../common/types.js';
+import type { CaseViewBase, FiledDocument, ObligationStatus } from '../../common/types.js';
 import type { ProduceFirstDetails } from './details.js';
 import type { ProduceFirstStatus } from './status.js';
 
@@ -8,7 +8,7 @@ export interface FilingRecord {
   number: string;
   issuer: string;
   issuedAt: string;
-  documentRef: string;
+  document: FiledDocument;
   filedAt: string;
   filedBy: string;
   outcome: 'pending' | 'verified' | 'rejected';

@@ -37,6 +37,7 @@ import { ClaimTemplate } from '../../processes/claim-prepayment/template.js';
 import { ProduceFirstTemplate } from '../../processes/produce-first/template.js';
 import { type OneStopTemplate } from '../../processes/one-stop/template.js';
 import { claimPrepaymentWorkflow } from '../../processes/claim-prepayment/workflow.js';
+import { filedDocument } from '../support/documents.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FORCE = process.argv.includes('--force');
@@ -85,7 +86,7 @@ const scenarios: Scenario[] = [
       await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') }] });
       await h.executeUpdate(addCommentUpdate, { args: [{ text: 'asked for the floor plan', taskId: 'health', actor: staff('health') }] });
       await sleep(HOUR);
-      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'floor plan', ref: 'doc://plan' }], actor: applicantActor }] });
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [filedDocument('floor plan')], actor: applicantActor }] });
       for (const d of ['market-regulation', 'health', 'ecology']) await approve(h, d);
     },
   },
@@ -102,7 +103,7 @@ const scenarios: Scenario[] = [
       await h.executeUpdate(assignTaskUpdate, { args: [{ taskId: 'health', actor: chief, assignee: { sub: 'lin', name: 'Lin Fang' } }] });
       await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['lab report'], actor: staff('health', 'lin') }] });
       await sleep(HOUR);
-      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'lab report', ref: 'doc://lab' }], actor: applicantActor }] });
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [filedDocument('lab report')], actor: applicantActor }] });
       for (const d of ['market-regulation', 'health', 'ecology']) await h.executeUpdate(decideUpdate, { args: [{ taskId: d, outcome: 'approve', actor: d === 'health' ? staff('health', 'lin') : staff(d) }] });
     },
   },
@@ -120,7 +121,7 @@ const scenarios: Scenario[] = [
       await sleep(13 * HOUR); // market-regulation reminder at 12 h
       await h.executeUpdate(decideUpdate, { args: [{ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], comment: 'plan', actor: staff('health') }] });
       await sleep(5 * HOUR);
-      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'floor plan', ref: 'doc://plan' }], actor: applicantActor }] });
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [filedDocument('floor plan')], actor: applicantActor }] });
       await sleep(8 * HOUR); // supervisor and command-centre steps of market-regulation, reminders of the rest
       for (const d of ['market-regulation', 'health', 'ecology']) await approve(h, d);
     },
@@ -183,7 +184,7 @@ const scenarios: Scenario[] = [
 ];
 
 const pfTemplate = ProduceFirstTemplate.parse(loadBuiltinTemplates().find((t) => t.id === 'produce-first-epidemic-supplies'));
-const certificate = (qualification: string) => ({ qualification, number: `C-${qualification}`, issuer: 'Provincial authority', issuedAt: '2026-12-01', documentRef: `doc://${qualification}`, actor: applicantActor });
+const certificate = (qualification: string) => ({ qualification, number: `C-${qualification}`, issuer: 'Provincial authority', issuedAt: '2026-12-01', document: filedDocument(`doc://${qualification}`), actor: applicantActor });
 const eligible = (h: PfHandle) => h.executeUpdate(decideUpdate, { args: [{ taskId: 'eligibility', outcome: 'approve', actor: staff('industry-it') }] });
 const verify = (h: PfHandle, q: string, dept: string, outcome: 'approve' | 'reject' = 'approve') =>
   h.executeUpdate(decideUpdate, { args: [{ taskId: `verify:${q}`, outcome, comment: outcome === 'reject' ? 'illegible scan' : undefined, actor: staff(dept) }] });
@@ -243,7 +244,7 @@ const pfScenarios: PfScenario[] = [
     drive: async (h, sleep) => {
       await h.executeUpdate(decideUpdate, { args: [{ taskId: 'eligibility', outcome: 'request-info', requestedDocuments: ['capacity proof'], actor: staff('industry-it') }] });
       await sleep(2 * DAY);
-      await h.executeUpdate(supplementUpdate, { args: [{ documents: [{ name: 'capacity proof', ref: 'doc://cap' }], actor: applicantActor }] });
+      await h.executeUpdate(supplementUpdate, { args: [{ documents: [filedDocument('capacity proof')], actor: applicantActor }] });
       await eligible(h);
       await h.executeUpdate(withdrawUpdate, { args: [{ reason: 'line closed', actor: applicantActor }] });
     },
@@ -346,7 +347,7 @@ try {
   }
   for (const s of claimScenarios) for (const variant of VARIANTS) {
     const caseId = `case-${randomUUID()}`;
-    const details = { policyNumber: 'PL-2020-0001', claimedAmount: cny(s.claimed), loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' }, evidence: [{ name: 'notice', ref: 'doc://notice' }] };
+    const details = { policyNumber: 'PL-2020-0001', claimedAmount: cny(s.claimed), loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' } };
     const input: OpenCaseInput<ClaimTemplate> = { caseId, template: claimTemplate, templateVersion: 1, applicant, details, openedBy: opener, priority: false, calendar: cnMainland };
     await record('claim-prepayment', s.name, claimPrepaymentWorkflow, input, (h) => s.drive(h, (ms) => env.sleep(ms)), variant);
   }

@@ -10,6 +10,7 @@ import type { Actor } from '../../common/types.js';
 import { workflowTypeOf, type OpenCaseInput } from '../../processes/registry.js';
 import { type CaseReceipt, type DecisionInput, type SupplementInput } from '../../workflows/definitions.js';
 import { OneStopTemplate } from '../../processes/one-stop/template.js';
+import { filedDocument } from '../support/documents.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 type IHistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -64,6 +65,7 @@ function caseView(over: Partial<OneStopView> = {}): OneStopView {
     closedAt: null,
     applicant: { creditCode: openInput.applicant.creditCode, name: openInput.applicant.name },
     details: {},
+    documents: [],
     sla: { deadlineAt: iso(T0 + 48 * 3600_000), paused: false, pausedMs: 0, breached: false, breachedAt: null, supplementDueAt: null, calendar: null },
     tasks: [],
     escalations: [],
@@ -117,7 +119,7 @@ const decision: DecisionInput = {
   requestedDocuments: ['floor-plan'],
   actor: health,
 };
-const supplement: SupplementInput = { documents: [{ name: 'floor-plan', ref: 'doc://floor-plan-v2' }], note: 'attached', actor: applicantActor };
+const supplement: SupplementInput = { documents: [filedDocument('floor-plan')], note: 'attached', actor: applicantActor };
 const escalation: NotificationInput = {
   key: 'case-1:escalation:market-regulation:1',
   caseId: 'case-1',
@@ -275,7 +277,7 @@ describe('timelineFromHistory', () => {
       at: iso(T0 + 4 * H),
       type: 'supplement-filed',
       actor,
-      details: { documents: [{ name: 'floor-plan', ref: 'doc://floor-plan-v2' }], note: 'attached' },
+      details: { documents: [filedDocument('floor-plan')], note: 'attached' },
     });
     expect(timeline[4]).toEqual({
       at: iso(T0 + 4 * H),

@@ -64,7 +64,6 @@ const claim = (claimed = CLAIMED): ClaimDetails => ({
   policyNumber: 'PL-2020-000123',
   claimedAmount: cny(claimed),
   loss: { description: 'production halted for 21 days by the quarantine order', occurredAt: '2020-02-01' },
-  evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
 });
 
 interface CaseCtx extends CaseContext<typeof claimPrepaymentWorkflow> {

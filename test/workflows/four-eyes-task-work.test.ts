@@ -23,6 +23,7 @@ import { produceFirstWorkflow } from '../../processes/produce-first/workflow.js'
 import { expectRefused } from '../support/case-assertions.js';
 import { caseTestFile, withCase } from '../support/case-harness.js';
 import { applicantActor, oneStopTemplate, opener, staff } from '../support/fixtures.js';
+import { filedDocument } from '../support/documents.js';
 
 const file = caseTestFile();
 
@@ -104,7 +105,7 @@ describe('four eyes bars task work on a one-stop case', () => {
       await c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') });
       // A caseworker of the opening department files it for the enterprise.
       const filer = staff('service-centre', 'sam');
-      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'floor plan', ref: 'doc://plan' }], actor: filer });
+      const resumed = await c.update(supplementUpdate, { documents: [filedDocument('floor plan')], actor: filer });
       expect(resumed.status).toBe('in-review');
       const filerInHealth: Actor = { ...filer, dept: 'health' };
       await expectBarredFromTaskWork(c, 'health', {
@@ -140,7 +141,7 @@ describe('four eyes bars task work on a produce-first case', () => {
         number: 'PIR-1',
         issuer: 'Lab',
         issuedAt: '2020-03-01',
-        documentRef: 'doc://pir',
+        document: filedDocument('doc://pir'),
         actor: filer,
       });
       const taskId = verifyTaskId(PIR);
@@ -160,7 +161,7 @@ describe('four eyes bars task work on a produce-first case', () => {
         number: 'PIR-2',
         issuer: 'Lab',
         issuedAt: '2020-03-02',
-        documentRef: 'doc://pir2',
+        document: filedDocument('doc://pir2'),
         actor: applicantActor,
       });
       await expectRefused(
@@ -181,7 +182,6 @@ describe('four eyes bars task work on a claim', () => {
       policyNumber: 'PL-2020-000123',
       claimedAmount: { amount: 50_000_000, currency: 'CNY' },
       loss: { description: 'production halted by the quarantine order', occurredAt: '2020-02-01' },
-      evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
     };
     // Nothing is paid before the approval, so the harness's withdrawal closes the claim afterwards.
     await withCase(file.deps(), claimPrepaymentWorkflow, { template, details: details as unknown as Record<string, unknown> }, async (c) => {

@@ -21,6 +21,7 @@ import { expectRefused, steps } from '../support/case-assertions.js';
 import { withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
 import { bundle, timeSkippingEnv } from '../support/temporal.js';
 import { eventually, expectAtOrJustAfter, expectWithin, H, MIN } from '../support/time-assertions.js';
+import { filedDocument } from '../support/documents.js';
 
 /**
  * How late (workflow time) a timer may fire after its due instant: the server's clock runs in real
@@ -260,7 +261,7 @@ describe('one-stop approval workflow', () => {
       expect(projected.sla.paused).toBe(true);
 
       const supplement = await c.timed(() =>
-        c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://water-1' }], note: 'attached', actor: applicantActor }),
+        c.update(supplementUpdate, { documents: [filedDocument('water-test-report')], note: 'attached', actor: applicantActor }),
       );
       const resumed = supplement.value;
       const P = resumed.sla.pausedMs;
@@ -275,7 +276,7 @@ describe('one-stop approval workflow', () => {
           at: expect.any(String),
           by: 'acme-user',
           byName: 'Zhang Wei',
-          documents: [{ name: 'water-test-report', ref: 'doc://water-1' }],
+          documents: [filedDocument('water-test-report')],
           note: 'attached',
           pausedMs: P,
         },
@@ -358,7 +359,7 @@ describe('one-stop approval workflow', () => {
       expect(await c.outbox()).toEqual([]);
 
       const firstSupplement = await c.timed(() =>
-        c.update(supplementUpdate, { documents: [{ name: 'eia-form', ref: 'doc://eia' }], actor: staff('service-centre', 'bob') }),
+        c.update(supplementUpdate, { documents: [filedDocument('eia-form')], actor: staff('service-centre', 'bob') }),
       );
       const resumed = firstSupplement.value;
       const P1 = resumed.sla.pausedMs;
@@ -379,9 +380,7 @@ describe('one-stop approval workflow', () => {
       // A second stop, by another department, for 2 h: the totals add up.
       const second = await c.timed(() => c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor-plan'], actor: staff('health') }));
       await c.advanceTo(second.after - c.openedAtMs + 2 * H);
-      const secondSupplement = await c.timed(() =>
-        c.update(supplementUpdate, { documents: [{ name: 'floor-plan', ref: 'doc://plan' }], actor: applicantActor }),
-      );
+      const secondSupplement = await c.timed(() => c.update(supplementUpdate, { documents: [filedDocument('floor-plan')], actor: applicantActor }));
       const again = secondSupplement.value;
       const P2 = again.supplements[1]!.pausedMs;
       expect(P2).toBe(Date.parse(again.supplements[1]!.at) - Date.parse(task(second.value, 'health').decidedAt as string));
@@ -396,7 +395,7 @@ describe('one-stop approval workflow', () => {
 
   it('refuses a supplement when the case is not waiting for one, and from another enterprise', async () => {
     await withCase(oneStopTemplate(), async (c) => {
-      const documents = [{ name: 'x', ref: 'doc://x' }];
+      const documents = [filedDocument('x')];
       await expectRefused(c.update(supplementUpdate, { documents, actor: applicantActor }), 'Conflict', /not waiting/);
       await c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['x'], actor: staff('health') });
       const stranger: Actor = { sub: 'other-user', name: 'Other', roles: ['applicant'], org: '91110000600037341L' };

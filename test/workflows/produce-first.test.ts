@@ -27,6 +27,7 @@ import { withCase as withCaseOf, type CaseContext } from '../support/case-harnes
 import { bundle, readableHistory, timeSkippingEnv } from '../support/temporal.js';
 import { D, eventually, expectAtOrJustAfter as expectNear, H, MIN } from '../support/time-assertions.js';
 import { CN_MAINLAND } from '../../templates/calendars/cn-mainland.js';
+import { filedDocument } from '../support/documents.js';
 
 /**
  * The end of the `n`th working day after the Shanghai date of `ms` on the built-in calendar, read
@@ -101,7 +102,7 @@ const certificate = (qualification: string, actor: Actor, number: string): Certi
   number,
   issuer: 'Fujian Provincial Market Regulation Administration',
   issuedAt: '2020-03-01',
-  documentRef: `doc://${qualification}/${number}`,
+  document: filedDocument(`doc://${qualification}/${number}`),
   actor,
 });
 
@@ -653,7 +654,7 @@ describe('produce first, certify later workflow', () => {
       expect(idle.sla.breached).toBe(false);
       expect(await c.outbox()).toEqual([]);
 
-      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'capacity statement', ref: 'doc://capacity' }], actor: applicantActor });
+      const resumed = await c.update(supplementUpdate, { documents: [filedDocument('capacity statement')], actor: applicantActor });
       const P = resumed.sla.pausedMs;
       // Exactly from the request to the supplement, each of which may land a little after its aim.
       const askedAt = Date.parse(task(asked, 'eligibility').decidedAt as string);

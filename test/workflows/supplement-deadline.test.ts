@@ -12,6 +12,7 @@ import { expectRefused } from '../support/case-assertions.js';
 import { caseTestFile, withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
 import { applicantActor, oneStopTemplate, staff } from '../support/fixtures.js';
 import { eventually, expectAtOrJustAfter, H, MIN } from '../support/time-assertions.js';
+import { filedDocument } from '../support/documents.js';
 
 const DAY = 24 * H;
 
@@ -36,7 +37,7 @@ describe('the applicant is told', () => {
     await withCase(oneStopTemplate(), async (c) => {
       await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
       const { at } = await askForReport(c);
-      await c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor });
+      await c.update(supplementUpdate, { documents: [filedDocument('water-test-report')], actor: applicantActor });
       await c.decide({ taskId: 'health', outcome: 'approve', actor: staff('health') });
       await c.decide({ taskId: 'ecology', outcome: 'reject', comment: 'no discharge permit', actor: staff('ecology') });
       await c.handle.result();
@@ -102,7 +103,7 @@ describe('the supplement has a date', () => {
       const before = { mr: task(decided, 'market-regulation')?.dueAt, ecology: task(decided, 'ecology')?.dueAt };
       const { at } = await askForReport(c);
       await c.advanceTo(at + 5 * DAY);
-      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor });
+      const resumed = await c.update(supplementUpdate, { documents: [filedDocument('water-test-report')], actor: applicantActor });
       const stopped = resumed.supplements[0]?.pausedMs as number;
       expect(stopped).toBeGreaterThanOrEqual(5 * DAY);
       expect(task(resumed, 'market-regulation')?.dueAt).toBe(before.mr);
@@ -114,7 +115,7 @@ describe('the supplement has a date', () => {
     await withCase(oneStopTemplate(), async (c) => {
       const { at } = await askForReport(c);
       await c.advanceTo(at + 5 * DAY);
-      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor });
+      const resumed = await c.update(supplementUpdate, { documents: [filedDocument('water-test-report')], actor: applicantActor });
       expect(resumed.sla).toMatchObject({ paused: false, supplementDueAt: null });
       await c.decide({ taskId: 'market-regulation', outcome: 'approve', actor: staff('market-regulation') });
       await c.decide({ taskId: 'ecology', outcome: 'approve', actor: staff('ecology') });
@@ -158,11 +159,7 @@ describe('the supplement has a date', () => {
       expect(resumed.sla.deadlineAt).toBe(new Date(c.openedAtMs + 48 * H + stopped).toISOString());
       expect((await c.notices()).map((n) => n.kind)).toEqual(['case-opened', 'info-requested', 'supplement-timeout']);
       // A supplement after the date is refused: the case no longer waits for one.
-      await expectRefused(
-        c.update(supplementUpdate, { documents: [{ name: 'water-test-report', ref: 'doc://w' }], actor: applicantActor }),
-        'Conflict',
-        /not waiting/,
-      );
+      await expectRefused(c.update(supplementUpdate, { documents: [filedDocument('water-test-report')], actor: applicantActor }), 'Conflict', /not waiting/);
     });
   });
 });

@@ -18,6 +18,7 @@ import { steps } from '../support/case-assertions.js';
 import { caseTestFile, withCase as withCaseOf, type CaseContext } from '../support/case-harness.js';
 import { applicantActor, staff } from '../support/fixtures.js';
 import { eventually, expectAtOrJustAfter, H, MIN } from '../support/time-assertions.js';
+import { filedDocument } from '../support/documents.js';
 
 const DAY = 24 * H;
 /** Asia/Shanghai: UTC+8 all year. */
@@ -144,7 +145,7 @@ describe('working days on a running case', () => {
       await c.advanceTo(at(friday, 18));
       await c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['site plan'], actor: staff('health') });
       await c.advanceTo(at(addDays(M, 1), 6));
-      const resumed = await c.update(supplementUpdate, { documents: [{ name: 'site plan', ref: 'doc://p' }], actor: applicantActor });
+      const resumed = await c.update(supplementUpdate, { documents: [filedDocument('site plan')], actor: applicantActor });
       const lost = Date.parse(resumed.supplements[0]?.at as string) - at(addDays(M, 1), 6); // the update lands a moment after 06:00
       const dueAfterFirst = at(addDays(M, 18), 6) + lost; // 30 working hours later: Thursday M+17 and Friday M+18 to 06:00
       expect(resumed.sla.deadlineAt).toBe(new Date(dueAfterFirst).toISOString());
@@ -154,7 +155,7 @@ describe('working days on a running case', () => {
       await c.advanceTo(at(addDays(M, 9), 10));
       await c.decide({ taskId: 'health', outcome: 'request-info', requestedDocuments: ['floor plan'], actor: staff('health') });
       await c.advanceTo(at(addDays(M, 11), 20));
-      const again = await c.update(supplementUpdate, { documents: [{ name: 'floor plan', ref: 'doc://f' }], actor: applicantActor });
+      const again = await c.update(supplementUpdate, { documents: [filedDocument('floor plan')], actor: applicantActor });
       expect(again.sla.deadlineAt).toBe(new Date(dueAfterFirst).toISOString());
     });
   });

@@ -26,7 +26,7 @@ import {
   type CaseKind,
   type AnyCaseView,
   type CaseViewBase,
-  type Document,
+  type FiledDocument,
   type EscalationRecord,
   type SupplementRecord,
 } from '../../common/types.js';
@@ -224,7 +224,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
    * The clocks restart: the supplement (or, when its date passed, nothing) is recorded with how long
    * the clocks stood still, and the tasks that asked for it open again.
    */
-  resumeAfterSupplement(by: Actor, documents: Document[], note: string | null): void {
+  resumeAfterSupplement(by: Actor, documents: FiledDocument[], note: string | null): void {
     const at = now();
     const stopped = this.clock.resume(at);
     this.supplementWait.settle();
@@ -297,6 +297,7 @@ export class CaseCore<T extends TemplateBase = TemplateBase, S extends CaseStatu
       closedAt: this.closedAtMs === null ? null : iso(this.closedAtMs),
       applicant: { creditCode: this.input.applicant.creditCode, name: this.input.applicant.name, contact: this.input.applicant.contact },
       details: this.input.details,
+      documents: this.input.documents ?? [],
       sla: {
         deadlineAt: iso(this.hooks.deadlineMs(at)),
         paused: this.clock.paused,

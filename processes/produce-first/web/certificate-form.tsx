@@ -9,21 +9,21 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiProblem, ok, type Schemas } from '../../../web/src/api/client';
 import type { CaseView } from '../../../web/src/api/types';
 import type { Act } from '../../../web/src/processes';
+import { DocumentPicker, type Uploaded } from '../../../web/src/documents';
 import { errorsAt, Field, FormActions, ProblemView } from '../../../web/src/ui';
 import { m } from './strings';
 import type { Obligation } from './view';
 
 type Certificate = Schemas['Certificate'];
-type Typed = Omit<Certificate, 'qualification'>;
+type Typed = Omit<Certificate, 'qualification' | 'document'>;
 const FIELDS: { name: keyof Typed; label: () => string; date?: true }[] = [
   { name: 'number', label: () => m('certNumber') },
   { name: 'issuer', label: () => m('issuer') },
   { name: 'issuedAt', label: () => m('issuedOn'), date: true },
-  { name: 'documentRef', label: () => m('documentRef') },
 ];
-const EMPTY: Typed = { number: '', issuer: '', issuedAt: '', documentRef: '' };
+const EMPTY: Typed = { number: '', issuer: '', issuedAt: '' };
 
-const FIELD_PATHS = ['body.qualification', ...FIELDS.map((f) => `body.${f.name}`)];
+const FIELD_PATHS = ['body.qualification', 'body.document', ...FIELDS.map((f) => `body.${f.name}`)];
 const atAField = (path: string) => FIELD_PATHS.some((p) => path === p || path.startsWith(`${p}.`));
 
 /** The refusal as the form's summary shows it: without the errors shown at their fields already. */
@@ -50,6 +50,8 @@ export function CertificateForm({
   onClose: () => void;
 }) {
   const [typed, setTyped] = useState<Typed>(EMPTY);
+  // The certificate's scan: one file, uploaded when chosen.
+  const [scan, setScan] = useState<Uploaded[]>([]);
   const [problem, setProblem] = useState<unknown>();
   const [key, setKey] = useState(() => crypto.randomUUID());
   // Whether the current key went out with what the form holds: an edit after that is a new request.
@@ -60,18 +62,23 @@ export function CertificateForm({
     if (shown) first.current?.focus();
   }, [shown]);
 
-  const edit = (name: keyof Typed, value: string) => {
+  const changed = () => {
     if (sent.current) {
       sent.current = false;
       setKey(crypto.randomUUID());
     }
+  };
+  const edit = (name: keyof Typed, value: string) => {
+    changed();
     setTyped((t) => ({ ...t, [name]: value }));
   };
 
   const submit = async () => {
     sent.current = true;
     setProblem(undefined);
-    const body: Certificate = { qualification: obligation.qualification, ...typed };
+    const chosen = scan.at(-1);
+    if (!chosen) return setProblem(new ApiProblem(400, { detail: m('scanNeeded'), errors: [{ path: 'body.document', message: m('scanNeeded') }] }));
+    const body: Certificate = { qualification: obligation.qualification, ...typed, document: { digest: chosen.digest } };
     try {
       const answer = (await ok(
         api.POST('/v1/cases/{caseId}/certificates', { params: { path: { caseId }, header: { 'idempotency-key': key } }, body }),
@@ -119,6 +126,16 @@ export function CertificateForm({
             }}
           />
         ))}
+        <DocumentPicker
+          label={m('document')}
+          documents={scan.slice(-1)}
+          onChange={(d) => {
+            changed();
+            setScan(d.slice(-1));
+          }}
+          errors={errorsAt(problem, 'body.document')}
+          required
+        />
         <ProblemView error={unplaced(problem)} />
         <FormActions submit={m('send')} kind="primary" onCancel={onClose} />
       </form>

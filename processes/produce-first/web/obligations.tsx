@@ -10,6 +10,7 @@ import { hasRole, type Actor } from '../../../web/src/session';
 import { Table, Time, type Column } from '../../../web/src/ui';
 import { m } from './strings';
 import { latestFiling, verifyTaskId, type Filing, type Obligation } from './view';
+import { FiledLink } from '../../../web/src/documents';
 
 /** A certificate's issue: a date (shown as that calendar day) or a date-time (in local time). */
 function issued(at: string): string {
@@ -19,7 +20,7 @@ function issued(at: string): string {
 }
 
 /** A certificate as filed, one labelled line a field (narrow enough for a table cell). */
-function CertificateLines({ f }: { f: Filing }) {
+function CertificateLines({ f, caseId }: { f: Filing; caseId: string }) {
   const line = (label: string, value: ComponentChildren) => (
     <div>
       <span class="muted">{label}:</span> {value}
@@ -30,7 +31,7 @@ function CertificateLines({ f }: { f: Filing }) {
       {line(m('certNumber'), <code>{f.number}</code>)}
       {line(m('issuer'), f.issuer)}
       {line(m('issuedAt'), issued(f.issuedAt))}
-      {line(m('documentRef'), <code>{f.documentRef}</code>)}
+      {line(m('document'), <FiledLink caseId={caseId} doc={f.document} />)}
       <small class="muted">{m('filed', { at: fmtTime(f.filedAt), by: f.filedBy })}</small>
     </div>
   );
@@ -60,20 +61,20 @@ function Verification({ o, view, actor }: { o: Obligation; view: CaseView; actor
   );
 }
 
-function Certificate({ o }: { o: Obligation }) {
+function Certificate({ o, caseId }: { o: Obligation; caseId: string }) {
   const f = latestFiling(o);
   if (!f) return <span class="muted">{m('noneYet')}</span>;
   const earlier = o.filings.slice(0, -1);
   return (
     <>
-      <CertificateLines f={f} />
+      <CertificateLines f={f} caseId={caseId} />
       {earlier.length > 0 && (
         <details>
           <summary>{m('earlierFilings', { n: earlier.length })}</summary>
           <ul>
             {earlier.map((e, i) => (
               <li key={i}>
-                <CertificateLines f={e} />
+                <CertificateLines f={e} caseId={caseId} />
                 {e.outcome !== 'pending' && decidedText(e)}
               </li>
             ))}
@@ -118,7 +119,7 @@ export function ObligationsTable({ view, actor }: { view: CaseView; actor: Actor
           </ul>
         ),
     },
-    { label: m('col.certificate'), cell: (o) => <Certificate o={o} /> },
+    { label: m('col.certificate'), cell: (o) => <Certificate o={o} caseId={view.caseId} /> },
     { label: m('col.verification'), cell: (o) => <Verification o={o} view={view} actor={actor} /> },
   ];
   return (

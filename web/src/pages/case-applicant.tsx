@@ -1,7 +1,8 @@
 /** What the enterprise (or the opening department for it) may do on an open case: supplement what was asked, withdraw. */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
 import type { CaseView } from '../api/types';
+import { DocumentPicker, type Uploaded } from '../documents';
 import { t } from '../i18n';
 import type { Act } from '../processes';
 import { errorsAt, Field, FormActions } from '../ui';
@@ -9,7 +10,9 @@ import { errorsAt, Field, FormActions } from '../ui';
 export function ApplicantActions({ view, act, error }: { view: CaseView; act: Act; error: unknown }) {
   const requested = view.tasks.filter((x) => x.status === 'open').flatMap((x) => x.requestedDocuments);
   const [mode, setMode] = useState<'supplement' | 'withdraw'>();
-  const [docs, setDocs] = useState(() => requested.map((d) => `${d} | `).join('\n'));
+  const [docs, setDocs] = useState<Uploaded[]>([]);
+  // One key per supplement as chosen: a double submit supplies once; a changed choice is a new request.
+  const key = useMemo(() => crypto.randomUUID(), [docs]);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const caseId = view.caseId;
@@ -36,24 +39,19 @@ export function ApplicantActions({ view, act, error }: { view: CaseView; act: Ac
           class="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            const documents = docs
-              .split('\n')
-              .map((l) => l.split('|').map((p) => p.trim()))
-              .filter(([name]) => name)
-              .map(([name, ref]) => ({ name: name!, ref: ref || name! }));
+            const documents = docs.map((d) => ({ digest: d.digest }));
             void act(
               async () =>
                 (await ok(
-                  api.POST('/v1/cases/{caseId}/supplements', { params: { path: { caseId } }, body: { documents, ...(note ? { note } : {}) } }),
+                  api.POST('/v1/cases/{caseId}/supplements', {
+                    params: { path: { caseId }, header: { 'idempotency-key': key } },
+                    body: { documents, ...(note ? { note } : {}) },
+                  }),
                 )) as CaseView,
             ).then((done) => done && setMode(undefined));
           }}
         >
-          <Field
-            label={t('supplementDocs')}
-            errors={errorsAt(error, 'body.documents')}
-            render={(a) => <textarea {...a} required rows={4} value={docs} onInput={(e) => setDocs((e.target as HTMLTextAreaElement).value)} />}
-          />
+          <DocumentPicker label={t('supplementDocs')} documents={docs} onChange={setDocs} errors={errorsAt(error, 'body.documents')} required />
           <Field
             label={t('note')}
             errors={errorsAt(error, 'body.note')}

@@ -10,8 +10,10 @@ import type { CaseView } from '../api/types';
 import { processWeb } from '../processes';
 import { messages, t } from '../i18n';
 import { hasRole, type Actor } from '../session';
+import { FiledList } from '../documents';
 import { Loading, Priority, ProblemView, Status, Time, useAsync } from '../ui';
 import { ApplicantActions } from './case-applicant';
+import { IssuedDocuments, OpeningDocuments } from './case-documents';
 import { ApplicantSummary } from './case-applicant-summary';
 import { Comments, Notifications } from './case-notes';
 import { TaskCard } from './case-task';
@@ -123,6 +125,9 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
               </section>
             </div>
 
+            <OpeningDocuments view={v} />
+            <IssuedDocuments view={v} version={v} />
+
             {Panel && <Panel view={v} actor={actor} act={act} fetchedAt={fetchedAt} />}
 
             <ProblemView error={error} />
@@ -166,7 +171,7 @@ export function CasePage({ caseId, actor }: { caseId: string; actor: Actor }) {
                 <ul>
                   {v.supplements.map((s, i) => (
                     <li key={i}>
-                      <Time iso={s.at} /> {s.byName}: {s.documents.map((d) => `${d.name} (${d.ref})`).join(', ')}
+                      <Time iso={s.at} /> {s.byName}: <FiledList caseId={v.caseId} documents={s.documents} />
                       {s.note ? ` — ${s.note}` : ''}
                     </li>
                   ))}

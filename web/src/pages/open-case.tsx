@@ -16,7 +16,8 @@ import '../form/form.css';
 import { messages, t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { hasRole, type Actor } from '../session';
-import { Field, Loading, ProblemView, useAsync } from '../ui';
+import { DocumentPicker, type Uploaded } from '../documents';
+import { errorsAt, Field, Loading, ProblemView, useAsync } from '../ui';
 
 const m = messages(
   {
@@ -27,6 +28,7 @@ const m = messages(
     submit: 'Open the case',
     opening: 'Opening…',
     noOrg: 'Your sign-in names no enterprise (organisation), so you cannot open a case.',
+    documents: 'Documents filed with the application',
   },
   {
     title: '申请办理',
@@ -36,6 +38,7 @@ const m = messages(
     submit: '提交申请',
     opening: '正在提交…',
     noOrg: '您的登录信息未包含企业（组织），无法申请办理。',
+    documents: '随申请提交的材料',
   },
 );
 
@@ -120,6 +123,7 @@ function TemplateForm({ templateId, ownCode }: { templateId: string; ownCode?: s
 function OpenCaseForm({ templateId, version, schema, ownCode }: { templateId: string; version: number; schema: JsonSchema; ownCode?: string }) {
   const [applicant, setApplicant] = useState<ApplicantValue>(() => emptyApplicant(ownCode));
   const [details, setDetails] = useState(() => initialValue(schema, true));
+  const [documents, setDocuments] = useState<Uploaded[]>([]);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   // Set at once (state is not, until the next render): a second click in the same moment sends nothing.
@@ -138,7 +142,13 @@ function OpenCaseForm({ templateId, version, schema, ownCode }: { templateId: st
       const opened = await ok(
         api.POST('/v1/cases', {
           params: { header: { 'idempotency-key': key.current } },
-          body: { templateId, templateVersion: version, applicant, details: (details ?? {}) as Record<string, unknown> },
+          body: {
+            templateId,
+            templateVersion: version,
+            applicant,
+            details: (details ?? {}) as Record<string, unknown>,
+            documents: documents.map((d) => ({ digest: d.digest })),
+          },
         }),
       );
       navigate(`/cases/${encodeURIComponent(opened.caseId)}`);
@@ -161,6 +171,7 @@ function OpenCaseForm({ templateId, version, schema, ownCode }: { templateId: st
         <p class="hint">{formText('requiredNote')}</p>
         <ApplicantFields value={applicant} onChange={setApplicant} ownCode={ownCode} />
         <SchemaForm label={t('details')} schema={schema} root={['body', 'details']} value={details} onChange={setDetails} />
+        <DocumentPicker label={m('documents')} documents={documents} onChange={setDocuments} errors={errorsAt(error, 'body.documents')} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
             {busy ? m('opening') : m('submit')}
