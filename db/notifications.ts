@@ -159,7 +159,10 @@ export async function planDeliveries(pool: Pool, channels: readonly ChannelName[
 
 /** A delivery that is due, with its notification: what a channel needs to send it. */
 export interface DueDelivery {
-  notification: Omit<OutboxRow, 'status' | 'sentAt' | 'deliveries' | 'createdAt'>;
+  notification: Omit<OutboxRow, 'status' | 'sentAt' | 'deliveries' | 'createdAt'> & {
+    /** The number a person reads (SA-2026-000123); the case id for a case opened without one. */
+    caseNumber: string;
+  };
   channel: ChannelName;
   deliveryId: string;
   /** This attempt's number (1 for the first). */
@@ -200,8 +203,9 @@ export async function deliverDue(
       const { rows } = await client.query(
         `SELECT d.notification_id::text AS id, d.channel, d.delivery_id AS "deliveryId", d.attempts,
                 n.key, n.case_id AS "caseId", n.kind, n.task_id AS "taskId", n.action, n.level, n.recipient_dept AS "recipientDept",
-                n.recipient_role AS "recipientRole", n.message, n.event_at AS "eventAt"
+                n.recipient_role AS "recipientRole", n.message, n.event_at AS "eventAt", COALESCE(cn.number, n.case_id) AS "caseNumber"
          FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+         LEFT JOIN case_numbers cn ON cn.case_id = n.case_id
          WHERE d.status = 'pending' AND d.next_attempt_at <= now()
          ORDER BY d.next_attempt_at, d.notification_id LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
       );

@@ -43,6 +43,7 @@ async function attemptDelivery(channel: NotificationChannel, d: DueDelivery, db:
       id: n.id,
       deliveryId: d.deliveryId,
       caseId: n.caseId,
+      caseNumber: n.caseNumber,
       kind: n.kind,
       taskId: n.taskId,
       action: n.action,

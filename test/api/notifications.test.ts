@@ -106,9 +106,11 @@ describe('a case tells its applicant and the departments', () => {
       (m) => m.length === 3,
     );
     const toApplicant = mailsOf().find((m) => m.to.includes(contact.email))!;
-    expect(toApplicant.subject).toBe(`OneStop: Case closed (case ${caseId})`);
+    // The number a person says on the phone, in the subject and the text; the id beside it in the text.
+    expect(opened.number).toMatch(/^ESP-\d{4}-\d{6}$/);
+    expect(toApplicant.subject).toBe(`OneStop: Case closed (case ${opened.number})`);
     expect(toApplicant.headers.from).toBe('OneStop <onestop@gov.example>');
-    expect(toApplicant.text).toMatch(new RegExp(`^case ${opened.number} is approved \\(decision OSA-\\d{4}-\\d{6}\\)\\n\\nCase: ${caseId}\\n`));
+    expect(toApplicant.text).toMatch(new RegExp(`^case ${opened.number} is approved \\(decision OSA-\\d{4}-\\d{6}\\)\\n\\nCase: ${opened.number} \\(${caseId}\\)\\n`));
     expect(toApplicant.headers['message-id']).toBe(`<${toApplicant.headers['x-onestop-delivery']}@onestop>`);
     expect(
       mailsOf()
@@ -128,6 +130,7 @@ describe('a case tells its applicant and the departments', () => {
       id: expect.stringMatching(/^\d+$/),
       deliveryId: closing.headers['x-onestop-delivery'],
       caseId,
+      caseNumber: opened.number,
       kind: 'case-closed',
       taskId: null,
       action: null,

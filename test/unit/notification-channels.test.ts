@@ -26,6 +26,7 @@ const delivery: Delivery = {
   id: '42',
   deliveryId: '0b7c3f9e-3f7a-4a51-9d1c-6f1f0f2a9e11',
   caseId: 'case-00000000-0000-4000-8000-000000000001',
+  caseNumber: 'MLFT-2026-000042',
   kind: 'info-requested',
   taskId: 'health',
   action: null,
@@ -92,15 +93,17 @@ describe('retries', () => {
 });
 
 describe('wording', () => {
-  it('any kind, including one added later, becomes a label; the mail names the case, the task and the time', () => {
+  it('any kind, including one added later, becomes a label; the mail names the case by its number, the task and the time', () => {
     expect(kindLabel('info-requested')).toBe('Info requested');
     expect(kindLabel('case-closed')).toBe('Case closed');
     expect(kindLabel('')).toBe('Notification');
-    expect(subjectOf(delivery)).toBe('OneStop: Info requested (case case-00000000-0000-4000-8000-000000000001)');
+    expect(subjectOf(delivery)).toBe('OneStop: Info requested (case MLFT-2026-000042)');
+    // A case opened before numbers existed is known by its id alone.
+    expect(subjectOf({ ...delivery, caseNumber: delivery.caseId })).toBe(`OneStop: Info requested (case ${delivery.caseId})`);
     expect(plainTextOf(delivery).split('\n')).toEqual([
       delivery.text,
       '',
-      `Case: ${delivery.caseId}`,
+      `Case: MLFT-2026-000042 (${delivery.caseId})`,
       'Task: health',
       'Notice: Info requested',
       'When: 2026-11-28T08:00:00.000Z',
@@ -117,6 +120,7 @@ describe('the webhook body and signature', () => {
       id: '42',
       deliveryId: delivery.deliveryId,
       caseId: delivery.caseId,
+      caseNumber: 'MLFT-2026-000042',
       kind: 'info-requested',
       taskId: 'health',
       action: null,

@@ -10,6 +10,8 @@ export interface Delivery {
   /** Names this delivery to the receiver; the same on every attempt, so a receiver can drop a repeat. */
   deliveryId: string;
   caseId: string;
+  /** The case number a person reads and says on the phone (the case id for a case opened without one). */
+  caseNumber: string;
   /** Open-ended: workflows add kinds, and channels word them generically. */
   kind: string;
   taskId: string | null;
@@ -49,7 +51,7 @@ export function kindLabel(kind: string): string {
 }
 
 export function subjectOf(d: Delivery): string {
-  return `OneStop: ${kindLabel(d.kind)} (case ${d.caseId})`;
+  return `OneStop: ${kindLabel(d.kind)} (case ${d.caseNumber})`;
 }
 
 /** The mail's plain text: the workflow's message, then what the notice is about. */
@@ -57,7 +59,7 @@ export function plainTextOf(d: Delivery): string {
   return [
     d.text,
     '',
-    `Case: ${d.caseId}`,
+    d.caseNumber === d.caseId ? `Case: ${d.caseId}` : `Case: ${d.caseNumber} (${d.caseId})`,
     ...(d.taskId ? [`Task: ${d.taskId}`] : []),
     `Notice: ${kindLabel(d.kind)}`,
     `When: ${d.at}`,

@@ -19,6 +19,7 @@ export function webhookBody(d: Delivery): string {
     id: d.id,
     deliveryId: d.deliveryId,
     caseId: d.caseId,
+    caseNumber: d.caseNumber,
     kind: d.kind,
     taskId: d.taskId,
     action: d.action,
