@@ -2,8 +2,9 @@
  * An applicant's documents, end to end in the browser: the enterprise opens a case with a file,
  * health asks for a floor plan, the enterprise uploads a PDF by the date shown, health sees and
  * downloads it (byte for byte) and approves, and the enterprise downloads the decision PDF, whose
- * text (pdftotext) holds the decision number and the enterprise. Every outcome is checked through
- * the API; screenshots 85-* (checked by axe-core).
+ * text (pdftotext) holds the decision number and the enterprise; and an enterprise withdraws an
+ * application with its reason. Every outcome is checked through the API; screenshots 85-* (checked
+ * by axe-core).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -107,4 +108,29 @@ test('an enterprise files its documents in the browser; the department reads the
   const text = execFileSync('pdftotext', ['-', '-'], { input: pdf.bytes }).toString();
   expect(text).toContain(decided.decision.number);
   expect(text).toContain(applicant.name);
+});
+
+test('an enterprise withdraws its application in the browser, giving its reason; a blank reason is refused at its field', async () => {
+  const page = () => b.page;
+  const counter = await b.token({ sub: 'alice', name: 'Alice Li', roles: ['caseworker'], dept: 'service-centre' });
+  const opened = await b.api('POST', '/v1/cases', counter, { templateId: 'mask-line-fast-track', applicant, details: { product: 'gowns' } });
+  expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  const caseId = opened.body.caseId as string;
+
+  await b.signIn(`/cases/${caseId}`, enterprise);
+  await page().getByRole('button', { name: 'Withdraw', exact: true }).click();
+  // Blank passes the browser's `required`, not the server: refused at the field, the case untouched.
+  await label('Reason for withdrawal').fill('   ');
+  await page().getByRole('button', { name: 'Confirm withdrawal', exact: true }).click();
+  await expect.poll(() => page().locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+  const auditor = await b.token({ sub: 'audrey', name: 'Audrey', roles: ['auditor'] });
+  expect((await b.api('GET', `/v1/cases/${caseId}`, auditor)).body.status).toBe('in-review');
+
+  await label('Reason for withdrawal').fill('production line moved to another province');
+  await b.shot('85-withdraw');
+  await page().getByRole('button', { name: 'Confirm withdrawal', exact: true }).click();
+  await expect.poll(() => page().locator('article.case').getAttribute('data-status')).toBe('withdrawn');
+  const history = (await b.api('GET', `/v1/cases/${caseId}/history`, auditor)).body as { type: string; actor: { sub: string }; details: { reason?: string } }[];
+  const withdrawn = history.find((e) => e.type === 'withdrawn');
+  expect(withdrawn).toMatchObject({ actor: { sub: enterprise.user }, details: { reason: 'production line moved to another province' } });
 });
