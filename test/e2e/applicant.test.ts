@@ -49,7 +49,6 @@ test("an applicant follows its enterprise's cases in plain words and reads its n
       policyNumber: 'PL-2020-0001',
       claimedAmount: { amount: 50_000_075, currency: 'CNY' },
       loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' },
-      evidence: [{ name: 'Quarantine notice', ref: 'doc://notice-1' }],
     },
   });
   const others = await open({ templateId: 'mask-line-fast-track', applicant: OTHER, details: { product: 'gowns' } });

@@ -6,9 +6,11 @@
  * the proposer, signed in to the approver department, is refused the approval (four eyes); a
  * supervisor of that department approves it with a double click, and the advance is paid once; the
  * adjuster assesses the loss (one above the claim first) with a double click, and the remainder is
- * paid once. Every outcome is checked through the API and the payments ledger; the claim page is
- * photographed at each stage in English and Chinese (axe-core checks each shot).
+ * paid once, and both notices are listed as decision documents whose PDFs download. Every outcome
+ * is checked through the API and the payments ledger; the claim page is photographed at each
+ * stage in English and Chinese (axe-core checks each shot).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowser, type Browser, type Person } from '../support/browser.js';
 import { applicant } from '../support/fixtures.js';
@@ -71,7 +73,6 @@ async function openClaim(claimed: number): Promise<string> {
       policyNumber: 'PL-2020-000777',
       claimedAmount: cny(claimed),
       loss: { description: 'production halted for 21 days by the quarantine order', occurredAt: '2020-02-01' },
-      evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
     },
   });
   expect(opened.status, JSON.stringify(opened.body)).toBe(201);
@@ -217,6 +218,26 @@ test('a claim from opening to settlement in the browser, each step by its own pe
   expect(settlement).toContain('CN¥250,000.00');
   expect(settlement).toContain('CN¥129,999.50');
   await expect.poll(() => panel().locator('table.payments tbody tr').count()).toBe(2);
+  // Both notices are decision documents of the claim, each listed with its number, its PDF a download.
+  const auditor = await b.token({ sub: 'audrey', name: 'Audrey', roles: ['auditor'] });
+  const notices = (await b.api('GET', `/v1/cases/${caseId}/documents`, auditor)).body as { kind: string; number: string; state: string }[];
+  expect(notices.map((d) => [d.kind, d.state])).toEqual([
+    ['prepayment-notice', 'valid'],
+    ['settlement-notice', 'valid'],
+  ]);
+  expect(notices[0]!.number).toBe(`pay-${caseId}-prepayment`);
+  const issued = b.page.locator('section.card', { has: b.page.getByRole('heading', { name: 'Decision documents', exact: true }) });
+  await expect.poll(() => issued.locator('li').count()).toBe(2);
+  for (const [i, title] of ['Prepayment notice', 'Settlement notice'].entries()) {
+    expect(await issued.locator('li').nth(i).textContent()).toContain(notices[i]!.number);
+    const [pdf] = await Promise.all([b.page.waitForEvent('download'), issued.getByRole('button', { name: `Download ${title} (PDF)`, exact: true }).click()]);
+    expect(pdf.suggestedFilename()).toBe(`${notices[i]!.kind}-${notices[i]!.number}.pdf`);
+    expect(
+      readFileSync(await pdf.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  }
   await shots('claim-settled');
   expect(b.pageErrors).toEqual([]);
 });

@@ -1,9 +1,9 @@
 /**
  * Opening a case in the browser (/cases/new), against the real stack: the form is built from the
  * template's details schema. A service-centre caseworker opens a claim (money typed in yuan, held in
- * fen) for a key SME (the priority shows as the code is typed) and a produce-first case (products,
- * pledge, missing qualifications); an applicant opens a one-stop case for its own enterprise (its code
- * read-only); a mistake the server refuses is shown at its field with everything typed kept; a double
+ * fen; its evidence files chosen, uploaded and one removed again) for a key SME (the priority shows
+ * as the code is typed) and a produce-first case (products, pledge, missing qualifications); an
+ * applicant opens a one-stop case for its own enterprise (its code read-only) with a file; a mistake the server refuses is shown at its field with everything typed kept; a double
  * click opens one case. Every outcome is checked through the API; screenshots ("20-…") in English and
  * Chinese, each checked by axe-core.
  */
@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { creditCodeCheckChar } from '../../common/credit-code.js';
 import { startBrowser, type Browser, type Person } from '../support/browser.js';
+import { filedDocument, samplePdf } from '../support/documents.js';
 import { applicant } from '../support/fixtures.js';
 
 let b: Browser;
@@ -58,6 +59,13 @@ async function fillApplicant(a: { creditCode: string; name: string; contact: { n
   await label('Email').fill(a.contact.email);
 }
 
+const FILED = 'Documents filed with the application';
+/** The file input of the form's document picker (the list of chosen files bears the same label). */
+const fileInput = () => label(FILED).and(page.locator('input[type="file"]'));
+const pdf = (file: string) => ({ name: `${file}.pdf`, mimeType: 'application/pdf', buffer: samplePdf(file) });
+/** The names listed as chosen (and uploaded) under the document picker named `name`. */
+const chosen = (name = FILED) => page.getByRole('list', { name, exact: true }).locator('li').allTextContents();
+
 /** The case the page went to after opening it, as an auditor reads it. */
 async function openedCase(): Promise<any> {
   await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/cases\/case-/);
@@ -81,7 +89,7 @@ async function fillClaim(policyNumber: string): Promise<void> {
   await label('When it happened').fill('2026-03-01');
 }
 
-test('a caseworker opens a claim for a key SME: money typed in yuan is held in fen', async () => {
+test('a caseworker opens a claim for a key SME: money typed in yuan is held in fen, its evidence filed as files', async () => {
   await openForm(caseworker, 'liability-claim-fast-channel');
   await b.shot('20-open-case-claim-empty-en');
   await fillApplicant(KEY_SME);
@@ -89,14 +97,20 @@ test('a caseworker opens a claim for a key SME: money typed in yuan is held in f
   await expect.poll(() => page.locator('.key-sme').getAttribute('data-key-sme')).toBe('true');
   expect(await page.locator('.key-sme').textContent()).toContain('Key SME');
   await fillClaim('LIA-2026-0001');
-  await page.getByRole('button', { name: 'Add to “Evidence”', exact: true }).click();
-  await label('Document').fill('Photos of the damage');
-  await label('Reference').fill('doc://photos/1');
+  // The evidence: two files chosen at once, each uploaded and listed by name; one removed again.
+  await fileInput().setInputFiles([pdf('damage-photos'), pdf('repair-quote')]);
+  await expect.poll(() => chosen()).toHaveLength(2);
+  expect((await chosen()).map((t) => t.split(' ')[0])).toEqual(['damage-photos.pdf', 'repair-quote.pdf']);
+  expect((await chosen())[0]).toContain(`(${samplePdf('damage-photos').length} B)`);
+  await page.getByRole('button', { name: 'Remove repair-quote.pdf', exact: true }).click();
+  await expect.poll(() => chosen()).toHaveLength(1);
   await b.shot('20-open-case-claim-en');
   await b.setLanguage('zh-CN');
   // The details' fields are named in Chinese too, from the titles the process's schema publishes.
   await expect.poll(() => label('保单号').inputValue()).toBe('LIA-2026-0001');
   expect(await label('索赔金额').inputValue()).toBe('500,000.75');
+  // The chosen file stays, under the picker's Chinese label.
+  expect((await chosen('随申请提交的材料'))[0]).toContain('damage-photos.pdf');
   await b.shot('20-open-case-claim-zh');
   await submit('提交申请').click();
 
@@ -107,10 +121,16 @@ test('a caseworker opens a claim for a key SME: money typed in yuan is held in f
     policyNumber: 'LIA-2026-0001',
     claimedAmount: { amount: 50000075, currency: 'CNY' },
     loss: { description: 'Water damage to the warehouse stock after the pipe burst.', occurredAt: '2026-03-01' },
-    evidence: [{ name: 'Photos of the damage', ref: 'doc://photos/1' }],
   });
+  // The file kept is filed with the opening, as uploaded; the one removed is not.
+  expect(opened.documents).toEqual([filedDocument('damage-photos')]);
+  expect(opened.documents[0].digest).toMatch(/^[0-9a-f]{64}$/);
   expect(opened.priority).toBe(true);
   expect(opened.openedBy).toBe('alice');
+  // The case page offers it by its name under the documents filed (in the page's language, Chinese still).
+  const filed = page.locator('section.card', { has: page.getByRole('heading', { name: '申请材料', exact: true }) });
+  await expect.poll(() => filed.getByRole('button').allTextContents()).toEqual(['damage-photos.pdf']);
+  await b.setLanguage('en');
 });
 
 test('a caseworker opens a produce-first case: products, the pledge, the missing qualifications', async () => {
@@ -146,7 +166,7 @@ test('a caseworker opens a produce-first case: products, the pledge, the missing
   expect(opened.priority).toBe(false);
 });
 
-test('an applicant opens a one-stop case for its own enterprise, with free-form details', async () => {
+test('an applicant opens a one-stop case for its own enterprise, with free-form details and a file', async () => {
   await openForm({ user: 'acme-user', name: 'Zhang Wei', roles: 'applicant', organisation: applicant.creditCode }, 'mask-line-fast-track');
   const code = label('Unified social credit code');
   expect(await code.inputValue()).toBe(applicant.creditCode);
@@ -160,6 +180,8 @@ test('an applicant opens a one-stop case for its own enterprise, with free-form 
   await page.getByRole('button', { name: 'Add a field', exact: true }).click();
   await label('Name of field 2').fill('capacityPerDay');
   await label('Value of field 2').fill('50000');
+  await fileInput().setInputFiles(pdf('floor-plan'));
+  await expect.poll(() => chosen()).toEqual([expect.stringContaining('floor-plan.pdf')]);
   await b.shot('20-open-case-one-stop-applicant-en');
   await b.setLanguage('zh-CN');
   await b.shot('20-open-case-one-stop-applicant-zh');
@@ -168,6 +190,7 @@ test('an applicant opens a one-stop case for its own enterprise, with free-form 
   const opened = await openedCase();
   expect(opened.applicant.creditCode).toBe(applicant.creditCode);
   expect(opened.details).toEqual({ product: 'medical masks', capacityPerDay: '50000' });
+  expect(opened.documents).toEqual([filedDocument('floor-plan')]);
   expect(opened.openedBy).toBe('acme-user');
 });
 
@@ -203,6 +226,7 @@ test('a mistake the server refuses is shown at its field, and everything typed i
   const opened = await openedCase();
   expect(opened.details.policyNumber).toBe('LIA-2026-0002');
   expect(opened.details.claimedAmount).toEqual({ amount: 50000075, currency: 'CNY' });
+  expect(opened.documents).toEqual([]);
   await expect.poll(() => casesOf(firm.creditCode)).toBe(1);
 });
 

@@ -1,17 +1,21 @@
 /**
  * Produce first, certify later: a case's whole life in the browser, each step by the person whose
  * step it is, on a copy of the built-in template whose one obligation falls due in seconds. The
- * eligibility officer issues the provisional permit; the enterprise files a certificate (a blank
- * field is refused at that field, the input kept; a double submit files once); a market-regulation
- * caseworker files one on the enterprise's behalf and cannot verify it (four eyes), a colleague
- * verifies; the short obligation goes overdue past its grace and the permit is suspended; its
- * certificate filed and verified reinstates the permit; the last verification certifies the case.
+ * eligibility officer issues the provisional permit (its PDF downloads); the enterprise files a
+ * certificate with its scan chosen as a file (none chosen, nothing is filed; a blank field is refused
+ * at that field, the input and the file kept; a double submit files once; the filed scan downloads
+ * through the case as uploaded); a market-regulation caseworker files one on the enterprise's
+ * behalf and cannot verify it (four eyes), a colleague verifies; the short obligation goes overdue
+ * past its grace and the permit is suspended; its certificate filed and verified reinstates the
+ * permit; the last verification certifies the case.
  * Every outcome is checked through the API; every stage is photographed in English and Chinese
  * (test-artifacts/web/40-*.png), each checked by axe-core.
  */
 import { readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBrowser, type Browser, type Person } from '../support/browser.js';
+import { filedDocument, samplePdf } from '../support/documents.js';
 import { applicant } from '../support/fixtures.js';
 
 let b: Browser;
@@ -70,14 +74,30 @@ async function shots(name: string) {
   await b.setLanguage('en');
 }
 
-/** Opens the filing form of `q` and types a certificate into it. */
-async function typeCertificate(q: string, title: string, c: { number: string; issuer: string; issuedOn: string; documentRef: string }) {
+const SCAN = 'The certificate (scan or PDF)';
+/** The file input of a form's document picker (its list of chosen files bears the same label). */
+const fileInput = (scope: Locator, label: string) => scope.getByLabel(label, { exact: true }).and(scope.locator('input[type="file"]'));
+
+/** Chooses `<file>.pdf` (samplePdf(file)) in a document picker and waits until it is uploaded and listed. */
+async function chooseFile(scope: Locator, label: string, file: string) {
+  await fileInput(scope, label).setInputFiles({ name: `${file}.pdf`, mimeType: 'application/pdf', buffer: samplePdf(file) });
+  await expect.poll(() => scope.getByRole('list', { name: label, exact: true }).textContent()).toContain(`${file}.pdf`);
+}
+
+/** Opens the filing form of `q` and types a certificate into it; `file` (the scan, samplePdf(file) as `<file>.pdf`) is chosen and uploaded. */
+async function typeCertificate(q: string, title: string, c: { number: string; issuer: string; issuedOn: string; file?: string }) {
   await b.page.getByRole('button', { name: `File a certificate: ${title}`, exact: true }).click();
   const f = form(q);
   await f.getByLabel('Number', { exact: true }).fill(c.number);
   await f.getByLabel('Issuer', { exact: true }).fill(c.issuer);
   await f.getByLabel('Issued on', { exact: true }).fill(c.issuedOn);
-  await f.getByLabel('Document reference', { exact: true }).fill(c.documentRef);
+  if (c.file) await chooseFile(f, SCAN, c.file);
+}
+
+/** Clicks the download button named `name` in `scope`: the file's name and bytes. */
+async function download(scope: Locator, name: string): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([b.page.waitForEvent('download'), scope.getByRole('button', { name, exact: true }).click()]);
+  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
 }
 
 async function approve(taskId: string) {
@@ -115,16 +135,31 @@ test('a produce-first case from the pledge to certification, suspended and reins
   expect(provisional.permit.number).toMatch(/^PFP-\d{4}-\d{6}$/);
   expect(await b.page.getByTestId('permit-number').textContent()).toBe(provisional.permit.number);
   expect(provisional.obligations.map((o: any) => o.status)).toEqual(['pending', 'pending', 'pending']);
+  // The permit is a decision document of the case: listed with its number, its PDF a download.
+  const issued = b.page.locator('section.card', { has: b.page.getByRole('heading', { name: 'Decision documents', exact: true }) });
+  await expect.poll(() => issued.textContent()).toContain(provisional.permit.number);
+  const permitPdf = await download(issued, 'Download Provisional production permit (PDF)');
+  expect(permitPdf.name).toBe(`provisional-permit-${provisional.permit.number}.pdf`);
+  expect(permitPdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
   await shots('40-02-provisional');
 
-  // The enterprise files its production licence: a blank issuer is refused at that field, nothing typed is lost.
+  // The enterprise files its production licence. Without the certificate's file nothing is filed.
   await b.signIn(page, zhang);
-  await typeCertificate(PL, 'Production licence', { number: 'SC-2026-0042', issuer: '   ', issuedOn: '2026-03-02', documentRef: 'doc://licence-0042' });
+  await typeCertificate(PL, 'Production licence', { number: 'SC-2026-0042', issuer: '   ', issuedOn: '2026-03-02' });
+  await form(PL).getByRole('button', { name: 'File certificate', exact: true }).click();
+  const scan = fileInput(form(PL), SCAN);
+  // The form says at the file's field what is missing (in the page's language, not the browser's).
+  await expect.poll(() => scan.getAttribute('aria-invalid')).toBe('true');
+  expect(await form(PL).locator('.field-error').textContent()).toContain('Choose the certificate’s file first');
+  expect(ob(await getCase(caseId), PL).filings).toEqual([]);
+  // With the file, a blank issuer is refused at that field, nothing typed or chosen is lost.
+  await chooseFile(form(PL), SCAN, 'licence-0042');
   await form(PL).getByRole('button', { name: 'File certificate', exact: true }).click();
   const issuer = form(PL).getByLabel('Issuer', { exact: true });
   await expect.poll(() => issuer.getAttribute('aria-invalid')).toBe('true');
   expect(await form(PL).locator('.field-error').textContent()).toContain('must not be empty or blank');
   expect(await form(PL).getByLabel('Number', { exact: true }).inputValue()).toBe('SC-2026-0042');
+  expect(await form(PL).getByRole('list', { name: SCAN, exact: true }).textContent()).toContain('licence-0042.pdf');
   expect(ob(await getCase(caseId), PL).filings).toEqual([]);
   await shots('40-03-certificate-refused');
   // Corrected and sent twice at once: one Idempotency-Key, one filing.
@@ -133,8 +168,13 @@ test('a produce-first case from the pledge to certification, suspended and reins
   await expect.poll(() => row(PL).getAttribute('data-status')).toBe('submitted');
   const filed = await getCase(caseId);
   expect(ob(filed, PL).filings).toEqual([
-    expect.objectContaining({ number: 'SC-2026-0042', issuedAt: '2026-03-02', documentRef: 'doc://licence-0042', filedBy: 'zhang', outcome: 'pending' }),
+    expect.objectContaining({ number: 'SC-2026-0042', issuedAt: '2026-03-02', document: filedDocument('licence-0042'), filedBy: 'zhang', outcome: 'pending' }),
   ]);
+  expect(ob(filed, PL).filings[0].document.digest).toMatch(/^[0-9a-f]{64}$/);
+  // The filed scan shows in the obligations table by its name, and downloads through the case as uploaded.
+  const licenceScan = await download(row(PL), 'licence-0042.pdf');
+  expect(licenceScan.name).toBe('licence-0042.pdf');
+  expect(licenceScan.bytes.equals(samplePdf('licence-0042'))).toBe(true);
   expect(filed.tasks.find((t: any) => t.taskId === `verify:${PL}`)).toMatchObject({ dept: 'market-regulation', status: 'open' });
   expect(await row(PL).textContent()).toContain('awaits the task “Verify: Production licence” below');
   await shots('40-04-filed-by-enterprise');
@@ -145,7 +185,7 @@ test('a produce-first case from the pledge to certification, suspended and reins
     number: 'JC-2026-117',
     issuer: 'Fujian Testing Institute',
     issuedOn: '2026-03-05',
-    documentRef: 'doc://report-117',
+    file: 'report-117',
   });
   await form(PIR).getByRole('button', { name: 'File certificate', exact: true }).click();
   await expect.poll(() => row(PIR).getAttribute('data-status')).toBe('submitted');
@@ -153,7 +193,10 @@ test('a produce-first case from the pledge to certification, suspended and reins
   await taskCard(`verify:${PIR}`).getByRole('button', { name: 'Approve', exact: true }).click();
   await expect.poll(() => b.page.locator('.problem').first().textContent()).toMatch(/Refused \(403\)[\s\S]*four eyes/);
   const afterRefusal = await getCase(caseId);
-  expect(ob(afterRefusal, PIR)).toMatchObject({ status: 'submitted', filings: [expect.objectContaining({ filedBy: 'mr-ma', outcome: 'pending' })] });
+  expect(ob(afterRefusal, PIR)).toMatchObject({
+    status: 'submitted',
+    filings: [expect.objectContaining({ document: filedDocument('report-117'), filedBy: 'mr-ma', outcome: 'pending' })],
+  });
   await shots('40-05-four-eyes');
 
   // A colleague verifies the enterprise's licence.
@@ -178,11 +221,11 @@ test('a produce-first case from the pledge to certification, suspended and reins
 
   // The enterprise files it late. A second tab, opened before, still offers the form: its filing is
   // refused (409) in the form, with what was typed kept.
-  const late = { number: 'MD-2026-0007', issuer: 'National Medical Products Administration', issuedOn: '2026-03-10', documentRef: 'doc://registration-0007' };
+  const late = { number: 'MD-2026-0007', issuer: 'National Medical Products Administration', issuedOn: '2026-03-10', file: 'registration-0007' };
   const first = b.page;
   b.page = await b.context.newPage();
   await b.signIn(page, zhang);
-  await typeCertificate(MDR, 'Medical device registration', { ...late, number: 'MD-2026-0007-copy' });
+  await typeCertificate(MDR, 'Medical device registration', { ...late, number: 'MD-2026-0007-copy', file: 'registration-0007-copy' });
   const stale = b.page;
   b.page = first;
   await typeCertificate(MDR, 'Medical device registration', late);
@@ -190,11 +233,14 @@ test('a produce-first case from the pledge to certification, suspended and reins
   await expect.poll(() => row(MDR).getAttribute('data-status')).toBe('submitted');
   const lateFiled = await getCase(caseId);
   expect(lateFiled.status).toBe('suspended');
-  expect(ob(lateFiled, MDR).filings).toEqual([expect.objectContaining({ number: 'MD-2026-0007', filedBy: 'zhang', outcome: 'pending' })]);
+  expect(ob(lateFiled, MDR).filings).toEqual([
+    expect.objectContaining({ number: 'MD-2026-0007', document: filedDocument('registration-0007'), filedBy: 'zhang', outcome: 'pending' }),
+  ]);
   b.page = stale;
   await form(MDR).getByRole('button', { name: 'File certificate', exact: true }).click();
   await expect.poll(() => form(MDR).locator('.problem').textContent()).toMatch(/Refused \(409\)[\s\S]*already awaiting verification/);
   expect(await form(MDR).getByLabel('Number', { exact: true }).inputValue()).toBe('MD-2026-0007-copy');
+  expect(await form(MDR).getByRole('list', { name: SCAN, exact: true }).textContent()).toContain('registration-0007-copy.pdf');
   expect(ob(await getCase(caseId), MDR).filings).toHaveLength(1);
   await shots('40-07b-stale-tab-refused');
   await stale.close();

@@ -2,21 +2,23 @@
  * The web app end to end, in headless Chromium (Debian's `chromium`, driven by playwright-core; no
  * browser download) against the real stack on the development secret, as `npm start` runs it:
  * a health caseworker signs in, finds the case in the inbox, claims it and requests information (the
- * clock-stopped mark shows); the applicant supplements; health approves, the other departments
- * approve; an auditor reads the timeline with every actor and sees Verify chain report valid.
+ * clock-stopped mark shows); the applicant supplements a file (uploaded as chosen; it then downloads
+ * through the case); health approves, the other departments approve; an auditor reads the timeline
+ * with every actor, sees Verify chain report valid and the case's documents intact.
  * Screenshots of every page (1280 px, and 390 px for the inbox and timeline) go to
  * test-artifacts/web/ (git-ignored), each page checked by axe-core first (no serious or critical violation).
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { creditCodeCheckChar } from '../../common/credit-code.js';
 import { loadConfig } from '../../infra/config.js';
 import { startBrowser, type Browser, type Person } from '../support/browser.js';
+import { filedDocument, samplePdf } from '../support/documents.js';
 import { applicant } from '../support/fixtures.js';
 import { startOidcProvider } from '../support/oidc-provider.js';
 import { UNLIMITED, type Stack } from '../support/stack.js';
@@ -49,6 +51,26 @@ async function openCase(forApplicant: { creditCode: string; name: string; contac
   const r = await apiCall('POST', '/v1/cases', token, { templateId: 'mask-line-fast-track', applicant: forApplicant, details });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.caseId as string;
+}
+
+/**
+ * Uploads samplePdf(label) as `<label>.pdf` with `token` (POST /v1/documents), as a client does
+ * before it names the document; the digest. (support/documents.ts uploadDocument signs with the API
+ * tests' secret; this stack verifies the development secret its dev-token endpoint signs with.)
+ */
+async function upload(token: string, label: string): Promise<{ digest: string }> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(samplePdf(label))], { type: 'application/pdf' }), `${label}.pdf`);
+  const res = await fetch(`${stack.baseUrl}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const body = (await res.json()) as { digest: string };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return { digest: body.digest };
+}
+
+/** Clicks the button `name` in `scope`, which downloads a file: its name and bytes. */
+async function downloadFrom(scope: Page | Locator, name: string): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), scope.getByRole('button', { name, exact: true }).click()]);
+  return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
 }
 
 /** A key SME (priority) enterprise: another valid credit code (GB 32100-2015). */
@@ -99,13 +121,25 @@ test("a caseworker's and an auditor's day in the browser", async () => {
   await expect.poll(() => taskCard('ecology').locator('.countdown .paused').count()).toBe(1);
   await shot('03-case-clock-stopped');
 
-  // The applicant supplements the requested document.
+  // The applicant supplements the requested document: a file, uploaded as it is chosen.
   await signIn(`/cases/${caseId}`, { user: 'zhang', name: 'Zhang Wei', roles: 'applicant', organisation: applicant.creditCode });
   await page.getByRole('button', { name: 'Supplement', exact: true }).click();
-  await page.getByLabel('Documents (one a line: name | reference)').fill('floor plan | doc://plan-v2');
+  const asked = 'Documents asked for';
+  await page
+    .getByLabel(asked, { exact: true })
+    .and(page.locator('input[type="file"]'))
+    .setInputFiles({ name: 'floor-plan.pdf', mimeType: 'application/pdf', buffer: samplePdf('floor-plan') });
+  await expect.poll(() => page.getByRole('list', { name: asked, exact: true }).textContent()).toContain('floor-plan.pdf');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect.poll(() => page.locator('article.case').getAttribute('data-status')).toBe('in-review');
   expect(await page.locator('.case-head .badge.paused').count()).toBe(0);
+  // The case records the file as uploaded, and the page offers it by name: it downloads through the case.
+  const supplemented = await apiCall('GET', `/v1/cases/${caseId}`, await devToken({ sub: 'audrey', name: 'Audrey', roles: ['auditor'] }));
+  expect(supplemented.body.supplements).toEqual([expect.objectContaining({ by: 'zhang', documents: [filedDocument('floor-plan')] })]);
+  expect(supplemented.body.supplements[0].documents[0].digest).toMatch(/^[0-9a-f]{64}$/);
+  const plan = await downloadFrom(page, 'floor-plan.pdf');
+  expect(plan.name).toBe('floor-plan.pdf');
+  expect(plan.bytes.equals(samplePdf('floor-plan'))).toBe(true);
   await shot('04-case-applicant');
 
   // Another health officer cannot decide the task Hu Min holds: the refusal shows its problem details.
@@ -154,6 +188,14 @@ test("a caseworker's and an auditor's day in the browser", async () => {
     )
     .toBe('true');
   expect(await page.locator('.verify').textContent()).toContain('Chain valid');
+  // The auditor's check of the case's documents: the supplement's file, stored and intact.
+  const checked = await apiCall('GET', `/v1/cases/${caseId}/audit/documents`, await devToken({ sub: 'audrey', name: 'Audrey Wang', roles: ['auditor'] }));
+  expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+  expect(checked.body).toEqual({
+    caseId,
+    intact: true,
+    documents: [{ ...filedDocument('floor-plan'), filedIn: 'supplements.0.documents.0', stored: true, intact: true }],
+  });
   await shot('07-audit-timeline');
   await shot('07-audit-timeline-390', 390);
 
@@ -289,7 +331,7 @@ test('the sign-in form works from the keyboard alone', async () => {
   await expect.poll(() => page.getByTestId('me').textContent()).toBe('Keyboard User');
 });
 
-test("a claim's details read as a person reads them: money in yuan with two decimals, dates local, nested fields as rows", async () => {
+test("a claim's details read as a person reads them: money in yuan with two decimals, dates local, nested fields as rows; its evidence a download", async () => {
   const token = await devToken({ sub: 'alice', name: 'Alice Li', roles: ['caseworker'], dept: 'service-centre' });
   const opened = await apiCall('POST', '/v1/cases', token, {
     templateId: 'liability-claim-fast-channel',
@@ -298,8 +340,8 @@ test("a claim's details read as a person reads them: money in yuan with two deci
       policyNumber: 'PL-2020-0001',
       claimedAmount: { amount: 50_000_075, currency: 'CNY' },
       loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' },
-      evidence: [{ name: 'Quarantine notice', ref: 'doc://notice-1' }],
     },
+    documents: [await upload(token, 'quarantine-notice')],
   });
   expect(opened.status, JSON.stringify(opened.body)).toBe(201);
   const claimId = opened.body.caseId as string;
@@ -320,6 +362,16 @@ test("a claim's details read as a person reads them: money in yuan with two deci
   expect(text).toContain('Claimed amount');
   expect(text).toContain('Occurred at');
   expect(text).toContain(occurred);
-  expect(text).toContain('Quarantine notice');
+  // The evidence is the opening's documents: a file, shown by its name under Documents filed, which the desk downloads.
+  expect(read.body.documents).toEqual([filedDocument('quarantine-notice')]);
+  expect(read.body.details).not.toHaveProperty('evidence');
+  const timeline = await apiCall('GET', `/v1/cases/${claimId}/history`, await devToken({ sub: 'audrey', name: 'Audrey', roles: ['auditor'] }));
+  expect(timeline.status, JSON.stringify(timeline.body)).toBe(200);
+  expect(timeline.body.find((e: { type: string }) => e.type === 'case-opened').details.documents).toEqual([filedDocument('quarantine-notice')]);
+  const filed = page.locator('section.card', { has: page.getByRole('heading', { name: 'Documents filed', exact: true }) });
+  await expect.poll(() => filed.getByRole('button').allTextContents()).toEqual(['quarantine-notice.pdf']);
+  const notice = await downloadFrom(filed, 'quarantine-notice.pdf');
+  expect(notice.name).toBe('quarantine-notice.pdf');
+  expect(notice.bytes.equals(samplePdf('quarantine-notice'))).toBe(true);
   await shot('14-case-claim-details');
 });

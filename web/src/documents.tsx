@@ -46,8 +46,9 @@ export async function upload(file: File): Promise<Uploaded> {
 }
 
 /**
- * A file chooser whose files are uploaded as they are chosen; `onChange` gets the uploaded ones.
- * A refused file is named with the API's reason and left out; the others stay.
+ * A file chooser whose files are uploaded as they are chosen; `onChange` gets the uploaded ones,
+ * listed under it (the input itself is emptied after each choice, so the same file can be chosen
+ * again after removing it). A refused file is named with the API's reason and left out; the others stay.
  */
 export function DocumentPicker({
   label,
@@ -94,7 +95,9 @@ export function DocumentPicker({
             type="file"
             multiple
             accept={ACCEPT}
-            required={required && documents.length === 0}
+            // Not `required`: the browser would refuse the form in its own words (and language);
+            // the form says what is missing at this field instead.
+            aria-required={required ? 'true' : undefined}
             onChange={(e) => {
               const input = e.target as HTMLInputElement;
               void choose(input.files).then(() => (input.value = ''));

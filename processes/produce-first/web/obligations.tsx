@@ -31,7 +31,7 @@ function CertificateLines({ f, caseId }: { f: Filing; caseId: string }) {
       {line(m('certNumber'), <code>{f.number}</code>)}
       {line(m('issuer'), f.issuer)}
       {line(m('issuedAt'), issued(f.issuedAt))}
-      {line(m('document'), <FiledLink caseId={caseId} doc={f.document} />)}
+      {line(m('file'), <FiledLink caseId={caseId} doc={f.document} />)}
       <small class="muted">{m('filed', { at: fmtTime(f.filedAt), by: f.filedBy })}</small>
     </div>
   );
