@@ -11,8 +11,10 @@
  *  - run twice after a warm-up (BENCH_POISON_WARMUP, default 10): alone (the baseline), then beside
  *    the attack, sent on two lanes of its own, paced over the baseline's wall time:
  *    BENCH_POISON_OPENINGS poisoned openings (default 50: the applicant name, contact, details),
- *    BENCH_POISON_UPDATES poisoned updates (default 10: comments, supplement document names,
- *    withdrawal reasons, decision comments) on healthy cases of the run while they are open, and
+ *    BENCH_POISON_UPDATES poisoned updates (default 10: comments, supplement notes (naming a
+ *    document the applicant uploaded before the run: a document's name is the uploaded file's,
+ *    which the store cleans, never request text), withdrawal reasons, decision comments) on
+ *    healthy cases of the run while they are open, and
  *    BENCH_POISON_BYPASS workflows (default 20) started straight through the Temporal client with a
  *    lone surrogate in the applicant name (as a bug or an old client might), which raise incidents.
  * Prints the opening, decision and case latencies of both runs with their ratio, and what the attack
@@ -23,6 +25,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Actor, Applicant } from '../common/types.js';
+import { samplePdf } from '../test/support/documents.js';
 import { applicant, applicantActor, staff } from '../test/support/fixtures.js';
 import {
   betaActor,
@@ -93,6 +96,16 @@ function sender(stack: BenchStack, tokens: Map<string, string>) {
 }
 type Send = ReturnType<typeof sender>;
 
+/** Uploads a small PDF as `as` (POST /v1/documents, its run token): the reference a filing takes. */
+async function upload(stack: BenchStack, tokens: Map<string, string>, as: Actor, label: string): Promise<{ digest: string }> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(samplePdf(label))], { type: 'application/pdf' }), `${label}.pdf`);
+  const res = await fetch(`${stack.baseUrl}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${tokens.get(as.sub)}` }, body: form });
+  const body = (await res.json()) as { digest?: string };
+  if ((res.status !== 201 && res.status !== 200) || !body.digest) throw new Error(`upload of ${label} as ${as.sub}: ${res.status} ${JSON.stringify(body)}`);
+  return { digest: body.digest };
+}
+
 /** A healthy step's answer: anything but `expected` fails the bench. */
 function expectStatus(a: Answer, expected: number, what: string): any {
   if (a.status !== expected) throw new Error(`${what}: ${a.status} ${JSON.stringify(a.body)}`);
@@ -145,9 +158,16 @@ function attackPlan(): AttackItem[] {
 
 /**
  * Sends the attack on ATTACK_LANES lanes, each request `gapMs` after the lane's previous one while
- * `healthyRunning()` holds (then the rest at once). Returns each kind's tally and the bypassing starts.
+ * `healthyRunning()` holds (then the rest at once). A poisoned supplement names the document its
+ * applicant uploaded (`uploads`, by sub). Returns each kind's tally and the bypassing starts.
  */
-async function attack(stack: BenchStack, send: Send, gapMs: number, healthyRunning: () => boolean): Promise<{ kinds: AttackKind[]; bypassed: string[] }> {
+async function attack(
+  stack: BenchStack,
+  send: Send,
+  gapMs: number,
+  healthyRunning: () => boolean,
+  uploads: ReadonlyMap<string, { digest: string }>,
+): Promise<{ kinds: AttackKind[]; bypassed: string[] }> {
   const kind = (label: string, throughApi = true): AttackKind => ({
     label,
     throughApi,
@@ -193,7 +213,8 @@ async function attack(stack: BenchStack, send: Send, gapMs: number, healthyRunni
           const target = open ? { caseId: open[0], as: open[1] } : lastOpened;
           if (!target) throw new Error('no healthy case opened yet to aim an update at');
           const k = UPDATE_KINDS[item.i % UPDATE_KINDS.length]!;
-          await poisoned(tally, poisonedUpdate(k, item.i, target.caseId, ATTACKED_DEPT, staff(ATTACKED_DEPT), target.as));
+          const documents = [uploads.get(target.as.sub)!];
+          await poisoned(tally, poisonedUpdate(k, item.i, target.caseId, ATTACKED_DEPT, staff(ATTACKED_DEPT), target.as, documents));
         } else {
           const who = APPLICANTS[item.i % APPLICANTS.length]!;
           const poison = LONE_SURROGATES[item.i % LONE_SURROGATES.length]!;
@@ -226,6 +247,8 @@ try {
   const actors = [...APPLICANTS.map((a) => a.as), ...DEPTS.map((d) => staff(d)), admin];
   const tokens = new Map(await Promise.all(actors.map(async (a) => [a.sub, await tokenFor(a, stack.secret)] as const)));
   const send = sender(stack, tokens);
+  // Each applicant's document, uploaded before the runs: what its poisoned supplements name.
+  const uploads = new Map(await Promise.all(APPLICANTS.map(async ({ as }) => [as.sub, await upload(stack, tokens, as, `floor-plan-${as.sub}`)] as const)));
 
   await healthyRun(stack, send, WARMUP);
   const base = await healthyRun(stack, send, CASES);
@@ -234,7 +257,10 @@ try {
   let running = true;
   const requests = OPENINGS + UPDATES + BYPASS;
   const gapMs = (base.wallMs * ATTACK_LANES) / Math.max(1, requests);
-  const [attacked, sent] = await Promise.all([healthyRun(stack, send, CASES).finally(() => (running = false)), attack(stack, send, gapMs, () => running)]);
+  const [attacked, sent] = await Promise.all([
+    healthyRun(stack, send, CASES).finally(() => (running = false)),
+    attack(stack, send, gapMs, () => running, uploads),
+  ]);
   bypassed = sent.bypassed;
   console.log(`under attack: ${CASES} cases in ${(attacked.wallMs / 1000).toFixed(1)} s, ${requests} attack requests`);
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ACCESS } from '../../api/access-policy.js';
 import type { Actor } from '../../common/types.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, applicantActor } from '../support/fixtures.js';
 import { api, startStack, type Stack } from '../support/stack.js';
 
@@ -69,10 +70,11 @@ describe('four eyes', () => {
     });
     await ok(decide(c.caseId, 'eligibility', person('it-officer', 'industry-it'), { outcome: 'approve' }));
     const filer = person('mr-filer', 'market-regulation');
+    const document = await uploadDocument(stack.baseUrl, filer, 'pir');
     const filed = await ok(
       call('POST', `/v1/cases/${c.caseId}/certificates`, {
         as: filer,
-        body: { qualification: 'product-inspection-report', number: 'PIR-1', issuer: 'Lab', issuedAt: '2020-03-01', documentRef: 'doc://pir' },
+        body: { qualification: 'product-inspection-report', number: 'PIR-1', issuer: 'Lab', issuedAt: '2020-03-01', document },
       }),
     );
     expect(filed.obligations[0].filings[0].filedBy).toBe('mr-filer');
@@ -93,9 +95,8 @@ describe('four eyes', () => {
     const asker = person('h-asker', 'health');
     await ok(decide(c.caseId, 'health', asker, { outcome: 'request-info', requestedDocuments: ['floor plan'] }));
     const filer = person('h-filer', 'health');
-    const resumed = await ok(
-      call('POST', `/v1/cases/${c.caseId}/supplements`, { as: filer, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }),
-    );
+    const plan = await uploadDocument(stack.baseUrl, filer, 'floor-plan');
+    const resumed = await ok(call('POST', `/v1/cases/${c.caseId}/supplements`, { as: filer, body: { documents: [plan] } }));
     expect(resumed.status).toBe('in-review');
     await refused(decide(c.caseId, 'health', filer, { outcome: 'approve' }), 403, /four eyes: you are the person who filed the supplement/);
     // Other tasks were not asked, so the filer's department colleagues and the filer elsewhere are unaffected.
@@ -123,9 +124,9 @@ describe('requests a process does not have', () => {
       policyNumber: 'PL-1',
       claimedAmount: { amount: 1_000_000, currency: 'CNY' },
       loss: { description: 'water damage', occurredAt: '2020-02-01' },
-      evidence: [],
     });
-    const cert = { qualification: 'production-licence', number: 'PL-1', issuer: 'x', issuedAt: '2020-03-01', documentRef: 'doc://x' };
+    const document = await uploadDocument(stack.baseUrl, applicantActor, 'production-licence');
+    const cert = { qualification: 'production-licence', number: 'PL-1', issuer: 'x', issuedAt: '2020-03-01', document };
     for (const [c, kind] of [
       [oneStop, 'one-stop-approval'],
       [claim, 'claim-prepayment'],

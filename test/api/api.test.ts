@@ -11,6 +11,7 @@ import { createApp } from '../../api/app.js';
 import { createPool } from '../../db/pool.js';
 import type { Actor } from '../../common/types.js';
 import { api, startStack, tokenFor, type Stack } from '../support/stack.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, applicantActor, staff } from '../support/fixtures.js';
 
 let stack: Stack;
@@ -95,24 +96,31 @@ describe('a case from opening to approval through the API alone', () => {
     // The mask-line template names the built-in calendar: 10 working days to supply the plan.
     expect(Date.parse(asked.body.sla.supplementDueAt)).toBeGreaterThanOrEqual(Date.now() + 10 * 86_400_000);
 
+    const otherEnterprise: Actor = { ...applicantActor, org: '91110000600037341L' };
     const early = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
-      as: { ...applicantActor, org: '91110000600037341L' },
-      body: { documents: [{ name: 'plan', ref: 'doc://1' }] },
+      as: otherEnterprise,
+      body: { documents: [await uploadDocument(stack.baseUrl, otherEnterprise, 'other-plan')] },
     });
     expectProblem(early, 404); // another enterprise cannot tell the case exists
 
+    const plan = await uploadDocument(stack.baseUrl, applicantActor, 'floor-plan-v2');
     const filed = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
       as: applicantActor,
-      body: { documents: [{ name: 'floor plan', ref: 'doc://plan-v2' }], note: 'attached' },
+      body: { documents: [plan], note: 'attached' },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(200);
+    const [supplement] = filed.body.supplements;
+    expect(supplement).toMatchObject({ by: applicantActor.sub, note: 'attached' });
+    expect(supplement.documents).toEqual([{ digest: plan.digest, name: 'floor-plan-v2.pdf', mediaType: 'application/pdf', size: expect.any(Number) }]);
+    expect(supplement.documents[0].size).toBeGreaterThan(0);
     expect(filed.body.status).toBe('in-review');
     expect(filed.body.sla.paused).toBe(false);
     expect(filed.body.sla.pausedMs).toBeGreaterThan(0);
     expect(Date.parse(filed.body.sla.deadlineAt)).toBe(Date.parse(c.sla.deadlineAt) + filed.body.sla.pausedMs);
     expect(filed.body.tasks.find((t: any) => t.taskId === 'health').status).toBe('open');
 
-    const again = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: applicantActor, body: { documents: [{ name: 'x', ref: 'doc://x' }] } });
+    const late = await uploadDocument(stack.baseUrl, applicantActor, 'late-plan');
+    const again = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: applicantActor, body: { documents: [late] } });
     expectProblem(again, 409, /not waiting/);
 
     const entries = (await call('GET', `/v1/cases/${c.caseId}/history`, { as: supervisor })).body as any[];

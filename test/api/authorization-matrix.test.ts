@@ -11,6 +11,7 @@ import { ACCESS, isRouteAction, type Relation, type RouteAction } from '../../ap
 import type { Actor, Role } from '../../common/types.js';
 import { UNAUTHENTICATED_DETAIL } from '../../api/auth.js';
 import { enqueueNotification } from '../../db/notifications.js';
+import { samplePdf, uploadDocument } from '../support/documents.js';
 import { applicant } from '../support/fixtures.js';
 import { api, startStack, TEST_SECRET, tokenFor, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
@@ -201,6 +202,40 @@ async function withDocument(): Promise<Fixture> {
   return openOneStop();
 }
 
+const FILED_LABEL = 'matrix-filed';
+let filedDigest = '';
+/** A one-stop case opened with a document (its opener's upload), for the routes that read a case's documents. */
+async function withFiledDocument(): Promise<Fixture> {
+  filedDigest = (await uploadDocument(stack.baseUrl, opener, FILED_LABEL)).digest;
+  const r = await call('POST', '/v1/cases', {
+    as: opener,
+    body: { templateId: 'mask-line-fast-track', applicant, details: { product: 'masks' }, documents: [{ digest: filedDigest }] },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  opened.add(r.body.caseId);
+  return { caseId: r.body.caseId, shape: { creditCode: applicant.creditCode, openingDept: OPENING_DEPT, taskDepts: ONE_STOP_DEPTS, decidedDept: 'health' } };
+}
+
+/** The last document an attempt uploaded: what the case must then record. */
+let attemptUpload = { label: '', digest: '' };
+/**
+ * A document `p` may name in a filing, uploaded just before the attempt: its own upload, or, for
+ * admins and auditors (who upload nothing but may name any document), the opener's. So a refusal is
+ * the route's answer to `p`, never a 400 for the document.
+ */
+async function documentFor(p: Persona, what: string): Promise<{ digest: string }> {
+  const label = `matrix-${what}-${p.actor.sub}`;
+  const uploader = p.role === 'admin' || p.role === 'auditor' ? opener : p.actor;
+  const document = await uploadDocument(stack.baseUrl, uploader, label);
+  attemptUpload = { label, digest: document.digest };
+  return document;
+}
+/** The document the last attempt uploaded, as a case's view records it. */
+function expectAttemptUpload(recorded: any): void {
+  expect(recorded).toEqual({ digest: attemptUpload.digest, name: `${attemptUpload.label}.pdf`, mediaType: 'application/pdf', size: expect.any(Number) });
+  expect(recorded.size).toBeGreaterThan(0);
+}
+
 /** The case as an auditor reads it, without what moves on its own (clocks). */
 async function snapshot(caseId: string): Promise<unknown> {
   const r = await call('GET', `/v1/cases/${caseId}`, { as: auditorActor });
@@ -236,13 +271,19 @@ interface RouteCase {
   fixture?: () => Promise<Fixture>;
   /** A state-changing route gets a fresh case for each allowed attempt. */
   fresh?: boolean;
-  attempt: (f: Fixture | undefined, p: Persona) => Attempt;
+  attempt: (f: Fixture | undefined, p: Persona) => Attempt | Promise<Attempt>;
   /** The answer when allowed (and, optionally, what the body must show). */
   allowed: number;
   check?: (body: any, p: Persona, f: Fixture | undefined) => void;
 }
 
-const certificate = { qualification: 'production-licence', number: 'PL-1', issuer: 'Market regulation', issuedAt: '2020-03-01', documentRef: 'doc://pl' };
+const certificate = (document: { digest: string }) => ({
+  qualification: 'production-licence',
+  number: 'PL-1',
+  issuer: 'Market regulation',
+  issuedAt: '2020-03-01',
+  document,
+});
 let keySmeSerial = 0;
 
 const ROUTES: RouteCase[] = [
@@ -327,6 +368,29 @@ const ROUTES: RouteCase[] = [
     allowed: 200,
   },
   {
+    key: 'GET /v1/cases/:caseId/documents',
+    fixture: provisional,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/documents` }),
+    allowed: 200,
+    check: (body) =>
+      expect(body).toEqual([{ kind: 'provisional-permit', number: expect.stringMatching(/^PFP-/), issuedAt: expect.any(String), state: 'valid' }]),
+  },
+  {
+    key: 'GET /v1/cases/:caseId/files/:digest',
+    fixture: withFiledDocument,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/files/${filedDigest}` }),
+    allowed: 200,
+    check: (body) => expect(body).toBe(samplePdf(FILED_LABEL).toString()),
+  },
+  {
+    key: 'GET /v1/cases/:caseId/audit/documents',
+    fixture: withFiledDocument,
+    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/audit/documents` }),
+    allowed: 200,
+    check: (body, _p, f) =>
+      expect(body).toMatchObject({ caseId: f!.caseId, intact: true, documents: [{ digest: filedDigest, filedIn: 'documents.0', stored: true, intact: true }] }),
+  },
+  {
     key: 'POST /v1/cases/:caseId/tasks/:taskId/decision',
     fixture: openOneStop,
     fresh: true,
@@ -338,17 +402,24 @@ const ROUTES: RouteCase[] = [
     key: 'POST /v1/cases/:caseId/supplements',
     fixture: awaitingSupplement,
     fresh: true,
-    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/supplements`, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }),
+    attempt: async (f, p) => ({ path: `/v1/cases/${f!.caseId}/supplements`, body: { documents: [await documentFor(p, 'plan')] } }),
     allowed: 200,
-    check: (body, p) => expect(body.supplements.at(-1)).toMatchObject({ by: p.actor.sub }),
+    check: (body, p) => {
+      expect(body.supplements.at(-1)).toMatchObject({ by: p.actor.sub });
+      expect(body.supplements.at(-1).documents).toHaveLength(1);
+      expectAttemptUpload(body.supplements.at(-1).documents[0]);
+    },
   },
   {
     key: 'POST /v1/cases/:caseId/certificates',
     fixture: provisional,
     fresh: true,
-    attempt: (f) => ({ path: `/v1/cases/${f!.caseId}/certificates`, body: certificate }),
+    attempt: async (f, p) => ({ path: `/v1/cases/${f!.caseId}/certificates`, body: certificate(await documentFor(p, 'licence')) }),
     allowed: 200,
-    check: (body, p) => expect(body.obligations[0].filings.at(-1)).toMatchObject({ filedBy: p.actor.sub }),
+    check: (body, p) => {
+      expect(body.obligations[0].filings.at(-1)).toMatchObject({ filedBy: p.actor.sub });
+      expectAttemptUpload(body.obligations[0].filings.at(-1).document);
+    },
   },
   {
     key: 'POST /v1/cases/:caseId/withdraw',
@@ -476,7 +547,7 @@ describe.each(ROUTES)('$key', (route) => {
     const target = want === 'allowed' && route.fresh ? await route.fixture!() : shared;
     const before = want === 'allowed' ? undefined : target ? await snapshot(target.caseId) : await countCases();
 
-    const a = route.attempt(target, p);
+    const a = await route.attempt(target, p);
     const r = await call(methodOf(route.key), a.path, { as: p.actor, body: a.body, headers: a.headers });
 
     if (want === 'allowed') {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Actor } from '../../common/types.js';
 import { api, startStack, type Stack } from '../support/stack.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, staff } from '../support/fixtures.js';
 
 let stack: Stack;
@@ -27,13 +28,18 @@ const details = (overrides: Record<string, unknown> = {}) => ({
   policyNumber: 'PL-2020-000123',
   claimedAmount: cny(CLAIMED),
   loss: { description: 'production halted for 21 days by the quarantine order', occurredAt: '2020-02-01T00:00:00Z' },
-  evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
   ...overrides,
 });
-const openBody = (d: Record<string, unknown> = details()) => ({ templateId: TEMPLATE, applicant, details: d });
+const openBody = (d: Record<string, unknown> = details(), documents?: { digest: string }[]) => ({
+  templateId: TEMPLATE,
+  applicant,
+  details: d,
+  ...(documents ? { documents } : {}),
+});
 
-async function openClaim(d: Record<string, unknown> = details()) {
-  const r = await call('POST', '/v1/cases', { as: opener, body: openBody(d) });
+/** Opens a claim; its evidence, if any, is documents the opener uploaded. */
+async function openClaim(d: Record<string, unknown> = details(), documents?: { digest: string }[]) {
+  const r = await call('POST', '/v1/cases', { as: opener, body: openBody(d, documents) });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -109,6 +115,8 @@ describe('opening a claim', () => {
       { path: 'body.details.claimedAmount.currency', message: expect.stringMatching(/^claims under [a-z-]+ are in CNY, not USD$/) },
     ]);
     expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ insurer: 'PICC' })) }), 400, /Unrecognized key/);
+    // Evidence is no longer part of the details: it is the opening's documents (uploaded files).
+    expectProblem(await call('POST', '/v1/cases', { as: opener, body: openBody(details({ evidence: [] })) }), 400, /Unrecognized key/);
     expectProblem(
       await call('POST', '/v1/cases', { as: opener, body: openBody(details({ claimedAmount: { amount: 100, currency: 'CNY', fx: 1 } })) }),
       400,
@@ -173,7 +181,11 @@ describe('deciding a claim', () => {
   });
 
   test('the whole path to settled: payments listed, settlement figures, the timeline with actors, amounts and the payment', async () => {
-    const c = await openClaim();
+    const order = await uploadDocument(stack.baseUrl, opener, 'quarantine-order');
+    const c = await openClaim(details(), [order]);
+    const evidence = { digest: order.digest, name: 'quarantine-order.pdf', mediaType: 'application/pdf', size: expect.any(Number) };
+    expect(c.documents).toEqual([evidence]);
+    expect(c.documents[0].size).toBeGreaterThan(0);
     await accept(c.caseId);
     await ok(decide(c.caseId, 'prepayment', adjuster, { outcome: 'approve', amount: cny(20_000_000), comment: 'half the documented loss' }));
     const prepaid = await ok(decide(c.caseId, 'prepayment-approval', chief, { outcome: 'approve', comment: 'agreed' }));
@@ -210,8 +222,9 @@ describe('deciding a claim', () => {
     expect(history[0]).toMatchObject({
       type: 'case-opened',
       actor: { sub: 'alice' },
-      details: { policyNumber: 'PL-2020-000123', claimedAmount: cny(CLAIMED) },
+      details: { policyNumber: 'PL-2020-000123', claimedAmount: cny(CLAIMED), documents: [evidence] },
     });
+    expect(history[0].details).not.toHaveProperty('evidence');
     const decisions = history.filter((e: any) => e.type === 'decision');
     expect(decisions.map((e: any) => [e.taskId, e.actor.sub, e.details.outcome, e.details.amount ?? null])).toEqual([
       ['acknowledge', desk.sub, 'approve', null],

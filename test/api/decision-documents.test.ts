@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Actor } from '../../common/types.js';
 import { verifyCode } from '../../api/verify-code.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { api, startStack, tokenFor, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
@@ -200,9 +201,10 @@ describe('a provisional permit, as its case goes on (a template in seconds)', ()
     // The certified one: its only obligation (due in an hour) is filed and verified at once.
     const permit = await permitLink(certifiedCase.caseId);
     expect(await stateOf(permit.link)).toBe('valid');
+    const document = await uploadDocument(stack.baseUrl, applicantActor, 'fire-inspection');
     const filed = await call('POST', `/v1/cases/${certifiedCase.caseId}/certificates`, {
       as: applicantActor,
-      body: { qualification: 'fire-inspection', number: 'CERT-FIRE-1', issuer: 'Fire Brigade', issuedAt: '2020-03-01T08:00:00Z', documentRef: 'doc://fire' },
+      body: { qualification: 'fire-inspection', number: 'CERT-FIRE-1', issuer: 'Fire Brigade', issuedAt: '2020-03-01T08:00:00Z', document },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(200);
     const certified = await decide(certifiedCase.caseId, 'verify:fire-inspection', staff('fire-safety'));
@@ -217,6 +219,13 @@ describe('a provisional permit, as its case goes on (a template in seconds)', ()
     expect(lic.text).toContain(certified.body.decision.number);
     expect(lic.text).toContain('CERT-FIRE-1');
     expect((await verify(lic.qr)).body).toMatchObject({ kind: 'licence', number: certified.body.decision.number, state: 'valid' });
+    // The case lists both, each in its state now.
+    const issued = await call('GET', `/v1/cases/${certifiedCase.caseId}/documents`, { as: applicantActor });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect(issued.body).toEqual([
+      { kind: 'provisional-permit', number: expect.stringMatching(/^PFP-/), issuedAt: expect.any(String), state: 'superseded' },
+      { kind: 'licence', number: certified.body.decision.number, issuedAt: expect.any(String), state: 'valid' },
+    ]);
 
     // The revoked one: the PDF names the permit's obligation; the same link follows the case.
     const { link, text } = await permitLink(revokedCase.caseId);
@@ -262,7 +271,6 @@ describe("a claim's prepayment and settlement notices", () => {
       policyNumber: 'PL-2020-000123',
       claimedAmount: cny(50_000_000),
       loss: { description: 'production halted by the quarantine order', occurredAt: '2020-02-01T00:00:00Z' },
-      evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
     });
     expect((await decide(claim.caseId, 'acknowledge', staff('claims-desk'))).status).toBe(200);
     expect((await call('GET', `/v1/cases/${claim.caseId}/documents/prepayment-notice.pdf`, { as: applicantActor })).status).toBe(404);

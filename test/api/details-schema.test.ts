@@ -129,7 +129,6 @@ const claimDetails = fc.record(
       description: sometimes(text, blank),
       occurredAt: sometimes(fc.constantFrom('2026-03-01', '2026-03-01T08:30:00+08:00', '2026-03-01T00:30:00Z'), fc.constantFrom('yesterday', '2026-02-30')),
     }),
-    evidence: fc.array(fc.record({ name: sometimes(text, blank), ref: text }), { maxLength: 2 }),
   },
   { requiredKeys: ['claimedAmount', 'loss'] },
 );

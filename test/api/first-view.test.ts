@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { CaseStatusKey } from '../../common/search-attributes.js';
 import type { Actor } from '../../common/types.js';
 import { loadBuiltinTemplates } from '../../templates/builtin.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, opener } from '../support/fixtures.js';
 import { api, startStack, type Stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
@@ -28,7 +29,6 @@ const DETAILS: Record<string, Record<string, unknown>> = {
     policyNumber: 'PL-2020-0001',
     claimedAmount: { amount: 50_000_000, currency: 'CNY' },
     loss: { description: 'production halted by quarantine', occurredAt: '2020-02-01' },
-    evidence: [{ name: 'notice', ref: 'doc://notice' }],
   },
 };
 
@@ -46,9 +46,15 @@ afterAll(async () => {
 describe('the answer to an opening is the case its workflow shows', () => {
   const templates = loadBuiltinTemplates();
   test.each(templates.map((t) => [t.id, t.kind] as const))('%s (%s)', async (templateId, kind) => {
-    const opened = await call('POST', '/v1/cases', { as: opener, body: { templateId, applicant, details: DETAILS[kind] } });
+    // Opened with a document, which the first view must show as the workflow records it.
+    const notice = await uploadDocument(stack.baseUrl, opener, `notice-${templateId}`);
+    const opened = await call('POST', '/v1/cases', { as: opener, body: { templateId, applicant, details: DETAILS[kind], documents: [notice] } });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     expect(opened.body.tasks.length).toBeGreaterThan(0);
+    expect(opened.body.documents).toEqual([
+      { digest: notice.digest, name: `notice-${templateId}.pdf`, mediaType: 'application/pdf', size: expect.any(Number) },
+    ]);
+    expect(opened.body.documents[0].size).toBeGreaterThan(0);
 
     const read = await call('GET', `/v1/cases/${opened.body.caseId}`, { as: opener });
     expect(read.status).toBe(200);
@@ -91,6 +97,7 @@ describe('the answer to an opening is the case its workflow shows', () => {
     const opened = await call('POST', '/v1/cases', { as: opener, body: { templateId: 'first-view-working-days', applicant, details: {} } });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     expect(opened.body.sla.calendar).toEqual({ id: 'cn-mainland', version: expect.any(Number) });
+    expect(opened.body.documents).toEqual([]); // opened without documents
     const read = await call('GET', `/v1/cases/${opened.body.caseId}`, { as: opener });
     expect(timeless(read.body)).toEqual(timeless(opened.body));
   });

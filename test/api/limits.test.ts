@@ -13,6 +13,7 @@ import type { Actor } from '../../common/types.js';
 import { loadConfig, type Config } from '../../infra/config.js';
 import { createPool, type Pool } from '../../db/pool.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, opener, staff } from '../support/fixtures.js';
 import { api, startStack, TEST_SECRET, UNLIMITED, type Stack } from '../support/stack.js';
 
@@ -215,9 +216,10 @@ describe('Idempotency-Key on updates: scoped to the caller and the route', () =>
     const c = await openCase();
     await decide(c.caseId, 'health', staff('health'), { outcome: 'request-info', requestedDocuments: ['floor plan'] });
     const key = { 'Idempotency-Key': 'alice-1' };
+    const plan = await uploadDocument(stack.baseUrl, opener, 'floor-plan');
     const supplement = await call('POST', `/v1/cases/${c.caseId}/supplements`, {
       as: opener,
-      body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] },
+      body: { documents: [plan] },
       headers: key,
     });
     expect(supplement.status, JSON.stringify(supplement.body)).toBe(200);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test, inject } from 'vitest';
 import type { Actor } from '../../common/types.js';
 import { api, startStack, type Stack } from '../support/stack.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, applicantActor, staff } from '../support/fixtures.js';
 
 let stack: Stack;
@@ -41,10 +42,25 @@ const certificate = (qualification: string, extra: Record<string, unknown> = {})
   number: `CERT-${qualification}`,
   issuer: 'Fujian Provincial Market Regulation Administration',
   issuedAt: '2020-03-01T08:00:00Z',
-  documentRef: `doc://${qualification}`,
   ...extra,
 });
-const file = (caseId: string, body: Record<string, unknown>, as: Actor = applicantActor) => call('POST', `/v1/cases/${caseId}/certificates`, { as, body });
+/** The digest of each certificate's document, by the label it was uploaded with (its number). */
+const uploaded = new Map<string, string>();
+/**
+ * Files a certificate as `as`. A whole certificate (one with a number) names a document uploaded
+ * first by the filer, labelled with its number; an auditor, who uploads nothing but may name any
+ * document, names one the enterprise uploaded.
+ */
+async function file(caseId: string, body: Record<string, unknown>, as: Actor = applicantActor) {
+  if (typeof body.number === 'string' && !('document' in body)) {
+    const document = await uploadDocument(stack.baseUrl, as.roles.includes('auditor') ? applicantActor : as, body.number);
+    uploaded.set(body.number, document.digest);
+    body = { ...body, document };
+  }
+  return call('POST', `/v1/cases/${caseId}/certificates`, { as, body });
+}
+/** The document a certificate numbered `number` was filed with, as the case records it. */
+const filedAs = (number: string) => ({ digest: uploaded.get(number), name: `${number}.pdf`, mediaType: 'application/pdf', size: expect.any(Number) });
 const getCase = async (caseId: string) => (await call('GET', `/v1/cases/${caseId}`, { as: auditor })).body;
 const ob = (c: any, q: string) => c.obligations.find((o: any) => o.qualification === q);
 const task = (c: any, id: string) => c.tasks.find((t: any) => t.taskId === id);
@@ -162,9 +178,8 @@ describe('a produce-first case from the pledge to the licence', () => {
     // Eligibility asks for a document: the clock stops until the supplement.
     const asked = await ok(decide(id, 'eligibility', staff('industry-it'), { outcome: 'request-info', requestedDocuments: ['capacity statement'] }));
     expect(asked).toMatchObject({ status: 'awaiting-supplement', sla: { paused: true } });
-    const resumed = await ok(
-      call('POST', `/v1/cases/${id}/supplements`, { as: applicantActor, body: { documents: [{ name: 'capacity statement', ref: 'doc://cap' }] } }),
-    );
+    const capacity = await uploadDocument(stack.baseUrl, applicantActor, 'capacity-statement');
+    const resumed = await ok(call('POST', `/v1/cases/${id}/supplements`, { as: applicantActor, body: { documents: [capacity] } }));
     expect(resumed.status).toBe('in-review');
 
     // Eligibility approved: the provisional permit, and every due date counted from it.
@@ -188,8 +203,9 @@ describe('a produce-first case from the pledge to the licence', () => {
     const filed = await ok(file(id, certificate(PIR, { number: 'SJ-1' })));
     expect(ob(filed, PIR)).toMatchObject({ status: 'submitted' });
     expect(ob(filed, PIR).filings).toEqual([
-      expect.objectContaining({ number: 'SJ-1', filedBy: 'acme-user', outcome: 'pending', issuedAt: '2020-03-01T08:00:00Z' }),
+      expect.objectContaining({ number: 'SJ-1', filedBy: 'acme-user', outcome: 'pending', issuedAt: '2020-03-01T08:00:00Z', document: filedAs('SJ-1') }),
     ]);
+    expect(ob(filed, PIR).filings[0].document.size).toBeGreaterThan(0);
     expect(task(filed, `verify:${PIR}`)).toMatchObject({ dept: 'market-regulation', status: 'open' });
 
     // Refusals on filing.
@@ -301,8 +317,9 @@ describe('a produce-first case from the pledge to the licence', () => {
       number: 'SJ-1',
       issuer: 'Fujian Provincial Market Regulation Administration',
       issuedAt: '2020-03-01T08:00:00Z',
-      documentRef: `doc://${PIR}`,
+      document: filedAs('SJ-1'),
     });
+    expect(entries.find((e) => e.type === 'certificate-filed').details.document.size).toBeGreaterThan(0);
     expect(entries[entries.length - 1].details).toMatchObject({ status: 'certified', decision: { number: licence } });
   });
 

@@ -13,6 +13,7 @@ import type { Actor, CaseView } from '../../common/types.js';
 import { getCaseProjection, upsertCaseProjection } from '../../db/cases.js';
 import { applicant, oneStopTemplate, staff } from '../support/fixtures.js';
 import { api, startStack, type Stack } from '../support/stack.js';
+import { uploadDocument } from '../support/documents.js';
 import { H, MIN } from '../support/time-assertions.js';
 import { waitFor } from '../support/wait.js';
 
@@ -146,7 +147,13 @@ beforeAll(async () => {
     [3 * H, () => decide(c.c1, 'ecology', { outcome: 'approve' })],
     [3 * H, async () => (c1WhileStopped = await read(c.c1))],
     [4 * H, () => ok(call('POST', `/v1/cases/${c.c5}/withdraw`, { as: acmeUser, body: { reason: 'moved the line elsewhere' } }))],
-    [5 * H, () => ok(call('POST', `/v1/cases/${c.c1}/supplements`, { as: acmeUser, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } }))],
+    [
+      5 * H,
+      async () => {
+        const plan = await uploadDocument(stack.baseUrl, acmeUser, 'floor-plan');
+        return ok(call('POST', `/v1/cases/${c.c1}/supplements`, { as: acmeUser, body: { documents: [plan] } }));
+      },
+    ],
     [8 * H, () => decide(c.c1, 'health', { outcome: 'approve' })],
     [startOfLocalDay(T0, 2) + H - T0, () => decide(c.c6, 'fire-safety', { outcome: 'approve' })], // 25 to 49 hours in
     [30 * H, () => decide(c.c1, 'market-regulation', { outcome: 'approve' })],

@@ -6,10 +6,14 @@
  * activity retried for ever, and with 50 such workflows the worker stopped taking workflow tasks.
  *
  * 1. Through the API: 50 poisoned openings (lone surrogates, NUL, other controls in the applicant
- *    name, contact, details; two applicant tokens) and 10 poisoned updates on existing cases,
- *    interleaved with 50 healthy cases opened and approved by every department. Every poisoned
- *    request is 400 naming the field; no workflow exists that `GET /v1/cases` does not list; every
- *    healthy case is approved and projected; no incident; /readyz ready.
+ *    name, contact, details; two applicant tokens) and 10 poisoned updates on existing cases (a
+ *    comment, a supplement's note, a withdrawal reason, a decision's comment), interleaved with 50
+ *    healthy cases opened and approved by every department. Every poisoned request is 400 naming the
+ *    field. A document's name is no longer request text: it is the uploaded file's name, which the
+ *    store cleans, so each case a poisoned supplement was aimed at is then supplied a document
+ *    uploaded under a poisoned file name, and records it cleaned. No workflow exists that
+ *    `GET /v1/cases` does not list; every healthy case is approved and projected, holding none of
+ *    the attack's text; no incident; /readyz ready.
  * 2. Past the API: 20 workflows started straight through the Temporal client with a lone surrogate
  *    in the applicant name, beside 20 healthy cases through the API. The 20 raise incidents (22P02)
  *    and hold nothing: the healthy cases complete, their decisions are answered (latency printed),
@@ -22,12 +26,14 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { findTextFault } from '../../common/text-rule.js';
 import type { Actor, Applicant } from '../../common/types.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, applicantActor, oneStopTemplate, staff } from '../support/fixtures.js';
 import {
   betaActor,
   betaApplicant,
   healthyOpening,
   LONE_SURROGATES,
+  POISONS,
   poisonedOpening,
   poisonedUpdate,
   refusalFault,
@@ -51,6 +57,8 @@ const APPLICANTS: readonly { as: Actor; applicant: Applicant }[] = [
   { as: betaActor, applicant: betaApplicant },
 ];
 const CONCURRENCY = 4;
+/** The poison a supplement's document is named with, through its upload's file name. */
+const NEL = POISONS.find((p) => p.label === 'C1 NEL')!;
 
 const applicantOf = (as: Actor) => APPLICANTS.find((a) => a.as.sub === as.sub)!.applicant;
 
@@ -151,6 +159,7 @@ describe('poisoned text', () => {
     let refused = 0;
     const healthy: string[] = [];
     const targets = new Map<string, string>(); // case id → the kind of poisoned update it received
+    const poisonNamed = new Map<string, { digest: string }>(); // case id → the document uploaded under a poisoned file name
     const decisionMs: number[] = [];
     const check = async (req: PoisonedRequest, headers?: Record<string, string>) => {
       const fault = await sendPoison(req, headers);
@@ -183,10 +192,22 @@ describe('poisoned text', () => {
           );
           expect(asked.body.status).toBe('awaiting-supplement');
         }
-        await check(poisonedUpdate(kind, i / 5, caseId, 'health', staff('health'), bad.as));
+        // A supplement names the applicant's own upload, so that only its note's text is wrong.
+        const documents = kind === 'supplement' ? [await uploadDocument(stack.baseUrl, bad.as, `floor-plan-${i}`)] : [];
+        await check(poisonedUpdate(kind, i / 5, caseId, 'health', staff('health'), bad.as, documents));
         if (kind === 'supplement') {
-          const filed = await post(`/v1/cases/${caseId}/supplements`, bad.as, { documents: [{ name: 'floor plan', ref: 'doc://plan' }] }, 200);
+          // A document's name reaches a case only as the uploaded file's name, which the store cleans:
+          // a file named with a control character (the C1 NEL, which a multipart part header carries
+          // as it is) is filed, and the case records its name without it.
+          const named = await uploadDocument(stack.baseUrl, bad.as, `floor plan ${i} ${NEL.text}`);
+          poisonNamed.set(caseId, named);
+          const filed = await post(`/v1/cases/${caseId}/supplements`, bad.as, { documents: [named] }, 200);
           expect(filed.body.status).toBe('in-review');
+          expect(filed.body.supplements[0].documents).toEqual([
+            { digest: named.digest, name: `floor plan ${i} AcmeLtd.pdf`, mediaType: 'application/pdf', size: expect.any(Number) },
+          ]);
+          expect(filed.body.supplements[0].documents[0].size).toBeGreaterThan(0);
+          expect(findTextFault(filed.body.supplements[0].documents[0], 'document')).toBeUndefined();
         }
       }
       for (const dept of DEPTS) {
@@ -199,6 +220,7 @@ describe('poisoned text', () => {
     expect(faults).toEqual([]);
     expect(refused).toBe(60);
     expect(targets.size).toBe(10);
+    expect(poisonNamed.size).toBe([...targets.values()].filter((k) => k === 'supplement').length);
 
     // Every healthy case approved, projected, and holding none of the attack's text.
     await waitFor(
@@ -212,6 +234,11 @@ describe('poisoned text', () => {
       expect(view.decision.number).toMatch(/^OSA-\d{4}-\d{6}$/);
       expect(view.comments, caseId).toEqual([]);
       expect(view.supplements.length, caseId).toBe(targets.get(caseId) === 'supplement' ? 1 : 0);
+      if (poisonNamed.has(caseId))
+        expect(
+          view.supplements[0].documents.map((d: any) => d.digest),
+          caseId,
+        ).toEqual([poisonNamed.get(caseId)!.digest]);
       expect(findTextFault(view, 'view'), caseId).toBeUndefined();
     }
 

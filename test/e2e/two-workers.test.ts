@@ -19,6 +19,7 @@ import { verifyArchive } from '../../audit/archive.js';
 import { COMMAND_CENTER_ENTRY } from '../../common/notifications.js';
 import type { Actor } from '../../common/types.js';
 import { putDirectoryEntry } from '../../db/directory.js';
+import { uploadDocument } from '../support/documents.js';
 import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
 import { startWebhookReceiver, type WebhookCall, type WebhookReceiver } from '../support/notify-receivers.js';
 import { TEST_PAYLOAD_KEYS } from '../support/payload-keys.js';
@@ -75,6 +76,9 @@ const decision = (caseId: string, taskId: string, as: Actor, body: Record<string
   body,
 });
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
+const QUALIFICATIONS = ['product-inspection-report', 'production-licence', 'medical-device-registration'];
+/** Each qualification's certificate document, uploaded by the applicant (who files it) in beforeAll. */
+const certificateDocuments = new Map<string, { digest: string }>();
 const certificate = (caseId: string, qualification: string): Step => ({
   path: `/v1/cases/${caseId}/certificates`,
   as: applicantActor,
@@ -83,14 +87,13 @@ const certificate = (caseId: string, qualification: string): Step => ({
     number: `CERT-${qualification}`,
     issuer: 'Provincial administration',
     issuedAt: '2020-03-01T08:00:00Z',
-    documentRef: `doc://${qualification}`,
+    document: certificateDocuments.get(qualification)!,
   },
 });
 const claimDetails = {
   policyNumber: 'PL-2020-000123',
   claimedAmount: cny(50_000_000),
   loss: { description: 'production halted by the quarantine order', occurredAt: '2020-02-01T00:00:00Z' },
-  evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
 };
 const desk = staff('claims-desk');
 const adjuster = staff('claims-adjusting');
@@ -381,6 +384,7 @@ beforeAll(async () => {
     bundle(),
   ]);
   call = api(stack.baseUrl);
+  for (const q of QUALIFICATIONS) certificateDocuments.set(q, await uploadDocument(stack.baseUrl, applicantActor, q));
   // Every department, supervisor and the command centre has an address: no notice fails for want of one.
   for (const dept of [...DEPTS, COMMAND_CENTER_ENTRY]) {
     await putDirectoryEntry(stack.db.pool, { dept, email: `desk@${dept}.gov.example`, supervisorEmail: `head@${dept}.gov.example` }, 'root');

@@ -121,27 +121,35 @@ export type UpdateKind = 'comment' | 'supplement' | 'withdrawal' | 'decision';
 
 /**
  * The poisoned update of `kind` on `caseId`: a comment by the task's department, a supplement's
- * document name and a withdrawal reason by the applicant, a decision's comment by the department.
+ * note and a withdrawal reason by the applicant, a decision's comment by the department.
+ *
+ * A supplement names `documents`, which must be the applicant's own uploads (POST /v1/documents), so
+ * that its text is all that is wrong with it. Its documents' names are not in the request: they come
+ * from the upload's file name, which the store cleans (api/documents/name.ts), so the poison goes in
+ * the note; test/e2e/poison.test.ts then files a document uploaded under a poisoned file name.
  */
-export function poisonedUpdate(kind: UpdateKind, i: number, caseId: string, dept: string, officer: Actor, applicant: Actor): PoisonedRequest {
+export function poisonedUpdate(
+  kind: UpdateKind,
+  i: number,
+  caseId: string,
+  dept: string,
+  officer: Actor,
+  applicant: Actor,
+  documents: readonly { digest: string }[],
+): PoisonedRequest {
   const poison = POISONS[i % POISONS.length]!;
   const base = { method: 'POST' as const, label: `${kind}: ${poison.label}` };
   switch (kind) {
     case 'comment':
       return { ...base, path: `/v1/cases/${caseId}/comments`, as: officer, body: { text: poison.text, taskId: dept }, field: 'body.text' };
     case 'supplement':
+      if (documents.length === 0) throw new Error("a poisoned supplement names documents: upload the applicant's first");
       return {
         ...base,
         path: `/v1/cases/${caseId}/supplements`,
         as: applicant,
-        body: {
-          documents: [
-            { name: 'floor plan', ref: 'doc://plan' },
-            { name: poison.text, ref: 'doc://plan-annex' },
-          ],
-          note: 'attached',
-        },
-        field: 'body.documents.1.name',
+        body: { documents: documents.map((d) => ({ digest: d.digest })), note: `attached: ${poison.text}` },
+        field: 'body.note',
       };
     case 'withdrawal':
       return { ...base, path: `/v1/cases/${caseId}/withdraw`, as: applicant, body: { reason: poison.text }, field: 'body.reason' };

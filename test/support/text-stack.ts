@@ -9,6 +9,7 @@
 import { expect } from 'vitest';
 import { creditCodeCheckChar } from '../../common/credit-code.js';
 import type { Actor } from '../../common/types.js';
+import { uploadDocument } from './documents.js';
 import { applicant, opener } from './fixtures.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 import { api, tokenFor, type Stack } from './stack.js';
@@ -69,7 +70,6 @@ export const claimDetails = () => ({
   policyNumber: 'PL-2020-000123',
   claimedAmount: { amount: 50_000_000, currency: 'CNY' },
   loss: { description: 'production halted for 21 days by the quarantine order', occurredAt: '2020-02-01T00:00:00Z' },
-  evidence: [{ name: 'quarantine order', ref: 'doc://quarantine-order' }],
 });
 export const TEMPLATES = {
   'one-stop': 'mask-line-fast-track',
@@ -77,7 +77,10 @@ export const TEMPLATES = {
   claim: 'liability-claim-fast-channel',
 } as const;
 
-export async function open(kind: UsedCase['kind'], over: { applicant?: unknown; details?: unknown } = {}): Promise<{ r: Answer; code: string }> {
+export async function open(
+  kind: UsedCase['kind'],
+  over: { applicant?: unknown; details?: unknown; documents?: unknown } = {},
+): Promise<{ r: Answer; code: string }> {
   const code = freshCode();
   const details = kind === 'one-stop' ? { product: 'masks' } : kind === 'produce-first' ? produceFirstDetails() : claimDetails();
   const body = { templateId: TEMPLATES[kind], applicant: applicantFor(code), details, ...over };
@@ -169,16 +172,18 @@ export async function expectAfterwards(over: { used?: number; refused?: number }
       return;
     }
     if (now.status === 'awaiting-supplement') {
-      const sup = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: opener, body: { documents: [{ name: 'floor plan', ref: 'doc://plan' }] } });
+      const plan = await uploadDocument(stack.baseUrl, opener, 'floor-plan');
+      const sup = await call('POST', `/v1/cases/${c.caseId}/supplements`, { as: opener, body: { documents: [plan] } });
       expect(sup.status, `${c.caseId}: ${JSON.stringify(sup.body)}`).toBe(200);
       now = sup.body;
     }
     let open = now.tasks.find((t: any) => t.status === 'open');
     if (!open && c.kind === 'produce-first') {
       const pending = now.obligations.find((o: any) => o.status !== 'verified' && !o.filings.some((x: any) => x.outcome === 'pending'));
+      const document = await uploadDocument(stack.baseUrl, opener, `certificate-${pending.qualification}`);
       const filed = await call('POST', `/v1/cases/${c.caseId}/certificates`, {
         as: opener,
-        body: { qualification: pending.qualification, number: 'N-1', issuer: 'Issuer', issuedAt: '2020-03-01', documentRef: 'doc://n' },
+        body: { qualification: pending.qualification, number: 'N-1', issuer: 'Issuer', issuedAt: '2020-03-01', document },
       });
       expect(filed.status, `${c.caseId}: ${JSON.stringify(filed.body)}`).toBe(200);
       open = filed.body.tasks.find((t: any) => t.status === 'open');
