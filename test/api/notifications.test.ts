@@ -110,7 +110,9 @@ describe('a case tells its applicant and the departments', () => {
     expect(opened.number).toMatch(/^ESP-\d{4}-\d{6}$/);
     expect(toApplicant.subject).toBe(`OneStop: Case closed (case ${opened.number})`);
     expect(toApplicant.headers.from).toBe('OneStop <onestop@gov.example>');
-    expect(toApplicant.text).toMatch(new RegExp(`^case ${opened.number} is approved \\(decision OSA-\\d{4}-\\d{6}\\)\\n\\nCase: ${opened.number} \\(${caseId}\\)\\n`));
+    expect(toApplicant.text).toMatch(
+      new RegExp(`^case ${opened.number} is approved \\(decision OSA-\\d{4}-\\d{6}\\)\\n\\nCase: ${opened.number} \\(${caseId}\\)\\n`),
+    );
     expect(toApplicant.headers['message-id']).toBe(`<${toApplicant.headers['x-onestop-delivery']}@onestop>`);
     expect(
       mailsOf()
