@@ -93,6 +93,25 @@ ensure_pdf_tools() {
 }
 ensure_pdf_tools
 
+# The cluster (npm run cluster, npm run test:cluster) puts Debian's haproxy in front of the API
+# processes; the Temporal server itself is built from its Go module on first use (infra/cluster/).
+ensure_haproxy() {
+  if command -v haproxy >/dev/null 2>&1; then
+    return 0
+  fi
+  if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup-tools: installing Debian's haproxy for the cluster"
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy >/dev/null 2>&1; }; then
+      return 0
+    fi
+    echo "setup-tools: apt-get could not install haproxy; npm run cluster and its tests need it" >&2
+    return 0
+  fi
+  echo "setup-tools: no haproxy; npm run cluster and its tests need it: run 'sudo apt-get install haproxy'" >&2
+}
+ensure_haproxy
+
 if cli_ok && test_server_ok; then
   echo "setup-tools: temporal ${CLI_VERSION} and temporal-test-server ${TEST_SERVER_VERSION} already in $TARGET, skipping"
   exit 0

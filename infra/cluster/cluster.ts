@@ -1,0 +1,277 @@
+/**
+ * OneStop in its production shape on one machine (docs/deployment.md, `npm run cluster`): Temporal
+ * as separate services (frontend, history, matching, internal worker) on PostgreSQL with SQL
+ * visibility, OneStop workers and API processes from their production entries with real secrets
+ * and payload keys, and haproxy serving the web app and the API on one port over the API processes.
+ * Every part is a process of its own that the drills can kill and start again.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import type { Logger } from 'pino';
+import { caseSearchAttributes } from '../../common/search-attributes.js';
+import { projectRoot } from '../binaries.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../embedded-postgres.js';
+import { ensureLocalPayloadKeyFile } from '../payload-keys.js';
+import { getFreePort } from '../ports.js';
+import { registerSearchAttributes } from '../search-attributes.js';
+import { Supervised } from './supervised.js';
+import { setUpTemporalDatabases } from './temporal-databases.js';
+import { ensureTemporalServer, type TemporalServerBuild } from './temporal-server.js';
+
+export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
+export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
+
+export interface ClusterOptions {
+  /** Everything the cluster keeps: PostgreSQL's data, secrets, payload keys, the bundle, logs. */
+  dataDir: string;
+  /** Another PostgreSQL server (OneStop's database there); the embedded one in dataDir/pg otherwise. */
+  databaseUrl?: string;
+  /** haproxy's port (8080); 0 for a free one. */
+  port?: number;
+  /** The Temporal frontend's gRPC port (7233); the other services' follow it (deploy/temporal/temporal.yaml). */
+  temporalPortBase?: number;
+  workers?: number;
+  apis?: number;
+  /** More environment for the OneStop processes (rate limits, log level, intervals). */
+  env?: Record<string, string>;
+  logger: Logger;
+}
+
+export interface ClusterSecrets {
+  AUTH_JWT_SECRET: string;
+  VERIFY_SECRET: string;
+}
+
+export interface Cluster {
+  /** haproxy: the web app and the API. */
+  url: string;
+  temporalAddress: string;
+  databaseUrl: string;
+  secrets: ClusterSecrets;
+  temporal: Record<TemporalService, Supervised>;
+  workers: Supervised[];
+  apis: Supervised[];
+  haproxy: Supervised;
+  /** The embedded PostgreSQL's restart (stop, then start on the same data and port); undefined with DATABASE_URL. */
+  restartPostgres?: () => Promise<void>;
+  server: TemporalServerBuild;
+  stop(): Promise<void>;
+}
+
+/** Secrets made once per data folder and kept there (0600), so a restarted cluster accepts the same tokens. */
+function clusterSecrets(dataDir: string): ClusterSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ClusterSecrets;
+  const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('base64url'), VERIFY_SECRET: randomBytes(32).toString('base64url') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  return secrets;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries `attempt` until it resolves or `timeoutMs` passes (then the last error is thrown). */
+export async function eventually<T>(what: string, attempt: () => Promise<T>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`, { cause: err });
+      await sleep(everyMs);
+    }
+  }
+}
+
+/** The namespace, registered on a fresh cluster (retention 30 days), and OneStop's search attributes on it. */
+async function prepareNamespace(address: string, namespace: string, logger: Logger): Promise<void> {
+  const connection = await eventually('the Temporal frontend answering', () => Connection.connect({ address, connectTimeout: 2000 }), 120_000, 500);
+  try {
+    await eventually('the cluster serving', () => connection.workflowService.getSystemInfo({}), 120_000, 500);
+    try {
+      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('30 days') });
+      logger.info({ namespace }, 'namespace registered');
+    } catch (err) {
+      if (!/already exists|AlreadyExists/i.test(String(err))) throw err;
+    }
+    await eventually('the namespace known to every service', () => connection.workflowService.describeNamespace({ namespace }), 60_000, 500);
+    await eventually('search attributes registered', () => registerSearchAttributes(connection, namespace, caseSearchAttributes(), logger), 60_000, 1000);
+    // SQL visibility takes a query on the attributes only once every service's cache has them.
+    await eventually(
+      'visibility answering queries on the search attributes',
+      () => connection.workflowService.listWorkflowExecutions({ namespace, query: `CaseStatus = 'in-review' AND Priority = true`, pageSize: 1 }),
+      60_000,
+      500,
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const { logger } = opts;
+  const dataDir = path.resolve(opts.dataDir);
+  const logDir = path.join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => logger.warn({ err }, 'error while stopping'));
+    stops.length = 0;
+  };
+  try {
+    const server = await ensureTemporalServer(undefined, (line) => logger.info(line));
+
+    // PostgreSQL: OneStop's database and Temporal's two, on one server.
+    let pg: EmbeddedPostgresHandle | undefined;
+    let databaseUrl = opts.databaseUrl;
+    if (!databaseUrl) {
+      pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: await getFreePort(), logger });
+      databaseUrl = pg.url;
+      const handle = pg;
+      stops.push(() => handle.stop());
+    } else {
+      databaseUrl = await ensureDatabase(databaseUrl, new URL(databaseUrl).pathname.slice(1) || 'onestop');
+    }
+    const db = new URL(databaseUrl);
+    const dbSettings = {
+      host: db.hostname,
+      port: Number(db.port || 5432),
+      user: decodeURIComponent(db.username),
+      password: decodeURIComponent(db.password),
+      database: 'temporal',
+      visibilityDatabase: 'temporal_visibility',
+    };
+    await setUpTemporalDatabases(server, dbSettings);
+
+    // Temporal: each service its own process, one configuration file (deploy/temporal/).
+    const base = opts.temporalPortBase ?? 7233;
+    const temporalEnv = {
+      ...process.env,
+      TEMPORAL_DB_HOST: dbSettings.host,
+      TEMPORAL_DB_PORT: String(dbSettings.port),
+      TEMPORAL_DB_USER: dbSettings.user,
+      TEMPORAL_DB_PASSWORD: dbSettings.password,
+      TEMPORAL_PORT_BASE: String(base),
+      TEMPORAL_DYNAMIC_CONFIG: path.join(projectRoot, 'deploy/temporal/dynamicconfig.yaml'),
+    };
+    const configFile = path.join(projectRoot, 'deploy/temporal/temporal.yaml');
+    const temporal = Object.fromEntries(
+      TEMPORAL_SERVICES.map((service) => [
+        service,
+        new Supervised({
+          name: `temporal-${service}`,
+          command: server.server,
+          args: ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service],
+          env: temporalEnv,
+          cwd: dataDir,
+          logDir,
+        }),
+      ]),
+    ) as Record<TemporalService, Supervised>;
+    for (const service of TEMPORAL_SERVICES) {
+      temporal[service].start();
+      stops.push(() => temporal[service].close());
+    }
+    const temporalAddress = `127.0.0.1:${base}`;
+    const namespace = opts.env?.TEMPORAL_NAMESPACE ?? 'default';
+    await prepareNamespace(temporalAddress, namespace, logger);
+
+    // OneStop: production entries, a prebuilt bundle, real secrets and payload keys.
+    const secrets = clusterSecrets(dataDir);
+    const keys = ensureLocalPayloadKeyFile(dataDir);
+    const bundle = path.join(dataDir, 'workflow-bundle.js');
+    await runOnce(logDir, 'build-workflow-bundle', [path.join(projectRoot, 'scripts/build-workflow-bundle.ts'), bundle]);
+    const port = opts.port === 0 || opts.port === undefined ? await getFreePort() : opts.port;
+    const url = `http://127.0.0.1:${port}`;
+    const common = {
+      ...process.env,
+      ...opts.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
+      PAYLOAD_KEYS_FILE: keys.file,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      PUBLIC_BASE_URL: url,
+      TRUST_PROXY: 'loopback',
+      ...secrets,
+    };
+    // The keys are the cluster's file's, never a PAYLOAD_KEYS of the calling shell.
+    delete (common as NodeJS.ProcessEnv).PAYLOAD_KEYS;
+    const node = (name: string, entry: string, env: NodeJS.ProcessEnv) =>
+      new Supervised({ name, command: process.execPath, args: ['--import', 'tsx', path.join(projectRoot, entry)], env, cwd: projectRoot, logDir });
+
+    const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) => node(`worker-${i + 1}`, 'workers/main.ts', common));
+    for (const w of workers) {
+      w.start();
+      stops.push(() => w.close());
+    }
+    const apiPorts = await Promise.all(Array.from({ length: opts.apis ?? 2 }, () => getFreePort()));
+    const apis = apiPorts.map((p, i) => node(`api-${i + 1}`, 'api/main.ts', { ...common, PORT: String(p), HOST: '127.0.0.1' }));
+    for (const a of apis) {
+      a.start();
+      stops.push(() => a.close());
+    }
+    await Promise.all(apiPorts.map((p) => eventually(`API on ${p} healthy`, () => healthy(`http://127.0.0.1:${p}/healthz`), 120_000)));
+
+    const haproxy = new Supervised({
+      name: 'haproxy',
+      command: 'haproxy',
+      args: ['-W', '-db', '-f', path.join(projectRoot, 'deploy/haproxy/haproxy.cfg')],
+      env: {
+        ...process.env,
+        ONESTOP_BIND: `127.0.0.1:${port}`,
+        ONESTOP_API_1: `127.0.0.1:${apiPorts[0]}`,
+        ONESTOP_API_2: `127.0.0.1:${apiPorts[1] ?? apiPorts[0]}`,
+      },
+      cwd: dataDir,
+      logDir,
+    });
+    haproxy.start();
+    stops.push(() => haproxy.close());
+    await eventually('haproxy serving', () => healthy(`${url}/healthz`), 30_000);
+
+    const restartPostgres = pg
+      ? async () => {
+          await pg!.stop();
+          const again = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: dbSettings.port, logger });
+          pg = again;
+        }
+      : undefined;
+    return {
+      url,
+      temporalAddress,
+      databaseUrl,
+      secrets,
+      temporal,
+      workers,
+      apis,
+      haproxy,
+      restartPostgres,
+      server,
+      stop: async () => {
+        await stop();
+        if (pg) await pg.stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function healthy(url: string): Promise<void> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+}
+
+/** Runs a TypeScript script to its end (its output in the log folder). */
+async function runOnce(logDir: string, name: string, args: string[]): Promise<void> {
+  const p = new Supervised({ name, command: process.execPath, args: ['--import', 'tsx', ...args], env: process.env, cwd: projectRoot, logDir });
+  p.start();
+  const code = await p.exitCode();
+  await p.close();
+  if (code !== 0) throw new Error(`${name} failed (exit ${code}); see ${p.logFile}`);
+}
