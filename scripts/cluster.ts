@@ -12,23 +12,25 @@ import { startCluster, type Cluster } from '../infra/cluster/cluster.js';
 import { ensureWebBuilt } from './build-web.js';
 
 const logger = pino({ name: 'cluster', level: process.env.LOG_LEVEL ?? 'info' });
-let cluster: Cluster | undefined;
+// Set once the cluster is up; Ctrl-C before that stops what startCluster had started (it cleans up after itself).
+const running: { cluster?: Cluster } = {};
 
 exitHook.forceExitTimeout(60_000);
 exitHook((done) => {
   logger.info('stopping the cluster');
-  void (cluster?.stop() ?? Promise.resolve()).finally(done);
+  void (running.cluster?.stop() ?? Promise.resolve()).finally(done);
 });
 
 const dataDir = path.resolve(process.env.CLUSTER_DATA_DIR ?? 'data/cluster');
 if (await ensureWebBuilt()) logger.info('built the web app into dist/web');
-cluster = await startCluster({
+const cluster = await startCluster({
   dataDir,
   databaseUrl: process.env.DATABASE_URL,
   port: Number(process.env.CLUSTER_PORT ?? 8080),
   temporalPortBase: Number(process.env.TEMPORAL_PORT_BASE ?? 7233),
   logger,
 });
+running.cluster = cluster;
 logger.info(
   {
     url: cluster.url,
