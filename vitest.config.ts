@@ -12,6 +12,8 @@ export default defineConfig({
     expect: { poll: { timeout: 10_000 } },
     // Tests live in test/, and beside the module they test where it is one of its own (publication/).
     include: ['test/**/*.test.ts', 'publication/**/*.test.ts'],
+    // The cluster's drills start a production-shaped cluster each: `npm run test:cluster` (vitest.cluster.config.ts).
+    exclude: ['test/cluster/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
   },
 });

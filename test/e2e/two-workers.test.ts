@@ -20,7 +20,8 @@ import { COMMAND_CENTER_ENTRY } from '../../common/notifications.js';
 import type { Actor } from '../../common/types.js';
 import { putDirectoryEntry } from '../../db/directory.js';
 import { uploadDocument } from '../support/documents.js';
-import { applicant, applicantActor, opener, staff } from '../support/fixtures.js';
+import { casePlans, caseDriver, QUALIFICATIONS, type Plan, type PlannedCase } from '../support/case-plans.js';
+import { applicantActor, opener } from '../support/fixtures.js';
 import { startWebhookReceiver, type WebhookCall, type WebhookReceiver } from '../support/notify-receivers.js';
 import { TEST_PAYLOAD_KEYS } from '../support/payload-keys.js';
 import { api, startStack, TEST_SECRET, type Stack } from '../support/stack.js';
@@ -52,169 +53,19 @@ let hook: WebhookReceiver;
 let dir: string;
 const workers: Record<'a' | 'b', WorkerProcess> = {} as never;
 
-// ---- the cases: one plan per built-in process (the claim twice: paid in full, and overpaid) ----
+// ---- the cases: one plan per built-in process (test/support/case-plans.ts) ----
 
-interface Step {
-  path: string;
-  as: Actor;
-  body: Record<string, unknown>;
-}
-
-interface Plan {
-  templateId: string;
-  details: Record<string, unknown>;
-  steps: (caseId: string) => Step[];
-  closesAs: string;
-  /** The ledger this case must end with: purpose and amount (CNY minor units). */
-  payments: [string, number][];
-  recovery: number | null;
-}
-
-const decision = (caseId: string, taskId: string, as: Actor, body: Record<string, unknown> = { outcome: 'approve' }): Step => ({
-  path: `/v1/cases/${caseId}/tasks/${encodeURIComponent(taskId)}/decision`,
-  as,
-  body,
-});
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
-const QUALIFICATIONS = ['product-inspection-report', 'production-licence', 'medical-device-registration'];
 /** Each qualification's certificate document, uploaded by the applicant (who files it) in beforeAll. */
 const certificateDocuments = new Map<string, { digest: string }>();
-const certificate = (caseId: string, qualification: string): Step => ({
-  path: `/v1/cases/${caseId}/certificates`,
-  as: applicantActor,
-  body: {
-    qualification,
-    number: `CERT-${qualification}`,
-    issuer: 'Provincial administration',
-    issuedAt: '2020-03-01T08:00:00Z',
-    document: certificateDocuments.get(qualification)!,
-  },
-});
-const claimDetails = {
-  policyNumber: 'PL-2020-000123',
-  claimedAmount: cny(50_000_000),
-  loss: { description: 'production halted by the quarantine order', occurredAt: '2020-02-01T00:00:00Z' },
-};
-const desk = staff('claims-desk');
-const adjuster = staff('claims-adjusting');
-const chief = staff('claims-supervision', 'claims-chief', ['supervisor']);
-
-const PLANS: Plan[] = [
-  {
-    templateId: 'epidemic-supplies-project',
-    details: {},
-    steps: (id) => ['market-regulation', 'drug-administration', 'health', 'ecology', 'fire-safety'].map((d) => decision(id, d, staff(d))),
-    closesAs: 'approved',
-    payments: [],
-    recovery: null,
-  },
-  {
-    templateId: 'mask-line-fast-track',
-    details: {},
-    steps: (id) => ['market-regulation', 'health', 'ecology'].map((d) => decision(id, d, staff(d))),
-    closesAs: 'approved',
-    payments: [],
-    recovery: null,
-  },
-  {
-    templateId: 'produce-first-epidemic-supplies',
-    details: {
-      pledge: { signedBy: 'Zhang Wei, legal representative', text: 'We pledge to obtain every qualification in time.' },
-      products: [{ name: 'suits' }],
-    },
-    steps: (id) => [
-      decision(id, 'eligibility', staff('industry-it')),
-      certificate(id, 'product-inspection-report'),
-      decision(id, 'verify:product-inspection-report', staff('market-regulation')),
-      certificate(id, 'production-licence'),
-      decision(id, 'verify:production-licence', staff('market-regulation')),
-      certificate(id, 'medical-device-registration'),
-      decision(id, 'verify:medical-device-registration', staff('drug-administration')),
-    ],
-    closesAs: 'certified',
-    payments: [],
-    recovery: null,
-  },
-  {
-    // Below the approval threshold: paid at once; the assessment pays the remainder.
-    templateId: 'liability-claim-fast-channel',
-    details: claimDetails,
-    steps: (id) => [
-      decision(id, 'acknowledge', desk),
-      decision(id, 'prepayment', adjuster, { outcome: 'approve', amount: cny(5_000_000) }),
-      decision(id, 'assessment', adjuster, { outcome: 'approve', amount: cny(8_000_000) }),
-    ],
-    closesAs: 'settled',
-    payments: [
-      ['prepayment', 5_000_000],
-      ['settlement', 3_000_000],
-    ],
-    recovery: null,
-  },
-  {
-    // Above the threshold: four eyes approve the advance; assessed below it, the excess is to be recovered.
-    templateId: 'liability-claim-fast-channel',
-    details: claimDetails,
-    steps: (id) => [
-      decision(id, 'acknowledge', desk),
-      decision(id, 'prepayment', adjuster, { outcome: 'approve', amount: cny(20_000_000) }),
-      decision(id, 'prepayment-approval', chief),
-      decision(id, 'assessment', adjuster, { outcome: 'approve', amount: cny(15_000_000) }),
-    ],
-    closesAs: 'settled',
-    payments: [['prepayment', 20_000_000]],
-    recovery: 5_000_000,
-  },
-];
-
-interface Case {
-  caseId: string;
-  plan: Plan;
-  steps: Step[];
-  /** Steps answered so far. */
-  done: number;
-}
+const PLANS = casePlans((q) => certificateDocuments.get(q)!);
+type Case = PlannedCase;
 
 async function post(path: string, as: Actor, body: unknown, key: string, status: number) {
   const r = await call('POST', path, { as, body, headers: { 'Idempotency-Key': key } });
   expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(status);
   return r.body;
 }
-
-/** Opens `perPlan` cases of every plan. */
-async function openCases(perPlan: number): Promise<Case[]> {
-  const plans = PLANS.flatMap((plan) => Array.from({ length: perPlan }, () => plan));
-  return inParallel(plans, 6, async (plan, i) => {
-    const opened = await post('/v1/cases', opener, { templateId: plan.templateId, applicant, details: plan.details }, `open-${Date.now()}-${i}`, 201);
-    return { caseId: opened.caseId, plan, steps: plan.steps(opened.caseId), done: 0 };
-  });
-}
-
-/** Takes every case up to `upTo` steps (all by default), `concurrency` cases at a time, each case's steps in order. */
-async function advance(cases: Case[], concurrency: number, upTo = Infinity, afterEach?: () => void): Promise<void> {
-  await inParallel(cases, concurrency, async (c) => {
-    while (c.done < Math.min(upTo, c.steps.length)) {
-      const s = c.steps[c.done] as Step;
-      await post(s.path, s.as, s.body, `${c.caseId}-${c.done}`, 200);
-      c.done += 1;
-      afterEach?.();
-    }
-  });
-}
-
-async function inParallel<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i] as T, i);
-      }
-    }),
-  );
-  return out;
-}
+const { openCases, advance } = caseDriver(PLANS, post);
 
 // ---- what the database, the receiver and the histories say ----
 

@@ -253,6 +253,8 @@ describe('timelineFromHistory', () => {
         kind: 'one-stop-approval',
         applicant: { creditCode: '91350100M000100Y43', name: 'Acme Protective Equipment Co., Ltd.' },
         priority: true,
+        // The documents filed with the opening (none here): digest, name, type and size of each.
+        documents: [],
         sla: 'PT48H',
         tasks: ['market-regulation', 'health'],
       },
