@@ -1,6 +1,9 @@
 /**
  * The file name a client sent, made safe to store and to hand back in Content-Disposition: never a
- * reason to refuse an upload (browsers and scanners send odd names), always cleaned.
+ * reason to refuse an upload (browsers and scanners send odd names), always cleaned. One exception
+ * comes before the name reaches here: a part header holding a raw C0 control character or DEL is not
+ * a header (RFC 7578 has them percent-encoded, as browsers do), and the parser refuses the body as
+ * malformed (400). Encoded (`filename*`) or C1 characters arrive and are cleaned.
  */
 
 export const MAX_NAME_LENGTH = 200;
