@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
@@ -21,8 +22,10 @@ import { Supervised } from './supervised.js';
 import { setUpTemporalDatabases } from './temporal-databases.js';
 import { ensureTemporalServer, type TemporalServerBuild } from './temporal-server.js';
 
-export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
+export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
+/** Each service's gRPC port as an offset from the frontend's (deploy/temporal/temporal.yaml). */
+const SERVICE_PORT_OFFSET: Record<TemporalService, number> = { frontend: 0, history: 1, matching: 2, worker: 6 };
 
 export interface ClusterOptions {
   /** Everything the cluster keeps: PostgreSQL's data, secrets, payload keys, the bundle, logs. */
@@ -170,10 +173,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         }),
       ]),
     ) as Record<TemporalService, Supervised>;
-    for (const service of TEMPORAL_SERVICES) {
-      temporal[service].start();
-      stops.push(() => temporal[service].close());
-    }
+    // The first service to start on fresh databases writes the cluster's metadata; two writing it at
+    // once collide (a duplicate key, and the loser exits). So one starts first, the rest once it listens.
+    const [first, ...rest] = TEMPORAL_SERVICES;
+    for (const service of [first, ...rest]) stops.push(() => temporal[service].close());
+    temporal[first].start();
+    await eventually(`temporal ${first} listening`, () => listening(base + SERVICE_PORT_OFFSET[first], temporal[first]), 120_000, 250);
+    for (const service of rest) temporal[service].start();
     const temporalAddress = `127.0.0.1:${base}`;
     const namespace = opts.env?.TEMPORAL_NAMESPACE ?? 'default';
     await prepareNamespace(temporalAddress, namespace, logger);
@@ -260,6 +266,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await stop();
     throw err;
   }
+}
+
+/** Resolves once `port` accepts connections; fails at once if the process has ended. */
+function listening(port: number, process: Supervised): Promise<void> {
+  if (!process.running) return Promise.reject(new Error(`${process.name} exited; see ${process.logFile}`));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
 }
 
 async function healthy(url: string): Promise<void> {

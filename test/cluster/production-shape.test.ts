@@ -7,6 +7,7 @@
  * acknowledged is lost, no payment or decision is made twice, every case finishes, and every
  * archive chain verifies. The time each fault took to recover from is measured and printed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,8 +121,13 @@ async function assertExactlyOnce(cases: PlannedCase[]): Promise<void> {
   for (const c of cases) {
     const events = (await client.workflow.getHandle(c.caseId).fetchHistory()).events ?? [];
     // Every decision accepted once (a retry reuses its update id), every payment scheduled once.
-    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED), c.caseId).toHaveLength(c.steps.length);
-    const pays = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'pay');
+    expect(
+      events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+      c.caseId,
+    ).toHaveLength(c.steps.length);
+    const pays = events.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'pay',
+    );
     expect(pays, c.caseId).toHaveLength(c.plan.payments.length);
     expect(await verifyArchive(pool, c.caseId)).toMatchObject({ archived: true, valid: true, entries: events.length });
   }
@@ -188,6 +194,50 @@ test('every process end to end through haproxy, answered by both API processes; 
   console.log('served by', JSON.stringify(Object.fromEntries(servedBy)));
 });
 
+test('SQL visibility answers every query on the search attributes, as the SDK and the CLI send them', async () => {
+  // Cases in every state of interest: approved (closed) and open, of each kind.
+  const cases = await openCases(1);
+  await advance(cases, 5);
+  await waitUntilSettled(cases);
+  const open = await post('/v1/cases', opener, { templateId: 'mask-line-fast-track', applicant, details: {} }, `open-visible-${Date.now()}`, 201);
+  const ids = async (query: string) => {
+    const found: string[] = [];
+    for await (const w of client.workflow.list({ query })) found.push(w.workflowId);
+    return found;
+  };
+  const approvedMaskLine = cases.filter((c) => c.plan.templateId === 'mask-line-fast-track').map((c) => c.caseId);
+  const queries: [string, (found: string[]) => void][] = [
+    [`CaseStatus = 'approved' AND TemplateId = 'mask-line-fast-track'`, (f) => expect(f).toEqual(expect.arrayContaining(approvedMaskLine))],
+    [`CaseKind = 'claim-prepayment' AND CaseStatus = 'settled'`, (f) => expect(f.length).toBeGreaterThanOrEqual(2)],
+    [`CaseKind = 'produce-first-certify-later' AND CaseStatus = 'certified'`, (f) => expect(f.length).toBeGreaterThanOrEqual(1)],
+    [`ApplicantCode = '${applicant.creditCode}' AND Priority = false AND Breached = false`, (f) => expect(f).toContain(open.caseId)],
+    [`OpenDepts IN ('health', 'ecology') AND ExecutionStatus = 'Running'`, (f) => expect(f).toContain(open.caseId)],
+    [`DeadlineAt > '${new Date().toISOString()}' AND CaseStatus = 'in-review'`, (f) => expect(f).toContain(open.caseId)],
+  ];
+  // Visibility is written a moment after each change.
+  for (const [query, check] of queries)
+    await expect
+      .poll(
+        async () =>
+          ids(query)
+            .then((f) => (check(f), true))
+            .catch(() => false),
+        { message: query },
+      )
+      .toBe(true);
+  // SQL visibility refuses ORDER BY (Elasticsearch takes it): it lists running executions first,
+  // then the newest. Nothing in OneStop or its docs sorts a visibility query.
+  const sorted = await ids(`CaseStatus = 'in-review' ORDER BY StartTime DESC`).then(
+    () => 'listed',
+    (err: Error) => `${err.message}: ${(err.cause as Error | undefined)?.message ?? ''}`,
+  );
+  expect(sorted).toMatch(/order by/i);
+  // The CLI's own query, as docs/api.md shows it.
+  const cli = path.join(process.cwd(), '.tools/temporal/bin/temporal');
+  const listed = execFileSync(cli, ['workflow', 'list', '--address', cluster.temporalAddress, '--query', "CaseStatus='in-review'", '-o', 'json']).toString();
+  expect(listed).toContain(open.caseId);
+});
+
 describe('faults under load', () => {
   const recovery: Record<string, number> = {};
   let probe = '';
@@ -223,11 +273,19 @@ describe('faults under load', () => {
   });
 
   test('a OneStop worker SIGKILLed: the other finishes its cases', async () => {
-    await drill('worker killed', () => cluster.workers[0]!.kill('SIGKILL'), async () => cluster.workers[0]!.start());
+    await drill(
+      'worker killed',
+      () => cluster.workers[0]!.kill('SIGKILL'),
+      async () => cluster.workers[0]!.start(),
+    );
   });
 
   test('an API process SIGKILLed: haproxy routes around it, retried requests are answered once', async () => {
-    await drill('API killed', () => cluster.apis[0]!.kill('SIGKILL'), async () => cluster.apis[0]!.start());
+    await drill(
+      'API killed',
+      () => cluster.apis[0]!.kill('SIGKILL'),
+      async () => cluster.apis[0]!.start(),
+    );
   });
 
   test('the matching service SIGKILLed mid-load, then restarted', async () => {
