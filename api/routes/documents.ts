@@ -60,7 +60,10 @@ export function documentRoutes(routes: Routes, store: DocumentStore, pool: Pool,
     responses: {
       201: { description: 'Stored', schema: UploadedDocumentSchema },
       200: { description: 'The same bytes were stored already: that document (its first name and upload time)', schema: UploadedDocumentSchema },
-      400: { description: 'Empty, no `file` part, another part besides it, a malformed body (a part header with a raw control character), or the upload was interrupted' },
+      400: {
+        description:
+          'Empty, no `file` part, another part besides it, a malformed body (a part header with a raw control character), or the upload was interrupted',
+      },
       413: { description: 'Larger than DOCUMENT_MAX_BYTES (refused as soon as the limit is passed)' },
       415: { description: 'Not multipart/form-data, or the content is not a PDF, PNG, JPEG or OFD' },
       503: { description: `${MAX_CONCURRENT_UPLOADS} uploads are under way already; retry after the seconds in Retry-After` },
