@@ -7,19 +7,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { Logger } from 'pino';
-import { caseSearchAttributes } from '../../common/search-attributes.js';
+import { caseSearchAttributes, searchAttributesForCli } from '../../common/search-attributes.js';
 import { projectRoot } from '../binaries.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../embedded-postgres.js';
 import { ensureLocalPayloadKeyFile } from '../payload-keys.js';
 import { getFreePort } from '../ports.js';
 import { registerSearchAttributes } from '../search-attributes.js';
+import { startDevServer } from '../temporal-dev-server.js';
 import { Supervised } from './supervised.js';
-import { setUpTemporalDatabases } from './temporal-databases.js';
+import { setUpTemporalDatabases, type TemporalDatabaseSettings } from './temporal-databases.js';
 import { ensureTemporalServer, type TemporalServerBuild } from './temporal-server.js';
 
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -40,6 +41,11 @@ export interface ClusterOptions {
   apis?: number;
   /** More environment for the OneStop processes (rate limits, log level, intervals). */
   env?: Record<string, string>;
+  /**
+   * `services` (the production shape, the default) or `dev-server`: the CLI's dev server in their
+   * place, everything else the same. The bench runs both, so that their figures stand side by side.
+   */
+  temporal?: 'services' | 'dev-server';
   logger: Logger;
 }
 
@@ -54,13 +60,15 @@ export interface Cluster {
   temporalAddress: string;
   databaseUrl: string;
   secrets: ClusterSecrets;
-  temporal: Record<TemporalService, Supervised>;
+  /** Each Temporal service's process (none with the dev server). */
+  temporal: Partial<Record<TemporalService, Supervised>>;
   workers: Supervised[];
   apis: Supervised[];
   haproxy: Supervised;
   /** The embedded PostgreSQL's restart (stop, then start on the same data and port); undefined with DATABASE_URL. */
   restartPostgres?: () => Promise<void>;
-  server: TemporalServerBuild;
+  /** The server built (none with the dev server). */
+  server?: TemporalServerBuild;
   stop(): Promise<void>;
 }
 
@@ -124,7 +132,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     stops.length = 0;
   };
   try {
-    const server = await ensureTemporalServer(undefined, (line) => logger.info(line));
+    const server = opts.temporal === 'dev-server' ? undefined : await ensureTemporalServer(undefined, (line) => logger.info(line));
 
     // PostgreSQL: OneStop's database and Temporal's two, on one server.
     let pg: EmbeddedPostgresHandle | undefined;
@@ -146,43 +154,25 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       database: 'temporal',
       visibilityDatabase: 'temporal_visibility',
     };
-    await setUpTemporalDatabases(server, dbSettings);
-
-    // Temporal: each service its own process, one configuration file (deploy/temporal/).
+    // Temporal: each service its own process, one configuration file (deploy/temporal/); or the dev server.
     const base = opts.temporalPortBase ?? 7233;
-    const temporalEnv = {
-      ...process.env,
-      TEMPORAL_DB_HOST: dbSettings.host,
-      TEMPORAL_DB_PORT: String(dbSettings.port),
-      TEMPORAL_DB_USER: dbSettings.user,
-      TEMPORAL_DB_PASSWORD: dbSettings.password,
-      TEMPORAL_PORT_BASE: String(base),
-      TEMPORAL_DYNAMIC_CONFIG: path.join(projectRoot, 'deploy/temporal/dynamicconfig.yaml'),
-    };
-    const configFile = path.join(projectRoot, 'deploy/temporal/temporal.yaml');
-    const temporal = Object.fromEntries(
-      TEMPORAL_SERVICES.map((service) => [
-        service,
-        new Supervised({
-          name: `temporal-${service}`,
-          command: server.server,
-          args: ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service],
-          env: temporalEnv,
-          cwd: dataDir,
-          logDir,
-        }),
-      ]),
-    ) as Record<TemporalService, Supervised>;
-    // The first service to start on fresh databases writes the cluster's metadata; two writing it at
-    // once collide (a duplicate key, and the loser exits). So one starts first, the rest once it listens.
-    const [first, ...rest] = TEMPORAL_SERVICES;
-    for (const service of [first, ...rest]) stops.push(() => temporal[service].close());
-    temporal[first].start();
-    await eventually(`temporal ${first} listening`, () => listening(base + SERVICE_PORT_OFFSET[first], temporal[first]), 120_000, 250);
-    for (const service of rest) temporal[service].start();
     const temporalAddress = `127.0.0.1:${base}`;
     const namespace = opts.env?.TEMPORAL_NAMESPACE ?? 'default';
-    await prepareNamespace(temporalAddress, namespace, logger);
+    let temporal: Partial<Record<TemporalService, Supervised>> = {};
+    if (server) {
+      temporal = await startTemporalServices(server, dbSettings, base, dataDir, logDir, stops);
+      await prepareNamespace(temporalAddress, namespace, logger);
+    } else {
+      const dev = await startDevServer({
+        dbFile: path.join(dataDir, 'temporal.db'),
+        port: base,
+        uiPort: false,
+        namespace,
+        searchAttributes: searchAttributesForCli(),
+        logger,
+      });
+      stops.push(() => dev.stop());
+    }
 
     // OneStop: production entries, a prebuilt bundle, real secrets and payload keys.
     const secrets = clusterSecrets(dataDir);
@@ -266,6 +256,73 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await stop();
     throw err;
   }
+}
+
+/** Temporal's services, each its own process, on the databases of `dbSettings` (set up first with the SQL tool). */
+async function startTemporalServices(
+  server: TemporalServerBuild,
+  dbSettings: TemporalDatabaseSettings,
+  base: number,
+  dataDir: string,
+  logDir: string,
+  stops: (() => Promise<unknown>)[],
+): Promise<Record<TemporalService, Supervised>> {
+  await setUpTemporalDatabases(server, dbSettings);
+
+  const temporalEnv = {
+    ...process.env,
+    TEMPORAL_DB_HOST: dbSettings.host,
+    TEMPORAL_DB_PORT: String(dbSettings.port),
+    TEMPORAL_DB_USER: dbSettings.user,
+    TEMPORAL_DB_PASSWORD: dbSettings.password,
+    TEMPORAL_PORT_BASE: String(base),
+    TEMPORAL_DYNAMIC_CONFIG: path.join(projectRoot, 'deploy/temporal/dynamicconfig.yaml'),
+  };
+  const configFile = path.join(projectRoot, 'deploy/temporal/temporal.yaml');
+  const temporal = Object.fromEntries(
+    TEMPORAL_SERVICES.map((service) => [
+      service,
+      new Supervised({
+        name: `temporal-${service}`,
+        command: server.server,
+        args: ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service],
+        env: temporalEnv,
+        cwd: dataDir,
+        logDir,
+      }),
+    ]),
+  ) as Record<TemporalService, Supervised>;
+  // The first service to start on fresh databases writes the cluster's metadata; two writing it at
+  // once collide (a duplicate key, and the loser exits). So one starts first, the rest once it listens.
+  const [first, ...rest] = TEMPORAL_SERVICES;
+  for (const service of [first, ...rest]) stops.push(() => temporal[service].close());
+  temporal[first].start();
+  await eventually(`temporal ${first} listening`, () => listening(base + SERVICE_PORT_OFFSET[first], temporal[first]), 120_000, 250);
+  for (const service of rest) temporal[service].start();
+  return temporal;
+}
+
+/**
+ * A frontend port whose whole block of service ports is free (deploy/temporal/temporal.yaml: the
+ * membership ports 300 below it, the others up to 10 above it). Below 32768: Temporal stores each
+ * host's membership port as a PostgreSQL smallint.
+ */
+export async function freeTemporalPortBase(): Promise<number> {
+  const offsets = [0, 1, 2, 6, 10, -300, -299, -298, -294];
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports for the Temporal services');
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** Resolves once `port` accepts connections; fails at once if the process has ended. */

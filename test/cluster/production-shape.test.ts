@@ -18,8 +18,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyArchive } from '../../audit/archive.js';
 import type { Actor } from '../../common/types.js';
-import { startCluster, type Cluster } from '../../infra/cluster/cluster.js';
-import { getFreePort } from '../../infra/ports.js';
+import { freeTemporalPortBase, startCluster, type Cluster } from '../../infra/cluster/cluster.js';
 import { ensureWebBuilt } from '../../scripts/build-web.js';
 import { caseDriver, casePlans, QUALIFICATIONS, type PlannedCase } from '../support/case-plans.js';
 import { samplePdf } from '../support/documents.js';
@@ -146,9 +145,7 @@ async function recoveryMs(probeCaseId: string, since: number): Promise<number> {
 beforeAll(async () => {
   await ensureWebBuilt({ ifStale: true });
   dir = mkdtempSync(path.join(tmpdir(), 'onestop-cluster-'));
-  // The Temporal services' ports follow the frontend's (deploy/temporal/temporal.yaml): a base well
-  // away from the dev servers the other tests start.
-  const base = 20_000 + ((await getFreePort()) % 20_000);
+  const base = await freeTemporalPortBase();
   cluster = await startCluster({
     dataDir: dir,
     port: 0,
@@ -269,7 +266,7 @@ describe('faults under load', () => {
   }
 
   test('the history service SIGKILLed mid-load, then restarted', async () => {
-    await drill('history killed', () => cluster.temporal.history.restart('SIGKILL'));
+    await drill('history killed', () => cluster.temporal.history!.restart('SIGKILL'));
   });
 
   test('a OneStop worker SIGKILLed: the other finishes its cases', async () => {
@@ -289,7 +286,7 @@ describe('faults under load', () => {
   });
 
   test('the matching service SIGKILLed mid-load, then restarted', async () => {
-    await drill('matching killed', () => cluster.temporal.matching.restart('SIGKILL'));
+    await drill('matching killed', () => cluster.temporal.matching!.restart('SIGKILL'));
   });
 
   test('PostgreSQL restarted mid-load', async () => {
