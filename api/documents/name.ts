@@ -5,6 +5,7 @@
  * a header (RFC 7578 has them percent-encoded, as browsers do), and the parser refuses the body as
  * malformed (400). Encoded (`filename*`) or C1 characters arrive and are cleaned.
  */
+import type { Readable } from 'node:stream';
 
 export const MAX_NAME_LENGTH = 200;
 const FALLBACK = 'document';
@@ -37,4 +38,16 @@ export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7E]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * A download's answer: the bytes as an attachment under the stored name, with the stored type and
+ * size, never to be sniffed as another type (so no browser shows an upload inline).
+ */
+export function attachment(doc: { name: string; mediaType: string; size: number }, content: Readable) {
+  return {
+    body: content,
+    contentType: doc.mediaType,
+    headers: { 'Content-Disposition': contentDisposition(doc.name), 'Content-Length': String(doc.size), 'X-Content-Type-Options': 'nosniff' },
+  };
 }

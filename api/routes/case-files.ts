@@ -10,7 +10,7 @@ import type { Pool } from '../../db/pool.js';
 import type { CaseService } from '../case-service.js';
 import { filedDocuments } from '../documents/filed.js';
 import { checkIntegrity } from '../documents/integrity.js';
-import { contentDisposition } from '../documents/name.js';
+import { attachment } from '../documents/name.js';
 import { DOCUMENT_MEDIA_TYPES } from '../documents/sniff.js';
 import type { DocumentStore } from '../documents/store.js';
 import { notFound } from '../problem.js';
@@ -57,11 +57,7 @@ export function caseFileRoutes(routes: Routes, cases: CaseService, store: Docume
         status: 200,
         requestId: req.id === undefined ? undefined : String(req.id),
       });
-      return {
-        body: content,
-        contentType: filed.mediaType,
-        headers: { 'Content-Disposition': contentDisposition(filed.name), 'Content-Length': String(filed.size), 'X-Content-Type-Options': 'nosniff' },
-      };
+      return attachment(filed, content);
     },
   });
 

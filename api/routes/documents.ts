@@ -10,7 +10,7 @@ import type { Pool } from '../../db/pool.js';
 import type { Config } from '../../infra/config.js';
 import { mayDownload } from '../documents/access.js';
 import { checkIntegrity } from '../documents/integrity.js';
-import { contentDisposition } from '../documents/name.js';
+import { attachment } from '../documents/name.js';
 import { DOCUMENT_MEDIA_TYPES } from '../documents/sniff.js';
 import type { DocumentStore } from '../documents/store.js';
 import { FILE_FIELD, receiveUpload } from '../documents/upload.js';
@@ -103,11 +103,7 @@ export function documentRoutes(routes: Routes, store: DocumentStore, pool: Pool,
       const content = await store.get(doc.digest);
       if (!content) throw notFound('no such document');
       await recordDownload(pool, { digest: doc.digest, actor, status: 200, requestId: req.id === undefined ? undefined : String(req.id) });
-      return {
-        body: content,
-        contentType: doc.mediaType,
-        headers: { 'Content-Disposition': contentDisposition(doc.name), 'Content-Length': String(doc.size), 'X-Content-Type-Options': 'nosniff' },
-      };
+      return attachment(doc, content);
     },
   });
 
