@@ -79,8 +79,16 @@ OPENER=$(token --sub fuzz-opener --name 'Fuzz Opener' --roles caseworker --dept 
 # logic as the applicant's) and dept = the department of one task of the case (its decisions do).
 everyone() { token --sub fuzz --name Fuzz --roles caseworker,supervisor,auditor,admin,applicant --dept "$1" --org $CODE; }
 
+# A document the opener uploads and every case is opened with: the routes that take a digest
+# (downloads, through the case too, and the auditor's check) reach a real one.
+DOC_FILE=$(mktemp)
+printf '%%PDF-1.7\n%% fuzz evidence\n%%%%EOF\n' >"$DOC_FILE"
+DIGEST=$(curl -sf -X POST "$BASE/v1/documents" -H "Authorization: Bearer $OPENER" -F "file=@$DOC_FILE;filename=evidence.pdf;type=application/pdf" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
+rm -f "$DOC_FILE"
+
 open_case() {
-  local body="{\"templateId\":\"$1\",\"applicant\":{\"creditCode\":\"$CODE\",\"name\":\"Fuzz Protective Equipment\",\"contact\":{\"name\":\"F. Zhang\",\"phone\":\"+86 591 1234567\",\"email\":\"f@fuzz.example\"}},\"details\":$2}"
+  local body="{\"templateId\":\"$1\",\"applicant\":{\"creditCode\":\"$CODE\",\"name\":\"Fuzz Protective Equipment\",\"contact\":{\"name\":\"F. Zhang\",\"phone\":\"+86 591 1234567\",\"email\":\"f@fuzz.example\"}},\"details\":$2,\"documents\":[{\"digest\":\"$DIGEST\"}]}"
   curl -sf -X POST "$BASE/v1/cases" -H "Authorization: Bearer $OPENER" -H 'Content-Type: application/json' -d "$body" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["caseId"])'
 }
@@ -95,7 +103,7 @@ run() {
   token=$(everyone "$dept")
   # schemathesis reads schemathesis.toml from the working directory: the project's, plus this case.
   { cat "$ROOT/schemathesis.toml"; printf '%s\n' "$extra";
-    printf '\n[parameters]\n"path.caseId" = "%s"\n"path.taskId" = "%s"\n' "$case_id" "$task_id"; } >"$dir/schemathesis.toml"
+    printf '\n[parameters]\n"path.caseId" = "%s"\n"path.taskId" = "%s"\n"path.digest" = "%s"\n' "$case_id" "$task_id" "$DIGEST"; } >"$dir/schemathesis.toml"
   echo "fuzz: === $label ($case_id, task $task_id) ===" >&2
   (cd "$dir" && PYTHONPATH="$ROOT/$TOOLS:$ROOT/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks \
     python3 "$ROOT/$TOOLS/bin/st" run "$BASE/openapi.json" -H "Authorization: Bearer $token" \
@@ -120,7 +128,7 @@ PRODUCE_FIRST=$(open_case produce-first-epidemic-supplies '{"pledge":{"signedBy"
 run produce-first "$PRODUCE_FIRST" eligibility industry-it '' --include-path-regex "$CASE_ROUTES" --exclude-path-regex "$NOT_WITHDRAW"
 run produce-first-withdraw "$PRODUCE_FIRST" eligibility industry-it '' --include-path-regex "$NOT_WITHDRAW"
 
-CLAIM=$(open_case liability-claim-fast-channel '{"policyNumber":"PL-2020-000123","claimedAmount":{"amount":50000000,"currency":"CNY"},"loss":{"description":"production halted by the quarantine order","occurredAt":"2020-02-01T00:00:00Z"},"evidence":[{"name":"quarantine order","ref":"doc://quarantine-order"}]}')
+CLAIM=$(open_case liability-claim-fast-channel '{"policyNumber":"PL-2020-000123","claimedAmount":{"amount":50000000,"currency":"CNY"},"loss":{"description":"production halted by the quarantine order","occurredAt":"2020-02-01T00:00:00Z"}}')
 run claim "$CLAIM" acknowledge claims-desk "$CLAIM_DECISIONS" --include-path-regex "$CASE_ROUTES" --exclude-path-regex "$NOT_WITHDRAW"
 run claim-withdraw "$CLAIM" acknowledge claims-desk '' --include-path-regex "$NOT_WITHDRAW"
 exit $status
