@@ -10,7 +10,8 @@ import type { CaseService } from '../case-service.js';
 import { badRequest, forbidden } from '../problem.js';
 import type { Routes } from '../route.js';
 import { caseChange } from './case-change.js';
-import { AssignBody, CaseIdParam, CommentBody, ListTasksQuery, TaskListSchema, TaskParam } from '../schemas.js';
+import { AssignBody, CaseIdParam, CommentBody, TaskListSchema, TaskParam } from '../schemas.js';
+import { ListTasksQuery } from '../list-queries.js';
 
 /** `<asOf>.<priority>.<sortAt>.<caseId>.<taskId>` (InboxCursorParam): every such text is a valid cursor. */
 const encodeCursor = (c: TaskCursor) => [Date.parse(c.asOf), c.priority ? 1 : 0, Date.parse(c.sortAt), c.caseId, c.taskId].join('.');
