@@ -35,7 +35,9 @@ logger.info(
   {
     url: cluster.url,
     temporal: cluster.temporalAddress,
-    processes: [...Object.values(cluster.temporal).filter((p) => p !== undefined), ...cluster.workers, ...cluster.apis, cluster.haproxy].map((p) => `${p.name} (pid ${p.pid})`),
+    processes: [...Object.values(cluster.temporal).filter((p) => p !== undefined), ...cluster.workers, ...cluster.apis, cluster.haproxy].map(
+      (p) => `${p.name} (pid ${p.pid})`,
+    ),
     logs: path.join(dataDir, 'logs'),
   },
   'OneStop cluster is up (Ctrl-C stops everything)',
