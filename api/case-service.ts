@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseView, FiledDocument } from '../common/types.js';
+import type { Actor, CaseView } from '../common/types.js';
 import { getCaseProjection, getPublishedCase } from '../db/cases.js';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import { DEFAULT_NUMBER_TIME_ZONE, issueCaseNumber, yearIn } from '../db/case-numbers.js';
@@ -43,7 +43,7 @@ import { caseOpening, processesOfUpdate, type CaseOpening, type OpenCaseInput, t
 import type { OpenCaseBody } from './schemas.js';
 import type { DocumentRef } from '../common/document-schema.js';
 import type { DocumentStore } from './documents/store.js';
-import { resolveDocuments } from './documents/resolve.js';
+import { resolveDocuments, type Resolved } from './documents/resolve.js';
 import { caseAfterUpdate, type CaseSources } from '../publication/after-update.js';
 import { startCase } from '../publication/case-start.js';
 
@@ -221,8 +221,8 @@ export class CaseService {
   }
 
   /** The documents a request names, as the case's history will record them (api/documents/resolve.ts). */
-  private filed<T>(actor: Actor, caseId: string, refs: T, where: string): Promise<T extends DocumentRef[] ? FiledDocument[] : T> {
-    return resolveDocuments({ store: this.d.documents, pool: this.d.pool }, actor, caseId, refs, where) as never;
+  private filed<T>(actor: Actor, caseId: string, refs: T, where: string): Promise<Resolved<T>> {
+    return resolveDocuments({ store: this.d.documents, pool: this.d.pool }, actor, caseId, refs, where);
   }
 
   /**

@@ -37,6 +37,15 @@ function replace(value: unknown, filed: ReadonlyMap<string, FiledDocument>): unk
   return value;
 }
 
+/** `T` with every document reference in it as the history records it. */
+export type Resolved<T> = T extends { digest: string }
+  ? FiledDocument
+  : T extends readonly (infer U)[]
+    ? Resolved<U>[]
+    : T extends object
+      ? { [K in keyof T]: Resolved<T[K]> }
+      : T;
+
 export interface DocumentResolution {
   store: DocumentStore;
   pool: Pool;
@@ -46,10 +55,10 @@ export interface DocumentResolution {
  * `body` with every document reference replaced by the filed document, each attached to `caseId`;
  * `where` is the body's place in error paths (`body`, `body.details`).
  */
-export async function resolveDocuments<T>(deps: DocumentResolution, actor: Actor, caseId: string, body: T, where = 'body'): Promise<T> {
+export async function resolveDocuments<T>(deps: DocumentResolution, actor: Actor, caseId: string, body: T, where = 'body'): Promise<Resolved<T>> {
   const found: Found[] = [];
   collect(body, where, found);
-  if (found.length === 0) return body;
+  if (found.length === 0) return body as Resolved<T>; // nothing to replace: the same value
   const filed = new Map<string, FiledDocument>();
   const errors: { path: string; message: string }[] = [];
   for (const { path, digest } of found) {
@@ -71,5 +80,5 @@ export async function resolveDocuments<T>(deps: DocumentResolution, actor: Actor
     }
   }
   if (errors.length > 0) throw badRequest(`unknown documents: ${errors.map((e) => e.path).join(', ')}`, errors);
-  return replace(body, filed) as T;
+  return replace(body, filed) as Resolved<T>;
 }
